@@ -1,0 +1,55 @@
+"""The JSON data format of FORMAT.md: one flat object, "format" then key -> value."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import spec
+from .report import Report, UnusableFile
+
+
+def parse_data(obj: object, source: str) -> dict[str, object]:
+    """Validate a JSON data object: the right format, no unknown key (a misspelt key would
+    silently lose its value), values that JSON can hold. Returns key -> raw value."""
+    if not isinstance(obj, dict):
+        raise UnusableFile("JSON 数据文件应为一个对象（{\"format\": ..., 键: 值}）")
+    fmt = obj.get("format")
+    if fmt != spec.FORMAT_ID:
+        raise UnusableFile(f"JSON 数据文件的 format 应为 “{spec.FORMAT_ID}”，实为 “{fmt}”")
+    unknown = [k for k in obj if k != "format" and k not in spec.FIELDS]
+    if unknown:
+        raise UnusableFile(f"JSON 数据文件中有{len(unknown)}个未知的键：" + "、".join(unknown[:5])
+                           + ("等" if len(unknown) > 5 else "") + "（键名见 FORMAT.md）")
+    bad = [k for k, v in obj.items() if k != "format" and isinstance(v, (list, dict))]
+    if bad:
+        raise UnusableFile("JSON 数据文件中这些键的值不是数字或文字：" + "、".join(bad[:5]))
+    return {k: v for k, v in obj.items() if k != "format"}
+
+
+def load_json(path: Path | str) -> dict[str, object]:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UnusableFile("找不到文件") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnusableFile(f"无法读取 JSON 数据文件（{type(exc).__name__}）") from exc
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UnusableFile(f"JSON 数据文件格式错误：第{exc.lineno}行第{exc.colno}列") from exc
+    return parse_data(obj, str(path))
+
+
+def read_json(path: Path | str) -> Report:
+    return Report.from_raw(load_json(path), str(path), "json")
+
+
+def to_json_obj(values: dict[str, object]) -> dict[str, object]:
+    """The JSON data object of typed values: every key, in specification order, null if absent."""
+    return {"format": spec.FORMAT_ID, **{k: values.get(k) for k in spec.KEYS}}
+
+
+def dumps(values: dict[str, object]) -> str:
+    return json.dumps(to_json_obj(values), ensure_ascii=False, indent=1) + "\n"

@@ -1,0 +1,53 @@
+"""Findings for people (a Chinese report grouped by table) and for programs (JSON)."""
+
+from __future__ import annotations
+
+from .rules.engine import SEVERITY_WORD, CheckResult, Finding
+
+TABLE_ORDER = ("模板", "基本信息", "正文", "表二", "表三", "表四")
+
+
+def verdict(result: CheckResult) -> str:
+    if result.passed:
+        return "通过" if not result.warnings else "通过（有提示）"
+    return "有错误"
+
+
+def heading(result: CheckResult) -> str:
+    v = result.report.values
+    who = f"{v.get('meta.unit') or '（未填机关名称）'} {v.get('meta.year') or ''}".strip()
+    return (f"【{verdict(result)}】{who} — {result.report.source}："
+            f"{len(result.errors)} 个错误，{len(result.warnings)} 个提示")
+
+
+def render_findings(findings: list[Finding], indent: str = "  ") -> list[str]:
+    lines: list[str] = []
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.table or "其他", []).append(f)
+    for table in sorted(groups, key=lambda t: (TABLE_ORDER.index(t) if t in TABLE_ORDER else 99)):
+        lines.append(f"{indent}{table}")
+        for f in groups[table]:
+            where = f"（{f.cell}）" if f.cell else ""
+            lines.append(f"{indent}  {SEVERITY_WORD[f.severity]} {f.rule}{where} {f.message}")
+    return lines
+
+
+def render_result(result: CheckResult) -> str:
+    return "\n".join([heading(result), *render_findings(result.findings)])
+
+
+def render_unusable(source: str, reason: str) -> str:
+    return f"【无法读取】{source}：{reason}"
+
+
+def result_json(result: CheckResult) -> dict:
+    return {"file": result.report.source, "status": "passed" if result.passed else "errors",
+            "unit": result.report.values.get("meta.unit"), "year": result.report.values.get("meta.year"),
+            "errors": len(result.errors), "warnings": len(result.warnings),
+            "findings": [f.to_dict() for f in result.findings]}
+
+
+def unusable_json(source: str, reason: str) -> dict:
+    return {"file": source, "status": "unusable", "reason": reason, "errors": 0, "warnings": 0,
+            "findings": []}

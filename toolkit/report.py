@@ -1,0 +1,91 @@
+"""Report data: what was read from a workbook or a JSON file, as key → value.
+
+Adapters (the workbook reader, the JSON loader, the xlwings live book) each produce the raw values
+they found; ``Report.from_raw`` turns them into typed values in one place, so every source is
+judged by the same code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from . import spec
+from .values import Formula, Problem, parse
+
+
+class UnusableFile(Exception):
+    """A file that cannot be used at all (exit code 2): the message is for the user, in Chinese."""
+
+
+Origin = Literal["workbook", "json", "live"]
+
+
+@dataclass
+class Report:
+    source: str  # the file it came from (or a description of the live book)
+    origin: Origin
+    raw: dict[str, object]  # key -> the raw value as found; absent keys are None
+    values: dict[str, object]  # key -> typed value, None where absent or invalid
+    problems: dict[str, Problem] = field(default_factory=dict)  # key -> why its raw value is invalid
+    cells: dict[str, str] = field(default_factory=dict)  # key -> "sheet!A1" (workbooks only)
+    # computed keys whose workbook formula was deleted or changed: key -> what was found there
+    broken_formulas: dict[str, str] = field(default_factory=dict)
+    saved_at: str | None = None  # the workbook's own save time (docProps), ISO format
+
+    @classmethod
+    def from_raw(cls, raw: dict[str, object], source: str, origin: Origin,
+                 cells: dict[str, str] | None = None, expected_formulas: dict[str, str] | None = None,
+                 saved_at: str | None = None) -> "Report":
+        """Type every raw value. For workbooks, ``expected_formulas`` holds each computed key's
+        formula as the template writes it: an intact formula is recomputed from the inputs (cached
+        values are never trusted); a deleted or changed one keeps what the cell shows, so the sum
+        rules report the difference."""
+        values: dict[str, object] = {}
+        problems: dict[str, Problem] = {}
+        broken: dict[str, str] = {}
+        intact: list[str] = []
+        for key in spec.KEYS:
+            f = spec.FIELDS[key]
+            value = raw.get(key)
+            if expected_formulas and f.is_computed:
+                if isinstance(value, Formula) and _same_formula(value.text, expected_formulas[key]):
+                    intact.append(key)
+                    continue
+                if isinstance(value, Formula):
+                    broken[key] = f"公式被改为“={value.text}”"
+                    value = value.cached
+                else:
+                    broken[key] = "公式被删除，改为" + ("空白" if value is None else f"“{value}”")
+            parsed, problem = parse(value, f)
+            values[key] = parsed
+            if problem:
+                problems[key] = problem
+        # Intact formulas: recompute from the inputs, a key only after the computed keys it
+        # sums (the （七）总计 row's total sums the column totals beside it).
+        todo = set(intact)
+        while todo:
+            ready = [k for k in todo if todo.isdisjoint(spec.FIELDS[k].computed_from)]
+            assert ready, "circular computed keys in the specification"
+            for key in ready:
+                todo.discard(key)
+                f = spec.FIELDS[key]
+                values[key] = sum(values.get(t) or 0 for t in f.computed_from)
+                cached = raw[key].cached
+                if cached is not None and parse(cached, f)[0] != values[key]:
+                    broken[key] = (f"单元格显示的计算结果为{cached}，与各项之和{values[key]}不一致"
+                                   "（公式被覆盖，或保存前未重新计算）")
+        values = {k: values.get(k) for k in spec.KEYS}
+        return cls(source, origin, dict(raw), values, problems, dict(cells or {}), broken, saved_at)
+
+    def filled(self) -> dict[str, object]:
+        """The typed values that are present, in specification order."""
+        return {k: v for k, v in self.values.items() if v is not None}
+
+
+def _normal_formula(text: str) -> str:
+    return text.lstrip("=").replace("$", "").replace(" ", "").upper()
+
+
+def _same_formula(found: str, expected: str) -> bool:
+    return _normal_formula(found) == _normal_formula(expected)

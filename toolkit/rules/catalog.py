@@ -1,0 +1,223 @@
+"""The rules of FORMAT.md, one entry each. Adding a rule is adding an entry to ``RULES``.
+
+``docs/rules.md`` is generated from this list (``python scripts/gen_docs.py``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Iterable
+
+from .. import spec
+from .engine import CheckRule, Context, Finding, Rule, SumRule, finding, fmt_number
+from . import text as textcheck
+
+T3_COLS = tuple(c for c, _ in spec.T3_COLUMNS)
+T3_ROW_KEYS = tuple(r for r, _ in spec.T3_ROWS)
+T4_GROUP_KEYS = tuple(g for g, _ in spec.T4_GROUPS)
+
+
+# --- cell rules ---------------------------------------------------------------------------------
+
+def _cell_problems(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
+    """E1/E2: each number cell's problem (blank, placeholder, text, date, formula, negative...)."""
+    for key, problem in ctx.report.problems.items():
+        if problem.rule != rule.id or not spec.FIELDS[key].is_number:
+            continue
+        yield finding(ctx, rule, f"{spec.describe(key)}填写了“{problem.found}”：{problem.hint}。", (key,),
+                      expected="数字" if rule.id == "E1" else "≥0" + ("的整数" if spec.FIELDS[key].kind == "int" else ""),
+                      found=problem.found)
+
+
+def _required(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
+    """E7: metadata and text parts that must be filled; metadata that is not valid."""
+    for f in spec.META:
+        problem = ctx.report.problems.get(f.key)
+        if problem:
+            yield finding(ctx, rule, f"基本信息「{f.label}」填写了“{problem.found}”：{problem.hint}。",
+                          (f.key,), expected=problem.hint, found=problem.found)
+        elif f.required and ctx.value(f.key) is None:
+            yield finding(ctx, rule, f"基本信息「{f.label}」未填写：此项必填。", (f.key,),
+                          expected="必填", found="空白")
+    for part in spec.TEXT_PARTS:
+        value = ctx.value(part.key)
+        if part.required and (value is None or not str(value).strip()):
+            yield finding(ctx, rule, f"正文「{spec.TEXT_LABELS[part.key]}」未填写：此部分必须有内容。",
+                          (part.key,), expected="必填", found="空白")
+
+
+def _formulas(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
+    """E8 (per cell): a total whose formula was deleted or changed in the workbook."""
+    for key, what in ctx.report.broken_formulas.items():
+        yield finding(ctx, rule, f"{spec.describe(key)}是自动计算的合计单元格，但{what}："
+                                 "请用新模板填写，不要改动合计公式。", (key,),
+                      expected="模板公式", found=what)
+
+
+# --- content rules (warnings) ---------------------------------------------------------------------
+
+def _rules_for_level(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
+    """W3: 规章 reported by a unit that cannot make 规章."""
+    level = ctx.value("meta.unit_level")
+    if level not in ("乡镇街道", "部门"):
+        return
+    for col in ("issued", "repealed", "in_force"):
+        key = f"t2.rules.{col}"
+        v = ctx.number(key)
+        if v:
+            who = "乡镇、街道" if level == "乡镇街道" else "县级以下部门（国务院部门和省、设区的市政府除外）"
+            yield finding(ctx, rule, f"{spec.describe(key)}填写了{fmt_number(v)}，但{who}没有规章制定权，"
+                                     "通常应为0：请核实是否把行政规范性文件填进了“规章”行。",
+                          (key, "meta.unit_level"), expected=0, found=v)
+
+
+FEES_LIMIT = {"乡镇街道": 1000, None: 100000}  # 万元: a township collecting 1000万元 is implausible
+
+
+def _fees_unit(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
+    """W4: 行政事业性收费 entered in 元 rather than 万元."""
+    key = "t2.fees.amount"
+    v = ctx.number(key)
+    if not v:
+        return
+    limit = FEES_LIMIT.get(ctx.value("meta.unit_level"), FEES_LIMIT[None])
+    yuan = textcheck.yuan_amounts(" ".join(str(ctx.value(k) or "") for k in spec.TEXT_KEYS))
+    if v >= limit:
+        why = f"数额很大（{fmt_number(v)}万元，即{fmt_number(v / 10000)}亿元）"
+    elif v in yuan:
+        why = f"正文中有“{fmt_number(v)}元”"
+    else:
+        return
+    yield finding(ctx, rule, f"{spec.describe(key)}：{why}，可能按“元”填写了。"
+                             f"本栏单位是万元：{fmt_number(v)}元应填{fmt_number(v / 10000)}。",
+                  (key,), expected=f"{fmt_number(v / 10000)}（若原数为元）", found=v)
+
+
+def _text_numbers(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
+    """W5: numbers quoted in the text disagree with the tables."""
+    for claim in textcheck.claims(ctx.report.values):
+        table_value = sum(ctx.number(k) or 0 for k in claim.keys)
+        if any(ctx.number(k) is None for k in claim.keys):
+            continue
+        if claim.number != table_value:
+            where = "、".join(spec.describe(k) for k in claim.keys)
+            yield finding(ctx, rule, f"正文「{spec.TEXT_LABELS[claim.text_key]}」写“{claim.quote}”，"
+                                     f"但{where}为{fmt_number(table_value)}：请核对正文与表格。",
+                          (claim.text_key, *claim.keys), expected=table_value, found=claim.number,
+                          column=claim.what)
+    for total in textcheck.part_sums(ctx.report.values):
+        yield finding(ctx, rule, f"正文「{spec.TEXT_LABELS[total.text_key]}」写“{total.quote}”，"
+                                 f"但其中各项相加为{fmt_number(total.parts)}，不等于{fmt_number(total.number)}。",
+                      (total.text_key,), expected=total.number, found=total.parts, column="分项之和")
+
+
+def _fee_text(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
+    """W6: applications closed for unpaid fees, but section 六 says nothing about fees."""
+    key = "t3.other_no_fee.total"
+    n = ctx.number(key)
+    other = str(ctx.value("text.other") or "")
+    if n and not any(w in other for w in ("信息处理费", "收费通知", "处理费")):
+        yield finding(ctx, rule, f"{spec.describe(key)}为{n}，即有申请因未缴纳信息处理费而不再处理，"
+                                 "但「六、其他需要报告的事项」没有说明信息处理费的收取情况。",
+                      (key, "text.other"), focus="text.other", expected="说明信息处理费收取情况",
+                      found="未提及")
+
+
+def _text_year(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
+    """W7: the 统计期限 / year named in the text is not the report year."""
+    year = ctx.value("meta.year")
+    if not isinstance(year, int):
+        return
+    for text_key, quote, found_year in textcheck.years(ctx.report.values):
+        if found_year != year:
+            yield finding(ctx, rule, f"正文「{spec.TEXT_LABELS[text_key]}」写“{quote}”，"
+                                     f"但报告年度是{year}年：是否沿用了往年的报告？",
+                          (text_key, "meta.year"), expected=year, found=found_year)
+
+
+NOTHING = {"无", "没有", "暂无", "无。", "没有。", "暂无。", "无问题", "/", "-"}
+
+
+def _problems_text(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
+    """W8: section 五 empty, '无', or mostly copied from last year."""
+    text = str(ctx.value("text.problems") or "").strip()
+    if text in NOTHING:
+        yield finding(ctx, rule, f"「五、存在的主要问题及改进情况」只写了“{text}”：应写明存在的主要问题"
+                                 "和上年问题的改进情况。", ("text.problems",), expected="问题及改进情况",
+                      found=text)
+        return
+    if ctx.previous is None:
+        return
+    before = str(ctx.previous.values.get("text.problems") or "").strip()
+    if text and before:
+        ratio = difflib.SequenceMatcher(None, before, text, autojunk=False).ratio()
+        if ratio >= 0.8:
+            yield finding(ctx, rule, f"「五、存在的主要问题及改进情况」与上年报告{ratio:.0%}相同：应写本年"
+                                     "的问题和上年问题的改进情况，不要照搬上年内容。", ("text.problems",),
+                          expected="本年内容", found=f"与上年{ratio:.0%}相同")
+
+
+def _summary(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
+    """W9: every number of a summary equals the sum over its units."""
+    for key in spec.NUMBER_KEYS:
+        v = ctx.number(key)
+        values = [p.values.get(key) for p in ctx.parts]
+        if v is None or any(not isinstance(x, (int, float)) for x in values):
+            continue
+        total = round(sum(values), spec.FEES_DECIMALS)
+        if abs(v - total) > 1e-9:
+            yield finding(ctx, rule, f"{spec.describe(key)}为{fmt_number(v)}，但{len(values)}个单位之和为"
+                                     f"{fmt_number(total)}。", (key,), expected=total, found=v)
+
+
+RULES: tuple[Rule, ...] = (
+    CheckRule("E1", "error", "数字单元格必须填写数字",
+              "每个数字单元格都是数字：空白、“/”“-”“—”“无”、带文字的“5件”、日期、逻辑值、公式都是错误",
+              fn=_cell_problems),
+    CheckRule("E2", "error", "件数为不小于0的整数，收费金额为不小于0、最多4位小数的数",
+              "t2.*、t3.*、t4.* 为整数 ≥ 0；t2.fees.amount 为 ≥ 0 的数，最多4位小数", fn=_cell_problems),
+    SumRule("E3", "error", "勾稽关系（第一项加第二项之和，等于第三项加第四项之和）",
+            "t3.new.{c} + t3.carried_over.{c} = t3.total.{c} + t3.carry_forward.{c}，c 为7列",
+            over=T3_COLS, lhs=("t3.new.{c}", "t3.carried_over.{c}"),
+            rhs=("t3.total.{c}", "t3.carry_forward.{c}"), focus="t3.carry_forward.{c}"),
+    SumRule("E4", "error", "（七）总计等于21个办理结果之和",
+            "t3.total.{c} = Σ 21个办理结果行的 t3.<行>.{c}，c 为7列",
+            over=T3_COLS, lhs=("t3.total.{c}",), rhs=tuple(f"t3.{r}.{{c}}" for r in spec.T3_RESULT_KEYS)),
+    SumRule("E5", "error", "总计列等于6类申请人之和",
+            "t3.{c}.total = t3.{c}.natural + … + t3.{c}.other_org，对表三25行",
+            over=T3_ROW_KEYS, lhs=("t3.{c}.total",), rhs=tuple(f"t3.{{c}}.{a}" for a in spec.T3_APPLICANT_COLUMNS)),
+    SumRule("E6", "error", "表四各组总计等于四种结果之和",
+            "t4.{c}.total = t4.{c}.upheld + t4.{c}.corrected + t4.{c}.other + t4.{c}.pending",
+            over=T4_GROUP_KEYS, lhs=("t4.{c}.total",),
+            rhs=tuple(f"t4.{{c}}.{k}" for k, _ in spec.T4_COLUMNS[:-1])),
+    CheckRule("E7", "error", "基本信息和正文必填部分已填写",
+              "meta.unit、meta.year 已填写且有效；text.proactive … text.other 不为空（text.overview 可空）",
+              fn=_required),
+    CheckRule("E8", "error", "使用当前模板，合计公式未被改动",
+              "工作簿是当前版本的标准模板（否则拒绝读取）；每个合计单元格保留模板的公式", fn=_formulas),
+    SumRule("W1", "warning", "本年“上年结转”等于上年“结转下年度继续办理”",
+            "t3.carried_over.{c} = 上年 t3.carry_forward.{c}", over=T3_COLS,
+            lhs=("t3.carried_over.{c}",), rhs=("prev:t3.carry_forward.{c}",)),
+    SumRule("W2", "warning", "现行有效件数 = 上年现行有效 + 本年制发 − 本年废止",
+            "t2.{c}.in_force = 上年 t2.{c}.in_force + t2.{c}.issued − t2.{c}.repealed",
+            over=("rules", "normative"), lhs=("t2.{c}.in_force",),
+            rhs=("prev:t2.{c}.in_force", "t2.{c}.issued", "-t2.{c}.repealed")),
+    CheckRule("W3", "warning", "乡镇街道和县级部门不应有规章",
+              "meta.unit_level 为 乡镇街道 或 部门 时，t2.rules.* 应为0", fn=_rules_for_level),
+    CheckRule("W4", "warning", "收费金额单位是万元", "t2.fees.amount 过大，或等于正文中的“N元”", fn=_fees_unit),
+    CheckRule("W5", "warning", "正文中的数字与表格一致",
+              "“收到/新收…申请N件”= t3.new.total；“办结N件”= t3.total.total；“行政复议N件”= t4.review.total；"
+              "“行政诉讼N件”= 两类诉讼总计之和；“…N条，其中A条、B条…”各项之和 = N", fn=_text_numbers),
+    CheckRule("W6", "warning", "有因未缴费不再处理的申请时，正文说明信息处理费",
+              "t3.other_no_fee.total > 0 时 text.other 提及信息处理费或收费通知", fn=_fee_text),
+    CheckRule("W7", "warning", "正文中的统计年度与报告年度一致",
+              "“统计期限…YYYY年…”和第一部分中的“YYYY年度”等于 meta.year", fn=_text_year),
+    CheckRule("W8", "warning", "“存在的主要问题及改进情况”有实际内容且不照搬上年",
+              "text.problems 不是“无”；与上年 text.problems 相似度低于80%", fn=_problems_text),
+    CheckRule("W9", "warning", "汇总表等于各单位之和", "汇总的每个数字 = 各单位同一单元格之和",
+              fn=_summary, needs="parts"),
+)
+
+RULE_BY_ID = {r.id: r for r in RULES}
+assert len(RULE_BY_ID) == len(RULES)

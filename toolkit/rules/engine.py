@@ -1,0 +1,238 @@
+"""Findings and the rule engine.
+
+A rule is data: an id, a severity, a title, a description and an expression over keys. Most rules
+are sum equalities (``SumRule``) expanded over the columns or rows they apply to; the others are
+small check functions (``CheckRule``). ``check`` runs every rule of the catalogue over a report and
+returns findings: plain data that carry the rule, the table, row and column labels, the cells, and
+the expected and found values, so that every output (console, JSON, workbook marks, status lists)
+is made from the same findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Iterable, Literal
+
+from .. import spec
+from ..report import Report
+
+Severity = Literal["error", "warning"]
+SEVERITY_WORD = {"error": "错误", "warning": "提示"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    message: str  # Chinese, complete: where, what was found, what is expected
+    keys: tuple[str, ...] = ()
+    table: str = ""  # 表二/表三/表四/基本信息/正文/模板
+    row: str = ""
+    column: str = ""
+    cell: str = ""  # the cell to look at first, "sheet!A1" (workbooks only)
+    cells: tuple[str, ...] = ()  # every cell involved (workbooks only)
+    expected: object = None
+    found: object = None
+
+    def to_dict(self) -> dict[str, object]:
+        d = asdict(self)
+        d["keys"] = list(self.keys)
+        d["cells"] = list(self.cells)
+        return d
+
+
+@dataclass
+class Context:
+    """What the rules see: the report, and optionally last year's and the summary's units."""
+
+    report: Report
+    previous: Report | None = None
+    parts: list[Report] | None = None  # for a summary (汇总): the units it sums
+
+    def value(self, key: str) -> object:
+        return self.report.values.get(key)
+
+    def number(self, key: str) -> int | float | None:
+        v = self.report.values.get(key)
+        return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def place(key: str) -> tuple[str, str, str]:
+    """(table, row, column) labels of a key, for findings."""
+    f = spec.FIELDS[key]
+    if f.table == "meta":
+        return "基本信息", f.label, ""
+    if f.table == "text":
+        return "正文", f.label, ""
+    return spec.TABLE_OF_KEY[key].short, f.row_path, f.col_label
+
+
+def finding(ctx: Context, rule: "Rule", message: str, keys: Iterable[str], *, focus: str = "",
+            expected: object = None, found: object = None, row: str | None = None,
+            column: str | None = None) -> Finding:
+    """A finding located at ``focus`` (default: the first key), involving ``keys``."""
+    keys = tuple(keys)
+    focus = focus or keys[0]
+    table, row_label, col_label = place(focus)
+    cells = ctx.report.cells
+    return Finding(rule.id, rule.severity, message, keys, table,
+                   row_label if row is None else row, col_label if column is None else column,
+                   cells.get(focus, ""), tuple(cells[k] for k in keys if k in cells),
+                   expected, found)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    title: str  # one line, Chinese
+    expression: str  # what it checks, over keys, for the rules document
+
+    def run(self, ctx: Context) -> Iterable[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def fmt_number(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, float):
+        return f"{v:.4f}".rstrip("0").rstrip(".")
+    return str(v)
+
+
+PREVIOUS = "prev:"  # a term read from last year's report
+
+
+@dataclass(frozen=True)
+class Term:
+    key: str
+    sign: int  # +1 or -1
+    previous: bool  # from last year's report
+
+
+def parse_term(text: str) -> Term:
+    sign = -1 if text.startswith("-") else 1
+    text = text.lstrip("-")
+    previous = text.startswith(PREVIOUS)
+    return Term(text.removeprefix(PREVIOUS), sign, previous)
+
+
+@dataclass(frozen=True)
+class SumRule(Rule):
+    """For each item of ``over``: sum(lhs) == sum(rhs), the key patterns formatted with the item.
+
+    A term is a key pattern, ``-`` before it subtracts it, ``prev:`` reads it from last year's
+    report (the rule is then skipped without one). ``focus`` names the term whose cell a finding
+    points at. Skipped where a term has no valid value: the cell rules report those."""
+
+    over: tuple[str, ...] = ()
+    lhs: tuple[str, ...] = ()
+    rhs: tuple[str, ...] = ()
+    focus: str = ""
+
+    @property
+    def needs_previous(self) -> bool:
+        return any(parse_term(t).previous for t in (*self.lhs, *self.rhs))
+
+    def equations(self) -> Iterable[tuple[tuple[Term, ...], tuple[Term, ...], str]]:
+        for item in self.over:
+            yield (tuple(parse_term(k.format(c=item)) for k in self.lhs),
+                   tuple(parse_term(k.format(c=item)) for k in self.rhs),
+                   self.focus.format(c=item))
+
+    def run(self, ctx: Context) -> Iterable[Finding]:
+        if self.needs_previous and ctx.previous is None:
+            return
+        for lhs, rhs, focus in self.equations():
+            left = [_value(ctx, t) for t in lhs]
+            right = [_value(ctx, t) for t in rhs]
+            if None in left or None in right:
+                continue
+            a = sum(t.sign * v for t, v in zip(lhs, left))
+            b = sum(t.sign * v for t, v in zip(rhs, right))
+            if abs(a - b) < 1e-9:
+                continue
+            keys = tuple(dict.fromkeys(t.key for t in (*lhs, *rhs) if not t.previous))
+            yield finding(ctx, self, self._message(lhs, rhs, left, right, a, b), keys,
+                          focus=focus or lhs[0].key, expected=b, found=a)
+
+    def _message(self, lhs, rhs, left, right, a, b) -> str:
+        where = spec.describe(lhs[0].key) if len(lhs) == 1 else _column_place(lhs[0].key)
+        left_text = _sum_text(lhs, left)
+        right_text = _sum_text(rhs, right)
+        return (f"{where}：{self.title}不成立。{left_text}"
+                f"{'' if len(lhs) == 1 else ' = ' + fmt_number(a)}，应等于{right_text} = {fmt_number(b)}，"
+                f"相差{fmt_number(abs(a - b))}。")
+
+
+def _value(ctx: Context, term: Term) -> int | float | None:
+    source = ctx.previous if term.previous else ctx.report
+    v = source.values.get(term.key)
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _sum_text(terms: tuple[Term, ...], values: list) -> str:
+    """'一、本年新收…(5) + 二、上年结转…(0)'; a long sum is named by its count."""
+    if len(terms) > 4:
+        return f"{len(terms)}项之和"
+    fields = [spec.FIELDS[t.key] for t in terms]
+    # Name each term by what differs between them: the row when they share a column.
+    same_row = len({f.row_path for f in fields}) == 1
+    out = ""
+    for i, (t, f, v) in enumerate(zip(terms, fields, values)):
+        label = ("上年" if t.previous else "") + (f.col_label if same_row and len(terms) > 1
+                                                  else f.row_label if f.table == "t3" else f.col_label)
+        out += ("" if i == 0 else (" − " if t.sign < 0 else " + ")) + f"{label}({fmt_number(v)})"
+    return out
+
+
+def _column_place(key: str) -> str:
+    f = spec.FIELDS[key]
+    return f"{spec.TABLE_OF_KEY[key].short}「{f.col_label}」列"
+
+
+@dataclass(frozen=True)
+class CheckRule(Rule):
+    """A rule whose check is a function of the context, yielding findings."""
+
+    fn: Callable[["CheckRule", Context], Iterable[Finding]] | None = None
+    needs: Literal["report", "previous", "parts"] = "report"
+
+    def run(self, ctx: Context) -> Iterable[Finding]:
+        if self.needs == "previous" and ctx.previous is None:
+            return ()
+        if self.needs == "parts" and not ctx.parts:
+            return ()
+        return self.fn(self, ctx)
+
+
+SEVERITY_ORDER = {"error": 0, "warning": 1}
+
+
+def run_rules(rules: Iterable[Rule], ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    for rule in rules:
+        out.extend(rule.run(ctx))
+    # errors first, then by the order of the rules (already), stable
+    out.sort(key=lambda f: SEVERITY_ORDER[f.severity])
+    return out
+
+
+@dataclass
+class CheckResult:
+    """One file's verdict."""
+
+    report: Report
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def passed(self) -> bool:
+        return not self.errors

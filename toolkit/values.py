@@ -1,0 +1,183 @@
+"""What a cell or JSON value holds, and how it becomes a report value.
+
+A workbook cell or a JSON value arrives "raw": a number, a string, a boolean, a date, a formula
+or nothing. ``parse`` turns it into the typed value a field expects, or says precisely what is
+wrong with it (a ``Problem``) so that the rules can quote it back to the user. Blank, 0 and text
+stay distinct; only full-width digits and surrounding spaces are normalised.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .spec import FEES_DECIMALS, Field
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula found in a cell: its text (without '='), and the value cached with it."""
+
+    text: str
+    cached: object = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a raw value is not a valid value for its field."""
+
+    kind: str  # blank, placeholder, text, date, bool, formula, negative, fraction, decimals, ...
+    found: str  # what was found, as the user would recognise it
+    hint: str = ""  # what to do, e.g. "应填写数字5"
+
+    @property
+    def rule(self) -> str:
+        """E1: not a number at all; E2: a number outside its range."""
+        return "E2" if self.kind in ("negative", "fraction", "decimals", "range") else "E1"
+
+
+PLACEHOLDERS = {"/", "／", "-", "－", "—", "——", "–", "无", "空", "暂无", "N/A", "n/a", "NA", "\\", "、"}
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_LEADING_NUMBER = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*([^\d\s].*)$")
+
+
+def show(raw: object) -> str:
+    """A raw value as the user typed it, for messages."""
+    if raw is None:
+        return "空白"
+    if isinstance(raw, Formula):
+        return "=" + raw.text
+    if isinstance(raw, bool):
+        return "TRUE" if raw else "FALSE"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, (_dt.date, _dt.datetime)):
+        return raw.isoformat()[:10]
+    return str(raw)
+
+
+def chinese_numeral(text: str) -> int | None:
+    """五 -> 5, 十二 -> 12, 一百零三 -> 103; None when it is not a plain Chinese numeral."""
+    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
+        return None
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        else:
+            unit = _CN_UNITS[ch]
+            if unit == 10000:
+                total += (section + (digit or 0)) * unit
+                section = 0
+            else:
+                section += (1 if digit is None else digit) * unit
+            digit = None
+    return total + section + (digit or 0)
+
+
+def _clean_number_text(text: str) -> str:
+    return text.translate(_FULLWIDTH).strip().replace(",", "")
+
+
+def parse_number(raw: object, field: Field) -> tuple[int | float | None, Problem | None]:
+    """A number field's raw value as a number, or the problem with it."""
+    if isinstance(raw, Formula):
+        return None, Problem("formula", show(raw), "此处应直接填写数字，不要填写公式")
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, Problem("blank", "空白", "应填写数字，没有发生的填0")
+    if isinstance(raw, bool):
+        return None, Problem("bool", show(raw), "应填写数字")
+    if isinstance(raw, (_dt.date, _dt.datetime)):
+        return None, Problem("date", f"日期{show(raw)}", "应填写数字；单元格被识别为日期")
+    if isinstance(raw, str):
+        text = _clean_number_text(raw)
+        if text in PLACEHOLDERS:
+            return None, Problem("placeholder", raw.strip(), "应填写数字，没有发生的填0")
+        if _NUMBER.fullmatch(text):
+            number: int | float = float(text) if "." in text else int(text)
+        else:
+            cn = chinese_numeral(text)
+            m = _LEADING_NUMBER.match(text)
+            hint = "应只填写阿拉伯数字"
+            if cn is not None:
+                hint += f"{cn}"
+            elif m:
+                hint += f"{m.group(1)}，不要带单位或文字"
+            return None, Problem("text", raw, hint)
+    elif isinstance(raw, (int, float)):
+        number = raw
+    else:
+        return None, Problem("text", show(raw), "应填写数字")
+
+    if isinstance(number, float) and number != number:  # NaN
+        return None, Problem("text", show(raw), "应填写数字")
+    if number < 0:
+        return None, Problem("negative", show(raw), "应为大于或等于0的数")
+    if field.kind == "int":
+        if isinstance(number, float):
+            if not number.is_integer():
+                return None, Problem("fraction", show(raw), "件数应为整数")
+            number = int(number)
+        return number, None
+    # decimal (万元): at most FEES_DECIMALS places, judged on the decimal text that was typed
+    try:
+        places = -Decimal(repr(number) if isinstance(number, float) else str(number)).as_tuple().exponent
+    except InvalidOperation:
+        places = 0
+    if places > FEES_DECIMALS:
+        return None, Problem("decimals", show(raw), f"金额以万元为单位，最多保留{FEES_DECIMALS}位小数")
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    return number, None
+
+
+def parse_text(raw: object, field: Field) -> tuple[object, Problem | None]:
+    """A text/metadata field's raw value as its typed value, or the problem with it."""
+    if raw is None:
+        return None, None
+    if isinstance(raw, str) and not raw.strip() and field.kind != "longtext":
+        return None, None
+    if field.kind == "year":
+        if isinstance(raw, str):
+            text = _clean_number_text(raw).removesuffix("年")
+            if text.isdigit():
+                raw = int(text)
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
+        if isinstance(raw, int) and not isinstance(raw, bool) and 2000 <= raw <= 2100:
+            return raw, None
+        return None, Problem("year", show(raw), "报告年度应为四位数字年份，如2024")
+    if field.kind == "date":
+        if isinstance(raw, _dt.datetime):
+            return raw.date().isoformat(), None
+        if isinstance(raw, _dt.date):
+            return raw.isoformat(), None
+        if isinstance(raw, str):
+            return raw.strip(), None
+        return None, Problem("date", show(raw), "报告日期应为日期，如2025-01-20")
+    if isinstance(raw, Formula):
+        # A formula in a text cell: keep what it shows, the cell itself is never changed.
+        return (str(raw.cached) if raw.cached is not None else None), None
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = raw if isinstance(raw, str) else show(raw)
+    if field.kind == "enum":
+        text = text.strip()
+        if text not in field.choices:
+            return None, Problem("choice", text, "应为以下之一：" + "、".join(field.choices))
+        return text, None
+    if field.kind == "text":
+        return text.strip(), None
+    return text, None  # longtext: kept exactly as typed, newlines included
+
+
+def parse(raw: object, field: Field) -> tuple[object, Problem | None]:
+    if field.is_number:
+        return parse_number(raw, field)
+    return parse_text(raw, field)

@@ -1,0 +1,222 @@
+"""Where everything sits in the standard workbook: the one place that decides cell positions.
+
+The builder writes, the reader reads and write-back marks by the positions computed here from the
+form specification. Every value cell gets a workbook-scoped defined name derived from its key
+(``NB_t3_new_natural``); the reader goes by those names, never by these positions, so that a
+workbook whose rows were moved by a user is still read right.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from .. import spec
+
+SHEET_MAIN = "基本信息和正文"
+SHEET_OF_TABLE = {"t2": "表二 主动公开", "t3": "表三 依申请公开", "t4": "表四 复议诉讼"}
+SHEET_RESULTS = "校验结果"
+SHEET_MARKER = "_nianbao"  # very hidden: the template marker and version
+SHEETS = (SHEET_MAIN, *SHEET_OF_TABLE.values(), SHEET_RESULTS, SHEET_MARKER)
+
+NAME_PREFIX = "NB_"
+MARKER_NAME = "NB_template"
+RESULT_SUMMARY_NAME = "NB_result_summary"  # first sheet: the last check's verdict (write-back)
+LIVE_STATUS_NAME = "NB_live_status"  # first sheet: the sheet's own formula check
+
+TABLE_ORIGIN_ROW = 3  # 0-based: tables start on row 4 below a title and a note
+MAIN_LABEL_COL, MAIN_VALUE_COL, MAIN_LAST_COL = 0, 1, 7  # A: label, B:H value (merged)
+MAIN_MARK_COL = 25  # Z, hidden
+MARK_OFFSET = 30  # a table value cell's mark sits this many columns to its right, hidden
+
+# Mark values write-back puts in the hidden marks cells; conditional formats colour by them.
+MARK_NONE, MARK_WARNING, MARK_ERROR = 0, 1, 2
+
+# The results sheet: a title, the verdict line, then one row per finding under these headers.
+RESULTS_NAME = "NB_results"  # the header row; findings go below it
+RESULTS_HEADER_ROW = 2
+RESULTS_COLUMNS = (("严重程度", 8), ("规则", 6), ("表格", 10), ("行", 36), ("列", 14),
+                   ("单元格", 22), ("应为", 12), ("实为", 12), ("说明", 80))
+
+# First sheet rows (0-based)
+ROW_TITLE, ROW_RESULT, ROW_LIVE, ROW_HELP = 0, 1, 2, 4
+ROW_META_HEADING = 6
+ROW_META = 7
+ROW_TEXT_HEADING = ROW_META + len(spec.META) + 1
+ROW_TEXT = ROW_TEXT_HEADING + 1
+
+
+def col_letter(col: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def a1(row: int, col: int) -> str:
+    return f"{col_letter(col)}{row + 1}"
+
+
+def quote_sheet(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class CellPos:
+    sheet: str
+    row: int  # 0-based
+    col: int  # 0-based
+
+    @property
+    def a1(self) -> str:
+        return a1(self.row, self.col)
+
+    @property
+    def address(self) -> str:
+        """For people: ``表三 依申请公开!D5``."""
+        return f"{self.sheet}!{self.a1}"
+
+    @property
+    def ref(self) -> str:
+        """For formulas and defined names: ``'表三 依申请公开'!$D$5``."""
+        return f"{quote_sheet(self.sheet)}!${col_letter(self.col)}${self.row + 1}"
+
+    @property
+    def mark(self) -> "CellPos":
+        """The hidden cell whose value (MARK_*) colours this cell."""
+        if self.sheet == SHEET_MAIN:
+            return CellPos(self.sheet, self.row, MAIN_MARK_COL)
+        return CellPos(self.sheet, self.row, self.col + MARK_OFFSET)
+
+
+def defined_name(key: str) -> str:
+    """The workbook-scoped name of a key: letters, digits and underscores only, so that Excel,
+    WPS and LibreOffice all accept it, and never shaped like a cell reference."""
+    return NAME_PREFIX + key.replace(".", "_")
+
+
+@cache
+def positions() -> dict[str, CellPos]:
+    """key -> its cell in the standard workbook."""
+    pos: dict[str, CellPos] = {}
+    for i, f in enumerate(spec.META):
+        pos[f.key] = CellPos(SHEET_MAIN, ROW_META + i, MAIN_VALUE_COL)
+    for i, part in enumerate(spec.TEXT_PARTS):
+        pos[part.key] = CellPos(SHEET_MAIN, ROW_TEXT + i, MAIN_VALUE_COL)
+    for table in spec.TABLES:
+        sheet = SHEET_OF_TABLE[table.id]
+        for c in table.value_cells:
+            pos[c.key] = CellPos(sheet, TABLE_ORIGIN_ROW + c.row, c.col)
+    assert set(pos) == set(spec.KEYS)
+    return pos
+
+
+@cache
+def names() -> dict[str, str]:
+    """defined name -> key, for every key."""
+    return {defined_name(k): k for k in spec.KEYS}
+
+
+def table_cell(table: spec.Table, cell: spec.GridCell) -> CellPos:
+    return CellPos(SHEET_OF_TABLE[table.id], TABLE_ORIGIN_ROW + cell.row, cell.col)
+
+
+def runs(cells: list[CellPos]) -> list[str]:
+    """Cells of one sheet as few A1 ranges as possible (contiguous runs along a row or a column)."""
+    out: list[str] = []
+    todo = sorted(set(cells), key=lambda p: (p.col, p.row))
+    # Prefer vertical runs when the cells are one column, else horizontal ones.
+    vertical = len({p.col for p in todo}) == 1
+    if not vertical:
+        todo.sort(key=lambda p: (p.row, p.col))
+    i = 0
+    while i < len(todo):
+        j = i
+        while j + 1 < len(todo) and (
+            (todo[j + 1].row == todo[j].row + 1 and todo[j + 1].col == todo[j].col) if vertical
+            else (todo[j + 1].col == todo[j].col + 1 and todo[j + 1].row == todo[j].row)
+        ):
+            j += 1
+        out.append(todo[i].a1 if i == j else f"{todo[i].a1}:{todo[j].a1}")
+        i = j + 1
+    return out
+
+
+@cache
+def formulas() -> dict[str, str]:
+    """computed key -> its formula as the template writes it (with '=')."""
+    pos = positions()
+    out = {}
+    for key in spec.COMPUTED_KEYS:
+        terms = [pos[t] for t in spec.FIELDS[key].computed_from]
+        out[key] = "=SUM(" + ",".join(runs(terms)) + ")"
+    return out
+
+
+# --- live check cells (formulas the sheet evaluates itself, without Python) ------------------
+
+T3_CHECK_LABEL_DIFF = "差额（一＋二－（七）－四）"
+T3_CHECK_LABEL = "勾稽关系（一＋二＝（七）＋四）"
+BALANCED, UNBALANCED = "平衡", "不平衡"
+
+
+@cache
+def t3_check_cells() -> dict[str, tuple[CellPos, CellPos]]:
+    """table 三 column key -> (difference cell, verdict cell), two rows below the table."""
+    t3 = spec.TABLE_BY_ID["t3"]
+    row = TABLE_ORIGIN_ROW + t3.n_rows + 1
+    pos = positions()
+    out = {}
+    for col_key, _ in spec.T3_COLUMNS:
+        col = pos[f"t3.new.{col_key}"].col
+        out[col_key] = (CellPos(SHEET_OF_TABLE["t3"], row, col),
+                        CellPos(SHEET_OF_TABLE["t3"], row + 1, col))
+    return out
+
+
+def t3_check_formulas(col_key: str) -> tuple[str, str]:
+    pos = positions()
+    p = {r: pos[f"t3.{r}.{col_key}"].a1 for r in ("new", "carried_over", "total", "carry_forward")}
+    diff_cell, _ = t3_check_cells()[col_key]
+    diff = f"=({p['new']}+{p['carried_over']})-({p['total']}+{p['carry_forward']})"
+    verdict = f'=IF({diff_cell.a1}=0,"{BALANCED}","{UNBALANCED}")'
+    return diff, verdict
+
+
+def input_runs(sheet: str) -> list[str]:
+    """The number input cells of a table sheet, as ranges (for COUNTBLANK and COUNT)."""
+    pos = positions()
+    cells = [pos[k] for k in spec.INPUT_KEYS
+             if spec.FIELDS[k].is_number and pos[k].sheet == sheet]
+    return runs(cells)
+
+
+def table_status_cell(table_id: str) -> CellPos:
+    """A cell under each table sheet's title that counts blank and non-number inputs."""
+    return CellPos(SHEET_OF_TABLE[table_id], 1, 0)
+
+
+def table_status_formula(table_id: str) -> str:
+    ranges = input_runs(SHEET_OF_TABLE[table_id])
+    blank = "+".join(f"COUNTBLANK({r})" for r in ranges)
+    text = "+".join(f"(COUNTA({r})-COUNT({r}))" for r in ranges)
+    return (f'="未填写的数字单元格："&({blank})&" 个；填写了非数字内容的单元格："&({text})&" 个'
+            f'（没有发生的请填0）"')
+
+
+def live_status_formula() -> str:
+    """The first sheet's live verdict over all tables."""
+    verdicts = [v for _, v in t3_check_cells().values()]
+    sheet = quote_sheet(verdicts[0].sheet)
+    first, last = verdicts[0].a1, verdicts[-1].a1
+    parts = []
+    for table in spec.TABLES:
+        s = quote_sheet(SHEET_OF_TABLE[table.id])
+        parts.append("+".join(f"COUNTBLANK({s}!{r})" for r in input_runs(SHEET_OF_TABLE[table.id])))
+    blanks = "+".join(f"({p})" for p in parts)
+    return (f'=IF(COUNTIF({sheet}!{first}:{last},"{UNBALANCED}")>0,'
+            f'"✗ 表三勾稽关系不平衡（见表三下方红色单元格）","✓ 表三勾稽关系平衡")'
+            f'&"；表格中未填写的数字单元格："&({blanks})&" 个"')

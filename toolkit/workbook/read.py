@@ -1,0 +1,75 @@
+"""Read a filled standard workbook into report data, by its defined names.
+
+Refuses (UnusableFile, exit code 2) what is not our current template: no marker, another template
+version, missing names, or the 2019 format. Formula results cached in the file are never trusted:
+``Report.from_raw`` recomputes totals from the inputs and reports a total whose formula was
+replaced.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import spec
+from ..report import Report, UnusableFile
+from . import layout
+from .xlsx import Book, Package, core_modified
+
+OLD_FORMAT_MESSAGE = ("这是2019年旧版格式（国办公开办函〔2019〕60号）的报表，2021年度起已停用："
+                      "请用 nianbao new 生成新模板重新填写")
+
+
+def read_workbook(path: Path | str) -> Report:
+    path = Path(path)
+    with Package.open(path) as pkg:
+        book = Book.load(pkg)
+        check_template(book)
+        return read_book(book, str(path), saved_at=core_modified(pkg))
+
+
+def _old_format(book: Book) -> bool:
+    text = "\n".join(book.strings)
+    if any(s in text for s in spec.OLD_FORMAT_STRINGS):
+        return True
+    # 规范性文件 without 行政 is the 2019 table 二's row label
+    return "规范性文件" in text.replace("行政规范性文件", "")
+
+
+def check_template(book: Book) -> None:
+    """Raise UnusableFile unless this is the current standard template (rule E8)."""
+    where = book.resolve(layout.MARKER_NAME)
+    marker = None
+    if where:
+        marker = book.cells(where[0], {where[1]}).get(where[1])
+    if not isinstance(marker, str) or not marker.startswith("NIANBAO:"):
+        if _old_format(book):
+            raise UnusableFile(OLD_FORMAT_MESSAGE)
+        raise UnusableFile("不是 nianbao 标准模板（没有找到模板标记）：请用 nianbao new 生成的模板填写，"
+                           "或把数据转成 JSON 数据文件")
+    if marker != spec.TEMPLATE_MARKER:
+        _, fmt, version = (marker.split(":") + ["", ""])[:3]
+        if fmt != spec.FORMAT_ID:
+            raise UnusableFile(f"模板的报表格式为 {fmt}，本程序只处理 {spec.FORMAT_ID}")
+        found = version.lstrip("v")
+        newer = found.isdigit() and int(found) > spec.TEMPLATE_VERSION
+        raise UnusableFile(
+            f"模板版本为第{found}版，本程序使用第{spec.TEMPLATE_VERSION}版："
+            + ("请升级 nianbao 后再校验" if newer else
+               "请用 nianbao new 生成新模板，把数据转填过去（或让填报单位用新模板重填）"))
+    missing = [n for n in layout.names() if book.resolve(n) is None]
+    if missing:
+        raise UnusableFile(f"模板被改动：缺少{len(missing)}个单元格名称（如 {missing[0]}），"
+                           "请用 nianbao new 生成的模板重新填写")
+
+
+def read_book(book: Book, source: str, saved_at: str | None = None) -> Report:
+    where: dict[str, tuple[str, str]] = {}
+    by_sheet: dict[str, set[str]] = {}
+    for name, key in layout.names().items():
+        sheet, ref = book.resolve(name)  # check_template made sure each resolves
+        where[key] = (sheet, ref)
+        by_sheet.setdefault(sheet, set()).add(ref)
+    found = {sheet: book.cells(sheet, refs) for sheet, refs in by_sheet.items()}
+    raw = {key: found[sheet].get(ref) for key, (sheet, ref) in where.items()}
+    cells = {key: f"{sheet}!{ref}" for key, (sheet, ref) in where.items()}
+    return Report.from_raw(raw, source, "workbook", cells, layout.formulas(), saved_at)
