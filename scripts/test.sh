@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install everything the tests need, then run them. The README's test command and CI's .ci/run.
+#   bash scripts/test.sh            # install (if missing) and run all tests
+#   bash scripts/test.sh -k reader  # extra arguments go to pytest
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System programs: LibreOffice (opens our workbooks and reports), CJK fonts, poppler (pdftotext,
+# pdffonts), Xvfb (the desktop launcher's test). Installed from Debian's packages when missing and
+# we are root (CI runs as root); elsewhere the tests that need them skip and say why.
+need=()
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc libreoffice-writer)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v Xvfb >/dev/null 2>&1 || need+=(xvfb xauth)
+fc-list 2>/dev/null | grep -q "Noto Serif CJK" || need+=(fonts-noto-cjk fontconfig)
+python3 -c "import tkinter" 2>/dev/null || need+=(python3-tk)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing: ${need[*]}"
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
+  else
+    echo "not installed (tests that need them will skip): ${need[*]}"
+  fi
+fi
+
+# Map the government fonts (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312) to Noto CJK where they are
+# not installed, so LibreOffice renders our reports with CJK serif/sans faces.
+if [ -d scripts/fontconfig ] && [ -w /etc/fonts/conf.d ]; then
+  for conf in scripts/fontconfig/*.conf; do
+    [ -e "$conf" ] || continue
+    cmp -s "$conf" "/etc/fonts/conf.d/$(basename "$conf")" || { cp "$conf" /etc/fonts/conf.d/; fc-cache -f >/dev/null 2>&1 || true; }
+  done
+fi
+
+python3 -m pip install -q --disable-pip-version-check -e ".[test]"
+python3 -m pytest "$@"
