@@ -5,10 +5,14 @@ thin shells over these.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import spec
 from .report import Report, UnusableFile
 from .rules import CheckResult, check
+
+if TYPE_CHECKING:
+    from .collect.previous import PreviousYear
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -35,11 +39,16 @@ def read_report(path: Path | str) -> Report:
         raise UnusableFile(f"无法读取文件（{exc.strerror or type(exc).__name__}）") from None
 
 
-def check_file(path: Path | str, previous: Path | str | Report | None = None) -> CheckResult:
-    """Read and check one file; ``previous`` is last year's workbook or JSON (rules W1, W2, W8)."""
-    if previous is not None and not isinstance(previous, Report):
+def check_file(path: Path | str, previous: "Path | str | Report | PreviousYear | None" = None) -> CheckResult:
+    """Read and check one file; ``previous`` is last year's workbook or JSON (rules W1, W2, W8),
+    or several years' files by unit (``toolkit.collect.PreviousYear``: the file's own unit's)."""
+    from .collect.previous import PreviousYear
+    if previous is not None and not isinstance(previous, (Report, PreviousYear)):
         previous = read_report(previous)
-    return check(read_report(path), previous)
+    report = read_report(path)
+    if isinstance(previous, PreviousYear):
+        previous = previous.for_report(report)
+    return check(report, previous)
 
 
 def new_workbook(out: Path | str, *, unit: str | None = None, year: int | None = None,
@@ -51,7 +60,12 @@ def new_workbook(out: Path | str, *, unit: str | None = None, year: int | None =
     from .workbook.build import build_workbook, computed_values
     out = Path(out)
     if out.suffix.lower() not in WORKBOOK_SUFFIXES:
-        raise UnusableFile(f"输出文件应以 .xlsx 结尾：{out.name}")
+        raise UnusableFile(f"输出文件应以 .xlsx（或带按钮的 .xlsm）结尾：{out.name}")
+    macro: dict[str, object] = {}
+    if out.suffix.lower() == ".xlsm":
+        # The macro-enabled variant: the same workbook with a button that runs nianbao (xlwings).
+        from .excel import vba
+        macro = {"vba_project": vba.vba_project(), "button": (vba.MACRO_NAME, vba.BUTTON_CAPTION)}
     values: dict[str, object] = {}
     if isinstance(data, dict):
         from .jsondata import parse_data
@@ -71,7 +85,7 @@ def new_workbook(out: Path | str, *, unit: str | None = None, year: int | None =
         raise UnusableFile(f"数据中有{len(wrong)}个合计与各项之和不一致（工作簿中合计由公式计算，"
                            f"不能照填）：{shown}" + ("等" if len(wrong) > 5 else ""))
     try:
-        content = build_workbook(values)
+        content = build_workbook(values, **macro)
     except ValueError as exc:
         raise UnusableFile(str(exc)) from None
     from .fileio import atomic_write

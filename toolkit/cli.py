@@ -49,12 +49,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .report import UnusableFile
 
     previous = None
-    if args.previous:
+    if args.previous and len(args.previous) == 1:  # one file: last year's for every file checked
         try:
-            previous = read_report(args.previous)
+            previous = read_report(args.previous[0])
         except UnusableFile as exc:
-            _err(render_unusable(args.previous, f"上年数据无法读取：{exc}"))
+            _err(render_unusable(args.previous[0], f"上年数据无法读取：{exc}"))
             return EXIT_UNUSABLE
+    elif args.previous:  # several: each file gets its own unit's
+        from .collect.previous import PreviousYear
+        previous = PreviousYear.load(args.previous)
+        for note in previous.notes:
+            _err(f"上年数据未使用：{note}")
     worst = EXIT_OK
     results = []
     for name in args.files:
@@ -70,6 +75,17 @@ def cmd_check(args: argparse.Namespace) -> int:
         results.append(result_json(result))
         if not args.json:
             _out(render_result(result))
+        if not args.no_write_back and Path(name).suffix.lower() in (".xlsx", ".xlsm"):
+            # Results into the workbook itself (marks, notes, the results sheet). A workbook that
+            # cannot be written (open in Excel/WPS, read-only...) keeps the check's exit code:
+            # the check itself ran, and the line below says why the workbook was not written.
+            from .writeback import write_back
+            outcome = write_back(Path(name), result)
+            results[-1]["write_back"] = {"written": str(outcome.written) if outcome.written else None,
+                                         "backup": str(outcome.backup) if outcome.backup else None,
+                                         "reason": outcome.reason}
+            if not args.json:
+                _out("  " + outcome.message())
     if args.json:
         _out(json.dumps(results if len(args.files) > 1 else results[0], ensure_ascii=False,
                         indent=1, default=str))
@@ -88,10 +104,67 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_collect(args: argparse.Namespace) -> int:
+    from .collect import collect
+    from .collect.progress import Progress
+    workers = args.workers if args.workers and args.workers > 0 else None
+    summary = collect(args.inputs, Path(args.output), unit=args.unit, previous=args.previous or (),
+                      workers=workers, year=args.year, district_email=args.email or "",
+                      template=args.template, progress=Progress("校验"))
+    for note in summary.previous_notes:
+        _err(f"上年数据未使用：{note}")
+    _out(f"报送状态：{summary.status_path}")
+    if summary.summary_path:
+        _out(f"汇总数据：{summary.summary_path}（正文为空，请补写正文后再用 nianbao build 生成汇总报告）")
+    else:
+        _out("没有通过校验的单位，未生成汇总数据")
+    if summary.returns:
+        _out(f"退回：{len(summary.returns)} 份邮件草稿和工作簿在 {summary.outdir / '退回'}")
+    _out(summary.line())
+    return summary.exit_code
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .output import render_result
+    from .word import ChecksFailed, build_report
+    try:
+        built = build_report(args.file, args.output, pdf=args.pdf, template=args.template,
+                             force=args.force)
+    except ChecksFailed as exc:
+        _out(render_result(exc.result))
+        _err("未生成 Word 报告：数据有错误。请改正后重试；如需先看草稿，加 --force（报告将标明“草稿”）")
+        return EXIT_ERRORS
+    if built.check.findings:
+        _out(render_result(built.check))
+    if built.draft:
+        _out(f"已生成草稿（数据未通过校验，不得公开）：{built.docx}")
+    else:
+        _out(f"已生成 Word 报告：{built.docx}")
+    if built.pdf:
+        _out(f"已生成 PDF：{built.pdf}")
+    elif built.pdf_problem:
+        _err(f"nianbao：{built.pdf_problem}")
+        return EXIT_UNUSABLE
+    return EXIT_ERRORS if built.draft else EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .word.demo import demo_lines, run_demo
+    demo = run_demo(args.folder)
+    for line in demo_lines(demo):
+        _out(line)
+    return demo.exit_code
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from .docs import rules_markdown
     sys.stdout.write(rules_markdown())
     return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from .gui.window import main as gui_main
+    return gui_main(args.file)
 
 
 # --- the parser ----------------------------------------------------------------------------------
@@ -101,8 +174,9 @@ def build_parser() -> Parser:
     p.add_argument("--version", action="version", version=f"nianbao {__version__}")
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
 
-    s = sub.add_parser("new", help="生成标准填报工作簿", description="生成受保护的标准填报工作簿（.xlsx）。")
-    s.add_argument("out", metavar="OUT.xlsx", help="输出的工作簿")
+    s = sub.add_parser("new", help="生成标准填报工作簿", description="生成受保护的标准填报工作簿（.xlsx）；"
+                       "文件名以 .xlsm 结尾时，生成带“校验并生成年报”按钮的启用宏的工作簿（Excel + xlwings）。")
+    s.add_argument("out", metavar="OUT.xlsx", help="输出的工作簿（.xlsx，或带按钮的 .xlsm）")
     s.add_argument("--unit", help="机关名称")
     s.add_argument("--year", type=int, help="报告年度，如 2024")
     s.add_argument("--data", metavar="DATA.json", help="用 JSON 数据文件填好各项（见 FORMAT.md）")
@@ -112,8 +186,11 @@ def build_parser() -> Parser:
                        description="按 FORMAT.md 的全部规则校验；退出码 0 通过，1 有错误，2 文件无法使用。")
     s.add_argument("files", nargs="+", metavar="FILE", help="工作簿（.xlsx/.xlsm）或 JSON 数据文件")
     s.add_argument("--json", action="store_true", help="以 JSON 输出校验结果")
-    s.add_argument("--no-write-back", action="store_true", help="只读取，不把结果写回工作簿")
-    s.add_argument("--previous", metavar="FILE", help="上年的工作簿或 JSON 数据（启用规则 W1、W2、W8）")
+    s.add_argument("--no-write-back", action="store_true",
+                   help="只读取，不把结果写回工作簿（默认把结果写回：标记单元格、写“校验结果”工作表，"
+                        "原文件备份在同一文件夹的 nianbao备份 中）")
+    s.add_argument("--previous", metavar="FILE", action="append",
+                   help="上年的工作簿或 JSON 数据（启用规则 W1、W2、W8）；可重复给出多个，按机关名称对应")
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("export", help="把工作簿的数据导出为 JSON",
@@ -122,8 +199,47 @@ def build_parser() -> Parser:
     s.add_argument("-o", "--output", metavar="OUT.json", help="写入文件（默认输出到屏幕）")
     s.set_defaults(func=cmd_export)
 
+    s = sub.add_parser("build", help="生成 Word 年度报告（可同时生成 PDF）",
+                       description="先校验，再按国家格式生成 Word 年度报告（公文格式，可在 Word/WPS 中修改）。"
+                       "数据有错误时不生成（退出码 1），加 --force 生成标明“草稿”的报告。"
+                       "默认保存在数据文件旁：{机关名称}{年度}年政府信息公开工作年度报告.docx。")
+    s.add_argument("file", metavar="FILE", help="工作簿（.xlsx/.xlsm）或 JSON 数据文件")
+    s.add_argument("-o", "--output", metavar="OUT.docx", help="输出的 Word 文件")
+    s.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 生成 PDF")
+    s.add_argument("--template", metavar="T.docx", help="用本单位修改过样式的 Word 模板")
+    s.add_argument("--force", action="store_true",
+                   help="数据有错误也生成（标明草稿）；覆盖生成后被修改过的报告")
+    s.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("demo", help="用内置示例走一遍：生成工作簿、校验、生成 Word 报告",
+                       description="把内置示例（锦屏街道2022年报告）写成工作簿，校验，写回结果，"
+                       "生成 Word 报告（装有 LibreOffice 时也生成 PDF），并说明生成了什么、在哪里。")
+    s.add_argument("folder", nargs="?", metavar="DIR", help="输出文件夹（默认：当前文件夹下的“年报示例”）")
+    s.set_defaults(func=cmd_demo)
+
     s = sub.add_parser("rules", help="列出全部校验规则（Markdown）")
     s.set_defaults(func=cmd_rules)
+
+    s = sub.add_parser("collect", help="汇总：批量校验各单位报送的工作簿",
+                       description="批量校验各单位报送的工作簿（文件夹、.zip 压缩包、.eml 邮件均可），"
+                       "输出 汇总状态.xlsx、汇总数据.xlsx、退回/（有错误单位的批注工作簿和邮件草稿）、"
+                       "findings.json。退出码 0 全部通过，1 有错误或无法读取的文件，2 没有可读取的文件。")
+    s.add_argument("inputs", nargs="+", metavar="INPUT", help="工作簿、文件夹、.zip 或 .eml")
+    s.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="输出文件夹")
+    s.add_argument("--unit", metavar="NAME", help="汇总机关名称（汇总数据的机关名称、退回邮件的发件人）")
+    s.add_argument("--email", metavar="ADDR", help="退回邮件的发件地址")
+    s.add_argument("--year", type=int, help="报告年度（默认：多数文件的年度）")
+    s.add_argument("--previous", nargs="+", action="extend", metavar="INPUT",
+                   help="上年的工作簿或 JSON 数据（按机关名称对应；启用规则 W1、W2、W8）")
+    s.add_argument("--workers", type=int, metavar="N", help="并行进程数（默认：CPU 核数）")
+    s.add_argument("--template", metavar="FILE.j2", help="退回邮件模板（Jinja2；默认用输出文件夹中的"
+                   "“退回邮件模板.txt.j2”或内置模板）")
+    s.set_defaults(func=cmd_collect)
+
+    s = sub.add_parser("gui", help="打开校验窗口（不用命令行）",
+                       description="打开一个小窗口：选择工作簿，按一个按钮校验并生成 Word 报告。")
+    s.add_argument("file", nargs="?", metavar="FILE", help="打开时就校验的工作簿或 JSON 数据文件")
+    s.set_defaults(func=cmd_gui)
     return p
 
 

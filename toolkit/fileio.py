@@ -24,9 +24,10 @@ def is_open_elsewhere(path: Path) -> bool:
     return bool(lock_files(path))
 
 
-def atomic_write(path: Path, content: bytes) -> None:
+def atomic_write(path: Path, content: bytes, mode: int | None = None) -> None:
     """Write ``content`` to a temporary file in the same folder, then rename it over ``path``:
-    a crash or a full disk never leaves a half-written file where the user's file was."""
+    a crash or a full disk never leaves a half-written file where the user's file was.
+    ``mode``: the permission bits to give the new file (a replaced file keeps its own)."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
@@ -42,6 +43,8 @@ def atomic_write(path: Path, content: bytes) -> None:
             fh.write(content)
             fh.flush()
             os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as exc:
         try:

@@ -21,7 +21,9 @@ def parse_data(obj: object, source: str) -> dict[str, object]:
     if unknown:
         raise UnusableFile(f"JSON 数据文件中有{len(unknown)}个未知的键：" + "、".join(unknown[:5])
                            + ("等" if len(unknown) > 5 else "") + "（键名见 FORMAT.md）")
-    bad = [k for k, v in obj.items() if k != "format" and isinstance(v, (list, dict))]
+    # lists and objects, and NaN/Infinity (Python's json accepts them; no workbook can hold them)
+    bad = [k for k, v in obj.items() if k != "format" and (
+        isinstance(v, (list, dict)) or (isinstance(v, float) and (v != v or abs(v) == float("inf"))))]
     if bad:
         raise UnusableFile("JSON 数据文件中这些键的值不是数字或文字：" + "、".join(bad[:5]))
     return {k: v for k, v in obj.items() if k != "format"}

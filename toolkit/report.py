@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from . import spec
-from .values import Formula, Problem, parse
+from .values import Formula, Problem, parse, show
 
 
 class UnusableFile(Exception):
@@ -48,6 +48,10 @@ class Report:
         for key in spec.KEYS:
             f = spec.FIELDS[key]
             value = raw.get(key)
+            if f.is_computed and not expected_formulas and value is None:
+                # A JSON file may leave totals out: they are computed, like the workbook's.
+                intact.append(key)
+                continue
             if expected_formulas and f.is_computed:
                 if isinstance(value, Formula) and _same_formula(value.text, expected_formulas[key]):
                     intact.append(key)
@@ -56,7 +60,8 @@ class Report:
                     broken[key] = f"公式被改为“={value.text}”"
                     value = value.cached
                 else:
-                    broken[key] = "公式被删除，改为" + ("空白" if value is None else f"“{value}”")
+                    # show(): 7 and 7.0 (as xlwings reads it) read alike
+                    broken[key] = "公式被删除，改为" + ("空白" if value is None else f"“{show(value)}”")
             parsed, problem = parse(value, f)
             values[key] = parsed
             if problem:
@@ -70,8 +75,14 @@ class Report:
             for key in ready:
                 todo.discard(key)
                 f = spec.FIELDS[key]
-                values[key] = sum(values.get(t) or 0 for t in f.computed_from)
-                cached = raw[key].cached
+                terms = [values.get(t) for t in f.computed_from]
+                if None in terms:
+                    # A blank or invalid input (reported by E1/E2) makes the total unknown:
+                    # a total over the valid cells only would make E3/E4/W5 report a false sum.
+                    values[key] = None
+                    continue
+                values[key] = sum(terms)
+                cached = raw[key].cached if isinstance(raw.get(key), Formula) else None
                 if cached is not None and parse(cached, f)[0] != values[key]:
                     broken[key] = (f"单元格显示的计算结果为{cached}，与各项之和{values[key]}不一致"
                                    "（公式被覆盖，或保存前未重新计算）")

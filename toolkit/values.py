@@ -115,7 +115,7 @@ def parse_number(raw: object, field: Field) -> tuple[int | float | None, Problem
     else:
         return None, Problem("text", show(raw), "应填写数字")
 
-    if isinstance(number, float) and number != number:  # NaN
+    if isinstance(number, float) and (number != number or number in (float("inf"), float("-inf"))):
         return None, Problem("text", show(raw), "应填写数字")
     if number < 0:
         return None, Problem("negative", show(raw), "应为大于或等于0的数")

@@ -25,7 +25,8 @@ def _cell_problems(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     for key, problem in ctx.report.problems.items():
         if problem.rule != rule.id or not spec.FIELDS[key].is_number:
             continue
-        yield finding(ctx, rule, f"{spec.describe(key)}填写了“{problem.found}”：{problem.hint}。", (key,),
+        what = "未填写" if problem.kind == "blank" else f"填写了“{problem.found}”"
+        yield finding(ctx, rule, f"{spec.describe(key)}{what}：{problem.hint}。", (key,),
                       expected="数字" if rule.id == "E1" else "≥0" + ("的整数" if spec.FIELDS[key].kind == "int" else ""),
                       found=problem.found)
 

@@ -17,13 +17,22 @@ import math
 import zipfile
 from pathlib import Path
 
+import re
+
 import xlsxwriter
+import xlsxwriter.xmlwriter
 
 from .. import __version__, spec
 from . import layout
 from .layout import CellPos
 
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
+
+# A text that holds a literal _xHHHH_ is written with its underscore escaped (_x005F_). XlsxWriter
+# finds those sequences without overlap, so in "_x005F_x0041_" it escapes the first only and the
+# text reads back as "_x005FA". Escaping every underscore that starts such a sequence (a lookahead
+# match, replaced by XlsxWriter's own "_x005F" + the match) writes what Excel writes.
+xlsxwriter.xmlwriter.re_control_chars_1 = re.compile(r"(_(?=x[0-9a-fA-F]{4}_))")
 
 INSTRUCTIONS = """\
 1. 浅黄色单元格是填写区，其余单元格受保护，不能修改；合计（总计）由公式自动计算。
@@ -74,6 +83,11 @@ class Formats:
         self.warning = wb.add_format({"bg_color": WARNING_FILL})
         self.ok = wb.add_format({"bg_color": OK_FILL, "font_color": "#006100"})
         self.bad = wb.add_format({"bg_color": BAD_FILL, "font_color": "#9C0006"})
+        # results rows (write-back copies these from the marker sheet, see layout.style_prototype)
+        self.result_error = fmt(bold=True, align="center", bg_color=ERROR_FILL)
+        self.result_warning = fmt(bold=True, align="center", bg_color=WARNING_FILL)
+        self.result_text = fmt(text_wrap=True, valign="top")
+        self.result_link = fmt(font_color="#0563C1", underline=1, valign="top")
 
 
 def computed_values(data: dict[str, object]) -> dict[str, object]:
@@ -92,6 +106,16 @@ def computed_values(data: dict[str, object]) -> dict[str, object]:
     for key in spec.COMPUTED_KEYS:
         value(key)
     return out
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """A text for the places XlsxWriter does not escape (a formula's cached result, document
+    properties): without the characters XML cannot hold, which would make the file unreadable.
+    Cell values need no such care: XlsxWriter writes their control characters as _xHHHH_."""
+    return _NOT_XML.sub("", text)
 
 
 def _text_height(text: str, width_units: float) -> float:
@@ -145,7 +169,12 @@ def _write_value(ws, key: str, p: CellPos, data: dict, computed: dict, f: Format
         ws.write_formula(p.row, p.col, layout.formulas()[key], fmt, computed[key])
     elif value is None:
         ws.write_blank(p.row, p.col, None, fmt)
+    elif isinstance(value, bool):  # as given (JSON true), so the check quotes TRUE, not "True"
+        ws.write_boolean(p.row, p.col, value, fmt)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, int) and abs(value) >= 10**15:
+            # Excel keeps 15 significant digits: a larger count would be saved changed.
+            raise ValueError(f"{spec.describe(key)}的数值{value}超过Excel能准确保存的15位数字")
         ws.write_number(p.row, p.col, value, fmt)
     elif field.kind == "date" and isinstance(value, str) and _iso_date(value):
         ws.write_datetime(p.row, p.col, _iso_date(value), fmt)
@@ -200,7 +229,7 @@ def _main_sheet(wb, f: Formats, data: dict) -> None:
     unit, year = pos["meta.unit"].a1, pos["meta.year"].a1
     ws.set_row(layout.ROW_TITLE, 32)
     ws.merge_range(layout.ROW_TITLE, 0, layout.ROW_TITLE, last, None, f.title)
-    title = spec.title(data)
+    title = _xml_safe(spec.title(data))
     ws.write_formula(layout.ROW_TITLE, 0, f'={unit}&{year}&"年政府信息公开工作年度报告"', f.title, title)
 
     ws.write_string(layout.ROW_RESULT, 0, "nianbao 校验结果", f.header)
@@ -211,6 +240,11 @@ def _main_sheet(wb, f: Formats, data: dict) -> None:
     ws.write_formula(layout.ROW_LIVE, 1, live, f.status, "")
     ws.set_row(layout.ROW_RESULT, 30)
     ws.set_row(layout.ROW_LIVE, 30)
+    result_range = layout.a1(layout.ROW_RESULT, 1)  # write-back's verdict starts with ✓ or ✗
+    ws.conditional_format(result_range, {"type": "text", "criteria": "begins with", "value": "✗",
+                                         "format": f.bad})
+    ws.conditional_format(result_range, {"type": "text", "criteria": "begins with", "value": "✓",
+                                         "format": f.ok})
     live_range = f"{layout.a1(layout.ROW_LIVE, 1)}"
     ws.conditional_format(live_range, {"type": "text", "criteria": "begins with", "value": "✗",
                                        "format": f.bad})
@@ -268,7 +302,8 @@ def _table_sheet(wb, f: Formats, table: spec.Table, data: dict, computed: dict) 
     status = layout.table_status_cell(table.id)
     ws.merge_range(status.row, 0, status.row, table.n_cols - 1, None, f.note)
     ws.write_formula(status.row, 0, layout.table_status_formula(table.id), f.note, "")
-    ws.write_string(2, 0, "浅黄色单元格填写数字（没有的填0）；灰色单元格为公式自动计算。", f.note)
+    ws.merge_range(2, 0, 2, table.n_cols - 1, "浅黄色单元格填写数字（没有的填0）；灰色单元格为公式自动计算。",
+                   f.note)
 
     for cell in table.cells:
         p = layout.table_cell(table, cell)
@@ -337,6 +372,9 @@ def _results_sheet(wb, f: Formats) -> None:
         ws.set_column(c, c, width)
         ws.write_string(layout.RESULTS_HEADER_ROW, c, label, f.header)
     ws.freeze_panes(layout.RESULTS_HEADER_ROW + 1, 0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)  # the results list prints one page wide
+    ws.set_paper(9)
     _protect(ws, autofilter=True)
 
 
@@ -348,6 +386,10 @@ def _marker_sheet(wb, f: Formats) -> None:
     for r, (k, v) in enumerate(rows):
         ws.write_string(r, 0, k)
         ws.write_string(r, 1, v)
+    for name in layout.RESULT_STYLES:
+        p = layout.style_prototype(name)
+        ws.write_string(p.row, 0, "style:" + name)
+        ws.write_string(p.row, p.col, name, getattr(f, name))
     ws.very_hidden()
     _protect(ws)
 
@@ -380,20 +422,38 @@ def lock_structure(xlsx: bytes) -> bytes:
     return out.getvalue()
 
 
-def build_workbook(data: dict[str, object] | None = None) -> bytes:
+def _macro_button(wb, button: tuple[str, str]) -> None:
+    """The macro workbook's button, on the first sheet right of the verdict line, where the
+    result of the check appears. A form button lives in the sheet's own drawing parts, which
+    write-back leaves alone, and it works on a protected sheet."""
+    macro, caption = button
+    ws = wb.get_worksheet_by_name(layout.SHEET_MAIN)
+    ws.insert_button(layout.ROW_RESULT, layout.MAIN_LAST_COL + 1, {
+        "macro": macro, "caption": caption, "width": 180, "height": 78,
+        "x_offset": 8, "y_offset": 2, "description": caption})
+
+
+def build_workbook(data: dict[str, object] | None = None, vba_project: bytes | None = None,
+                   button: tuple[str, str] | None = None) -> bytes:
     """The standard workbook as bytes, with ``data`` (key -> value) filled into the input cells.
 
+    With ``vba_project`` (an xl/vbaProject.bin) it is a macro-enabled workbook (save it as
+    .xlsm), and ``button`` = (macro name, caption) puts a button on the first sheet.
     Raises ValueError when a value cannot be placed (a text longer than a cell holds)."""
     data = dict(data or {})
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
                                       "strings_to_formulas": False, "strings_to_urls": False})
-    wb.set_properties({"title": spec.title(data), "subject": spec.FORMAT_NAME,
+    wb.set_properties({"title": _xml_safe(spec.title(data)), "subject": spec.FORMAT_NAME,
                        "comments": spec.TEMPLATE_MARKER, "company": "nianbao"})
     wb.set_custom_property("nianbao_template", spec.TEMPLATE_MARKER)
     f = Formats(wb)
     computed = computed_values(data)
+    if vba_project is not None:
+        wb.add_vba_project(io.BytesIO(vba_project), is_stream=True)
     _main_sheet(wb, f, data)
+    if button is not None:
+        _macro_button(wb, button)
     for table in spec.TABLES:
         _table_sheet(wb, f, table, data, computed)
     _results_sheet(wb, f)

@@ -38,6 +38,18 @@ RESULTS_HEADER_ROW = 2
 RESULTS_COLUMNS = (("严重程度", 8), ("规则", 6), ("表格", 10), ("行", 36), ("列", 14),
                    ("单元格", 22), ("应为", 12), ("实为", 12), ("说明", 80))
 
+# Cell formats of the results rows. Write-back never spells a style index: each format sits on a
+# cell of the marker sheet (column B of rows STYLE_ROW..), and write-back copies that cell's style,
+# so it finds the right one in a workbook re-saved by Excel, WPS or LibreOffice (which renumber).
+RESULT_STYLES = ("result_error", "result_warning", "result_text", "result_link")
+STYLE_ROW = 10
+
+
+def style_prototype(name: str) -> "CellPos":
+    """The marker-sheet cell that carries the cell format ``name`` (one of RESULT_STYLES)."""
+    return CellPos(SHEET_MARKER, STYLE_ROW + RESULT_STYLES.index(name), 1)
+
+
 # First sheet rows (0-based)
 ROW_TITLE, ROW_RESULT, ROW_LIVE, ROW_HELP = 0, 1, 2, 4
 ROW_META_HEADING = 6

@@ -9,6 +9,7 @@ replaced.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from .. import spec
 from ..report import Report, UnusableFile
@@ -29,6 +30,13 @@ def read_workbook(path: Path | str) -> Report:
 
 def _old_format(book: Book) -> bool:
     text = "\n".join(book.strings)
+    # Inline strings (openpyxl, some converters) live in the sheets, not the shared strings
+    # (only reached for a file that is being refused anyway).
+    for part in book.sheets.values():
+        try:
+            text += "\n" + "\n".join(book.pkg.xml(part).itertext())
+        except UnusableFile:
+            pass
     if any(s in text for s in spec.OLD_FORMAT_STRINGS):
         return True
     # 规范性文件 without 行政 is the 2019 table 二's row label
@@ -41,8 +49,15 @@ def check_template(book: Book) -> None:
     marker = None
     if where:
         marker = book.cells(where[0], {where[1]}).get(where[1])
+    check_marker(marker, lambda: _old_format(book))
+    check_names([n for n in layout.names() if book.resolve(n) is None])
+
+
+def check_marker(marker: object, old_format: Callable[[], bool] = lambda: False) -> None:
+    """Raise UnusableFile unless ``marker`` (the NB_template cell) is the current template's.
+    Shared with the live-book adapter (toolkit.excel.live), so both refuse alike."""
     if not isinstance(marker, str) or not marker.startswith("NIANBAO:"):
-        if _old_format(book):
+        if old_format():
             raise UnusableFile(OLD_FORMAT_MESSAGE)
         raise UnusableFile("不是 nianbao 标准模板（没有找到模板标记）：请用 nianbao new 生成的模板填写，"
                            "或把数据转成 JSON 数据文件")
@@ -56,7 +71,9 @@ def check_template(book: Book) -> None:
             f"模板版本为第{found}版，本程序使用第{spec.TEMPLATE_VERSION}版："
             + ("请升级 nianbao 后再校验" if newer else
                "请用 nianbao new 生成新模板，把数据转填过去（或让填报单位用新模板重填）"))
-    missing = [n for n in layout.names() if book.resolve(n) is None]
+
+
+def check_names(missing: list[str]) -> None:
     if missing:
         raise UnusableFile(f"模板被改动：缺少{len(missing)}个单元格名称（如 {missing[0]}），"
                            "请用 nianbao new 生成的模板重新填写")

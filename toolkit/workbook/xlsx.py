@@ -231,12 +231,14 @@ class Book:
             r = row.get("r")
             row_no = int(r) if r and r.isdigit() else row_no + 1
             col_no = 0
+            named = None  # the last cell's own ref; its column is computed only when needed
             for c in row:
                 ref = c.get("r")
                 if ref:
-                    col_no = _col_of(ref)
+                    named = ref
                 else:
-                    col_no += 1
+                    col_no = (_col_of(named) if named else col_no) + 1
+                    named = None
                     ref = f"{col_letter(col_no - 1)}{row_no}"
                 f_el = c.find(f_tag)
                 if f_el is not None and f_el.get("t") == "shared" and f_el.text and f_el.get("si"):

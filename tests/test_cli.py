@@ -1,0 +1,241 @@
+"""The nianbao command, run as a user runs it (a subprocess): new, check, export, rules; exit
+codes, the --json schema, several files, export -> new --data round trip, refused data."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from toolkit import spec
+from toolkit.workbook import layout
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_JSON = ROOT / "toolkit" / "sample" / "jinping_2022.json"
+
+
+def nianbao(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "toolkit", *map(str, args)], capture_output=True,
+                          text=True, timeout=120, cwd=cwd)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+def write_json(path: Path, data: dict) -> Path:
+    path.write_text(json.dumps({"format": spec.FORMAT_ID, **data}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Path]:
+    """A clean workbook, one with an error, one with a warning only, one unusable."""
+    from toolkit.sample import sample_data
+    folder = tmp_path_factory.mktemp("cli")
+    sample = {k: v for k, v in sample_data().items() if k in spec.INPUT_KEYS}
+    out = {"clean": folder / "clean.xlsx", "error": folder / "error.xlsx",
+           "warning": folder / "warning.xlsx", "unusable": folder / "unusable.xlsx"}
+    assert nianbao("new", out["clean"], "--data", SAMPLE_JSON).returncode == 0
+    assert nianbao("new", out["error"], "--data", write_json(
+        folder / "e.json", {**sample, "t3.carry_forward.natural": 1})).returncode == 0
+    assert nianbao("new", out["warning"], "--data", write_json(
+        folder / "w.json", {**sample, "text.problems": "无"})).returncode == 0
+    out["unusable"].write_text("不是工作簿", encoding="utf-8")
+    return out
+
+
+def test_new_blank_with_unit_and_year(tmp_path):
+    out = tmp_path / "空白.xlsx"
+    proc = nianbao("new", out, "--unit", "某某区某某街道办事处", "--year", "2024")
+    assert proc.returncode == 0 and "已生成" in proc.stdout
+    from toolkit.api import read_report
+    report = read_report(out)
+    assert report.values["meta.unit"] == "某某区某某街道办事处" and report.values["meta.year"] == 2024
+    proc = nianbao("check", out)
+    assert proc.returncode == 1 and "未填写" in proc.stdout
+
+
+def test_check_clean_error_warning_unusable(files):
+    assert nianbao("check", files["clean"]).returncode == 0
+    proc = nianbao("check", files["error"])
+    assert proc.returncode == 1 and "E3" in proc.stdout and "表三" in proc.stdout
+    assert f"（{layout.positions()['t3.carry_forward.natural'].address}）" in proc.stdout
+    proc = nianbao("check", files["warning"])
+    assert proc.returncode == 0 and "W8" in proc.stdout and "通过（有提示）" in proc.stdout
+    assert nianbao("check", files["unusable"]).returncode == 2
+
+
+def test_report_is_grouped_by_table(files):
+    out = nianbao("check", files["error"]).stdout.splitlines()
+    assert out[0].startswith("【有错误】锦屏街道 2022")
+    findings = [line for line in out[out.index("  表三") + 1:] if line.startswith("    ")]
+    assert findings and all(line.startswith("    错误 E3") for line in findings)
+
+
+@pytest.mark.parametrize("names, code", [
+    (("clean", "warning"), 0), (("clean", "error"), 1), (("error", "clean", "warning"), 1),
+    (("clean", "unusable"), 2), (("unusable", "error"), 2),
+])
+def test_several_files_worst_exit_code(files, names, code):
+    proc = nianbao("check", *(files[n] for n in names))
+    assert proc.returncode == code
+    assert sum(proc.stdout.count(tag) for tag in ("【通过", "【有错误】", "【无法读取】")) == len(names)
+    proc = nianbao("check", "--json", *(files[n] for n in names))
+    assert proc.returncode == code
+    results = json.loads(proc.stdout)
+    assert [r["file"] for r in results] == [str(files[n]) for n in names]
+
+
+FINDING_KEYS = {"rule", "severity", "message", "keys", "table", "row", "column", "cell", "cells",
+                "expected", "found"}
+
+
+def test_check_json_schema(files):
+    proc = nianbao("check", "--json", files["error"])
+    assert proc.returncode == 1
+    obj = json.loads(proc.stdout)
+    required = {"file", "status", "unit", "year", "errors", "warnings", "findings"}
+    assert required <= set(obj) <= required | {"write_back"}  # write-back reports what it did
+    assert (obj["status"], obj["unit"], obj["year"]) == ("errors", "锦屏街道", 2022)
+    assert obj["errors"] == len([f for f in obj["findings"] if f["severity"] == "error"]) > 0
+    for f in obj["findings"]:
+        assert set(f) == FINDING_KEYS
+        assert f["severity"] in ("error", "warning") and f["rule"][0] in "EW"
+        assert isinstance(f["keys"], list) and all(k in spec.FIELDS for k in f["keys"])
+        assert isinstance(f["cells"], list) and f["cell"] in f["cells"]
+        assert f["table"] and f["row"] and f["message"]
+    e3 = [f for f in obj["findings"] if f["rule"] == "E3" and f["column"] == "自然人"][0]
+    assert (e3["expected"], e3["found"]) == (6, 5)
+    assert e3["cell"] == layout.positions()["t3.carry_forward.natural"].address
+    clean = json.loads(nianbao("check", "--json", files["clean"]).stdout)
+    assert clean["status"] == "passed" and clean["findings"] == []
+    bad = json.loads(nianbao("check", "--json", files["unusable"]).stdout)
+    assert bad["status"] == "unusable" and "不是 Excel 工作簿" in bad["reason"]
+
+
+def test_check_json_data_file_and_previous(tmp_path):
+    assert nianbao("check", SAMPLE_JSON).returncode == 0
+    from toolkit.sample import sample_data
+    last_year = write_json(tmp_path / "2021.json", {**sample_data(), "meta.year": 2021,
+                                                   "t3.carry_forward.natural": 2,
+                                                   "t3.carry_forward.total": 2})
+    proc = nianbao("check", "--json", "--previous", last_year, SAMPLE_JSON)
+    obj = json.loads(proc.stdout)
+    assert proc.returncode == 0 and {f["rule"] for f in obj["findings"]} == {"W1", "W8"}
+
+
+def test_no_write_back_leaves_the_file_alone(files, tmp_path):
+    copy = tmp_path / "copy.xlsx"
+    copy.write_bytes(files["error"].read_bytes())
+    before = copy.stat().st_mtime_ns, copy.read_bytes()
+    assert nianbao("check", "--no-write-back", copy).returncode == 1
+    assert (copy.stat().st_mtime_ns, copy.read_bytes()) == before
+
+
+def test_export_new_export_round_trip(files, tmp_path):
+    proc = nianbao("export", files["clean"])
+    assert proc.returncode == 0
+    exported = json.loads(proc.stdout)
+    assert exported["format"] == spec.FORMAT_ID and list(exported)[1:] == list(spec.KEYS)
+    data = tmp_path / "exported.json"
+    assert nianbao("export", files["clean"], "-o", data).returncode == 0
+    assert json.loads(data.read_text(encoding="utf-8")) == exported
+    rebuilt = tmp_path / "rebuilt.xlsx"
+    assert nianbao("new", rebuilt, "--data", data).returncode == 0
+    assert json.loads(nianbao("export", rebuilt).stdout) == exported
+    assert nianbao("check", rebuilt).returncode == 0
+    # the JSON export checks the same as the workbook
+    assert nianbao("check", data).returncode == 0
+
+
+def test_export_keeps_what_was_typed(files, tmp_path):
+    """An invalid cell is exported as found, and new --data puts it back for the check to report."""
+    from wbedit import set_cells
+    book = set_cells(files["clean"], tmp_path / "typed.xlsx", {"t3.new.natural": "5件"})
+    exported = json.loads(nianbao("export", book).stdout)
+    assert exported["t3.new.natural"] == "5件" and exported["t3.new.total"] is None
+    data = tmp_path / "typed.json"
+    data.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
+    rebuilt = tmp_path / "typed2.xlsx"
+    assert nianbao("new", rebuilt, "--data", data).returncode == 0
+    proc = nianbao("check", "--json", rebuilt)
+    assert proc.returncode == 1
+    assert [f["found"] for f in json.loads(proc.stdout)["findings"]] == ["5件"]
+
+
+def test_new_data_with_wrong_total_exits_2_naming_it(tmp_path):
+    from toolkit.sample import sample_data
+    data = write_json(tmp_path / "wrong.json", {**sample_data(), "t3.total.natural": 6})
+    out = tmp_path / "wrong.xlsx"
+    proc = nianbao("new", out, "--data", data)
+    assert proc.returncode == 2
+    assert "表三「（七）总计」行「自然人」列给出6，公式计算为5" in proc.stderr
+    assert not out.exists()
+
+
+def test_new_data_with_unknown_keys_exits_2(tmp_path):
+    data = write_json(tmp_path / "unknown.json", {"meta.unit": "甲", "t3.new.naturel": 1, "t9.x": 2})
+    proc = nianbao("new", tmp_path / "u.xlsx", "--data", data)
+    assert proc.returncode == 2 and "t3.new.naturel" in proc.stderr and "t9.x" in proc.stderr
+    assert nianbao("check", data).returncode == 2
+
+
+@pytest.mark.parametrize("args, phrase", [
+    (("new", "out.txt"), ".xlsx"),
+    (("new", "out.xlsx", "--data", "missing.json"), "找不到文件"),
+    (("new", "out.xlsx", "--year", "二〇二二"), "命令参数有误"),
+    (("check",), "命令参数有误"),
+    (("frobnicate",), "命令参数有误"),
+    (("new", "no/such/folder/out.xlsx"), "文件夹不存在"),
+])
+def test_usage_and_file_errors_exit_2(tmp_path, args, phrase):
+    proc = nianbao(*args, cwd=tmp_path)
+    assert proc.returncode == 2 and phrase in proc.stderr + proc.stdout
+
+
+def test_new_refuses_a_text_longer_than_a_cell(tmp_path):
+    data = write_json(tmp_path / "long.json", {"text.other": "字" * 32768})
+    proc = nianbao("new", tmp_path / "long.xlsx", "--data", data)
+    assert proc.returncode == 2 and "32767" in proc.stderr
+
+
+def test_new_refuses_what_a_workbook_cannot_hold(tmp_path):
+    big = write_json(tmp_path / "big.json", {"t3.new.natural": 12345678901234567})
+    proc = nianbao("new", tmp_path / "big.xlsx", "--data", big)
+    assert proc.returncode == 2 and "12345678901234567" in proc.stderr and "15位" in proc.stderr
+    nan = tmp_path / "nan.json"
+    nan.write_text('{"format": "GOV-AR-2021", "t2.fees.amount": NaN}', encoding="utf-8")
+    proc = nianbao("new", tmp_path / "nan.xlsx", "--data", nan)
+    assert proc.returncode == 2 and "t2.fees.amount" in proc.stderr
+    assert not (tmp_path / "big.xlsx").exists() and not (tmp_path / "nan.xlsx").exists()
+
+
+def test_json_true_in_a_number_cell_is_kept_and_reported(tmp_path):
+    data = write_json(tmp_path / "b.json", {"t3.new.natural": True})
+    book = tmp_path / "b.xlsx"
+    assert nianbao("new", book, "--data", data).returncode == 0
+    for source in (data, book):
+        findings = json.loads(nianbao("check", "--json", source).stdout)["findings"]
+        assert any(f["keys"] == ["t3.new.natural"] and f["found"] == "TRUE" for f in findings)
+
+
+def test_rules_command_prints_the_rules_document():
+    proc = nianbao("rules")
+    assert proc.returncode == 0
+    assert proc.stdout == (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+
+
+def test_no_command_exits_2():
+    proc = nianbao()
+    assert proc.returncode == 2 and "check" in proc.stdout
+
+
+def test_check_imports_only_what_it_needs(files):
+    code = ("import sys; from toolkit.cli import main; rc = main(['check', sys.argv[1]]); "
+            "heavy = {'openpyxl', 'xlsxwriter', 'docxtpl', 'jinja2', 'docx', 'defusedxml', 'lxml'}; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))")
+    proc = subprocess.run([sys.executable, "-c", code, str(files["clean"])], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout

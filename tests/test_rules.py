@@ -1,0 +1,295 @@
+"""Every rule fires on a seeded mistake, through both the workbook and the JSON path, with the
+right cell, keys, expected and found values; none fires on the bundled sample; the sample is the
+published report; docs/rules.md is generated from the catalogue."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from toolkit import spec
+from toolkit.api import new_workbook, read_report
+from toolkit.rules import RULE_BY_ID, CheckResult, check
+from toolkit.workbook import layout
+
+from wbedit import patch_part, set_cells, sheet_part
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT.parent / "shared" / "reference" / "000_91b930a4292c284b.txt"
+POS = layout.positions()
+
+
+def sample_inputs() -> dict[str, object]:
+    from toolkit.sample import sample_data
+    return {k: v for k, v in sample_data().items() if k in spec.INPUT_KEYS}
+
+
+def write_json(path: Path, data: dict[str, object]) -> Path:
+    path.write_text(json.dumps({"format": spec.FORMAT_ID, **data}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def from_json(path: Path, changes: dict[str, object]):
+    """The sample's inputs with ``changes``: totals not given are computed, like a workbook's."""
+    return read_report(write_json(path, {**sample_inputs(), **changes}))
+
+
+def from_workbook(path: Path, changes: dict[str, object]):
+    """The sample as a workbook: changed inputs filled by ``new --data``, changed totals typed
+    over their formulas afterwards (with openpyxl), as a user overwriting a total would."""
+    inputs = {k: v for k, v in changes.items() if k in spec.INPUT_KEYS}
+    totals = {k: v for k, v in changes.items() if k in spec.COMPUTED_KEYS}
+    book = new_workbook(path, data={**sample_inputs(), **inputs})
+    if totals:
+        set_cells(book, book, totals)
+    return read_report(book)
+
+
+@dataclass
+class Case:
+    rule: str
+    changes: dict[str, object]
+    focus: str  # the key the finding points at
+    expected: object
+    found: object
+    keys: tuple[str, ...] = ()  # keys the finding must involve (besides focus)
+    previous: dict[str, object] | None = None  # last year's changes to the sample
+    parts: list[dict[str, object]] = field(default_factory=list)
+    words: tuple[str, ...] = ()  # in the message
+
+
+SAMPLE_NEW = 5  # the sample's t3.new.natural (= t3.total.natural = t3.total.total)
+
+CASES = [
+    Case("E1", {"t3.new.natural": "/"}, "t3.new.natural", "数字", "/", words=("“/”", "自然人")),
+    Case("E1", {"t3.denied_law.legal": "5件"}, "t3.denied_law.legal", "数字", "5件",
+         words=("5件", "应只填写阿拉伯数字5")),
+    Case("E1", {"t2.penalty.decisions": "无"}, "t2.penalty.decisions", "数字", "无", words=("行政处罚",)),
+    Case("E1", {"t4.review.upheld": None}, "t4.review.upheld", "数字", "空白", words=("未填写",)),
+    Case("E2", {"t3.carried_over.research": -1}, "t3.carried_over.research", "≥0的整数", "-1"),
+    Case("E2", {"t3.carried_over.research": 1.5}, "t3.carried_over.research", "≥0的整数", "1.5"),
+    Case("E2", {"t2.fees.amount": 0.12345}, "t2.fees.amount", "≥0", "0.12345", words=("4位小数",)),
+    Case("E3", {"t3.carry_forward.natural": 1}, "t3.carry_forward.natural", SAMPLE_NEW + 1, SAMPLE_NEW,
+         keys=("t3.new.natural", "t3.carried_over.natural", "t3.total.natural"),
+         words=("自然人", "勾稽关系", "相差1")),
+    Case("E4", {"t3.total.natural": SAMPLE_NEW + 1}, "t3.total.natural", SAMPLE_NEW, SAMPLE_NEW + 1,
+         keys=("t3.granted.natural", "t3.other_other.natural"), words=("（七）总计", "21项之和")),
+    Case("E5", {"t3.new.total": SAMPLE_NEW + 2}, "t3.new.total", SAMPLE_NEW, SAMPLE_NEW + 2,
+         keys=tuple(f"t3.new.{c}" for c in spec.T3_APPLICANT_COLUMNS), words=("一、本年新收",)),
+    Case("E6", {"t4.review.total": 1}, "t4.review.total", 0, 1,
+         keys=("t4.review.upheld", "t4.review.pending"), words=("行政复议",)),
+    Case("E7", {"text.proactive": ""}, "text.proactive", "必填", "空白", words=("（一）主动公开情况",)),
+    Case("E7", {"meta.unit": None}, "meta.unit", "必填", "空白", words=("机关名称",)),
+    Case("E7", {"meta.year": "二〇二二年"}, "meta.year", "报告年度应为四位数字年份，如2024", "二〇二二年"),
+    Case("W1", {}, "t3.carried_over.natural", 1, 0, previous={"t3.carry_forward.natural": 1},
+         words=("上年",)),
+    Case("W2", {}, "t2.normative.in_force", 3, 0, previous={"t2.normative.in_force": 3},
+         keys=("t2.normative.issued", "t2.normative.repealed"), words=("现行有效件数",)),
+    Case("W3", {"t2.rules.issued": 1}, "t2.rules.issued", 0, 1, keys=("meta.unit_level",),
+         words=("规章", "乡镇、街道")),
+    Case("W4", {"t2.fees.amount": 5000}, "t2.fees.amount", "0.5（若原数为元）", 5000, words=("万元",)),
+    Case("W4", {"t2.fees.amount": 350, "text.other": "本年收取信息处理费350元。"}, "t2.fees.amount",
+         "0.035（若原数为元）", 350, words=("350元",)),
+    Case("W5", {"text.on_request": "我街道依法办结依申请公开信息6件。"}, "text.on_request", SAMPLE_NEW, 6,
+         keys=("t3.total.total",), words=("办结依申请公开信息6件",)),
+    Case("W5", {"text.on_request": "本年收到政府信息公开申请7件，均已办结。"}, "text.on_request",
+         SAMPLE_NEW, 7, keys=("t3.new.total",)),
+    Case("W5", {"text.on_request": "办结5件，因政府信息公开引起的行政复议2件。"}, "text.on_request", 0, 2,
+         keys=("t4.review.total",)),
+    Case("W5", {"text.proactive": "主动公开政府信息220条，其中政策文件11条、工作信息101条。"},
+         "text.proactive", 220, 112, words=("112",)),
+    Case("W6", {"t3.other_no_correction.natural": 1, "t3.other_no_fee.natural": 1,
+                "text.other": "无其他需要报告的事项。"}, "text.other", "说明信息处理费收取情况", "未提及",
+         keys=("t3.other_no_fee.total",)),
+    Case("W7", {"text.overview": "本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。"},
+         "text.overview", 2022, 2021, keys=("meta.year",), words=("2021",)),
+    Case("W7", {"text.proactive": "2021年度，我街道主动公开政府信息220条。"}, "text.proactive", 2022, 2021),
+    Case("W8", {"text.problems": "无"}, "text.problems", "问题及改进情况", "无"),
+    Case("W8", {}, "text.problems", "本年内容", "与上年100%相同", previous={}),
+    Case("W9", {}, "t3.new.natural", 2 * SAMPLE_NEW, SAMPLE_NEW, parts=[{}, {}]),
+]
+
+
+def case_id(case: Case) -> str:
+    return f"{case.rule}-{case.focus}-{case.found}"
+
+
+def run(kind: str, tmp_path: Path, case: Case) -> CheckResult:
+    load = from_workbook if kind == "workbook" else from_json
+    report = load(tmp_path / f"this.{'xlsx' if kind == 'workbook' else 'json'}", case.changes)
+    previous = None
+    if case.previous is not None:
+        previous = load(tmp_path / f"previous.{'xlsx' if kind == 'workbook' else 'json'}", case.previous)
+    parts = [load(tmp_path / f"part{i}.{'xlsx' if kind == 'workbook' else 'json'}", p)
+             for i, p in enumerate(case.parts)]
+    return check(report, previous, parts or None)
+
+
+@pytest.mark.parametrize("kind", ["workbook", "json"])
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_rule_fires_on_seeded_mistake(tmp_path, case, kind):
+    result = run(kind, tmp_path, case)
+    mine = [f for f in result.findings if f.rule == case.rule and f.cell == (
+        POS[case.focus].address if kind == "workbook" else "") and f.keys and (
+        case.focus in f.keys)]
+    assert mine, [f.to_dict() for f in result.findings]
+    f = next((f for f in mine if f.found == case.found), mine[0])
+    rule = RULE_BY_ID[case.rule]
+    assert f.severity == rule.severity
+    assert (f.expected, f.found) == (case.expected, case.found)
+    assert set(case.keys) <= set(f.keys)
+    if kind == "workbook":
+        assert f.cells == tuple(POS[k].address for k in f.keys if k in POS)
+    else:
+        assert f.cells == ()
+    table, row, column = _place(case.focus)
+    assert f.table == table and f.row == row
+    if column and case.rule != "W5":
+        assert f.column == column
+    for word in case.words:
+        assert word in f.message, f.message
+    assert re.search(r"[\u4e00-\u9fff]", f.message)
+    # the mistake is reported, and nothing unrelated is: every finding involves a changed key or
+    # a key that sums/compares it
+    assert result.passed == (rule.severity == "warning" and not result.errors)
+
+
+def _place(key: str) -> tuple[str, str, str]:
+    f = spec.FIELDS[key]
+    if f.table == "meta":
+        return "基本信息", f.label, ""
+    if f.table == "text":
+        return "正文", f.label, ""
+    return spec.TABLE_OF_KEY[key].short, f.row_path, f.col_label
+
+
+def test_every_rule_has_a_case():
+    # E8 needs a workbook: the tests below (and test_bad_inputs.py for refused templates)
+    assert {c.rule for c in CASES} | {"E8"} == set(RULE_BY_ID)
+
+
+def test_overwritten_total_is_e8_in_a_workbook(tmp_path):
+    result = run("workbook", tmp_path, Case("E4", {"t3.total.natural": 6}, "t3.total.natural", 5, 6))
+    e8 = [f for f in result.findings if f.rule == "E8"]
+    assert [f.keys for f in e8] == [("t3.total.natural",)]
+    assert e8[0].cell == POS["t3.total.natural"].address and "公式被删除" in e8[0].message
+    assert "6" in str(e8[0].found)
+
+
+def test_changed_formula_is_e8(tmp_path):
+    book = new_workbook(tmp_path / "f.xlsx", data=sample_inputs())
+    set_cells(book, book, {"t3.new.total": "=SUM(D7:H7)"})  # the 其他 column left out
+    result = check(read_report(book))
+    e8 = [f for f in result.findings if f.rule == "E8"]
+    assert len(e8) == 1 and "=SUM(D7:H7)" in e8[0].message and e8[0].keys == ("t3.new.total",)
+
+
+def test_cached_total_that_disagrees_is_e8(tmp_path):
+    """A total whose formula is intact but whose saved result differs (someone pasted a value in
+    a tool that kept the formula, or the file was not recalculated): never trusted, reported."""
+    book = new_workbook(tmp_path / "c.xlsx", data=sample_inputs())
+    p = POS["t3.new.total"]
+    part = sheet_part(book, p.sheet)
+
+    def change(xml: bytes) -> bytes:
+        text = xml.decode()
+        m = re.search(rf'<c r="{p.a1}"[^>]*><f>[^<]*</f><v>5</v></c>', text)
+        assert m, "cached total not found"
+        return text.replace(m.group(0), m.group(0).replace("<v>5</v>", "<v>9</v>")).encode()
+
+    patch_part(book, book, part, change)
+    report = read_report(book)
+    assert report.values["t3.new.total"] == 5  # computed from the inputs
+    e8 = [f for f in check(report).findings if f.rule == "E8"]
+    assert len(e8) == 1 and e8[0].keys == ("t3.new.total",) and "9" in e8[0].message
+
+
+def test_blank_zero_and_text_stay_distinct(tmp_path):
+    book = new_workbook(tmp_path / "d.xlsx", data={**sample_inputs(), "t3.granted.business": None,
+                                                   "t3.granted.research": "0件"})
+    report = read_report(book)
+    assert report.values["t3.granted.natural"] == 0 and "t3.granted.natural" not in report.problems
+    assert report.problems["t3.granted.business"].kind == "blank"
+    assert report.problems["t3.granted.research"].kind == "text"
+    # an unknown input makes its totals unknown rather than wrongly summed
+    assert report.values["t3.granted.total"] is None and report.values["t3.total.business"] is None
+    rules = {f.rule for f in check(report).findings}
+    assert rules == {"E1"}
+
+
+@pytest.mark.parametrize("kind", ["workbook", "json"])
+def test_sample_is_clean(tmp_path, kind, sample):
+    load = from_workbook if kind == "workbook" else from_json
+    report = load(tmp_path / f"s.{'xlsx' if kind == 'workbook' else 'json'}", {})
+    result = check(report)
+    assert result.findings == []
+    assert result.passed
+
+
+def test_bundled_sample_file_checks_clean():
+    from toolkit.api import check_file
+    from toolkit.sample import SAMPLE_FILE
+    result = check_file(ROOT / "toolkit" / "sample" / SAMPLE_FILE)
+    assert result.findings == []
+
+
+def test_fee_text_silences_w6(tmp_path):
+    """The sample's section 六 names 信息处理费: no W6 even with an unpaid-fee case."""
+    result = run("json", tmp_path, Case("W6", {"t3.other_no_correction.natural": 1,
+                                               "t3.other_no_fee.natural": 1}, "", 0, 0))
+    assert result.findings == []
+
+
+# --- the sample is the published report -----------------------------------------------------
+
+def _numbers_after(lines: list[str], label: str, start: int, count: int) -> list[int]:
+    i = lines.index(label, start)
+    out = []
+    for line in lines[i + 1:]:
+        if re.fullmatch(r"\d+(\.\d+)?", line):
+            out.append(float(line) if "." in line else int(line))
+            if len(out) == count:
+                return out
+        elif line and out:
+            break
+    raise AssertionError(f"{label}: {out}")
+
+
+def test_sample_equals_the_reference_report(sample):
+    text = REFERENCE.read_text(encoding="utf-8").replace("[bookmark: _GoBack]", "")
+    lines = [line.strip() for line in text.splitlines()]
+    assert lines[0].startswith(sample["meta.unit"] + str(sample["meta.year"]))
+    t2 = lines.index(spec.SECTIONS[1].heading)
+    for _, columns, rows in spec.T2_BLOCKS:
+        for row_key, label in rows:
+            got = _numbers_after(lines, label, t2, len(columns))
+            assert got == [sample[f"t2.{row_key}.{c}"] for c, _ in columns], label
+    t3 = lines.index(spec.SECTIONS[2].heading)
+    for row_key, label in spec.T3_ROWS:
+        got = _numbers_after(lines, label, t3, 7)
+        assert got == [sample[f"t3.{row_key}.{c}"] for c, _ in spec.T3_COLUMNS], label
+    t4 = lines.index(spec.SECTIONS[3].heading)
+    numbers = [int(x) for x in lines[t4:lines.index(spec.SECTIONS[4].heading)] if x.isdigit()]
+    assert numbers == [sample[f"t4.{g}.{c}"] for g, _ in spec.T4_GROUPS for c, _ in spec.T4_COLUMNS]
+    # every text part, verbatim (each paragraph of it)
+    flat = "\n".join(lines)
+    for part in spec.TEXT_PARTS:
+        for paragraph in sample[part.key].split("\n"):
+            assert paragraph.strip() in flat, (part.key, paragraph[:30])
+    for part in spec.TEXT_PARTS:
+        if part.heading:
+            assert part.heading + "。" + sample[part.key].split("\n")[0] in flat
+
+
+# --- the generated rules document ---------------------------------------------------------
+
+def test_rules_document_is_in_sync():
+    from toolkit.docs import rules_markdown
+    doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert doc == rules_markdown(), "docs/rules.md is out of date: run python scripts/gen_docs.py"
+    for rule in RULE_BY_ID.values():
+        assert f"| {rule.id} |" in doc and rule.title in doc

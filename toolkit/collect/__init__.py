@@ -1,0 +1,235 @@
+"""Collect a district's e-mailed workbooks: check them all, list their status, return the ones
+with errors, and sum the ones that passed into the district's summary (汇总).
+
+``collect`` is the library function behind ``nianbao collect``. The steps are modules of their
+own: ``gather`` (inputs -> files, unpacking archives and e-mails), ``batch`` (read + check +
+annotate, in worker processes), ``select`` (the batch year, the newest file per unit),
+``status`` (汇总状态.xlsx), ``summary`` (汇总数据.xlsx) and ``returns`` (退回/ drafts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..report import UnusableFile
+from ..rules import Finding
+from .previous import PreviousYear, load_previous
+
+STATUS_FILE = "汇总状态.xlsx"
+SUMMARY_FILE = "汇总数据.xlsx"
+FINDINGS_FILE = "findings.json"
+RETURNS_DIR = "退回"
+DEFAULT_SUMMARY_UNIT = "汇总"
+
+__all__ = ["collect", "CollectSummary", "FileStatus", "load_previous", "PreviousYear"]
+
+
+@dataclass
+class FileStatus:
+    """One input file's line in the status list."""
+
+    index: int
+    origin: str  # as the user knows it ("邮件.eml › 附件名")
+    path: str  # where it was read (extracted copies live in OUTDIR/_收件)
+    status: str  # 通过 有错误 无法读取 年度不符 被替代
+    note: str = ""  # reason for 无法读取/年度不符/被替代
+    unit: str | None = None
+    year: int | None = None
+    findings: tuple[Finding, ...] = ()
+    numbers: tuple | None = None
+    figures: list = field(default_factory=list)
+    sender: str = ""
+    returned: str = ""  # the annotated copy in 退回/
+    draft: str = ""  # the e-mail draft in 退回/
+    returned_note: str = ""
+
+    @property
+    def file_name(self) -> str:
+        return self.origin.replace("\\", "/").rsplit("/", 1)[-1].rsplit(" › ", 1)[-1]
+
+    @property
+    def n_errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def n_warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+
+@dataclass
+class CollectSummary:
+    outdir: Path
+    year: int | None
+    files: list[FileStatus]
+    status_path: Path
+    findings_path: Path
+    summary_path: Path | None  # None when no unit passed
+    summary_errors: int = 0  # E7 for the empty texts is expected
+    summary_w9: int = 0  # W9 findings on the summary: must be 0
+    returns: list[Path] = field(default_factory=list)  # the .eml drafts
+    previous_units: int = 0
+    previous_notes: list[str] = field(default_factory=list)  # last year's files not usable
+    seconds: float = 0.0
+    worker_peak_rss_mib: float = 0.0
+    worker_first_rss_mib: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def exit_code(self) -> int:
+        from .select import ERRORS, OTHER_YEAR, UNUSABLE
+        if not any(f.status not in (UNUSABLE,) for f in self.files):
+            return 2
+        if any(f.status in (ERRORS, UNUSABLE, OTHER_YEAR) for f in self.files):
+            return 1
+        return 0
+
+    def line(self) -> str:
+        from .select import STATUS_ORDER
+        counts = "，".join(f"{s} {self.count(s)}" for s in STATUS_ORDER if self.count(s))
+        year = f"{self.year}年度" if self.year else "年度不明"
+        return (f"共 {len(self.files)} 个文件（{year}）：{counts or '无'}；"
+                f"退回 {len(self.returns)} 份；用时 {self.seconds:.1f} 秒")
+
+
+def collect(inputs: list[Path | str], outdir: Path | str, *, unit: str | None = None,
+            previous: list[Path | str] | tuple = (), workers: int | None = None,
+            year: int | None = None, district_email: str = "", template: Path | str | None = None,
+            progress: Callable[[int, int], None] | None = None) -> CollectSummary:
+    """Check every workbook in ``inputs`` and write the outputs into ``outdir``."""
+    from . import batch, returns, select, status, summary
+    from .gather import gather
+    started = time.perf_counter()
+    outdir = Path(outdir)
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UnusableFile(f"无法创建输出文件夹（{exc.strerror or exc}）：{outdir}") from None
+    template_text = returns.template_text(outdir, template)  # fail early on a bad template
+
+    _clear_previous_run(outdir)
+    prev, previous_notes = load_previous(list(previous), outdir) if previous else ({}, [])
+    items = gather(list(inputs), outdir)
+    returns_dir = outdir / RETURNS_DIR
+    staging = returns_dir / ".staging"
+    staging.mkdir(parents=True)
+
+    results: dict[int, batch.FileResult] = {}
+    tasks = []
+    for i, item in enumerate(items):
+        if item.error:
+            results[i] = batch.FileResult(i, str(item.path), item.origin, item.sender, item.mtime,
+                                          reason=item.error)
+        else:
+            tasks.append(batch.Task(i, str(item.path), item.origin, item.sender, item.mtime))
+    n_workers = workers or os.cpu_count() or 1
+    mail = batch.MailSetup(template_text, unit or "", district_email)
+    setup = batch.WorkerSetup(str(staging), prev, mail)
+    for res in batch.run(tasks, setup, n_workers, progress):
+        results[res.index] = res
+    ordered = [results[i] for i in range(len(items))]
+
+    batch_year = select.batch_year(ordered, year)
+    decisions = select.decide(ordered, batch_year)
+    rows = [FileStatus(r.index, r.origin, r.path, decisions[r.index].status, decisions[r.index].note,
+                       r.unit, r.year, r.findings, r.numbers, r.figures(), r.sender)
+            for r in ordered]
+
+    # Returns: the chosen file of each unit with errors. Other staged copies are dropped.
+    drafts: list[Path] = []
+    used: set[str] = set()
+    for r, row in zip(ordered, rows):
+        if row.status != select.ERRORS or not r.staged:
+            continue
+        base = r.return_stem or batch.return_stem(r)
+        stem, n = base, 1
+        while stem.casefold() in used:
+            n += 1
+            stem = f"{base}({n})"
+        used.add(stem.casefold())
+        copy_name, draft_name = batch.return_names(stem, Path(r.staged).suffix)
+        copy, eml = returns_dir / copy_name, returns_dir / draft_name
+        os.replace(r.staged, copy)
+        r.staged = str(copy)
+        if r.staged_draft and stem == r.return_stem:
+            os.replace(r.staged_draft, eml)
+        else:
+            try:
+                eml.write_bytes(batch.make_draft(r, mail, stem))
+            except Exception as exc:  # a district template failing on this unit's data
+                raise UnusableFile(f"生成{row.unit or row.file_name}的退回邮件时出错（{type(exc).__name__}：{exc}），"
+                                   "请检查退回邮件模板") from None
+        row.returned, row.draft, row.returned_note = str(copy), str(eml), r.staged_note
+        drafts.append(eml)
+    shutil.rmtree(staging, ignore_errors=True)
+
+    # The summary of the units that passed.
+    passed = {row.origin: row.numbers for row in rows if row.status == select.PASSED}
+    summary_path = None
+    summary_errors = summary_w9 = 0
+    if passed:
+        summary_path = outdir / SUMMARY_FILE
+        check = summary.write_summary(summary_path, passed, unit=unit or DEFAULT_SUMMARY_UNIT,
+                                      year=batch_year)
+        summary_errors = len(check.errors)
+        summary_w9 = sum(1 for f in check.findings if f.rule == "W9")
+    else:
+        stale = outdir / SUMMARY_FILE
+        if stale.exists():  # an old run's summary must not pass for this batch's
+            stale.unlink()
+
+    title = f"{unit or ''}{batch_year or ''}年政府信息公开工作年度报告 报送情况".strip()
+    status_path = outdir / STATUS_FILE
+    status.write_status(status_path, rows, title)
+
+    worker_rss = [r.rss_kib for r in ordered if r.rss_kib]
+    first_by_pid: dict[int, int] = {}
+    for r in sorted((r for r in ordered if r.rss_kib), key=lambda r: r.index):
+        first_by_pid.setdefault(r.pid, r.rss_kib)
+    result = CollectSummary(
+        outdir, batch_year, rows, status_path, outdir / FINDINGS_FILE, summary_path,
+        summary_errors, summary_w9, drafts, len(prev), previous_notes, time.perf_counter() - started,
+        max(worker_rss, default=0) / 1024, max(first_by_pid.values(), default=0) / 1024)
+    _write_findings(result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _clear_previous_run(outdir: Path) -> None:
+    """Remove what an earlier run into this OUTDIR extracted and returned: the new run makes them
+    again from its inputs, and stale drafts must not be sent. Only our own names are touched."""
+    from .gather import INBOX
+    for name in (INBOX, "_上年", f"{RETURNS_DIR}/.staging"):
+        shutil.rmtree(outdir / name, ignore_errors=True)
+    folder = outdir / RETURNS_DIR
+    if folder.is_dir():
+        for p in folder.iterdir():
+            if p.is_file() and ("（退回修改）" in p.name or p.name.endswith("（退回通知）.eml")):
+                p.unlink()
+
+
+def _write_findings(s: CollectSummary) -> None:
+    from ..fileio import atomic_write
+    from .select import STATUS_CODE
+    obj = {
+        "year": s.year,
+        "summary": str(s.summary_path) if s.summary_path else None,
+        "counts": {STATUS_CODE[k]: s.count(k) for k in STATUS_CODE},
+        "worker_peak_rss_mib": round(s.worker_peak_rss_mib, 1),
+        "worker_first_rss_mib": round(s.worker_first_rss_mib, 1),
+        "files": [{
+            "file": f.origin, "path": f.path, "status": STATUS_CODE[f.status], "status_text": f.status,
+            "reason": f.note, "unit": f.unit, "year": f.year, "errors": f.n_errors,
+            "warnings": f.n_warnings, "returned": f.returned or None, "draft": f.draft or None,
+            "findings": [x.to_dict() for x in f.findings]} for f in s.files],
+    }
+    text = json.dumps(obj, ensure_ascii=False, indent=1, default=str) + "\n"
+    atomic_write(s.findings_path, text.encode("utf-8"))

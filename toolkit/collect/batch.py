@@ -1,0 +1,252 @@
+"""Read, check and (for errors) annotate every gathered file, in worker processes.
+
+The pool is started once and fed chunks of tasks: start-up (imports) costs more than checking a
+workbook, so it must not be paid per file. Each worker returns a small picklable ``FileResult``
+(the findings and the numbers, not the Report with its raw data), so neither the workers nor the
+main process grow with the batch beyond what the status list needs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .. import spec
+from ..report import Report, UnusableFile
+from ..rules import Finding
+from .gather import Item
+from .previous import unit_key
+
+# The figures charted per unit in the status list: key -> label.
+FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("本年新收申请", ("t3.new.total",)),
+    ("办结（总计）", ("t3.total.total",)),
+    ("结转下年度", ("t3.carry_forward.total",)),
+    ("行政复议", ("t4.review.total",)),
+    ("行政诉讼", ("t4.suit_direct.total", "t4.suit_after_review.total")),
+)
+NUMBER_INDEX = {k: i for i, k in enumerate(spec.NUMBER_KEYS)}
+
+
+
+
+@dataclass
+class FileResult:
+    """One file's outcome, as the worker sends it back."""
+
+    index: int
+    path: str
+    origin: str
+    sender: str = ""
+    mtime: float = 0.0
+    state: str = "unusable"  # passed | errors | unusable
+    reason: str = ""  # why it could not be used (unusable)
+    unit: str | None = None
+    year: int | None = None
+    saved_at: str | None = None
+    findings: tuple[Finding, ...] = ()
+    numbers: tuple[object, ...] | None = None  # spec.NUMBER_KEYS order, None where invalid
+    staged: str = ""  # the annotated copy written for the return, if any
+    staged_note: str = ""  # how the copy was made, when not by write-back
+    staged_draft: str = ""  # its e-mail draft, naming the copy ``return_stem``（退回修改）
+    return_stem: str = ""
+    previous_used: bool = False
+    rss_kib: int = 0  # the worker's peak memory after this file (for the benchmark)
+    pid: int = 0
+
+    @property
+    def n_errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def n_warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    def number(self, key: str) -> object:
+        return None if self.numbers is None else self.numbers[NUMBER_INDEX[key]]
+
+    def figures(self) -> list[float | None]:
+        out = []
+        for _, keys in FIGURES:
+            values = [self.number(k) for k in keys]
+            out.append(None if any(not isinstance(v, (int, float)) for v in values) else sum(values))
+        return out
+
+
+@dataclass
+class Task:
+    index: int
+    path: str
+    origin: str
+    sender: str
+    mtime: float
+
+
+@dataclass
+class MailSetup:
+    template: str  # the Jinja2 template's text
+    district: str = ""
+    district_email: str = ""
+
+
+@dataclass
+class WorkerSetup:
+    """What every worker needs, sent once when the pool starts."""
+
+    staging: str  # folder for annotated copies (OUTDIR/退回/.staging)
+    previous: dict[str, Report] = field(default_factory=dict)  # unit_key -> last year's report
+    mail: MailSetup | None = None  # for the return drafts, written by the workers too
+
+
+_SETUP: WorkerSetup | None = None
+
+
+def _init(setup: WorkerSetup) -> None:
+    global _SETUP
+    _SETUP = setup
+    # Import the reader and rules now, once per worker, not inside the first task.
+    import toolkit.api  # noqa: F401
+    import toolkit.workbook.read  # noqa: F401
+
+
+def process(task: Task) -> FileResult:
+    """Read and check one file; for errors, write its annotated copy to the staging folder."""
+    from ..api import read_report
+    from ..rules import check
+    assert _SETUP is not None
+    res = FileResult(task.index, task.path, task.origin, task.sender, task.mtime, pid=os.getpid())
+    try:
+        report = read_report(task.path)
+    except UnusableFile as exc:
+        res.reason = str(exc)
+        return _done(res)
+    except Exception as exc:  # one bad file never stops the batch
+        res.reason = f"读取时出现意外错误（{type(exc).__name__}），无法读取"
+        return _done(res)
+    values = report.values
+    unit = values.get("meta.unit")
+    res.unit = str(unit).strip() if unit else None
+    res.year = values.get("meta.year") if isinstance(values.get("meta.year"), int) else None
+    res.saved_at = report.saved_at
+    previous = _SETUP.previous.get(unit_key(unit)) if unit else None
+    res.previous_used = previous is not None
+    try:
+        result = check(report, previous)
+    except Exception as exc:  # a rule crashing on odd data must not lose the other files
+        res.reason = f"校验时出现意外错误（{type(exc).__name__}）"
+        return _done(res)
+    res.findings = tuple(result.findings)
+    res.numbers = tuple(values.get(k) for k in spec.NUMBER_KEYS)
+    res.state = "passed" if result.passed else "errors"
+    if not result.passed:
+        dest = Path(_SETUP.staging) / f"{task.index:06d}{Path(task.path).suffix.lower()}"
+        try:
+            res.staged_note = annotated_copy(Path(task.path), result, dest)
+            res.staged = str(dest)
+        except (UnusableFile, OSError) as exc:
+            res.staged_note = f"未能生成退回副本：{exc}"
+        if res.staged and _SETUP.mail:
+            # The draft is made here, in parallel, under the name the copy will most likely
+            # get; the main process redoes it only when two units' names collide.
+            res.return_stem = return_stem(res)
+            draft = dest.with_suffix(".eml")
+            try:
+                draft.write_bytes(make_draft(res, _SETUP.mail, res.return_stem))
+                res.staged_draft = str(draft)
+            except Exception:  # the main process makes it again and reports what is wrong
+                pass
+    return _done(res)
+
+
+def return_stem(res: FileResult) -> str:
+    from .gather import safe_name
+    return safe_name(res.unit or Path(res.origin.rsplit(" › ", 1)[-1]).stem, "未填机关名称")
+
+
+def return_names(stem: str, suffix: str) -> tuple[str, str]:
+    """(annotated copy, e-mail draft) file names in 退回/."""
+    return f"{stem}（退回修改）{suffix}", f"{stem}（退回通知）.eml"
+
+
+def make_draft(res: FileResult, mail: MailSetup, stem: str) -> bytes:
+    from . import returns
+    copy_name = return_names(stem, Path(res.staged).suffix)[0]
+    file_name = res.origin.replace("\\", "/").rsplit("/", 1)[-1].rsplit(" › ", 1)[-1]
+    return returns.draft(template=mail.template, unit=res.unit or "（未填机关名称）", year=res.year,
+                         file_name=file_name, findings=res.findings, attachment=Path(res.staged),
+                         attachment_name=copy_name, to=res.sender, district=mail.district,
+                         district_email=mail.district_email)
+
+
+def _done(res: FileResult) -> FileResult:
+    try:
+        import resource
+        res.rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    except (ImportError, OSError):  # Windows has no resource module
+        pass
+    return res
+
+
+def annotated_copy(src: Path, result, dest: Path) -> str:
+    """A copy of ``src`` at ``dest`` with the check's results written back into it (marks, the
+    results sheet, the verdict), so the unit sees its errors where it types. Returns "" when
+    written back, else a note saying what was done instead.
+
+    Uses write-back's renderer (``toolkit.writeback.render_workbook_bytes``) rather than
+    ``write_back``: the copy goes to our staging folder, and when write-back cannot keep the
+    workbook intact, the unit must get its own file back unchanged, not a damaged copy (and
+    nothing may be written beside the sender's file). A JSON data file is copied as it is."""
+    if src.suffix.lower() not in (".xlsx", ".xlsm"):
+        shutil.copyfile(src, dest)
+        return "原样复制（JSON 数据文件）"
+    try:
+        from ..writeback import render_workbook_bytes
+        from ..writeback.patch import LossDetected
+    except ImportError:
+        shutil.copyfile(src, dest)
+        return "原样复制（本版本未包含写回功能）"
+    try:
+        content = render_workbook_bytes(src, result)
+    except LossDetected as exc:
+        shutil.copyfile(src, dest)
+        return f"原样复制（写回可能改变工作簿内容：{exc}）"
+    except UnusableFile as exc:
+        shutil.copyfile(src, dest)
+        return f"原样复制（{exc}）"
+    dest.write_bytes(content)
+    return ""
+
+
+def run(tasks: list[Task], setup: WorkerSetup, workers: int,
+        progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
+    """Every task's result, in task order. ``workers`` 1 runs in this process."""
+    total = len(tasks)
+    out: list[FileResult] = []
+    if progress:
+        progress(0, total)
+    for res in _results(tasks, setup, workers):
+        out.append(res)
+        if progress:
+            progress(len(out), total)
+    return out
+
+
+def _results(tasks: list[Task], setup: WorkerSetup, workers: int) -> Iterator[FileResult]:
+    if workers <= 1 or len(tasks) <= 2:
+        _init(setup)
+        yield from map(process, tasks)
+        return
+    workers = min(workers, len(tasks))
+    # Chunks big enough to make the inter-process traffic negligible, small enough for an
+    # even finish and a live progress bar.
+    chunk = max(1, min(64, len(tasks) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(setup,)) as pool:
+        yield from pool.map(process, tasks, chunksize=chunk)
+
+
+def tasks_of(items: Iterable[Item]) -> list[Task]:
+    return [Task(i, str(it.path), it.origin, it.sender, it.mtime) for i, it in enumerate(items)]

@@ -1,0 +1,108 @@
+"""Returns (退回): for each unit with errors, its annotated workbook and an e-mail draft.
+
+The draft is an .eml with ``X-Unsent: 1``: Outlook, Foxmail and Thunderbird open such a file as a
+new message ready to send rather than as a received one. The body comes from a Jinja2 template
+the district can edit (``退回邮件模板.txt.j2`` in OUTDIR, or ``--template``); its first line
+``主题：…`` is the subject. The attachment's Chinese name is written in RFC 2231, which every
+current mail program reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from importlib import resources
+from pathlib import Path
+
+from ..report import UnusableFile
+from ..rules import Finding
+
+TEMPLATE_FILE = "return_email.txt.j2"
+OUTDIR_TEMPLATE = "退回邮件模板.txt.j2"  # a district's own template, found in OUTDIR
+SUBJECT_PREFIX = "主题："
+XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def template_text(outdir: Path, template: Path | str | None = None) -> str:
+    """The return e-mail template: the one given, else the district's in OUTDIR, else ours.
+    A district's template is tried on a sample before the batch starts, so that a typo in it
+    stops the command with the line to fix instead of failing for every unit."""
+    path = Path(template) if template is not None else Path(outdir) / OUTDIR_TEMPLATE
+    if template is None and not path.is_file():
+        return resources.files(__package__).joinpath("templates", TEMPLATE_FILE).read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UnusableFile(f"找不到退回邮件模板：{path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnusableFile(f"无法读取退回邮件模板（应为 UTF-8 文本）：{path}（{type(exc).__name__}）") from None
+    import jinja2
+    sample = Finding("E1", "error", "表二「规章」行「本年制发件数」列未填写。", ("t2.rules.issued",),
+                     "表二", "规章", "本年制发件数", "表二 主动公开!B6")
+    try:
+        render(text, unit="示例单位", year=2024, file_name="示例.xlsx", errors=[finding_view(sample)],
+               warnings=[], district="", district_email="", date="", to="")
+    except jinja2.TemplateSyntaxError as exc:
+        raise UnusableFile(f"退回邮件模板第{exc.lineno}行有错误：{exc.message}（{path}）") from None
+    except jinja2.TemplateError as exc:
+        raise UnusableFile(f"退回邮件模板有错误：{exc}（{path}）") from None
+    return text
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled(text: str):
+    """The template compiled once per batch (compiling costs more than rendering)."""
+    import jinja2
+    env = jinja2.Environment(autoescape=False, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True, undefined=jinja2.ChainableUndefined)
+    return env.from_string(text)
+
+
+def render(text: str, **context: object) -> tuple[str, str]:
+    """(subject, body) from the template."""
+    rendered = _compiled(text).render(**context)
+    lines = rendered.lstrip("\ufeff").split("\n")
+    subject = ""
+    if lines and lines[0].startswith(SUBJECT_PREFIX):
+        subject = lines[0][len(SUBJECT_PREFIX):].strip()
+        lines = lines[1:]
+    body = "\n".join(lines).strip("\n") + "\n"
+    while "\n\n\n" in body:  # blank lines left by template blocks
+        body = body.replace("\n\n\n", "\n\n")
+    return subject, body
+
+
+def finding_view(f: Finding) -> dict[str, object]:
+    return {"rule": f.rule, "severity": f.severity, "table": f.table, "row": f.row,
+            "column": f.column, "cell": f.cell, "message": f.message}
+
+
+def draft(*, template: str, unit: str, year: object, file_name: str, findings: tuple[Finding, ...],
+          attachment: Path, attachment_name: str, to: str = "", district: str = "",
+          district_email: str = "", today: dt.date | None = None) -> bytes:
+    """The .eml draft returning one unit's workbook."""
+    today = today or dt.date.today()
+    errors = [finding_view(f) for f in findings if f.severity == "error"]
+    warnings = [finding_view(f) for f in findings if f.severity == "warning"]
+    subject, body = render(template, unit=unit, year=year or "", file_name=file_name, errors=errors,
+                           warnings=warnings, district=district, district_email=district_email,
+                           date=f"{today.year}年{today.month}月{today.day}日", to=to)
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["X-Unsent"] = "1"  # open as a draft, ready to send
+    if district or district_email:
+        msg["From"] = Address(display_name=district, addr_spec=district_email) if district_email \
+            else district
+    if to:
+        msg["To"] = Address(display_name=unit, addr_spec=to)
+    msg["Subject"] = subject or f"【退回修改】{unit}{year}年政府信息公开工作年度报告"
+    msg.set_content(body, charset="utf-8")
+    data = attachment.read_bytes()
+    if attachment.suffix.lower() in (".xlsx", ".xlsm"):
+        maintype, subtype = XLSX_TYPE
+    else:
+        maintype, subtype = "application", "octet-stream"
+    msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=attachment_name)
+    return msg.as_bytes()

@@ -1,0 +1,82 @@
+"""Decide each file's status in the batch: which year the batch is, which file stands for each
+unit (the newest), and which files are superseded or of another year.
+
+Units are identified by ``meta.unit`` inside the workbook, never by the file name: senders
+rename files, and two files of one unit may carry any names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from .batch import FileResult, unit_key
+
+# Statuses as the status list shows them, in the order it lists them (errors first).
+ERRORS, UNUSABLE, OTHER_YEAR, SUPERSEDED, PASSED = "有错误", "无法读取", "年度不符", "被替代", "通过"
+STATUS_ORDER = (ERRORS, UNUSABLE, OTHER_YEAR, SUPERSEDED, PASSED)
+STATUS_CODE = {ERRORS: "errors", UNUSABLE: "unusable", OTHER_YEAR: "other_year",
+               SUPERSEDED: "superseded", PASSED: "passed"}
+
+
+@dataclass
+class Decision:
+    status: str
+    note: str = ""  # why (superseded by which file, which year)
+    superseded_by: int | None = None  # index of the file that replaced this one
+
+
+def batch_year(results: list[FileResult], year: int | None = None) -> int | None:
+    """The batch's report year: as given, else the most common year among readable files
+    (the latest of equally common ones)."""
+    if year is not None:
+        return year
+    counts = Counter(r.year for r in results if r.state != "unusable" and r.year is not None)
+    if not counts:
+        return None
+    best = max(counts.values())
+    return max(y for y, n in counts.items() if n == best)
+
+
+def saved_timestamp(saved_at: str | None) -> float | None:
+    """docProps' modified time (ISO 8601, usually UTC with Z) as a timestamp."""
+    if not saved_at:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(saved_at.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.timestamp()
+
+
+def newest_key(res: FileResult) -> tuple:
+    """Newest first by the workbook's own save time, then the file time, then input order."""
+    saved = saved_timestamp(res.saved_at)
+    return (saved is not None, saved or 0.0, res.mtime, res.index)
+
+
+def decide(results: list[FileResult], year: int | None) -> dict[int, Decision]:
+    """index -> Decision for every result."""
+    out: dict[int, Decision] = {}
+    groups: dict[str, list[FileResult]] = {}
+    for r in results:
+        if r.state == "unusable":
+            out[r.index] = Decision(UNUSABLE, r.reason)
+        elif year is not None and r.year is not None and r.year != year:
+            out[r.index] = Decision(OTHER_YEAR, f"报告年度为{r.year}年，本批汇总的是{year}年度，未计入汇总")
+        elif not r.unit:
+            # no unit name: cannot be matched to anything, stands alone (E7 reports it)
+            out[r.index] = Decision(PASSED if r.state == "passed" else ERRORS)
+        else:
+            groups.setdefault(unit_key(r.unit), []).append(r)
+    for members in groups.values():
+        members.sort(key=newest_key, reverse=True)
+        keep = members[0]
+        out[keep.index] = Decision(PASSED if keep.state == "passed" else ERRORS)
+        for r in members[1:]:
+            out[r.index] = Decision(SUPERSEDED, f"同一单位有更新的文件：{keep.origin}",
+                                    superseded_by=keep.index)
+    return out

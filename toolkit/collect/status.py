@@ -1,0 +1,144 @@
+"""汇总状态.xlsx: the district's worklist. One row per input file, errors first, filterable; every
+finding of every file on a second sheet; the key figures per unit with a chart on a third."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..rules.engine import SEVERITY_WORD
+from .batch import FIGURES
+from .select import ERRORS, OTHER_YEAR, PASSED, STATUS_ORDER, SUPERSEDED, UNUSABLE
+
+if TYPE_CHECKING:
+    from . import FileStatus
+
+SHEET_STATUS, SHEET_FINDINGS, SHEET_FIGURES = "报送状态", "全部问题", "关键数据"
+STATUS_COLUMNS = (("单位", 24), ("文件", 30), ("状态", 9), ("错误数", 7), ("提示数", 7),
+                  ("主要问题", 70), ("报告年度", 9), ("退回邮件", 30), ("来源", 40), ("路径", 50))
+FINDING_COLUMNS = (("单位", 24), ("文件", 30), ("状态", 9), ("严重程度", 8), ("规则", 6),
+                   ("表格", 8), ("行", 36), ("列", 14), ("单元格", 22), ("应为", 12),
+                   ("实为", 12), ("说明", 80))
+STATUS_FILL = {ERRORS: "#FFC7CE", UNUSABLE: "#FFC7CE", OTHER_YEAR: "#FFEB9C",
+               SUPERSEDED: "#EDEDED", PASSED: "#C6EFCE"}
+MAX_CHART_UNITS = 300  # beyond this a bar per unit is unreadable: the table still lists all
+
+
+def first_problems(row: "FileStatus", n: int = 3) -> str:
+    if row.status in (UNUSABLE, OTHER_YEAR, SUPERSEDED):
+        return row.note
+    errors = [f.message for f in row.findings if f.severity == "error"]
+    if not errors:
+        return "；".join(f.message for f in row.findings[:1] if f.severity == "warning")
+    text = "；".join(errors[:n])
+    return text + (f"（另有{len(errors) - n}处）" if len(errors) > n else "")
+
+
+def sort_rows(rows: list["FileStatus"]) -> list["FileStatus"]:
+    return sorted(rows, key=lambda r: (STATUS_ORDER.index(r.status), -r.n_errors,
+                                       r.unit or "\uffff", r.index))
+
+
+def write_status(path: Path, rows: list["FileStatus"], title: str) -> None:
+    import xlsxwriter
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
+                                         "strings_to_formulas": False, "strings_to_urls": False})
+    font = {"font_name": "宋体", "font_size": 10, "valign": "top"}
+    head = wb.add_format({**font, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+    cell = wb.add_format({**font, "text_wrap": True})
+    plain = wb.add_format(font)
+    titlef = wb.add_format({"font_name": "宋体", "font_size": 14, "bold": True})
+    status_fmt = {s: wb.add_format({**font, "bold": True, "bg_color": c, "align": "center"})
+                  for s, c in STATUS_FILL.items()}
+    rows = sort_rows(rows)
+
+    ws = wb.add_worksheet(SHEET_STATUS)
+    ws.write_string(0, 0, title, titlef)
+    counts = {s: sum(1 for r in rows if r.status == s) for s in STATUS_ORDER}
+    ws.write_string(1, 0, "；".join(f"{s} {n}" for s, n in counts.items() if n)
+                    + f"；共 {len(rows)} 个文件", plain)
+    header_row = 2
+    for c, (label, width) in enumerate(STATUS_COLUMNS):
+        ws.set_column(c, c, width)
+        ws.write_string(header_row, c, label, head)
+    for i, r in enumerate(rows, start=header_row + 1):
+        ws.write_string(i, 0, r.unit or "", plain)
+        ws.write_string(i, 1, r.file_name, plain)
+        ws.write_string(i, 2, r.status, status_fmt[r.status])
+        ws.write_number(i, 3, r.n_errors, plain)
+        ws.write_number(i, 4, r.n_warnings, plain)
+        ws.write_string(i, 5, first_problems(r), cell)
+        if r.year is not None:
+            ws.write_number(i, 6, r.year, plain)
+        ws.write_string(i, 7, Path(r.draft).name if r.draft else "", plain)
+        ws.write_string(i, 8, r.origin, plain)
+        ws.write_string(i, 9, r.path, plain)
+    last = header_row + len(rows)
+    ws.autofilter(header_row, 0, max(last, header_row), len(STATUS_COLUMNS) - 1)
+    ws.freeze_panes(header_row + 1, 2)
+    _print_setup(ws, header_row)
+
+    ws = wb.add_worksheet(SHEET_FINDINGS)
+    for c, (label, width) in enumerate(FINDING_COLUMNS):
+        ws.set_column(c, c, width)
+        ws.write_string(0, c, label, head)
+    n = 0
+    for r in rows:
+        for f in r.findings:
+            n += 1
+            values = (r.unit or "", r.file_name, r.status, SEVERITY_WORD[f.severity], f.rule, f.table,
+                      f.row, f.column, f.cell, _text(f.expected), _text(f.found), f.message)
+            for c, v in enumerate(values):
+                ws.write_string(n, c, v, cell if c == len(values) - 1 else plain)
+    ws.autofilter(0, 0, max(n, 1), len(FINDING_COLUMNS) - 1)
+    ws.freeze_panes(1, 2)
+    _print_setup(ws, 0)
+
+    ws = wb.add_worksheet(SHEET_FIGURES)
+    units = [r for r in rows if r.status in (PASSED, ERRORS) and r.numbers is not None]
+    units.sort(key=lambda r: (r.unit or ""))
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, len(FIGURES) + 1, 12)
+    ws.write_string(0, 0, "单位", head)
+    for c, (label, _) in enumerate(FIGURES, start=1):
+        ws.write_string(0, c, label, head)
+    ws.write_string(0, len(FIGURES) + 1, "状态", head)
+    for i, r in enumerate(units, start=1):
+        ws.write_string(i, 0, r.unit or "（未填机关名称）", plain)
+        for c, v in enumerate(r.figures, start=1):
+            if v is not None:
+                ws.write_number(i, c, v, plain)
+        ws.write_string(i, len(FIGURES) + 1, r.status, status_fmt[r.status])
+    ws.freeze_panes(1, 1)
+    _print_setup(ws, 0)
+    if units:
+        shown = min(len(units), MAX_CHART_UNITS)
+        chart = wb.add_chart({"type": "bar"})
+        for c, (label, _) in enumerate(FIGURES, start=1):
+            chart.add_series({"name": [SHEET_FIGURES, 0, c],
+                              "categories": [SHEET_FIGURES, 1, 0, shown, 0],
+                              "values": [SHEET_FIGURES, 1, c, shown, c]})
+        chart.set_title({"name": "各单位关键数据（件）" + (f"（前{shown}个单位）" if shown < len(units) else ""),
+                         "name_font": {"name": "宋体", "size": 12}})
+        chart.set_y_axis({"reverse": True, "num_font": {"name": "宋体"}})
+        chart.set_x_axis({"num_font": {"name": "宋体"}})
+        chart.set_legend({"position": "top", "font": {"name": "宋体"}})
+        chart.set_size({"width": 820, "height": max(320, 60 + 18 * len(FIGURES) * shown // 2)})
+        ws.insert_chart(0, len(FIGURES) + 3, chart)
+    wb.close()
+
+
+def _print_setup(ws, header_row: int) -> None:
+    """Printed on A4 landscape, one page wide, the header row on every page."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+
+
+def _text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)

@@ -1,0 +1,76 @@
+"""汇总数据.xlsx: a standard workbook whose tables are the sums over the units that passed.
+
+It is an ordinary standard workbook (built by the same builder), so ``nianbao check`` and
+``nianbao build`` work on it: the district writes the text parts, then builds its summary report.
+Totals stay formulas: only the input cells are summed here. Rule W9 checks the file we wrote
+against its units, read back from disk, so the summary is verified as the district receives it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from .. import spec
+from ..report import Report
+from ..rules import CheckResult, check
+from .batch import NUMBER_INDEX
+
+
+class NumbersView(Mapping):
+    """A unit's numbers (a tuple in spec.NUMBER_KEYS order) seen as key -> value, without
+    building a dict per unit: what W9 reads from each part."""
+
+    def __init__(self, numbers: tuple) -> None:
+        self._numbers = numbers
+
+    def __getitem__(self, key: str) -> object:
+        i = NUMBER_INDEX.get(key)
+        if i is None:
+            raise KeyError(key)
+        return self._numbers[i]
+
+    def __iter__(self):
+        return iter(NUMBER_INDEX)
+
+    def __len__(self) -> int:
+        return len(NUMBER_INDEX)
+
+
+@dataclass
+class Part:
+    """The little of a unit's report that W9 needs (duck-typed for ``Context.parts``)."""
+
+    source: str
+    values: NumbersView
+
+
+def sum_inputs(parts: Iterable[tuple]) -> dict[str, object]:
+    """key -> the sum over the units, for every number input key."""
+    totals = [0] * len(spec.NUMBER_KEYS)
+    for numbers in parts:
+        for i, v in enumerate(numbers):
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                totals[i] += v
+    out: dict[str, object] = {}
+    for key in spec.INPUT_KEYS:
+        if key in NUMBER_INDEX:
+            v = totals[NUMBER_INDEX[key]]
+            out[key] = round(v, spec.FEES_DECIMALS) if isinstance(v, float) else v
+    return out
+
+
+def write_summary(path: Path, parts: Mapping[str, tuple], *, unit: str, year: int | None,
+                  level: str | None = None) -> CheckResult:
+    """Write the summary workbook of ``parts`` (source -> numbers) and check it, with W9
+    against the parts. Text parts are left empty for the district to write (E7 reports them)."""
+    from ..fileio import atomic_write
+    from ..workbook.build import build_workbook
+    from ..workbook.read import read_workbook
+    values: dict[str, object] = {"meta.unit": unit, "meta.year": year, "meta.unit_level": level,
+                                 **sum_inputs(parts.values())}
+    atomic_write(path, build_workbook(values))
+    report: Report = read_workbook(path)
+    summary_parts = [Part(src, NumbersView(nums)) for src, nums in parts.items()]
+    return check(report, parts=summary_parts)  # type: ignore[arg-type]

@@ -1,0 +1,86 @@
+"""Word → PDF through LibreOffice (headless), when it is installed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ..fileio import atomic_write
+from ..report import UnusableFile
+
+FONT_CONF = Path(__file__).parent / "fonts" / "64-nianbao-gov-fonts.conf"
+NO_LIBREOFFICE = ("未找到 LibreOffice，无法生成 PDF：Word 报告已生成，可在 Word/WPS 中“另存为 PDF”；"
+                  "或安装 LibreOffice（https://zh-cn.libreoffice.org/）后重试")
+
+_CANDIDATES = (
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    "/opt/libreoffice/program/soffice",
+)
+
+
+def find_soffice() -> str | None:
+    """LibreOffice's soffice: on the PATH, or where its installers put it."""
+    for name in ("soffice", "libreoffice"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return next((p for p in _CANDIDATES if Path(p).is_file()), None)
+
+
+def _profile_dir() -> Path:
+    """A LibreOffice profile of our own: conversion works while the user has LibreOffice open
+    (a second soffice on the user's profile would hand the job to it and return at once)."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    path = Path(tempfile.gettempdir()) / f"nianbao-soffice-{uid}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _environment(profile: Path) -> dict[str, str]:
+    """On Linux, give LibreOffice's fontconfig our aliases for the government fonts (Noto CJK in
+    their place), on top of the system configuration, so the PDF has CJK serif/sans faces even
+    where scripts/fontconfig was not installed system-wide."""
+    env = dict(os.environ)
+    system = Path("/etc/fonts/fonts.conf")
+    if sys.platform.startswith("linux") and "FONTCONFIG_FILE" not in env and system.exists():
+        conf = profile / "fonts.conf"
+        text = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+                f'  <include ignore_missing="yes">{system}</include>\n'
+                f'  <include ignore_missing="yes">{FONT_CONF}</include>\n</fontconfig>\n')
+        if not conf.exists() or conf.read_text(encoding="utf-8") != text:
+            conf.write_text(text, encoding="utf-8")
+        env["FONTCONFIG_FILE"] = str(conf)
+    return env
+
+
+def to_pdf(docx: Path, pdf: Path | None = None, timeout: int = 180) -> Path:
+    """Convert ``docx`` to ``pdf`` (default: beside it); raises UnusableFile with the reason."""
+    soffice = find_soffice()
+    if not soffice:
+        raise UnusableFile(NO_LIBREOFFICE)
+    docx = Path(docx)
+    pdf = Path(pdf) if pdf else docx.with_suffix(".pdf")
+    profile = _profile_dir()
+    with tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as tmp:
+        cmd = [soffice, f"-env:UserInstallation={(profile / 'profile').as_uri()}", "--headless",
+               "--norestore", "--nologo", "--convert-to", "pdf", "--outdir", tmp, str(docx)]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                                  env=_environment(profile))
+        except subprocess.TimeoutExpired:
+            raise UnusableFile(f"LibreOffice 转换 PDF 超时（{timeout}秒）：Word 报告已生成") from None
+        except OSError as exc:
+            raise UnusableFile(f"无法运行 LibreOffice（{exc.strerror}）：Word 报告已生成") from None
+        made = Path(tmp) / (docx.stem + ".pdf")
+        if proc.returncode != 0 or not made.exists():
+            detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
+            raise UnusableFile(f"LibreOffice 未能生成 PDF（退出码{proc.returncode}）：Word 报告已生成。"
+                               f"{detail[0]}")
+        atomic_write(pdf, made.read_bytes())  # the temporary folder may be another file system
+    return pdf

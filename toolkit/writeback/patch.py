@@ -1,0 +1,182 @@
+"""Apply a write-back plan to an .xlsx file's bytes, touching only what write-back owns.
+
+Every part of the package is copied unchanged except: the worksheets that hold cells we write
+(marks, the verdict, the results sheet), edited surgically (sheetxml), and the notes' comments and
+VML parts with their relationships and content types (notes). Images, charts, shapes, comments of
+users, extra sheets, styles, 2010+ extensions, cached formula values, VBA: all stay byte-for-byte
+as they were, because they are never parsed. Sheets and cells are found the way the reader finds
+them (workbook.xml relationships and defined names), so a workbook re-saved by Excel, WPS or
+LibreOffice, with other part names, shared strings and style numbers, is handled the same.
+
+After patching, the new bytes are read back and compared with the old ones: the same parts
+(besides our notes), and every value of the report identical. A difference is a bug of ours, and
+raises ``LossDetected`` rather than let a user's value be lost.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..report import UnusableFile
+from ..rules.engine import CheckResult
+from ..workbook import layout
+from ..workbook.layout import CellPos
+from ..workbook.read import check_template, read_book
+from ..workbook.xlsx import Book, Package, cell_index, parse_xml
+from .notes import Changes, apply_notes, content_types
+from .plan import Plan, build_plan
+from .sheetxml import CellValue, SheetShapeError, SheetXml
+
+
+class LossDetected(Exception):
+    """The patched workbook would not read back the same: the original must not be replaced
+    with it (``content``: the patched workbook, for a copy beside the original)."""
+
+    def __init__(self, message: str, content: bytes = b"") -> None:
+        super().__init__(message)
+        self.content = content
+
+
+@dataclass
+class Rendered:
+    content: bytes
+    plan: Plan
+    notes_skipped: list[str]  # sheets whose notes could not be written (their marks were)
+
+
+def open_bytes(data: bytes, name: str = "workbook.xlsx") -> Package:
+    """A Package over bytes in memory (the reader's adapter, without a file)."""
+    if not data.startswith(b"PK"):
+        raise UnusableFile("不是 Excel 工作簿（.xlsx）文件，无法写回")
+    try:
+        pkg = Package(Path(name), zipfile.ZipFile(io.BytesIO(data)))
+    except zipfile.BadZipFile as exc:
+        raise UnusableFile("工作簿文件已损坏（不是完整的 .xlsx 压缩包），无法写回") from exc
+    main = [t for t, typ in pkg.relationships("").values() if typ.endswith("/officeDocument")]
+    if not main or not pkg.has(main[0]):
+        raise UnusableFile("不是 Excel 工作簿（压缩包中没有工作簿内容），无法写回")
+    pkg.workbook_part = main[0]
+    return pkg
+
+
+def _resolver(book: Book):
+    def resolve(name: str) -> CellPos | None:
+        where = book.resolve(name)
+        if where is None:
+            return None
+        row, col = cell_index(where[1])
+        return CellPos(where[0], row, col)
+    return resolve
+
+
+def _styles(book: Book, resolve) -> dict[str, str | None]:
+    """Style name -> the style index of its prototype cell in this file (see layout)."""
+    marker = resolve(layout.MARKER_NAME)
+    refs = {name: layout.style_prototype(name).a1 for name in layout.RESULT_STYLES}
+    found: dict[str, str] = {}
+    if marker is not None and marker.sheet in book.sheets:
+        found = SheetXml(book.pkg.read(book.sheets[marker.sheet])).styles_of(set(refs.values()))
+    fallback: str | None = None  # templates without prototypes: the results sheet's note style
+    header = resolve(layout.RESULTS_NAME)
+    if len(found) < len(refs) and header is not None and header.sheet in book.sheets:
+        summary_ref = layout.a1(header.row - 1, header.col)
+        fallback = SheetXml(book.pkg.read(book.sheets[header.sheet])).styles_of({summary_ref}).get(summary_ref)
+    return {name: found.get(ref, fallback) for name, ref in refs.items()}
+
+
+def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None = None,
+           name: str = "workbook.xlsx") -> Rendered:
+    """The workbook ``data`` with ``result`` written back; raises UnusableFile (not our template,
+    or changed since it was checked), SheetShapeError (a part we cannot edit) or LossDetected."""
+    pkg = open_bytes(data, name)
+    book = Book.load(pkg)
+    check_template(book)
+    before = read_book(book, name)
+    if _comparable(before.raw) != _comparable(result.report.raw):
+        raise UnusableFile("工作簿在校验之后又被修改过：请重新校验后再写回")
+    resolve = _resolver(book)
+    plan = build_plan(result, resolve=resolve, checked_at=checked_at)
+    styles = _styles(book, resolve)
+    part_of_sheet = book.sheets
+    ch = Changes()
+
+    results_header = resolve(layout.RESULTS_NAME)
+    sheet_numbers = {s: i + 1 for i, s in enumerate(part_of_sheet)}
+    notes_by_sheet: dict[str, list] = {}
+    for n in plan.notes:
+        notes_by_sheet.setdefault(n.sheet, []).append(n)
+    sheets = set(plan.by_sheet()) | set(notes_by_sheet)
+    # (every value sheet gets its marks written, so a sheet that had our notes is always visited)
+    for sheet in sorted(sheets):
+        if sheet not in part_of_sheet:
+            raise SheetShapeError(f"sheet {sheet} not found")
+        part = part_of_sheet[sheet]
+        writes = plan.by_sheet().get(sheet, [])
+        sx = SheetXml(pkg.read(part))
+        clear = next((r for s, r in plan.clear_from if s == sheet), None)
+        cells = {(w.row, w.col): CellValue(w.value, None if w.style == "keep" else styles[w.style])
+                 for w in writes}
+        links = None
+        if results_header is not None and sheet == results_header.sheet:
+            links = [(w.a1, w.link.ref.replace("$", ""), str(w.value)) for w in writes if w.link]
+        text = sx.edit(cells, clear, links).decode("utf-8") if (writes or clear is not None) else sx.text
+        text = apply_notes(pkg, ch, part, text, notes_by_sheet.get(sheet, []), sheet_numbers[sheet])
+        if text != sx.text:
+            ch.parts[part] = text.encode("utf-8")
+    if ch.overrides_add or ch.defaults_add or ch.removed:
+        ct = "[Content_Types].xml"
+        ch.parts[ct] = content_types(pkg.read(ct).decode("utf-8"), ch).encode("utf-8")
+    for part, content in ch.parts.items():
+        if not part.endswith(".vml"):
+            parse_xml(content)  # well-formed, or raise UnusableFile before anything is written
+    content = _zip(pkg, ch)
+    try:
+        _verify(pkg, ch, content, before, name)
+    except LossDetected as exc:
+        exc.content = content
+        raise
+    return Rendered(content, plan, ch.skipped)
+
+
+def _comparable(raw: dict) -> dict:
+    return {k: (v.text, v.cached) if hasattr(v, "cached") else v for k, v in raw.items()}
+
+
+def _zip(pkg: Package, ch: Changes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        seen = set()
+        for info in pkg.zf.infolist():
+            if info.filename in ch.removed:
+                continue
+            seen.add(info.filename)
+            data = ch.parts.get(info.filename)
+            dst.writestr(info, data if data is not None else pkg.read(info.filename))
+        for name in sorted(set(ch.parts) - seen):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, ch.parts[name])
+    return out.getvalue()
+
+
+def _verify(pkg: Package, ch: Changes, content: bytes, before, name: str) -> None:
+    """Read the new bytes back: every part kept (other than our notes' own), same values."""
+    new = open_bytes(content, name)
+    old_names = set(pkg.zf.namelist()) - ch.removed
+    missing = old_names - set(new.zf.namelist())
+    if missing:
+        raise LossDetected(f"写回后缺少部件：{sorted(missing)[:3]}")
+    for part in old_names - set(ch.parts):
+        if new.read(part) != pkg.read(part):
+            raise LossDetected(f"写回改变了不属于 nianbao 的部件 {part}")
+    book = Book.load(new)
+    check_template(book)
+    after = read_book(book, name)
+    if _comparable(after.raw) != _comparable(before.raw):
+        diff = [k for k in before.raw if _comparable({k: before.raw[k]}) != _comparable({k: after.raw.get(k)})]
+        raise LossDetected(f"写回后读出的数据与原来不同（{diff[:3]}）")
+
