@@ -355,6 +355,11 @@ def test_returned_copies_are_written_back(batch, collected):
                                                         values_only=True) for c in row if c)
         for f in entry["findings"]:
             assert f["message"] in text, (entry["unit"], f["message"])
+            if f["severity"] == "error":  # the cells are marked red
+                for key in f["keys"]:
+                    mark = layout.positions()[key].mark
+                    assert wb[mark.sheet].cell(mark.row + 1, mark.col + 1).value == layout.MARK_ERROR
+        assert str(wb[layout.SHEET_MAIN].cell(layout.ROW_RESULT + 1, 2).value).startswith("✗")
 
 
 def test_eml_drafts_parse_back_with_attachment(batch, collected):
@@ -370,9 +375,10 @@ def test_eml_drafts_parse_back_with_attachment(batch, collected):
         if unit in batch.eml_units:  # came by e-mail: the draft answers the sender
             assert msg["To"].addresses[0].addr_spec == SENDER
         body = msg.get_body(("plain",)).get_content()
-        for f in entry["findings"]:
-            if f["severity"] == "error":
-                assert f["message"] in body
+        lines = body.splitlines()
+        errors = [f for f in entry["findings"] if f["severity"] == "error"]
+        for i, f in enumerate(errors, start=1):  # one numbered line per error, in order
+            assert any(line.startswith(f"{i}. ") and f["message"] in line for line in lines), body
         atts = list(msg.iter_attachments())
         assert len(atts) == 1
         assert atts[0].get_filename() == Path(entry["returned"]).name

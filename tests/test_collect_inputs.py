@@ -198,3 +198,15 @@ def test_broken_district_template_stops_with_its_line(tmp_path, capsys):
     code = main(["collect", str(tmp_path / "c.xlsx"), "-o", str(tmp_path / "out"), "--template", str(bad)])
     err = capsys.readouterr().err
     assert code == 2 and "退回邮件模板第" in err and "Traceback" not in err
+
+
+def test_progress_bar_on_a_terminal():
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+    stream = Tty()
+    p = Progress("校验", stream=stream)
+    for i in range(51):
+        p(i, 50)
+    text = stream.getvalue()
+    assert text.count("\r") >= 2 and text.endswith("\n") and "50/50" in text and "█" * 30 in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -24,10 +25,20 @@ def is_open_elsewhere(path: Path) -> bool:
     return bool(lock_files(path))
 
 
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def atomic_write(path: Path, content: bytes, mode: int | None = None) -> None:
     """Write ``content`` to a temporary file in the same folder, then rename it over ``path``:
     a crash or a full disk never leaves a half-written file where the user's file was.
-    ``mode``: the permission bits to give the new file (a replaced file keeps its own)."""
+    ``mode``: the permission bits of the new file; by default a replaced file keeps its own and
+    a new one gets the usual bits (mkstemp would leave it readable by its owner only)."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
@@ -43,8 +54,7 @@ def atomic_write(path: Path, content: bytes, mode: int | None = None) -> None:
             fh.write(content)
             fh.flush()
             os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, _mode_for(path) if mode is None else mode)
         os.replace(tmp, path)
     except OSError as exc:
         try:

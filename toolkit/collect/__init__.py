@@ -229,6 +229,7 @@ def _write_findings(s: CollectSummary) -> None:
             "file": f.origin, "path": f.path, "status": STATUS_CODE[f.status], "status_text": f.status,
             "reason": f.note, "unit": f.unit, "year": f.year, "errors": f.n_errors,
             "warnings": f.n_warnings, "returned": f.returned or None, "draft": f.draft or None,
+            "returned_note": f.returned_note or None,
             "findings": [x.to_dict() for x in f.findings]} for f in s.files],
     }
     text = json.dumps(obj, ensure_ascii=False, indent=1, default=str) + "\n"

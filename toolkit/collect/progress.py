@@ -18,7 +18,7 @@ class Progress:
         self.min_total = min_total  # short batches print nothing
         self.started = time.perf_counter()
         self.last_draw = 0.0
-        self.last_step = -1
+        self.last_step = 0
 
     def __call__(self, done: int, total: int) -> None:
         if total < self.min_total:
@@ -37,7 +37,7 @@ class Progress:
             self.stream.flush()
             return
         step = 10 * done // total
-        if step != self.last_step and (done == total or step > self.last_step):
+        if done and step > self.last_step:
             self.last_step = step
             print(f"{self.label}：{done}/{total}（{100 * done // total}%），{rate:.0f} 个/秒",
                   file=self.stream, flush=True)

@@ -218,7 +218,11 @@ class Book:
         A formula comes back as ``Formula(text, cached value)``; a number in a date format as a
         date; text with its escapes undone. Cells and rows without an ``r`` attribute (allowed,
         and written by some generators) take the position after their predecessor."""
-        root = self.pkg.xml(self.sheets[sheet])
+        part = self.sheets[sheet]
+        root = self.pkg.xml(part)
+        # Shared formulas (Excel's fill-down) name their anchor in a cell we may not need:
+        # only a sheet that has any is scanned cell by cell for them.
+        has_shared = b'"shared"' in self.pkg.read(part)
         ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
         f_tag, v_tag, is_tag = ns + "f", ns + "v", ns + "is"
         out: dict[str, object] = {}
@@ -240,11 +244,14 @@ class Book:
                     col_no = (_col_of(named) if named else col_no) + 1
                     named = None
                     ref = f"{col_letter(col_no - 1)}{row_no}"
-                f_el = c.find(f_tag)
-                if f_el is not None and f_el.get("t") == "shared" and f_el.text and f_el.get("si"):
-                    shared[f_el.get("si")] = (ref, f_el.text)
+                if has_shared:
+                    f_el = c.find(f_tag)
+                    if f_el is not None and f_el.get("t") == "shared" and f_el.text and f_el.get("si"):
+                        shared[f_el.get("si")] = (ref, f_el.text)
                 if ref not in refs:
                     continue
+                if not has_shared:
+                    f_el = c.find(f_tag)
                 value = self._value(c, c.find(v_tag), c.find(is_tag))
                 if f_el is not None:
                     text = f_el.text or ""

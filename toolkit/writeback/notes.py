@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from ..workbook.xlsx import Package, cell_index
 from .plan import NOTE_AUTHOR, Note
-from .sheetxml import attrs_of, escape_attr, escape_text
+from .sheetxml import attrs_of, escape_attr, escape_text, insert_in_order
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 COMMENTS_TYPE = REL + "/comments"
@@ -268,9 +268,6 @@ def _add_rel(text: str, typ: str, target: str) -> tuple[str, str]:
     return text[:close] + rel + text[close:], rid
 
 
-_AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
-                 "webPublishItems", "tableParts", "extLst")
-
 
 def _insert_legacy_drawing(text: str, rid: str) -> str:
     m = re.search(r"<(?:(\w+):)?worksheet\b[^>]*>", text)
@@ -286,15 +283,7 @@ def _insert_legacy_drawing(text: str, rid: str) -> str:
             r_prefix += "r"
         new_root = root[:-1].rstrip("/") + f' xmlns:{r_prefix}="{REL}">'
         text = text.replace(root, new_root, 1)
-    el = f'<{p}legacyDrawing {r_prefix}:id="{rid}"/>'
-    best = None
-    for name in _AFTER_LEGACY:
-        mm = re.search(rf"<{re.escape(p)}{name}\b", text)
-        if mm and (best is None or mm.start() < best):
-            best = mm.start()
-    if best is None:
-        best = text.rindex(f"</{p}worksheet>")
-    return text[:best] + el + text[best:]
+    return insert_in_order(text, p, "legacyDrawing", f'<{p}legacyDrawing {r_prefix}:id="{rid}"/>')
 
 
 def content_types(text: str, ch: Changes) -> str:

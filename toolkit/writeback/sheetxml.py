@@ -21,6 +21,30 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\r]")
 _LITERAL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
+# CT_Worksheet's children in schema order (ECMA-376 Part 1, 18.3.1.99): Excel refuses a sheet whose
+# elements are out of this order, so an element we add goes before the first later one present.
+WORKSHEET_ORDER = (
+    "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
+    "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState",
+    "dataConsolidate", "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting",
+    "dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter",
+    "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags",
+    "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
+    "controls", "webPublishItems", "tableParts", "extLst")
+
+
+def insert_in_order(text: str, prefix: str, element: str, xml: str) -> str:
+    """Insert ``xml`` (an ``element`` of the worksheet) where the schema order puts it."""
+    best = None
+    for name in WORKSHEET_ORDER[WORKSHEET_ORDER.index(element) + 1:]:
+        m = re.search(rf"<{re.escape(prefix)}{name}\b", text)
+        if m and (best is None or m.start() < best):
+            best = m.start()
+    if best is None:
+        best = text.rindex(f"</{prefix}worksheet>")
+    return text[:best] + xml + text[best:]
+
+
 class SheetShapeError(Exception):
     """The part does not look like a worksheet this module can edit safely."""
 
@@ -301,19 +325,7 @@ class SheetXml:
             return text[:block.start()] + xml + text[block.end():]
         if not xml:
             return text
-        # CT_Worksheet order: hyperlinks come before these
-        after = ("printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks",
-                 "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags",
-                 "drawing", "legacyDrawing", "legacyDrawingHF", "picture", "oleObjects",
-                 "controls", "webPublishItems", "tableParts", "extLst")
-        best = None
-        for name in after:
-            m = re.search(rf"<{ep}{name}\b", text)
-            if m and (best is None or m.start() < best):
-                best = m.start()
-        if best is None:
-            best = text.rindex(f"</{p}worksheet>")
-        return text[:best] + xml + text[best:]
+        return insert_in_order(text, p, "hyperlinks", xml)
 
     def _extend_dimension(self, text: str, max_row: int, max_col: int) -> str:
         m = re.search(rf'(<{re.escape(self.p)}dimension\b[^>]*\bref=")([^"]*)(")', text)
