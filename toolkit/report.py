@@ -32,6 +32,9 @@ class Report:
     # computed keys whose workbook formula was deleted or changed: key -> what was found there
     broken_formulas: dict[str, str] = field(default_factory=dict)
     saved_at: str | None = None  # the workbook's own save time (docProps), ISO format
+    # a digest of the file's bytes as read: write-back knows by it that a workbook is still the
+    # one that was checked, without reading it again
+    digest: str | None = None
 
     @classmethod
     def from_raw(cls, raw: dict[str, object], source: str, origin: Origin,

@@ -8,6 +8,7 @@ replaced.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Callable
 
@@ -20,12 +21,18 @@ OLD_FORMAT_MESSAGE = ("这是2019年旧版格式（国办公开办函〔2019〕6
                       "请用 nianbao new 生成新模板重新填写")
 
 
+def file_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 def read_workbook(path: Path | str) -> Report:
     path = Path(path)
     with Package.open(path) as pkg:
         book = Book.load(pkg)
         check_template(book)
-        return read_book(book, str(path), saved_at=core_modified(pkg))
+        report = read_book(book, str(path), saved_at=core_modified(pkg))
+    report.digest = file_digest(path.read_bytes())
+    return report
 
 
 def _old_format(book: Book) -> bool:

@@ -25,7 +25,7 @@ from ..report import UnusableFile
 from ..rules.engine import CheckResult
 from ..workbook import layout
 from ..workbook.layout import CellPos
-from ..workbook.read import check_template, read_book
+from ..workbook.read import check_template, file_digest, read_book
 from ..workbook.xlsx import Book, Package, cell_index, parse_xml
 from .notes import Changes, apply_notes, content_types
 from .plan import Plan, build_plan
@@ -95,9 +95,12 @@ def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None 
     pkg = open_bytes(data, name)
     book = Book.load(pkg)
     check_template(book)
-    before = read_book(book, name)
-    if _comparable(before.raw) != _comparable(result.report.raw):
-        raise UnusableFile("工作簿在校验之后又被修改过：请重新校验后再写回")
+    if result.report.digest is not None and result.report.digest == file_digest(data):
+        before = result.report  # these very bytes were read for the check: no need to again
+    else:
+        before = read_book(book, name)
+        if _comparable(before.raw) != _comparable(result.report.raw):
+            raise UnusableFile("工作簿在校验之后又被修改过：请重新校验后再写回")
     resolve = _resolver(book)
     plan = build_plan(result, resolve=resolve, checked_at=checked_at)
     styles = _styles(book, resolve)
@@ -109,13 +112,14 @@ def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None 
     notes_by_sheet: dict[str, list] = {}
     for n in plan.notes:
         notes_by_sheet.setdefault(n.sheet, []).append(n)
-    sheets = set(plan.by_sheet()) | set(notes_by_sheet)
+    writes_by_sheet = plan.by_sheet()
+    sheets = set(writes_by_sheet) | set(notes_by_sheet)
     # (every value sheet gets its marks written, so a sheet that had our notes is always visited)
     for sheet in sorted(sheets):
         if sheet not in part_of_sheet:
             raise SheetShapeError(f"sheet {sheet} not found")
         part = part_of_sheet[sheet]
-        writes = plan.by_sheet().get(sheet, [])
+        writes = writes_by_sheet.get(sheet, [])
         sx = SheetXml(pkg.read(part))
         clear = next((r for s, r in plan.clear_from if s == sheet), None)
         cells = {(w.row, w.col): CellValue(w.value, None if w.style == "keep" else styles[w.style])

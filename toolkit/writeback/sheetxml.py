@@ -92,6 +92,9 @@ class _Row:
 _ATTR = re.compile(r'([\w:]+)\s*=\s*("[^"]*"|\'[^\']*\')')
 
 
+_R_ATTR = re.compile(r'(?<![\w:])r\s*=\s*["\']([^"\']*)["\']')
+
+
 def attrs_of(text: str) -> dict[str, str]:
     return {k: v[1:-1] for k, v in _ATTR.findall(text)}
 
@@ -113,6 +116,7 @@ class SheetXml:
         self._row_end = f"</{self.p}row>"
         self._cell_re = re.compile(rf"<{p}c\b([^>]*?)(/>|>)")
         self._cell_end = f"</{self.p}c>"
+        self._number_cell_re = re.compile(rf"<{p}c\b([^>]*)>\s*<{p}v>([^<]*)</{p}v>\s*</{p}c>")
         empty = re.search(rf"<{p}sheetData\s*/>", self.text)
         if empty:
             self.data_start = self.data_end = -1
@@ -160,8 +164,8 @@ class SheetXml:
             m = self._cell_re.search(t, pos, row.inner_end)
             if not m:
                 break
-            attrs = attrs_of(m.group(1))
-            ref = attrs.get("r")
+            r = _R_ATTR.search(m.group(1))  # only r is needed here: no full attribute parse
+            ref = r.group(1) if r else None
             col = cell_index(ref)[1] if ref else col + 1
             if m.group(2) == "/>":
                 end = m.end()
@@ -210,8 +214,7 @@ class SheetXml:
         v = cv.value
         if cv.style is not None or not isinstance(v, (int, float)) or isinstance(v, bool):
             return False
-        m = re.fullmatch(rf'<{re.escape(self.p)}c\b([^>]*)>\s*<{re.escape(self.p)}v>([^<]*)'
-                         rf'</{re.escape(self.p)}v>\s*</{re.escape(self.p)}c>', old)
+        m = self._number_cell_re.fullmatch(old)
         if not m or attrs_of(m.group(1)).get("t", "n") != "n":
             return False
         try:
