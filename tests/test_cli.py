@@ -96,7 +96,7 @@ def test_check_json_schema(files):
     proc = nianbao("check", "--json", files["error"])
     assert proc.returncode == 1
     obj = json.loads(proc.stdout)
-    required = {"file", "status", "unit", "year", "errors", "warnings", "findings"}
+    required = {"file", "status", "unit", "year", "errors", "warnings", "notes", "findings"}
     assert required <= set(obj) <= required | {"write_back"}  # write-back reports what it did
     assert (obj["status"], obj["unit"], obj["year"]) == ("errors", "锦屏街道", 2022)
     assert obj["errors"] == len([f for f in obj["findings"] if f["severity"] == "error"]) > 0
@@ -239,3 +239,48 @@ def test_check_imports_only_what_it_needs(files):
     proc = subprocess.run([sys.executable, "-c", code, str(files["clean"])], capture_output=True,
                           text=True, timeout=60)
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout
+
+
+def test_new_and_export_never_overwrite_without_force(tmp_path, sample_xlsx):
+    """A filled workbook is never replaced by a blank one (nor by JSON text) unless asked."""
+    filled = sample_xlsx.read_bytes()
+    proc = nianbao("new", str(sample_xlsx))
+    assert proc.returncode == 2 and "已存在" in proc.stderr and "--force" in proc.stderr
+    assert sample_xlsx.read_bytes() == filled
+    proc = nianbao("export", str(sample_xlsx), "-o", str(sample_xlsx))
+    assert proc.returncode == 2 and "已存在" in proc.stderr
+    assert sample_xlsx.read_bytes() == filled
+    assert nianbao("new", str(sample_xlsx), "--force").returncode == 0
+    assert sample_xlsx.read_bytes() != filled
+
+
+def test_argument_errors_are_in_chinese():
+    proc = nianbao("chek")
+    assert proc.returncode == 2 and "没有这个命令" in proc.stderr and "invalid choice" not in proc.stderr
+    proc = nianbao("check")
+    assert proc.returncode == 2 and "缺少参数" in proc.stderr
+
+
+def test_lock_files_among_the_files_are_skipped(tmp_path, sample_xlsx):
+    lock = sample_xlsx.with_name("~$" + sample_xlsx.name)
+    lock.write_bytes(b"\x00" * 165)
+    proc = nianbao("check", "--no-write-back", str(sample_xlsx), str(lock))
+    assert proc.returncode == 0, proc.stdout
+    assert "【跳过】" in proc.stdout and "锁文件" in proc.stdout
+
+
+def test_previous_of_another_unit_is_not_used(tmp_path, sample_xlsx):
+    from toolkit.api import new_workbook
+    from toolkit.sample import sample_data
+    other = new_workbook(tmp_path / "other.xlsx", data={**sample_data(), "meta.unit": "别的街道",
+                                                        "meta.year": 2021})
+    proc = nianbao("check", "--no-write-back", str(sample_xlsx), "--previous", str(other))
+    assert proc.returncode == 0
+    assert "不是“锦屏街道”的" in proc.stdout and "W1" not in proc.stdout.split("注意")[0]
+
+
+def test_output_cut_short_by_a_pipe_is_no_traceback(sample_xlsx):
+    proc = subprocess.run(f'"{sys.executable}" -m toolkit check --no-write-back "{sample_xlsx}" '
+                          f'"{sample_xlsx}" "{sample_xlsx}" | head -n 1', shell=True,
+                          capture_output=True, text=True)
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr

@@ -93,7 +93,7 @@ def assert_same(got: dict[str, object], want: dict[str, object]) -> None:
 @SETTINGS
 @given(data=report_data())
 def test_data_to_workbook_to_data(tmp_path, data):
-    path = new_workbook(tmp_path / "rt.xlsx", data=data)
+    path = new_workbook(tmp_path / "rt.xlsx", data=data, overwrite=True)
     report = read_workbook(path)
     # the only problems are the blanks left in number cells (rule E1), kept distinct from 0
     assert {k: p.kind for k, p in report.problems.items()} == {
@@ -106,7 +106,7 @@ def test_data_to_workbook_to_data(tmp_path, data):
 @given(text=LONG_TEXT)
 def test_any_text_survives_every_text_cell(tmp_path, text):
     data = {key: text for key in spec.TEXT_KEYS}
-    report = read_workbook(new_workbook(tmp_path / "t.xlsx", data=data))
+    report = read_workbook(new_workbook(tmp_path / "t.xlsx", data=data, overwrite=True))
     for key in spec.TEXT_KEYS:
         assert report.values[key] == text, key
 
@@ -120,7 +120,7 @@ def test_any_text_survives_every_text_cell(tmp_path, text):
     "\u3000\u3000全角空格缩进的段落。",
 ])
 def test_text_examples(tmp_path, text):
-    report = read_workbook(new_workbook(tmp_path / "t.xlsx", data={"text.other": text}))
+    report = read_workbook(new_workbook(tmp_path / "t.xlsx", data={"text.other": text}, overwrite=True))
     assert report.values["text.other"] == text
 
 

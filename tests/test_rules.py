@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REFERENCE, shared_text
 from toolkit import spec
 from toolkit.api import new_workbook, read_report
 from toolkit.rules import RULE_BY_ID, CheckResult, check
@@ -19,7 +20,6 @@ from toolkit.workbook import layout
 from wbedit import patch_part, set_cells, sheet_part
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT.parent / "shared" / "reference" / "000_91b930a4292c284b.txt"
 POS = layout.positions()
 
 
@@ -260,7 +260,7 @@ def _numbers_after(lines: list[str], label: str, start: int, count: int) -> list
 
 
 def test_sample_equals_the_reference_report(sample):
-    text = REFERENCE.read_text(encoding="utf-8").replace("[bookmark: _GoBack]", "")
+    text = shared_text(REFERENCE).replace("[bookmark: _GoBack]", "")
     lines = [line.strip() for line in text.splitlines()]
     assert lines[0].startswith(sample["meta.unit"] + str(sample["meta.year"]))
     t2 = lines.index(spec.SECTIONS[1].heading)

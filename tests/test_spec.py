@@ -8,17 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FORMAT_MD, shared_text
 from toolkit import spec
 from toolkit.rules import RULE_BY_ID
 
-FORMAT_MD = Path(__file__).resolve().parents[2] / "shared" / "FORMAT.md"
 
 
 @pytest.fixture(scope="module")
 def fmt() -> str:
-    if not FORMAT_MD.exists():
-        pytest.fail(f"FORMAT.md not found at {FORMAT_MD}")
-    return FORMAT_MD.read_text(encoding="utf-8")
+    return shared_text(FORMAT_MD)
 
 
 def section(text: str, heading: str) -> str:

@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
-from conftest import REFERENCE
+from conftest import REFERENCE, shared_text
 from toolkit import spec
 from toolkit.report import Report, UnusableFile
 from toolkit.word import ChecksFailed, TemplateProblem, build_report, render_report
@@ -103,7 +103,7 @@ def test_sample_reproduces_the_published_report(sample_xlsx):
     built = build_report(sample_xlsx)
     assert built.docx.name == "锦屏街道2022年政府信息公开工作年度报告.docx"
     ours = normal(docx_blocks(Document(built.docx)))
-    ref = normal(reference_blocks(REFERENCE.read_text(encoding="utf-8")))
+    ref = normal(reference_blocks(shared_text(REFERENCE)))
     # The one deliberate difference: the published title omits 工作 (a real-world mistake); the
     # format's title is required.
     assert ref[0] == ("p", "锦屏街道2022年政府信息公开年度报告")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import spec
+from .fileio import os_reason
 from .report import Report, UnusableFile
 from .rules import CheckResult, check
 
@@ -26,8 +27,6 @@ def read_report(path: Path | str) -> Report:
     if suffix == ".json":
         from .jsondata import read_json
         return read_json(path)
-    if suffix == ".xls":
-        raise UnusableFile("这是 Excel 97-2003 格式（.xls）的文件，不是标准模板：请用 nianbao 生成的 .xlsx 模板填写")
     if suffix in (".et", ".ods", ".csv", ".docx", ".doc", ".pdf", ".wps"):
         raise UnusableFile(f"不支持 {suffix} 文件：请用标准模板（.xlsx）或 JSON 数据文件")
     from .workbook.read import read_workbook
@@ -36,7 +35,7 @@ def read_report(path: Path | str) -> Report:
     except PermissionError:
         raise UnusableFile("没有读取此文件的权限") from None
     except OSError as exc:
-        raise UnusableFile(f"无法读取文件（{exc.strerror or type(exc).__name__}）") from None
+        raise UnusableFile(f"无法读取文件（{os_reason(exc)}）") from None
 
 
 def check_file(path: Path | str, previous: "Path | str | Report | PreviousYear | None" = None) -> CheckResult:
@@ -48,15 +47,36 @@ def check_file(path: Path | str, previous: "Path | str | Report | PreviousYear |
     report = read_report(path)
     if isinstance(previous, PreviousYear):
         previous = previous.for_report(report)
-    return check(report, previous)
+    notes = []
+    if previous is not None:
+        mismatch = previous_mismatch(report, previous)
+        if mismatch:
+            notes.append(mismatch)
+            previous = None
+    result = check(report, previous)
+    result.notes.extend(notes)
+    return result
+
+
+def previous_mismatch(report: Report, previous: Report) -> str | None:
+    """Why last year's report cannot serve for this one (another unit, not the year before)."""
+    from .collect.previous import unit_key
+    unit, year = report.values.get("meta.unit"), report.values.get("meta.year")
+    p_unit, p_year = previous.values.get("meta.unit"), previous.values.get("meta.year")
+    if unit and p_unit and unit_key(unit) != unit_key(p_unit):
+        return f"上年数据是“{p_unit}”的，不是“{unit}”的，未用于跨年度校验（W1、W2、W8）"
+    if isinstance(year, int) and isinstance(p_year, int) and p_year != year - 1:
+        return f"上年数据是{p_year}年度的，不是{year - 1}年度的，未用于跨年度校验（W1、W2、W8）"
+    return None
 
 
 def new_workbook(out: Path | str, *, unit: str | None = None, year: int | None = None,
-                 data: Path | str | dict | None = None) -> Path:
+                 data: Path | str | dict | None = None, overwrite: bool = False) -> Path:
     """Write the standard data-entry workbook, filled from a JSON data file or dict if given.
 
     Computed keys given in the data must equal what the workbook's formulas will compute, and
-    every value must fit its cell: otherwise UnusableFile names them, and nothing is written."""
+    every value must fit its cell: otherwise UnusableFile names them, and nothing is written.
+    An existing file is never replaced unless ``overwrite``: it may be a filled workbook."""
     from .workbook.build import build_workbook, computed_values
     out = Path(out)
     if out.suffix.lower() not in WORKBOOK_SUFFIXES:
@@ -73,6 +93,11 @@ def new_workbook(out: Path | str, *, unit: str | None = None, year: int | None =
     elif data is not None:
         from .jsondata import load_json
         values = load_json(data)
+    if out.exists() and not overwrite:
+        raise UnusableFile(f"文件已存在，未覆盖（其中可能有已填写的数据）：{out}。"
+                           "请换一个文件名，或确认要覆盖时加 --force")
+    if year is not None and not 2021 <= year <= 2100:
+        raise UnusableFile(f"报告年度 {year} 不对：本格式自2021年度起使用，请填四位年份，如2024")
     if unit is not None:
         values["meta.unit"] = unit
     if year is not None:

@@ -26,6 +26,25 @@ class Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_UNUSABLE)
 
 
+# argparse's own words, in Chinese (it looks them up through gettext at call time).
+_ARGPARSE_WORDS = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "the following arguments are required: %s": "缺少参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "没有这个命令或选项值：%(value)r（可选：%(choices)s）",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid %(type)s value: %(value)r": "参数值不对：%(value)r",
+    "expected one argument": "需要一个参数值",
+    "expected at least one argument": "需要至少一个参数值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+    "not allowed with argument %s": "不能与 %s 同时使用",
+}
+argparse._ = lambda text: _ARGPARSE_WORDS.get(text, text)  # type: ignore[attr-defined]
+
+
 def _out(text: str = "") -> None:
     print(text, flush=True)
 
@@ -38,7 +57,8 @@ def _err(text: str) -> None:
 
 def cmd_new(args: argparse.Namespace) -> int:
     from .api import new_workbook
-    path = new_workbook(args.out, unit=args.unit, year=args.year, data=args.data)
+    path = new_workbook(args.out, unit=args.unit, year=args.year, data=args.data,
+                        overwrite=args.force)
     _out(f"已生成标准工作簿：{path}")
     return EXIT_OK
 
@@ -62,7 +82,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             _err(f"上年数据未使用：{note}")
     worst = EXIT_OK
     results = []
+    from .fileio import is_lock_file
     for name in args.files:
+        if is_lock_file(Path(name)):  # `*.xlsx` also matches Excel's ~$name.xlsx while it is open
+            if not args.json:
+                _out(f"【跳过】{name}：这是 Excel/WPS/LibreOffice 打开工作簿时产生的锁文件，不是工作簿")
+            continue
         try:
             result = check_file(name, previous)
         except UnusableFile as exc:
@@ -97,7 +122,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     text = json.dumps(export_data(args.file), ensure_ascii=False, indent=1, default=str) + "\n"
     if args.output:
         from .fileio import atomic_write
-        atomic_write(Path(args.output), text.encode("utf-8"))
+        out = Path(args.output)
+        if out.exists() and not args.force:
+            _err(f"nianbao：文件已存在，未覆盖：{out}。请换一个文件名，或确认要覆盖时加 --force")
+            return EXIT_UNUSABLE
+        atomic_write(out, text.encode("utf-8"))
         _out(f"已导出：{args.output}")
     else:
         sys.stdout.write(text)
@@ -180,6 +209,7 @@ def build_parser() -> Parser:
     s.add_argument("--unit", help="机关名称")
     s.add_argument("--year", type=int, help="报告年度，如 2024")
     s.add_argument("--data", metavar="DATA.json", help="用 JSON 数据文件填好各项（见 FORMAT.md）")
+    s.add_argument("--force", action="store_true", help="文件已存在时覆盖它（默认不覆盖：其中可能有已填写的数据）")
     s.set_defaults(func=cmd_new)
 
     s = sub.add_parser("check", help="校验工作簿或 JSON 数据",
@@ -197,6 +227,7 @@ def build_parser() -> Parser:
                        description="输出报告数据（FORMAT.md 的 JSON 格式），可存档、比对，或用 new --data 重建工作簿。")
     s.add_argument("file", metavar="FILE")
     s.add_argument("-o", "--output", metavar="OUT.json", help="写入文件（默认输出到屏幕）")
+    s.add_argument("--force", action="store_true", help="OUT.json 已存在时覆盖它")
     s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("build", help="生成 Word 年度报告（可同时生成 PDF）",
@@ -265,3 +296,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("nianbao：已中断")
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`nianbao check … | head`): not an error of ours.
+        # Point stdout at devnull so that Python's final flush does not complain either.
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -21,8 +22,30 @@ def lock_files(path: Path) -> list[Path]:
     return [p for p in candidates if p.exists()]
 
 
+def is_lock_file(path: Path) -> bool:
+    """Excel/WPS's ``~$name.xlsx`` or LibreOffice's ``.~lock.name.xlsx#``: never a workbook."""
+    name = Path(path).name
+    return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
+
+
 def is_open_elsewhere(path: Path) -> bool:
     return bool(lock_files(path))
+
+
+_OS_REASONS = {
+    errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOSPC: "磁盘已满",
+    errno.EROFS: "磁盘或文件夹是只读的", errno.ENOENT: "文件或文件夹不存在",
+    errno.EISDIR: "这是一个文件夹", errno.ENAMETOOLONG: "文件名太长",
+    errno.EDQUOT: "超出磁盘配额", errno.EBUSY: "文件正被其他程序使用",
+}
+
+
+def os_reason(exc: BaseException) -> str:
+    """An operating-system error in the user's words (the system's own text may be English)."""
+    code = getattr(exc, "errno", None)
+    if code in _OS_REASONS:
+        return _OS_REASONS[code]
+    return getattr(exc, "strerror", None) or type(exc).__name__
 
 
 def _mode_for(path: Path) -> int:
@@ -48,7 +71,7 @@ def atomic_write(path: Path, content: bytes, mode: int | None = None) -> None:
     except PermissionError:
         raise UnusableFile(f"没有在此文件夹写文件的权限：{folder}") from None
     except OSError as exc:
-        raise UnusableFile(f"无法在此文件夹写文件（{exc.strerror}）：{folder}") from None
+        raise UnusableFile(f"无法在此文件夹写文件（{os_reason(exc)}）：{folder}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(content)
@@ -63,4 +86,4 @@ def atomic_write(path: Path, content: bytes, mode: int | None = None) -> None:
             pass
         if isinstance(exc, PermissionError):
             raise UnusableFile(f"没有写入权限（文件只读，或被其他程序占用）：{path}") from None
-        raise UnusableFile(f"无法写入文件（{exc.strerror or exc}）：{path}") from None
+        raise UnusableFile(f"无法写入文件（{os_reason(exc)}）：{path}") from None

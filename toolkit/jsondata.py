@@ -16,7 +16,8 @@ def parse_data(obj: object, source: str) -> dict[str, object]:
         raise UnusableFile("JSON 数据文件应为一个对象（{\"format\": ..., 键: 值}）")
     fmt = obj.get("format")
     if fmt != spec.FORMAT_ID:
-        raise UnusableFile(f"JSON 数据文件的 format 应为 “{spec.FORMAT_ID}”，实为 “{fmt}”")
+        found = "没有 format 项" if fmt is None else f"format 为 “{fmt}”"
+        raise UnusableFile(f"JSON 数据文件的 format 应为 “{spec.FORMAT_ID}”，实际{found}")
     unknown = [k for k in obj if k != "format" and k not in spec.FIELDS]
     if unknown:
         raise UnusableFile(f"JSON 数据文件中有{len(unknown)}个未知的键：" + "、".join(unknown[:5])

@@ -20,6 +20,9 @@ def heading(result: CheckResult) -> str:
             f"{len(result.errors)} 个错误，{len(result.warnings)} 个提示")
 
 
+BLANKS_SHOWN = 5  # a nearly empty table lists a few blank cells and counts the rest
+
+
 def render_findings(findings: list[Finding], indent: str = "  ") -> list[str]:
     lines: list[str] = []
     groups: dict[str, list[Finding]] = {}
@@ -27,14 +30,23 @@ def render_findings(findings: list[Finding], indent: str = "  ") -> list[str]:
         groups.setdefault(f.table or "其他", []).append(f)
     for table in sorted(groups, key=lambda t: (TABLE_ORDER.index(t) if t in TABLE_ORDER else 99)):
         lines.append(f"{indent}{table}")
+        blanks = 0
         for f in groups[table]:
+            if f.rule == "E1" and f.found == "空白":
+                blanks += 1
+                if blanks > BLANKS_SHOWN:
+                    continue
             where = f"（{f.cell}）" if f.cell else ""
             lines.append(f"{indent}  {SEVERITY_WORD[f.severity]} {f.rule}{where} {f.message}")
+        if blanks > BLANKS_SHOWN:
+            lines.append(f"{indent}  …… 另有 {blanks - BLANKS_SHOWN} 个单元格未填写"
+                         "（全部列在工作簿的“校验结果”工作表和 --json 输出中）")
     return lines
 
 
 def render_result(result: CheckResult) -> str:
-    return "\n".join([heading(result), *render_findings(result.findings)])
+    notes = [f"  注意：{n}" for n in result.notes]
+    return "\n".join([heading(result), *notes, *render_findings(result.findings)])
 
 
 def render_unusable(source: str, reason: str) -> str:
@@ -45,7 +57,7 @@ def result_json(result: CheckResult) -> dict:
     return {"file": result.report.source, "status": "passed" if result.passed else "errors",
             "unit": result.report.values.get("meta.unit"), "year": result.report.values.get("meta.year"),
             "errors": len(result.errors), "warnings": len(result.warnings),
-            "findings": [f.to_dict() for f in result.findings]}
+            "notes": list(result.notes), "findings": [f.to_dict() for f in result.findings]}
 
 
 def unusable_json(source: str, reason: str) -> dict:

@@ -67,7 +67,7 @@ class Report:
                     broken[key] = "公式被删除，改为" + ("空白" if value is None else f"“{show(value)}”")
             parsed, problem = parse(value, f)
             values[key] = parsed
-            if problem:
+            if problem and key not in broken:  # a broken total is told once, by E8
                 problems[key] = problem
         # Intact formulas: recompute from the inputs, a key only after the computed keys it
         # sums (the （七）总计 row's total sums the column totals beside it).

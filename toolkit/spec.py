@@ -121,7 +121,7 @@ TEXT_PARTS: tuple[TextPart, ...] = (
 )
 
 TEXT_LABELS = {
-    "text.overview": "总体情况（开头段落，可不填）",
+    "text.overview": "一、总体情况（开头段落）",
     "text.proactive": "（一）主动公开情况",
     "text.on_request": "（二）依申请公开情况",
     "text.management": "（三）政府信息管理情况",

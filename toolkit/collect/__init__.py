@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ..fileio import os_reason
 from ..report import UnusableFile
 from ..rules import Finding
 from .previous import PreviousYear, load_previous
@@ -112,7 +113,7 @@ def collect(inputs: list[Path | str], outdir: Path | str, *, unit: str | None = 
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UnusableFile(f"无法创建输出文件夹（{exc.strerror or exc}）：{outdir}") from None
+        raise UnusableFile(f"无法创建输出文件夹（{os_reason(exc)}）：{outdir}") from None
     template_text = returns.template_text(outdir, template)  # fail early on a bad template
 
     _clear_previous_run(outdir)

@@ -21,6 +21,8 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from pathlib import Path
 
+from ..fileio import is_lock_file
+
 INBOX = "_收件"  # below OUTDIR: extracted attachments and archive members
 SEP = " › "  # in origins: 邮件.eml › 附件.zip › 成员.xlsx
 # What may be a unit's report: anything else in a folder, archive or e-mail is not looked at.
@@ -237,8 +239,7 @@ def _split(name: str) -> tuple[str, str]:
 
 def _ignored_name(name: str) -> bool:
     low = name.lower()
-    return (low in _SKIP_NAMES or name.startswith("~$") or name.startswith(".~lock.")
-            or name.startswith("._"))
+    return low in _SKIP_NAMES or is_lock_file(Path(name)) or name.startswith("._")
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -73,7 +73,9 @@ def _rules_for_level(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
                           (key, "meta.unit_level"), expected=0, found=v)
 
 
-FEES_LIMIT = {"乡镇街道": 1000, None: 100000}  # 万元: a township collecting 1000万元 is implausible
+# 万元: a township collecting 1000万元 (1千万元), or a department 1亿元, in fees is implausible
+# enough to ask; a government's report covers all its departments.
+FEES_LIMIT = {"乡镇街道": 1000, "部门": 10000, None: 100000}
 
 
 def _fees_unit(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
@@ -130,8 +132,10 @@ def _text_year(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     year = ctx.value("meta.year")
     if not isinstance(year, int):
         return
+    told = set()
     for text_key, quote, found_year in textcheck.years(ctx.report.values):
-        if found_year != year:
+        if found_year != year and (text_key, found_year) not in told:
+            told.add((text_key, found_year))  # 统计期限 names the year twice: one finding
             yield finding(ctx, rule, f"正文「{spec.TEXT_LABELS[text_key]}」写“{quote}”，"
                                      f"但报告年度是{year}年：是否沿用了往年的报告？",
                           (text_key, "meta.year"), expected=year, found=found_year)
@@ -200,7 +204,7 @@ RULES: tuple[Rule, ...] = (
     SumRule("W1", "warning", "本年“上年结转”等于上年“结转下年度继续办理”",
             "t3.carried_over.{c} = 上年 t3.carry_forward.{c}", over=T3_COLS,
             lhs=("t3.carried_over.{c}",), rhs=("prev:t3.carry_forward.{c}",)),
-    SumRule("W2", "warning", "现行有效件数 = 上年现行有效 + 本年制发 − 本年废止",
+    SumRule("W2", "warning", "现行有效件数应等于上年现行有效件数加本年制发、减本年废止",
             "t2.{c}.in_force = 上年 t2.{c}.in_force + t2.{c}.issued − t2.{c}.repealed",
             over=("rules", "normative"), lhs=("t2.{c}.in_force",),
             rhs=("prev:t2.{c}.in_force", "t2.{c}.issued", "-t2.{c}.repealed")),

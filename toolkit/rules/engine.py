@@ -224,6 +224,7 @@ class CheckResult:
 
     report: Report
     findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the user should know beside findings
 
     @property
     def errors(self) -> list[Finding]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..fileio import os_reason
 from .. import spec
 from ..report import UnusableFile
 from ..rules import CheckResult
@@ -60,7 +61,7 @@ def run_demo(folder: Path | str | None = None, *, pdf: bool | None = None) -> De
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UnusableFile(f"无法创建文件夹 {folder}（{exc.strerror}）") from None
+        raise UnusableFile(f"无法创建文件夹 {folder}（{os_reason(exc)}）") from None
     workbook = folder / f"{data['meta.unit']}{data['meta.year']}年报数据.xlsx"
     reused = workbook.exists()
     if not reused:

@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..fileio import atomic_write
+from ..fileio import atomic_write, os_reason
 from ..report import UnusableFile
 
 FONT_CONF = Path(__file__).parent / "fonts" / "64-nianbao-gov-fonts.conf"
@@ -76,7 +76,7 @@ def to_pdf(docx: Path, pdf: Path | None = None, timeout: int = 180) -> Path:
         except subprocess.TimeoutExpired:
             raise UnusableFile(f"LibreOffice 转换 PDF 超时（{timeout}秒）：Word 报告已生成") from None
         except OSError as exc:
-            raise UnusableFile(f"无法运行 LibreOffice（{exc.strerror}）：Word 报告已生成") from None
+            raise UnusableFile(f"无法运行 LibreOffice（{os_reason(exc)}）：Word 报告已生成") from None
         made = Path(tmp) / (docx.stem + ".pdf")
         if proc.returncode != 0 or not made.exists():
             detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]

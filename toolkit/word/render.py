@@ -28,6 +28,7 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 from lxml import etree
 
+from ..fileio import os_reason
 from .. import spec
 from ..report import Report, UnusableFile
 from .context import make_context
@@ -198,7 +199,7 @@ def prepare(template: Path | str | None = None) -> PreparedTemplate:
     except FileNotFoundError:
         raise TemplateProblem(f"找不到 Word 模板：{path}") from None
     except OSError as exc:
-        raise TemplateProblem(f"无法读取 Word 模板 {path}（{exc.strerror}）") from None
+        raise TemplateProblem(f"无法读取 Word 模板 {path}（{os_reason(exc)}）") from None
     digest = hashlib.sha256(data).hexdigest()
     prepared = _PREPARED.get(digest)
     if prepared is None:

@@ -276,7 +276,7 @@ def _main_sheet(wb, f: Formats, data: dict) -> None:
     ws.write_string(layout.ROW_TEXT_HEADING, 0, "二、正文（各部分可写多段，段间按 Alt+Enter 换行）", f.section)
     for part in spec.TEXT_PARTS:
         p = pos[part.key]
-        label = spec.TEXT_LABELS[part.key] + ("（必填）" if part.required else "")
+        label = spec.TEXT_LABELS[part.key] + ("（必填）" if part.required else "（可不填）")
         ws.write_string(p.row, 0, label, f.label)
         _write_value(ws, part.key, p, data, {}, f, merge_to=last)
         ws.set_row(p.row, _text_height(str(data.get(part.key) or ""), width_units))

@@ -78,7 +78,8 @@ def sniff(path: Path) -> None:
             rest = head + fh.read(1 << 20)
             if "EncryptionInfo".encode("utf-16-le") in rest:
                 raise UnusableFile("工作簿设置了打开密码（已加密），无法读取：请在 Excel/WPS 中清除打开密码后另存，再发送")
-            raise UnusableFile("这是 Excel 97-2003 格式（.xls）的文件，不是标准模板：请用 nianbao 生成的 .xlsx 模板填写")
+            raise UnusableFile("这是 Excel 97-2003 格式（.xls）的文件，无法读取：请在 Excel/WPS 中打开，"
+                               "“另存为”Excel 工作簿（.xlsx）后再校验；最好直接用 nianbao 生成的 .xlsx 模板填写")
         if not head.startswith(b"PK"):
             raise UnusableFile("不是 Excel 工作簿（.xlsx）文件，无法读取")
 

@@ -19,7 +19,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..fileio import atomic_write, lock_files
+from ..fileio import atomic_write, lock_files, os_reason
 from ..report import UnusableFile
 from ..rules.engine import CheckResult
 from .patch import LossDetected, Rendered, render
@@ -122,7 +122,7 @@ def write_back(path: Path, result: CheckResult, *, dest: Path | None = None, bac
         outcome.reason = "没有读取此文件的权限"
         return outcome
     except OSError as exc:
-        outcome.reason = f"无法读取文件（{exc.strerror or exc}）"
+        outcome.reason = f"无法读取文件（{os_reason(exc)}）"
         return outcome
     try:
         rendered = _render(data, result, checked_at, str(path))
@@ -150,7 +150,7 @@ def write_back(path: Path, result: CheckResult, *, dest: Path | None = None, bac
             copy.parent.mkdir(exist_ok=True)
             atomic_write(copy, data)
         except (UnusableFile, OSError) as exc:
-            outcome.reason = f"无法保存备份，因此没有改动原文件：{getattr(exc, 'strerror', None) or exc}"
+            outcome.reason = f"无法保存备份，因此没有改动原文件：{os_reason(exc) if isinstance(exc, OSError) else exc}"
             return outcome
         outcome.backup = copy
     try:
@@ -163,7 +163,7 @@ def write_back(path: Path, result: CheckResult, *, dest: Path | None = None, bac
         outcome.reason = f"{exc}（原文件未改动）"
         return outcome
     except OSError as exc:
-        outcome.reason = f"无法写入文件（{exc.strerror or exc}），原文件未改动"
+        outcome.reason = f"无法写入文件（{os_reason(exc)}），原文件未改动"
         return outcome
     outcome.written = path
     return outcome
