@@ -203,12 +203,8 @@ def annotated_copy(src: Path, result, dest: Path) -> str:
     if src.suffix.lower() not in (".xlsx", ".xlsm"):
         shutil.copyfile(src, dest)
         return "原样复制（JSON 数据文件）"
-    try:
-        from ..writeback import render_workbook_bytes
-        from ..writeback.patch import LossDetected
-    except ImportError:
-        shutil.copyfile(src, dest)
-        return "原样复制（本版本未包含写回功能）"
+    from ..writeback import render_workbook_bytes
+    from ..writeback.patch import LossDetected
     try:
         content = render_workbook_bytes(src, result)
     except LossDetected as exc:

@@ -11,6 +11,7 @@ is made from the same findings.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Callable, Iterable, Literal
 
 from .. import spec
@@ -134,16 +135,17 @@ class SumRule(Rule):
     def needs_previous(self) -> bool:
         return any(parse_term(t).previous for t in (*self.lhs, *self.rhs))
 
-    def equations(self) -> Iterable[tuple[tuple[Term, ...], tuple[Term, ...], str]]:
-        for item in self.over:
-            yield (tuple(parse_term(k.format(c=item)) for k in self.lhs),
-                   tuple(parse_term(k.format(c=item)) for k in self.rhs),
-                   self.focus.format(c=item))
+    @cached_property
+    def equations(self) -> tuple[tuple[tuple[Term, ...], tuple[Term, ...], str], ...]:
+        """The concrete equations, expanded once (a batch runs the rules thousands of times)."""
+        return tuple((tuple(parse_term(k.format(c=item)) for k in self.lhs),
+                      tuple(parse_term(k.format(c=item)) for k in self.rhs),
+                      self.focus.format(c=item)) for item in self.over)
 
     def run(self, ctx: Context) -> Iterable[Finding]:
         if self.needs_previous and ctx.previous is None:
             return
-        for lhs, rhs, focus in self.equations():
+        for lhs, rhs, focus in self.equations:
             left = [_value(ctx, t) for t in lhs]
             right = [_value(ctx, t) for t in rhs]
             if None in left or None in right:

@@ -10,6 +10,7 @@ DTD is refused (see parse_xml), and parts are size-checked before they are infla
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import posixpath
 import re
 import zipfile
@@ -295,13 +296,21 @@ class Book:
 
 
 def _resolve(text: str, sheets: dict[str, str]) -> tuple[str, str] | None:
+    where = _parse_name_ref(text)
+    return where if where is not None and where[0] in sheets else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_name_ref(text: str) -> tuple[str, str] | None:
+    """"'表三 依申请公开'!$D$7" -> ('表三 依申请公开', 'D7'). Cached: every workbook of a batch
+    has the same few hundred names."""
     if "!" not in text:
         return None
     sheet, _, ref = text.lstrip("=").rpartition("!")
     if sheet.startswith("'") and sheet.endswith("'"):
         sheet = sheet[1:-1].replace("''", "'")
     ref = ref.replace("$", "")
-    if sheet not in sheets or not _CELL_REF.match(ref):
+    if not _CELL_REF.match(ref):
         return None
     return sheet, ref
 

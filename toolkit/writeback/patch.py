@@ -15,8 +15,11 @@ raises ``LossDetected`` rather than let a user's value be lost.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as _dt
 import io
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,10 +97,10 @@ def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None 
     or changed since it was checked), SheetShapeError (a part we cannot edit) or LossDetected."""
     pkg = open_bytes(data, name)
     book = Book.load(pkg)
-    check_template(book)
     if result.report.digest is not None and result.report.digest == file_digest(data):
-        before = result.report  # these very bytes were read for the check: no need to again
+        before = result.report  # these very bytes were read and judged for the check
     else:
+        check_template(book)
         before = read_book(book, name)
         if _comparable(before.raw) != _comparable(result.report.raw):
             raise UnusableFile("工作簿在校验之后又被修改过：请重新校验后再写回")
@@ -134,12 +137,13 @@ def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None 
     if ch.overrides_add or ch.defaults_add or ch.removed:
         ct = "[Content_Types].xml"
         ch.parts[ct] = content_types(pkg.read(ct).decode("utf-8"), ch).encode("utf-8")
+    value_parts = {part_of_sheet[s] for s in {p.split("!")[0] for p in before.cells.values()}}
     for part, content in ch.parts.items():
-        if not part.endswith(".vml"):
+        if not part.endswith(".vml") and part not in value_parts:  # those _verify reads anyway
             parse_xml(content)  # well-formed, or raise UnusableFile before anything is written
     content = _zip(pkg, ch)
     try:
-        _verify(pkg, ch, content, before, name)
+        _verify(pkg, book, ch, content, before, name)
     except LossDetected as exc:
         exc.content = content
         raise
@@ -148,6 +152,38 @@ def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None 
 
 def _comparable(raw: dict) -> dict:
     return {k: (v.text, v.cached) if hasattr(v, "cached") else v for k, v in raw.items()}
+
+
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # a zip member's local file header (30 bytes)
+_DATA_DESCRIPTOR = 0x08  # flag bit: sizes and CRC follow the data instead of the header
+
+
+def raw_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A member's compressed bytes as stored, without inflating them."""
+    zf.fp.seek(info.header_offset)
+    fields = _LOCAL_HEADER.unpack(zf.fp.read(_LOCAL_HEADER.size))
+    if fields[0] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    name_len, extra_len = fields[-2], fields[-1]
+    zf.fp.seek(info.header_offset + _LOCAL_HEADER.size + name_len + extra_len)
+    return zf.fp.read(info.compress_size)
+
+
+def _copy_member(dst: zipfile.ZipFile, info: zipfile.ZipInfo, raw: bytes) -> None:
+    """Append a member to ``dst`` as already-compressed bytes: a part we do not own is carried
+    over exactly as stored, and not inflated and deflated again (most of a write-back's time
+    otherwise). zipfile has no public call for this; the steps are those of its writestr."""
+    zinfo = copy.copy(info)
+    zinfo.flag_bits &= ~_DATA_DESCRIPTOR  # the header below carries CRC and sizes itself
+    zinfo.extra = b""  # no zip64 or other extras: our members are far below 4 GB
+    zinfo.header_offset = dst.fp.tell()
+    dst._writecheck(zinfo)
+    dst._didModify = True
+    dst.fp.write(zinfo.FileHeader(False))
+    dst.fp.write(raw)
+    dst.filelist.append(zinfo)
+    dst.NameToInfo[zinfo.filename] = zinfo
+    dst.start_dir = dst.fp.tell()
 
 
 def _zip(pkg: Package, ch: Changes) -> bytes:
@@ -159,7 +195,13 @@ def _zip(pkg: Package, ch: Changes) -> bytes:
                 continue
             seen.add(info.filename)
             data = ch.parts.get(info.filename)
-            dst.writestr(info, data if data is not None else pkg.read(info.filename))
+            if data is not None:
+                dst.writestr(copy.copy(info), data)  # writestr sets the info's offset: not the source's
+            elif info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) \
+                    and not info.flag_bits & 0x01:  # not encrypted
+                _copy_member(dst, info, raw_member(pkg.zf, info))
+            else:
+                dst.writestr(copy.copy(info), pkg.read(info.filename))
         for name in sorted(set(ch.parts) - seen):
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -167,19 +209,33 @@ def _zip(pkg: Package, ch: Changes) -> bytes:
     return out.getvalue()
 
 
-def _verify(pkg: Package, ch: Changes, content: bytes, before, name: str) -> None:
-    """Read the new bytes back: every part kept (other than our notes' own), same values."""
+def _verify(pkg: Package, book: Book, ch: Changes, content: bytes, before, name: str) -> None:
+    """Read the new bytes back: every part kept (other than our notes' own), same values.
+
+    The workbook part, shared strings and styles are among the parts kept byte for byte
+    (write-back writes inline strings and reuses styles), so the source's parsed ``book`` serves
+    for the new package; only the sheets we changed are parsed again, by ``read_book``."""
     new = open_bytes(content, name)
     old_names = set(pkg.zf.namelist()) - ch.removed
     missing = old_names - set(new.zf.namelist())
     if missing:
         raise LossDetected(f"写回后缺少部件：{sorted(missing)[:3]}")
     for part in old_names - set(ch.parts):
-        if new.read(part) != pkg.read(part):
+        a, b = pkg.zf.getinfo(part), new.zf.getinfo(part)
+        # Copied as stored: the same compressed bytes, CRC and size mean the same content (and a
+        # member that does not inflate to its CRC is caught when it is read, below or later).
+        if (a.CRC, a.file_size) != (b.CRC, b.file_size) or raw_member(pkg.zf, a) != raw_member(new.zf, b):
             raise LossDetected(f"写回改变了不属于 nianbao 的部件 {part}")
-    book = Book.load(new)
-    check_template(book)
-    after = read_book(book, name)
+    folder, base = pkg.workbook_part.rsplit("/", 1) if "/" in pkg.workbook_part else ("", pkg.workbook_part)
+    shared = {pkg.workbook_part, f"{folder}/_rels/{base}.rels".lstrip("/"),
+              *(t for t, typ in pkg.relationships(pkg.workbook_part).values()
+                if typ.endswith(("/sharedStrings", "/styles")))}
+    if shared & set(ch.parts):  # never so today; then the new package is judged on its own
+        reread = Book.load(new)
+        check_template(reread)
+    else:
+        reread = dataclasses.replace(book, pkg=new, _resolved=None)
+    after = read_book(reread, name)
     if _comparable(after.raw) != _comparable(before.raw):
         diff = [k for k in before.raw if _comparable({k: before.raw[k]}) != _comparable({k: after.raw.get(k)})]
         raise LossDetected(f"写回后读出的数据与原来不同（{diff[:3]}）")
