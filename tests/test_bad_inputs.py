@@ -273,13 +273,17 @@ def test_full_width_digits_and_spaces_normalised(bad_cells_report, key):
     assert bad_cells_report.values[key] == NORMALISED[key][1]
     assert key not in bad_cells_report.problems
     assert bad_cells_report.raw[key] == NORMALISED[key][0]  # what was typed is kept as found
+    # ...and the user is told: the workbook's own SUM formulas do not count text
+    told = [f for f in check(bad_cells_report).findings if f.keys == (key,)]
+    assert [(f.rule, f.severity) for f in told] == [("E1", "warning")], told
+    assert "文字" in told[0].message and told[0].found == NORMALISED[key][0]
 
 
 def test_no_other_findings_than_the_bad_cells(bad_cells_report):
     result = check(bad_cells_report)
     involved = {k for f in result.findings for k in f.keys}
     assert {f.rule for f in result.errors} == {"E1"}
-    assert involved <= set(BAD_CELLS) | {"text.on_request", "t3.total.total"}
+    assert involved <= set(BAD_CELLS) | set(NORMALISED) | {"text.on_request", "t3.total.total"}
 
 
 def _cell_xml(book: Path, key: str, new_cell: str) -> Path:

@@ -21,7 +21,21 @@ T4_GROUP_KEYS = tuple(g for g, _ in spec.T4_GROUPS)
 # --- cell rules ---------------------------------------------------------------------------------
 
 def _cell_problems(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
-    """E1/E2: each number cell's problem (blank, placeholder, text, date, formula, negative...)."""
+    """E1/E2: each number cell's problem (blank, placeholder, text, date, formula, negative...).
+
+    A number typed as text (full-width digits, spaces around it) counts as that number, but
+    the workbook's own SUM formulas skip text, so the sheet would show other totals than the
+    report: E1 says so as a warning."""
+    if rule.id == "E1":
+        for key in spec.NUMBER_KEYS:
+            raw, value = ctx.report.raw.get(key), ctx.value(key)
+            if isinstance(raw, str) and value is not None:
+                fix = ("JSON 数据中数字不加引号" if ctx.report.origin == "json" else
+                       f"但工作簿中的合计公式不计文字，请删除后重新输入数字{fmt_number(value)}"
+                       "（半角数字，前后不加空格）")
+                yield finding(ctx, rule, f"{spec.describe(key)}填写的“{raw}”是文字，已按数字"
+                                         f"{fmt_number(value)}校验；{fix}。", (key,),
+                              expected=value, found=raw, severity="warning")
     for key, problem in ctx.report.problems.items():
         if problem.rule != rule.id or not spec.FIELDS[key].is_number:
             continue
@@ -178,7 +192,8 @@ def _summary(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
 
 RULES: tuple[Rule, ...] = (
     CheckRule("E1", "error", "数字单元格必须填写数字",
-              "每个数字单元格都是数字：空白、“/”“-”“—”“无”、带文字的“5件”、日期、逻辑值、公式都是错误",
+              "每个数字单元格都是数字：空白、“/”“-”“—”“无”、带文字的“5件”、日期、逻辑值、公式都是错误；"
+              "以文字形式填写的数字（全角数字、前后有空格）按数字计算，并给出提示",
               fn=_cell_problems),
     CheckRule("E2", "error", "件数为不小于0的整数，收费金额为不小于0、最多4位小数的数",
               "t2.*、t3.*、t4.* 为整数 ≥ 0；t2.fees.amount 为 ≥ 0 的数，最多4位小数", fn=_cell_problems),

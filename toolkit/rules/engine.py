@@ -70,13 +70,14 @@ def place(key: str) -> tuple[str, str, str]:
 
 def finding(ctx: Context, rule: "Rule", message: str, keys: Iterable[str], *, focus: str = "",
             expected: object = None, found: object = None, row: str | None = None,
-            column: str | None = None) -> Finding:
-    """A finding located at ``focus`` (default: the first key), involving ``keys``."""
+            column: str | None = None, severity: Severity | None = None) -> Finding:
+    """A finding located at ``focus`` (default: the first key), involving ``keys``; of the
+    rule's severity unless the rule gives a milder one for this case."""
     keys = tuple(keys)
     focus = focus or keys[0]
     table, row_label, col_label = place(focus)
     cells = ctx.report.cells
-    return Finding(rule.id, rule.severity, message, keys, table,
+    return Finding(rule.id, severity or rule.severity, message, keys, table,
                    row_label if row is None else row, col_label if column is None else column,
                    cells.get(focus, ""), tuple(cells[k] for k in keys if k in cells),
                    expected, found)

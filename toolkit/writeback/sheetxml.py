@@ -208,6 +208,16 @@ class SheetXml:
         number = repr(float(v)) if isinstance(v, float) and not v.is_integer() else str(int(v))
         return f'<{p}c r="{ref}"{s}><{p}v>{number}</{p}v></{p}c>'
 
+    def _already(self, row: _Row | None, r: int, c: int, cv: CellValue) -> bool:
+        """The cell at (r, c) exists with an r attribute and already holds this number."""
+        if row is None or row.inner_start < 0 or cv.style is not None:
+            return False
+        start = self.text.find(f'<{self.p}c r="{a1(r, c)}"', row.inner_start, row.inner_end)
+        if start < 0:
+            return False
+        end = self.text.find(self._cell_end, start, row.inner_end)
+        return end >= 0 and self._same_number(self.text[start:end + len(self._cell_end)], cv)
+
     def _same_number(self, old: str, cv: CellValue) -> bool:
         """An existing cell that already holds this number in its own style: left as it is (a
         LibreOffice-saved mark cell says t="n"; rewriting it would change bytes for nothing)."""
@@ -228,7 +238,10 @@ class SheetXml:
         ``clear_from`` (0-based) down removed first, and, when ``hyperlinks`` is given, the
         internal hyperlinks of those rows replaced by these (ref, location, display)."""
         by_row: dict[int, dict[int, CellValue]] = {}
+        row_at = {row.number: row for row in self.rows}
         for (r, c), cv in writes.items():
+            if self._already(row_at.get(r + 1), r, c, cv):
+                continue  # most marks keep their value: their rows need not be rebuilt
             by_row.setdefault(r + 1, {})[c] = cv
         t = self.text
         out: list[str] = []
