@@ -5,7 +5,7 @@
 
 Writes word_templates/annual_report.docx (the copy offices look at and restyle) and
 toolkit/word/annual_report.docx (the copy an installed nianbao uses). Both are built by
-toolkit.word.template.build_template(); tests/test_word_template.py compares them with it.
+toolkit.word.template.build_template(); tests/test_word.py compares them with it.
 """
 
 from __future__ import annotations

@@ -25,9 +25,10 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # Map the government fonts (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312) to Noto CJK where they are
-# not installed, so LibreOffice renders our reports with CJK serif/sans faces.
-if [ -d scripts/fontconfig ] && [ -w /etc/fonts/conf.d ]; then
-  for conf in scripts/fontconfig/*.conf; do
+# not installed, so LibreOffice renders our reports with CJK serif/sans faces. The packaged file
+# (the one `nianbao build` also hands LibreOffice) is the only copy.
+if [ -d /etc/fonts/conf.d ] && [ -w /etc/fonts/conf.d ]; then
+  for conf in toolkit/word/fonts/*.conf; do
     [ -e "$conf" ] || continue
     cmp -s "$conf" "/etc/fonts/conf.d/$(basename "$conf")" || { cp "$conf" /etc/fonts/conf.d/; fc-cache -f >/dev/null 2>&1 || true; }
   done

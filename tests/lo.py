@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import pytest
+from conftest import require
 
 # Recalculate every formula on load, for xlsx and ods alike: the tests compare LibreOffice's own
 # results with Python's, so cached values written by the generator must not be taken as they are.
@@ -30,20 +30,14 @@ def soffice_path() -> str | None:
 
 def require_soffice() -> str:
     path = soffice_path()
-    if path:
-        return path
-    if os.environ.get("CI") == "true":
-        pytest.fail("LibreOffice (soffice) is not installed, but CI must run the LibreOffice tests")
-    pytest.skip("LibreOffice (soffice) is not installed: run scripts/test.sh as root to install it")
+    require(path, "LibreOffice (soffice) is not installed: run scripts/test.sh as root to install it")
+    return path
 
 
 def require_tool(name: str) -> str:
     path = shutil.which(name)
-    if path:
-        return path
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{name} is not installed, but CI must run the tests that need it")
-    pytest.skip(f"{name} is not installed: run scripts/test.sh as root to install it")
+    require(path, f"{name} is not installed: run scripts/test.sh as root to install it")
+    return path
 
 
 def profile_dir() -> Path:

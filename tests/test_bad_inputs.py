@@ -4,16 +4,14 @@ something other than a number (findings that quote what was found and point at t
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from conftest import run_nianbao
 from toolkit import spec
 from toolkit.api import read_report
 from toolkit.report import UnusableFile
@@ -185,15 +183,10 @@ def test_unusable_file_is_refused_with_its_reason(bad_files, name):
     assert phrase in message and CJK.search(message) and "\n" not in message
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "toolkit", *args], capture_output=True, text=True,
-                          timeout=120)
-
-
 @pytest.mark.parametrize("name", BAD_NAMES)
 def test_cli_exit_2_one_line_no_traceback(bad_files, name):
     path, phrase = bad_files[name]
-    proc = cli("check", str(path))
+    proc = run_nianbao("check", str(path))
     assert proc.returncode == 2, proc
     assert "Traceback" not in proc.stderr + proc.stdout
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
@@ -202,7 +195,7 @@ def test_cli_exit_2_one_line_no_traceback(bad_files, name):
 
 def test_cli_json_reports_each_unusable_file(bad_files):
     import json
-    proc = cli("check", "--json", *(str(bad_files[n][0]) for n in BAD_NAMES))
+    proc = run_nianbao("check", "--json", *(str(bad_files[n][0]) for n in BAD_NAMES))
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     results = json.loads(proc.stdout)
     assert len(results) == len(BAD_NAMES)
@@ -218,31 +211,32 @@ def test_real_xls_refused(tmp_path, xls_file, suffix):
     target.write_bytes(xls_file.read_bytes())
     with pytest.raises(UnusableFile, match=r"97-2003"):
         read_report(target)
-    proc = cli("check", str(target))
+    proc = run_nianbao("check", str(target))
     assert proc.returncode == 2 and "97-2003" in proc.stdout and "Traceback" not in proc.stderr
 
 
 def test_all_bad_files_at_once(bad_files, filled):
     """Several files: each reported, the exit code is the worst."""
     paths = [str(bad_files[n][0]) for n in ("foreign xlsx", "encrypted", "corrupt zip")]
-    proc = cli("check", str(filled), *paths)
+    proc = run_nianbao("check", str(filled), *paths)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stdout.count("【无法读取】") == 3 and "【通过】" in proc.stdout
 
 
 # --- bad cells ------------------------------------------------------------------------------
 
+# key: (what is typed, problem kind, the finding's ``found`` as the user would read it, the hint)
 BAD_CELLS = {
-    "t3.new.natural": ("5件", "text", "应只填写阿拉伯数字5"),
-    "t3.new.business": ("五", "text", "应只填写阿拉伯数字5"),
-    "t3.new.research": ("/", "placeholder", "没有发生的填0"),
-    "t3.new.nonprofit": ("-", "placeholder", "没有发生的填0"),
-    "t3.new.legal": ("无", "placeholder", "没有发生的填0"),
-    "t3.granted.natural": (dt.datetime(2022, 3, 1), "date", "日期2022-03-01"),
-    "t3.granted.business": (True, "bool", "TRUE"),
-    "t3.granted.research": ("=1+1", "formula", "=1+1"),
-    "t4.review.upheld": ("—", "placeholder", "—"),
-    "t2.penalty.decisions": ("5 件", "text", "5 件"),
+    "t3.new.natural": ("5件", "text", "5件", "应只填写阿拉伯数字5"),
+    "t3.new.business": ("五", "text", "五", "应只填写阿拉伯数字5"),
+    "t3.new.research": ("/", "placeholder", "/", "没有发生的填0"),
+    "t3.new.nonprofit": ("-", "placeholder", "-", "没有发生的填0"),
+    "t3.new.legal": ("无", "placeholder", "无", "没有发生的填0"),
+    "t3.granted.natural": (dt.datetime(2022, 3, 1), "date", "日期2022-03-01", "日期"),
+    "t3.granted.business": (True, "bool", "TRUE", "应填写数字"),
+    "t3.granted.research": ("=1+1", "formula", "=1+1", "不要填写公式"),
+    "t4.review.upheld": ("—", "placeholder", "—", "没有发生的填0"),
+    "t2.penalty.decisions": ("5 件", "text", "5 件", "应只填写阿拉伯数字5"),
 }
 NORMALISED = {"t3.granted.nonprofit": (" ５ ", 5), "t3.granted.legal": ("１２", 12),
               "t2.fees.amount": ("  1.5  ", 1.5), "t3.granted.other_org": ("０", 0)}
@@ -251,20 +245,20 @@ NORMALISED = {"t3.granted.nonprofit": (" ５ ", 5), "t3.granted.legal": ("１２
 @pytest.fixture(scope="module")
 def bad_cells_report(tmp_path_factory, filled):
     path = tmp_path_factory.mktemp("cells") / "cells.xlsx"
-    set_cells(filled, path, {**{k: v for k, (v, _, _) in BAD_CELLS.items()},
+    set_cells(filled, path, {**{k: v for k, (v, *_) in BAD_CELLS.items()},
                              **{k: v for k, (v, _) in NORMALISED.items()}})
     return read_report(path)
 
 
 @pytest.mark.parametrize("key", list(BAD_CELLS))
 def test_bad_cell_is_a_finding_quoting_it(bad_cells_report, key):
-    raw, kind, quote = BAD_CELLS[key]
+    raw, kind, found, hint = BAD_CELLS[key]
     assert bad_cells_report.problems[key].kind == kind
     findings = [f for f in check(bad_cells_report).findings if f.keys == (key,) and f.rule == "E1"]
     assert len(findings) == 1, findings
     f = findings[0]
     assert f.cell == POS[key].address and f.severity == "error"
-    assert quote in f.message and (quote in str(f.found) or quote in f.message)
+    assert f.found == found and f"“{found}”" in f.message and hint in f.message
     assert spec.FIELDS[key].col_label in f.message and spec.FIELDS[key].row_label in f.message
 
 

@@ -10,18 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import repo_env, run_nianbao, run_python
 from toolkit import spec
 from toolkit.workbook import layout
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_JSON = ROOT / "toolkit" / "sample" / "jinping_2022.json"
-
-
-def nianbao(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "toolkit", *map(str, args)], capture_output=True,
-                          text=True, timeout=120, cwd=cwd)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return proc
 
 
 def write_json(path: Path, data: dict) -> Path:
@@ -37,10 +31,10 @@ def files(tmp_path_factory) -> dict[str, Path]:
     sample = {k: v for k, v in sample_data().items() if k in spec.INPUT_KEYS}
     out = {"clean": folder / "clean.xlsx", "error": folder / "error.xlsx",
            "warning": folder / "warning.xlsx", "unusable": folder / "unusable.xlsx"}
-    assert nianbao("new", out["clean"], "--data", SAMPLE_JSON).returncode == 0
-    assert nianbao("new", out["error"], "--data", write_json(
+    assert run_nianbao("new", out["clean"], "--data", SAMPLE_JSON).returncode == 0
+    assert run_nianbao("new", out["error"], "--data", write_json(
         folder / "e.json", {**sample, "t3.carry_forward.natural": 1})).returncode == 0
-    assert nianbao("new", out["warning"], "--data", write_json(
+    assert run_nianbao("new", out["warning"], "--data", write_json(
         folder / "w.json", {**sample, "text.problems": "无"})).returncode == 0
     out["unusable"].write_text("不是工作簿", encoding="utf-8")
     return out
@@ -48,27 +42,27 @@ def files(tmp_path_factory) -> dict[str, Path]:
 
 def test_new_blank_with_unit_and_year(tmp_path):
     out = tmp_path / "空白.xlsx"
-    proc = nianbao("new", out, "--unit", "某某区某某街道办事处", "--year", "2024")
+    proc = run_nianbao("new", out, "--unit", "某某区某某街道办事处", "--year", "2024")
     assert proc.returncode == 0 and "已生成" in proc.stdout
     from toolkit.api import read_report
     report = read_report(out)
     assert report.values["meta.unit"] == "某某区某某街道办事处" and report.values["meta.year"] == 2024
-    proc = nianbao("check", out)
+    proc = run_nianbao("check", out)
     assert proc.returncode == 1 and "未填写" in proc.stdout
 
 
 def test_check_clean_error_warning_unusable(files):
-    assert nianbao("check", files["clean"]).returncode == 0
-    proc = nianbao("check", files["error"])
+    assert run_nianbao("check", files["clean"]).returncode == 0
+    proc = run_nianbao("check", files["error"])
     assert proc.returncode == 1 and "E3" in proc.stdout and "表三" in proc.stdout
     assert f"（{layout.positions()['t3.carry_forward.natural'].address}）" in proc.stdout
-    proc = nianbao("check", files["warning"])
+    proc = run_nianbao("check", files["warning"])
     assert proc.returncode == 0 and "W8" in proc.stdout and "通过（有提示）" in proc.stdout
-    assert nianbao("check", files["unusable"]).returncode == 2
+    assert run_nianbao("check", files["unusable"]).returncode == 2
 
 
 def test_report_is_grouped_by_table(files):
-    out = nianbao("check", files["error"]).stdout.splitlines()
+    out = run_nianbao("check", files["error"]).stdout.splitlines()
     assert out[0].startswith("【有错误】锦屏街道 2022")
     findings = [line for line in out[out.index("  表三") + 1:] if line.startswith("    ")]
     assert findings and all(line.startswith("    错误 E3") for line in findings)
@@ -79,10 +73,10 @@ def test_report_is_grouped_by_table(files):
     (("clean", "unusable"), 2), (("unusable", "error"), 2),
 ])
 def test_several_files_worst_exit_code(files, names, code):
-    proc = nianbao("check", *(files[n] for n in names))
+    proc = run_nianbao("check", *(files[n] for n in names))
     assert proc.returncode == code
     assert sum(proc.stdout.count(tag) for tag in ("【通过", "【有错误】", "【无法读取】")) == len(names)
-    proc = nianbao("check", "--json", *(files[n] for n in names))
+    proc = run_nianbao("check", "--json", *(files[n] for n in names))
     assert proc.returncode == code
     results = json.loads(proc.stdout)
     assert [r["file"] for r in results] == [str(files[n]) for n in names]
@@ -93,7 +87,7 @@ FINDING_KEYS = {"rule", "severity", "message", "keys", "table", "row", "column",
 
 
 def test_check_json_schema(files):
-    proc = nianbao("check", "--json", files["error"])
+    proc = run_nianbao("check", "--json", files["error"])
     assert proc.returncode == 1
     obj = json.loads(proc.stdout)
     required = {"file", "status", "unit", "year", "errors", "warnings", "notes", "findings"}
@@ -109,19 +103,19 @@ def test_check_json_schema(files):
     e3 = [f for f in obj["findings"] if f["rule"] == "E3" and f["column"] == "自然人"][0]
     assert (e3["expected"], e3["found"]) == (6, 5)
     assert e3["cell"] == layout.positions()["t3.carry_forward.natural"].address
-    clean = json.loads(nianbao("check", "--json", files["clean"]).stdout)
+    clean = json.loads(run_nianbao("check", "--json", files["clean"]).stdout)
     assert clean["status"] == "passed" and clean["findings"] == []
-    bad = json.loads(nianbao("check", "--json", files["unusable"]).stdout)
+    bad = json.loads(run_nianbao("check", "--json", files["unusable"]).stdout)
     assert bad["status"] == "unusable" and "不是 Excel 工作簿" in bad["reason"]
 
 
 def test_check_json_data_file_and_previous(tmp_path):
-    assert nianbao("check", SAMPLE_JSON).returncode == 0
+    assert run_nianbao("check", SAMPLE_JSON).returncode == 0
     from toolkit.sample import sample_data
     last_year = write_json(tmp_path / "2021.json", {**sample_data(), "meta.year": 2021,
                                                    "t3.carry_forward.natural": 2,
                                                    "t3.carry_forward.total": 2})
-    proc = nianbao("check", "--json", "--previous", last_year, SAMPLE_JSON)
+    proc = run_nianbao("check", "--json", "--previous", last_year, SAMPLE_JSON)
     obj = json.loads(proc.stdout)
     assert proc.returncode == 0 and {f["rule"] for f in obj["findings"]} == {"W1", "W8"}
 
@@ -130,37 +124,37 @@ def test_no_write_back_leaves_the_file_alone(files, tmp_path):
     copy = tmp_path / "copy.xlsx"
     copy.write_bytes(files["error"].read_bytes())
     before = copy.stat().st_mtime_ns, copy.read_bytes()
-    assert nianbao("check", "--no-write-back", copy).returncode == 1
+    assert run_nianbao("check", "--no-write-back", copy).returncode == 1
     assert (copy.stat().st_mtime_ns, copy.read_bytes()) == before
 
 
 def test_export_new_export_round_trip(files, tmp_path):
-    proc = nianbao("export", files["clean"])
+    proc = run_nianbao("export", files["clean"])
     assert proc.returncode == 0
     exported = json.loads(proc.stdout)
     assert exported["format"] == spec.FORMAT_ID and list(exported)[1:] == list(spec.KEYS)
     data = tmp_path / "exported.json"
-    assert nianbao("export", files["clean"], "-o", data).returncode == 0
+    assert run_nianbao("export", files["clean"], "-o", data).returncode == 0
     assert json.loads(data.read_text(encoding="utf-8")) == exported
     rebuilt = tmp_path / "rebuilt.xlsx"
-    assert nianbao("new", rebuilt, "--data", data).returncode == 0
-    assert json.loads(nianbao("export", rebuilt).stdout) == exported
-    assert nianbao("check", rebuilt).returncode == 0
+    assert run_nianbao("new", rebuilt, "--data", data).returncode == 0
+    assert json.loads(run_nianbao("export", rebuilt).stdout) == exported
+    assert run_nianbao("check", rebuilt).returncode == 0
     # the JSON export checks the same as the workbook
-    assert nianbao("check", data).returncode == 0
+    assert run_nianbao("check", data).returncode == 0
 
 
 def test_export_keeps_what_was_typed(files, tmp_path):
     """An invalid cell is exported as found, and new --data puts it back for the check to report."""
     from wbedit import set_cells
     book = set_cells(files["clean"], tmp_path / "typed.xlsx", {"t3.new.natural": "5件"})
-    exported = json.loads(nianbao("export", book).stdout)
+    exported = json.loads(run_nianbao("export", book).stdout)
     assert exported["t3.new.natural"] == "5件" and exported["t3.new.total"] is None
     data = tmp_path / "typed.json"
     data.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
     rebuilt = tmp_path / "typed2.xlsx"
-    assert nianbao("new", rebuilt, "--data", data).returncode == 0
-    proc = nianbao("check", "--json", rebuilt)
+    assert run_nianbao("new", rebuilt, "--data", data).returncode == 0
+    proc = run_nianbao("check", "--json", rebuilt)
     assert proc.returncode == 1
     assert [f["found"] for f in json.loads(proc.stdout)["findings"]] == ["5件"]
 
@@ -169,7 +163,7 @@ def test_new_data_with_wrong_total_exits_2_naming_it(tmp_path):
     from toolkit.sample import sample_data
     data = write_json(tmp_path / "wrong.json", {**sample_data(), "t3.total.natural": 6})
     out = tmp_path / "wrong.xlsx"
-    proc = nianbao("new", out, "--data", data)
+    proc = run_nianbao("new", out, "--data", data)
     assert proc.returncode == 2
     assert "表三「（七）总计」行「自然人」列给出6，公式计算为5" in proc.stderr
     assert not out.exists()
@@ -177,9 +171,9 @@ def test_new_data_with_wrong_total_exits_2_naming_it(tmp_path):
 
 def test_new_data_with_unknown_keys_exits_2(tmp_path):
     data = write_json(tmp_path / "unknown.json", {"meta.unit": "甲", "t3.new.naturel": 1, "t9.x": 2})
-    proc = nianbao("new", tmp_path / "u.xlsx", "--data", data)
+    proc = run_nianbao("new", tmp_path / "u.xlsx", "--data", data)
     assert proc.returncode == 2 and "t3.new.naturel" in proc.stderr and "t9.x" in proc.stderr
-    assert nianbao("check", data).returncode == 2
+    assert run_nianbao("check", data).returncode == 2
 
 
 @pytest.mark.parametrize("args, phrase", [
@@ -191,23 +185,23 @@ def test_new_data_with_unknown_keys_exits_2(tmp_path):
     (("new", "no/such/folder/out.xlsx"), "文件夹不存在"),
 ])
 def test_usage_and_file_errors_exit_2(tmp_path, args, phrase):
-    proc = nianbao(*args, cwd=tmp_path)
+    proc = run_nianbao(*args, cwd=tmp_path)
     assert proc.returncode == 2 and phrase in proc.stderr + proc.stdout
 
 
 def test_new_refuses_a_text_longer_than_a_cell(tmp_path):
     data = write_json(tmp_path / "long.json", {"text.other": "字" * 32768})
-    proc = nianbao("new", tmp_path / "long.xlsx", "--data", data)
+    proc = run_nianbao("new", tmp_path / "long.xlsx", "--data", data)
     assert proc.returncode == 2 and "32767" in proc.stderr
 
 
 def test_new_refuses_what_a_workbook_cannot_hold(tmp_path):
     big = write_json(tmp_path / "big.json", {"t3.new.natural": 12345678901234567})
-    proc = nianbao("new", tmp_path / "big.xlsx", "--data", big)
+    proc = run_nianbao("new", tmp_path / "big.xlsx", "--data", big)
     assert proc.returncode == 2 and "12345678901234567" in proc.stderr and "15位" in proc.stderr
     nan = tmp_path / "nan.json"
     nan.write_text('{"format": "GOV-AR-2021", "t2.fees.amount": NaN}', encoding="utf-8")
-    proc = nianbao("new", tmp_path / "nan.xlsx", "--data", nan)
+    proc = run_nianbao("new", tmp_path / "nan.xlsx", "--data", nan)
     assert proc.returncode == 2 and "t2.fees.amount" in proc.stderr
     assert not (tmp_path / "big.xlsx").exists() and not (tmp_path / "nan.xlsx").exists()
 
@@ -215,20 +209,20 @@ def test_new_refuses_what_a_workbook_cannot_hold(tmp_path):
 def test_json_true_in_a_number_cell_is_kept_and_reported(tmp_path):
     data = write_json(tmp_path / "b.json", {"t3.new.natural": True})
     book = tmp_path / "b.xlsx"
-    assert nianbao("new", book, "--data", data).returncode == 0
+    assert run_nianbao("new", book, "--data", data).returncode == 0
     for source in (data, book):
-        findings = json.loads(nianbao("check", "--json", source).stdout)["findings"]
+        findings = json.loads(run_nianbao("check", "--json", source).stdout)["findings"]
         assert any(f["keys"] == ["t3.new.natural"] and f["found"] == "TRUE" for f in findings)
 
 
 def test_rules_command_prints_the_rules_document():
-    proc = nianbao("rules")
+    proc = run_nianbao("rules")
     assert proc.returncode == 0
     assert proc.stdout == (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
 
 
 def test_no_command_exits_2():
-    proc = nianbao()
+    proc = run_nianbao()
     assert proc.returncode == 2 and "check" in proc.stdout
 
 
@@ -236,35 +230,34 @@ def test_check_imports_only_what_it_needs(files):
     code = ("import sys; from toolkit.cli import main; rc = main(['check', sys.argv[1]]); "
             "heavy = {'openpyxl', 'xlsxwriter', 'docxtpl', 'jinja2', 'docx', 'defusedxml', 'lxml'}; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))")
-    proc = subprocess.run([sys.executable, "-c", code, str(files["clean"])], capture_output=True,
-                          text=True, timeout=60)
+    proc = run_python("-c", code, files["clean"], timeout=60)
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout
 
 
 def test_new_and_export_never_overwrite_without_force(tmp_path, sample_xlsx):
     """A filled workbook is never replaced by a blank one (nor by JSON text) unless asked."""
     filled = sample_xlsx.read_bytes()
-    proc = nianbao("new", str(sample_xlsx))
+    proc = run_nianbao("new", str(sample_xlsx))
     assert proc.returncode == 2 and "已存在" in proc.stderr and "--force" in proc.stderr
     assert sample_xlsx.read_bytes() == filled
-    proc = nianbao("export", str(sample_xlsx), "-o", str(sample_xlsx))
+    proc = run_nianbao("export", str(sample_xlsx), "-o", str(sample_xlsx))
     assert proc.returncode == 2 and "已存在" in proc.stderr
     assert sample_xlsx.read_bytes() == filled
-    assert nianbao("new", str(sample_xlsx), "--force").returncode == 0
+    assert run_nianbao("new", str(sample_xlsx), "--force").returncode == 0
     assert sample_xlsx.read_bytes() != filled
 
 
 def test_argument_errors_are_in_chinese():
-    proc = nianbao("chek")
+    proc = run_nianbao("chek")
     assert proc.returncode == 2 and "没有这个命令" in proc.stderr and "invalid choice" not in proc.stderr
-    proc = nianbao("check")
+    proc = run_nianbao("check")
     assert proc.returncode == 2 and "缺少参数" in proc.stderr
 
 
 def test_lock_files_among_the_files_are_skipped(tmp_path, sample_xlsx):
     lock = sample_xlsx.with_name("~$" + sample_xlsx.name)
     lock.write_bytes(b"\x00" * 165)
-    proc = nianbao("check", "--no-write-back", str(sample_xlsx), str(lock))
+    proc = run_nianbao("check", "--no-write-back", str(sample_xlsx), str(lock))
     assert proc.returncode == 0, proc.stdout
     assert "【跳过】" in proc.stdout and "锁文件" in proc.stdout
 
@@ -274,7 +267,7 @@ def test_previous_of_another_unit_is_not_used(tmp_path, sample_xlsx):
     from toolkit.sample import sample_data
     other = new_workbook(tmp_path / "other.xlsx", data={**sample_data(), "meta.unit": "别的街道",
                                                         "meta.year": 2021})
-    proc = nianbao("check", "--no-write-back", str(sample_xlsx), "--previous", str(other))
+    proc = run_nianbao("check", "--no-write-back", str(sample_xlsx), "--previous", str(other))
     assert proc.returncode == 0
     assert "不是“锦屏街道”的" in proc.stdout and "W1" not in proc.stdout.split("注意")[0]
 
@@ -282,5 +275,5 @@ def test_previous_of_another_unit_is_not_used(tmp_path, sample_xlsx):
 def test_output_cut_short_by_a_pipe_is_no_traceback(sample_xlsx):
     proc = subprocess.run(f'"{sys.executable}" -m toolkit check --no-write-back "{sample_xlsx}" '
                           f'"{sample_xlsx}" "{sample_xlsx}" | head -n 1', shell=True,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=repo_env(), timeout=120)
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr

@@ -14,8 +14,6 @@ import io
 import json
 import os
 import random
-import subprocess
-import sys
 import zipfile
 from dataclasses import dataclass, field
 from email import policy
@@ -25,6 +23,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from conftest import run_nianbao
 from toolkit import spec
 from toolkit.collect.samplebatch import SEEDED_ERRORS, random_values, sums, with_saved_at
 from toolkit.workbook import layout
@@ -235,9 +234,8 @@ def batch(tmp_path_factory) -> Batch:
 @pytest.fixture(scope="module")
 def collected(batch: Batch, tmp_path_factory):
     out = tmp_path_factory.mktemp("out") / "汇总结果"
-    proc = subprocess.run([sys.executable, "-m", "toolkit", "collect", str(batch.inputs[0]),
-                           "-o", str(out), "--unit", "测试区政务公开科", "--email", "zwgk@example.gov.cn",
-                           "--workers", "2"], capture_output=True, text=True, cwd=ROOT)
+    proc = run_nianbao("collect", batch.inputs[0], "-o", out, "--unit", "测试区政务公开科",
+                       "--email", "zwgk@example.gov.cn", "--workers", "2")
     return proc, out
 
 
@@ -345,7 +343,6 @@ def test_returned_copies_carry_their_findings(batch, collected):
 
 
 def test_returned_copies_are_written_back(batch, collected):
-    pytest.importorskip("toolkit.writeback", reason="write-back (toolkit.writeback) not in this tree")
     _, out = collected
     report = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     for entry in (f for f in report["files"] if f["status"] == "errors"):

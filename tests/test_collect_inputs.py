@@ -6,6 +6,7 @@ from __future__ import annotations
 import email.message
 import io
 import json
+import os
 import random
 import zipfile
 from email import policy
@@ -32,7 +33,7 @@ from toolkit.workbook.build import build_workbook
     ("a<b>c:d|e?.xlsx", "a_b_c_d_e_.xlsx"),
     (".隐藏.xlsx", "隐藏.xlsx"),
     ("年报\x00.xlsx", "年报_.xlsx"),
-    ("长" * 300 + ".xlsx", "长" * 115 + ".xlsx"),
+    ("长" * 300 + ".xlsx", "长" * 48 + ".xlsx"),  # 150 bytes in UTF-8 at most
 ])
 def test_safe_name(name, expected):
     assert safe_name(name, "附件") == expected
@@ -210,3 +211,191 @@ def test_progress_bar_on_a_terminal():
         p(i, 50)
     text = stream.getvalue()
     assert text.count("\r") >= 2 and text.endswith("\n") and "50/50" in text and "█" * 30 in text
+
+
+# --- one unit's trouble never stops the batch; what the user typed is checked first ------------
+
+def _mail(attachments: list[tuple[str, bytes]], sender: str = "jiedao@example.gov.cn") -> bytes:
+    """A received e-mail with workbook attachments under (Chinese) file names."""
+    msg = email.message.EmailMessage()
+    msg["From"] = f"街道 <{sender}>"
+    msg["To"] = "zwgk@example.gov.cn"
+    msg["Subject"] = "年报"
+    msg.set_content("请查收。")
+    for name, data in attachments:
+        msg.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
+    return msg.as_bytes()
+
+
+def test_unit_name_with_a_line_break_gets_its_draft(tmp_path, capsys):
+    """A 机关名称 typed on two lines, arriving by e-mail, and a district name with a comma and no
+    --email: the batch finishes, and the draft has one To address and no From."""
+    rng = random.Random(21)
+    odd = random_values(rng, "某某局\n办公室", 2024, error="slash")
+    good = random_values(rng, "甲局", 2024)
+    (tmp_path / "来信.eml").write_bytes(_mail([("某某局年报.xlsx", build_workbook(odd)),
+                                               ("甲局年报.xlsx", build_workbook(good))]))
+    out = tmp_path / "out"
+    code = main(["collect", str(tmp_path / "来信.eml"), "-o", str(out), "--workers", "1",
+                 "--unit", "某区, 政务办"])
+    captured = capsys.readouterr()
+    assert code == 1 and "Traceback" not in captured.err
+    assert "通过 1" in captured.out and "有错误 1" in captured.out and "退回 1 份" in captured.out
+    (eml,) = (out / "退回").glob("*.eml")
+    msg = BytesParser(policy=policy.default).parsebytes(eml.read_bytes())
+    assert msg["From"] is None  # no address given: the mail program fills in its own account
+    (to,) = msg["To"].addresses
+    assert to.addr_spec == "jiedao@example.gov.cn" and to.display_name == "某某局 办公室"
+    assert "\n" not in msg["Subject"] and "某某局 办公室" in msg["Subject"]
+    assert (out / "汇总状态.xlsx").exists() and (out / "汇总数据.xlsx").exists()
+
+
+def test_district_name_with_comma_stays_one_from_address(tmp_path):
+    rng = random.Random(22)
+    _write(tmp_path, "c.xlsx", random_values(rng, "丙局", 2024, error="slash"))
+    s = collect([tmp_path / "c.xlsx"], tmp_path / "out", unit="某区, 政务办",
+                district_email="zwgk@example.gov.cn", workers=1)
+    msg = BytesParser(policy=policy.default).parsebytes(s.returns[0].read_bytes())
+    (sender,) = msg["From"].addresses
+    assert sender.display_name == "某区, 政务办" and sender.addr_spec == "zwgk@example.gov.cn"
+
+
+@pytest.mark.parametrize("address", ["bad@@x", "没有at符号", "a b@example.cn", "x@"])
+def test_bad_email_stops_before_any_work(tmp_path, capsys, address):
+    rng = random.Random(23)
+    _write(tmp_path, "c.xlsx", random_values(rng, "丙局", 2024, error="slash"))
+    out = tmp_path / "out"
+    code = main(["collect", str(tmp_path / "c.xlsx"), "-o", str(out), "--email", address])
+    err = capsys.readouterr().err
+    assert code == 2 and "--email" in err and "Traceback" not in err
+    assert not out.exists()  # nothing started: no folder, no extracted files, no outputs
+
+
+def test_long_chinese_member_and_unit_names(tmp_path):
+    """A zip member named with 100 Chinese characters (300 bytes: more than Linux's 255) and a
+    unit name as long: both are checked, the return copy is written under a shortened name."""
+    rng = random.Random(24)
+    long_unit = "某" * 100
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("长" * 100 + ".xlsx"),
+                    build_workbook(random_values(rng, long_unit, 2024, error="slash")))
+    archive = tmp_path / ("压缩包" * 25 + ".zip")  # 229 bytes: the folder name must be cut
+    archive.write_bytes(buf.getvalue())
+    s = collect([archive], tmp_path / "out", workers=1)
+    (f,) = s.files
+    assert f.status == "有错误" and f.unit == long_unit
+    assert f.returned and Path(f.returned).exists() and f.draft and Path(f.draft).exists()
+    for p in (Path(f.path), Path(f.returned), Path(f.draft)):
+        assert len(p.name.encode("utf-8")) <= 200
+        assert len(p.parent.name.encode("utf-8")) <= 200
+
+
+def test_status_workbook_open_in_excel_stops_before_work(tmp_path, capsys):
+    rng = random.Random(25)
+    _write(tmp_path, "a.xlsx", random_values(rng, "甲局", 2024))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "汇总状态.xlsx").write_bytes(b"last run's")
+    (out / "~$汇总状态.xlsx").write_bytes(b"\x00" * 165)  # Excel's owner file while it is open
+    code = main(["collect", str(tmp_path / "a.xlsx"), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "汇总状态.xlsx" in err and "关闭" in err and "Traceback" not in err
+    assert (out / "汇总状态.xlsx").read_bytes() == b"last run's" and not (out / "_收件").exists()
+
+
+def test_status_workbook_opened_during_the_run_goes_elsewhere(tmp_path):
+    """Opened in Excel while the batch ran: the batch's work is written under another name."""
+    rng = random.Random(26)
+    _write(tmp_path, "a.xlsx", random_values(rng, "甲局", 2024))
+    out = tmp_path / "out"
+
+    def open_in_excel(done: int, total: int) -> None:
+        if done == total:
+            (out / "~$汇总状态.xlsx").write_bytes(b"\x00" * 165)
+    s = collect([tmp_path / "a.xlsx"], out, workers=1, progress=open_in_excel)
+    assert not (out / "汇总状态.xlsx").exists()
+    assert s.status_path.name.startswith("汇总状态_") and s.status_path.exists()
+    assert any(s.status_path.name in n for n in s.notes)
+    from openpyxl import load_workbook
+    assert load_workbook(s.status_path, read_only=True)["报送状态"]["C4"].value == "通过"
+
+
+def test_eml_attachment_over_the_size_limit(tmp_path, monkeypatch):
+    import toolkit.collect.gather as gather_mod
+    rng = random.Random(27)
+    blob = build_workbook(random_values(rng, "甲局", 2024))
+    monkeypatch.setattr(gather_mod, "MAX_MEMBER_BYTES", len(blob) - 1)  # not a 64 MB test file
+    (tmp_path / "大.eml").write_bytes(_mail([("甲局.xlsx", blob)]))
+    items = gather([tmp_path / "大.eml"], tmp_path / "out")
+    (item,) = items
+    assert "过大" in item.error and item.origin.endswith("甲局.xlsx")
+    assert not list((tmp_path / "out").rglob("*.xlsx"))  # never written to disk
+
+
+def test_eml_attachments_count_towards_the_total_limit(tmp_path, monkeypatch):
+    import toolkit.collect.gather as gather_mod
+    rng = random.Random(28)
+    blobs = [build_workbook(random_values(rng, u, 2024)) for u in ("甲局", "乙局")]
+    monkeypatch.setattr(gather_mod, "MAX_TOTAL_BYTES", len(blobs[0]) + len(blobs[1]) // 2)
+    (tmp_path / "两份.eml").write_bytes(_mail([("甲局.xlsx", blobs[0]), ("乙局.xlsx", blobs[1])]))
+    first, second = gather([tmp_path / "两份.eml"], tmp_path / "out")
+    assert not first.error and "总量过大" in second.error
+
+
+def _three_with_errors(tmp_path: Path) -> list[Path]:
+    rng = random.Random(29)
+    return [_write(tmp_path, f"{u}.xlsx", random_values(rng, u, 2024, error="slash"))
+            for u in ("甲局", "乙局", "丙局")]
+
+
+def test_write_back_raising_inside_a_worker(tmp_path, monkeypatch):
+    """Write-back failing unexpectedly (a bug, odd workbook XML) in the worker processes: each
+    unit gets its own file back unchanged, with a note, and the batch completes."""
+    import toolkit.writeback
+
+    def broken(src, result):
+        raise RuntimeError("write-back bug")
+    monkeypatch.setattr(toolkit.writeback, "render_workbook_bytes", broken)  # inherited by fork
+    files = _three_with_errors(tmp_path)
+    s = collect(files, tmp_path / "out", workers=2)
+    assert [f.status for f in s.files] == ["有错误"] * 3 and len(s.returns) == 3
+    for src, f in zip(files, s.files):
+        assert Path(f.returned).read_bytes() == src.read_bytes()
+        assert "写回时出现意外错误" in f.returned_note and "RuntimeError" in f.returned_note
+    data = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    assert all("写回" in f["returned_note"] for f in data["files"])
+
+
+def test_a_dying_worker_loses_only_its_file(tmp_path, monkeypatch):
+    """A worker killed on one file (as by the system for memory): that file is listed as not
+    readable, every other file is checked."""
+    import toolkit.api
+    parent = os.getpid()
+    real = toolkit.api.read_report
+    files = _three_with_errors(tmp_path)
+    files.append(_write(tmp_path, "丁局.xlsx", random_values(random.Random(30), "丁局", 2024)))
+
+    def dies_on_yi(path):
+        if os.getpid() != parent and Path(path).name == "乙局.xlsx":
+            os._exit(9)
+        return real(path)
+    monkeypatch.setattr(toolkit.api, "read_report", dies_on_yi)  # inherited by fork
+    s = collect(files, tmp_path / "out", workers=2)
+    status = {Path(f.origin).name: (f.status, f.note) for f in s.files}
+    assert status["乙局.xlsx"][0] == "无法读取" and "意外退出" in status["乙局.xlsx"][1]
+    assert status["甲局.xlsx"][0] == status["丙局.xlsx"][0] == "有错误"
+    assert status["丁局.xlsx"][0] == "通过" and s.summary_path is not None
+
+
+def test_second_run_into_the_same_outdir_is_refused(tmp_path):
+    from toolkit.collect import _RunLock
+    from toolkit.report import UnusableFile
+    rng = random.Random(31)
+    _write(tmp_path, "a.xlsx", random_values(rng, "甲局", 2024))
+    out = tmp_path / "out"
+    out.mkdir()
+    with _RunLock(out):  # the first run, still going
+        with pytest.raises(UnusableFile, match="另一个 nianbao collect"):
+            collect([tmp_path / "a.xlsx"], out, workers=1)
+    assert collect([tmp_path / "a.xlsx"], out, workers=1).exit_code == 0  # released after it

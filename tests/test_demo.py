@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from docx import Document
 
+from conftest import run_nianbao
 from lo import require_soffice, require_tool
 from toolkit import spec
 from toolkit.sample import sample_data
@@ -23,8 +23,7 @@ def demo(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
     """One run of ``nianbao demo DIR`` (one LibreOffice conversion) for the whole module."""
     require_soffice()
     folder = tmp_path_factory.mktemp("demo") / "年报示例"
-    proc = subprocess.run([sys.executable, "-m", "toolkit", "demo", str(folder)],
-                          capture_output=True, text=True, timeout=300)
+    proc = run_nianbao("demo", folder)
     return proc, folder
 
 

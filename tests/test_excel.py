@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 import fake_xlwings as fx
+from conftest import require_module
 from wbedit import set_cells
 
 from toolkit.api import check_file, new_workbook
@@ -19,8 +20,8 @@ from toolkit.excel.button import main
 from toolkit.excel.live import read_live
 from toolkit.workbook import layout
 
-pytest.importorskip("xlwings", reason="xlwings (pip install -e .[excel]) ships the VBA module")
-pytest.importorskip("pyopenvba", reason="pyOpenVBA (pip install -e .[excel]) adds our module")
+require_module("xlwings", "xlwings (pip install -e .[excel]) ships the VBA module")
+require_module("pyopenvba", "pyOpenVBA (pip install -e .[excel]) adds our module")
 
 AWKWARD_NAME = "附件1：2024年XX县.xlsm"  # a name the xlwings quickstart macro cannot import
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from conftest import require, require_module
 from wbedit import set_cells
 
 from toolkit.api import check_file
@@ -93,10 +94,7 @@ def _free_display() -> int:
 
 @pytest.fixture
 def xvfb():
-    if not shutil.which("Xvfb"):
-        if os.environ.get("CI"):
-            pytest.fail("Xvfb is missing (scripts/test.sh installs xvfb)")
-        pytest.skip("Xvfb is not installed (apt-get install xvfb)")
+    require(shutil.which("Xvfb"), "Xvfb is not installed (apt-get install xvfb)")
     n = _free_display()
     proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -110,7 +108,7 @@ def xvfb():
 
 
 def test_window_under_xvfb_shows_the_findings(xvfb, faulty, tmp_path):
-    tk = pytest.importorskip("tkinter")
+    tk = require_module("tkinter", "tkinter is not installed (apt-get install python3-tk)")
     from toolkit.gui.window import Window
     root = tk.Tk(screenName=xvfb)
     try:

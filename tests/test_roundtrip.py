@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import os
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings

@@ -15,6 +15,7 @@ from conftest import REFERENCE, shared_text
 from toolkit import spec
 from toolkit.api import new_workbook, read_report
 from toolkit.rules import RULE_BY_ID, CheckResult, check
+from toolkit.rules.engine import place
 from toolkit.workbook import layout
 
 from wbedit import patch_part, set_cells, sheet_part
@@ -63,6 +64,9 @@ class Case:
 
 
 SAMPLE_NEW = 5  # the sample's t3.new.natural (= t3.total.natural = t3.total.total)
+# Last year's section 五, other than this year's: a previous year whose text is the sample's own
+# would add a W8 (copied from last year) that the case is not about.
+LAST_YEAR_PROBLEMS = "上年依申请公开答复文书格式不统一，已制定答复文书模板并组织业务培训。"
 
 CASES = [
     Case("E1", {"t3.new.natural": "/"}, "t3.new.natural", "数字", "/", words=("“/”", "自然人")),
@@ -84,10 +88,11 @@ CASES = [
          keys=("t4.review.upheld", "t4.review.pending"), words=("行政复议",)),
     Case("E7", {"text.proactive": ""}, "text.proactive", "必填", "空白", words=("（一）主动公开情况",)),
     Case("E7", {"meta.unit": None}, "meta.unit", "必填", "空白", words=("机关名称",)),
-    Case("E7", {"meta.year": "二〇二二年"}, "meta.year", "报告年度应为四位数字年份，如2024", "二〇二二年"),
-    Case("W1", {}, "t3.carried_over.natural", 1, 0, previous={"t3.carry_forward.natural": 1},
-         words=("上年",)),
-    Case("W2", {}, "t2.normative.in_force", 3, 0, previous={"t2.normative.in_force": 3},
+    Case("E7", {"meta.year": "二〇二二年"}, "meta.year", "报告年度应为2021年起的四位数字年份，如2024", "二〇二二年"),
+    Case("W1", {}, "t3.carried_over.natural", 1, 0,
+         previous={"t3.carry_forward.natural": 1, "text.problems": LAST_YEAR_PROBLEMS}, words=("上年",)),
+    Case("W2", {}, "t2.normative.in_force", 3, 0,
+         previous={"t2.normative.in_force": 3, "text.problems": LAST_YEAR_PROBLEMS},
          keys=("t2.normative.issued", "t2.normative.repealed"), words=("现行有效件数",)),
     Case("W3", {"t2.rules.issued": 1}, "t2.rules.issued", 0, 1, keys=("meta.unit_level",),
          words=("规章", "乡镇、街道")),
@@ -146,7 +151,7 @@ def test_rule_fires_on_seeded_mistake(tmp_path, case, kind):
         assert f.cells == tuple(POS[k].address for k in f.keys if k in POS)
     else:
         assert f.cells == ()
-    table, row, column = _place(case.focus)
+    table, row, column = place(case.focus)
     assert f.table == table and f.row == row
     if column and case.rule != "W5":
         assert f.column == column
@@ -156,15 +161,49 @@ def test_rule_fires_on_seeded_mistake(tmp_path, case, kind):
     # the mistake is reported, and nothing unrelated is: every finding involves a changed key or
     # a key that sums/compares it
     assert result.passed == (rule.severity == "warning" and not result.errors)
+    related = involved(seeded_keys(case))
+    unrelated = [f.to_dict() for f in result.findings if not related & set(f.keys)]
+    assert not unrelated, unrelated
 
 
-def _place(key: str) -> tuple[str, str, str]:
-    f = spec.FIELDS[key]
-    if f.table == "meta":
-        return "基本信息", f.label, ""
-    if f.table == "text":
-        return "正文", f.label, ""
-    return spec.TABLE_OF_KEY[key].short, f.row_path, f.col_label
+def seeded_keys(case: Case) -> set[str]:
+    """The keys a case changes or names: its changes, focus and keys; for a summary (parts), every
+    number whose units' sum differs from the sample's own value."""
+    keys = {*case.changes, case.focus, *case.keys}
+    if case.parts:
+        sample = sample_inputs()
+        keys |= {k for k in spec.NUMBER_KEYS if k in sample
+                 and sum(p.get(k, sample[k]) for p in case.parts) != sample[k]}
+    return keys
+
+
+def involved(keys: set[str]) -> set[str]:
+    """``keys`` and every total that sums any of them, however indirectly (spec computed_from)."""
+    out = set(keys)
+    while more := {k for k in spec.COMPUTED_KEYS
+                   if k not in out and out & set(spec.FIELDS[k].computed_from)}:
+        out |= more
+    return out
+
+
+def test_involved_follows_the_sums():
+    assert involved({"t3.new.natural"}) == {"t3.new.natural", "t3.new.total"}
+    assert "t3.total.total" in involved({"t3.granted.natural"})  # via t3.total.natural
+    assert involved({"text.other"}) == {"text.other"}
+
+
+@pytest.mark.parametrize("key, labels", [
+    ("meta.unit", ("基本信息", "机关名称", "")),
+    ("text.proactive", ("正文", "（一）主动公开情况", "")),
+    ("t2.normative.in_force", ("表二", "行政规范性文件", "现行有效件数")),
+    ("t3.new.natural", ("表三", "一、本年新收政府信息公开申请数量", "自然人")),
+    ("t3.denied_law.legal", ("表三", "（三）不予公开·2.其他法律行政法规禁止公开", "法律服务机构")),
+    ("t3.total.total", ("表三", "（七）总计", "总计")),
+    ("t4.review.upheld", ("表四", "行政复议", "结果维持")),
+])
+def test_place_names_table_row_and_column(key, labels):
+    """Where a finding says it is: the labels a user sees (FORMAT.md), spelled out here."""
+    assert place(key) == labels
 
 
 def test_every_rule_has_a_case():

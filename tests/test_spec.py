@@ -4,7 +4,6 @@ itself and compared with toolkit.spec, so that a typo on either side fails here.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 

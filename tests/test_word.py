@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -17,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
-from conftest import REFERENCE, shared_text
+from conftest import REFERENCE, run_nianbao, run_python, shared_text
 from toolkit import spec
 from toolkit.report import Report, UnusableFile
 from toolkit.word import ChecksFailed, TemplateProblem, build_report, render_report
@@ -388,33 +386,22 @@ def test_template_variables_are_exactly_specification_keys():
     assert expected <= used <= set(spec.KEYS)
 
 
-def test_fontconfig_copies_are_the_same():
-    root = Path(__file__).resolve().parent.parent
-    packaged = root / "toolkit" / "word" / "fonts" / "64-nianbao-gov-fonts.conf"
-    assert (root / "scripts" / "fontconfig" / packaged.name).read_bytes() == packaged.read_bytes()
-
-
 # --- the command --------------------------------------------------------------------------------
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "toolkit", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=300)
-
-
 def test_cli_build_exit_codes(tmp_path, sample, sample_json):
-    ok = run_cli("build", str(sample_json))
+    ok = run_nianbao("build", str(sample_json))
     assert ok.returncode == 0, ok.stderr
     assert "已生成 Word 报告" in ok.stdout
     assert (tmp_path / "锦屏街道2022年政府信息公开工作年度报告.docx").exists()
 
     bad = _with_errors(tmp_path, sample)
-    refused = run_cli("build", str(bad))
+    refused = run_nianbao("build", str(bad))
     assert refused.returncode == 1 and "--force" in refused.stderr and "表三" in refused.stdout
-    draft = run_cli("build", str(bad), "--force")
+    draft = run_nianbao("build", str(bad), "--force")
     assert draft.returncode == 1 and "草稿" in draft.stdout
 
     template = _template_with(tmp_path, "{{ t3.new.natual }}")
-    lint = run_cli("build", str(sample_json), "-o", str(tmp_path / "x.docx"), "--template",
+    lint = run_nianbao("build", str(sample_json), "-o", str(tmp_path / "x.docx"), "--template",
                    str(template))
     assert lint.returncode == 2 and "t3.new.natual" in lint.stderr and "Traceback" not in lint.stderr
 
@@ -423,5 +410,5 @@ def test_check_does_not_load_word_libraries():
     code = ("import sys; from toolkit.cli import main; import contextlib, io\n"
             "with contextlib.redirect_stdout(io.StringIO()): main(['rules'])\n"
             "print(sorted(m for m in ('docxtpl', 'docx', 'jinja2') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    out = run_python("-c", code)
     assert out.stdout.strip() == "[]", out.stderr

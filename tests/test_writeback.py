@@ -8,6 +8,8 @@ import io
 import os
 import re
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -16,13 +18,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import require
 from toolkit import spec
 from toolkit.api import check_file
 from toolkit.cli import main
 from toolkit.workbook import layout
 from toolkit.workbook.build import build_workbook
 from toolkit.workbook.read import read_workbook
-from toolkit.writeback import BACKUP_DIR, render_workbook_bytes, side_copy_path, write_back
+from toolkit.writeback import BACKUP_DIR, render_workbook_bytes, write_back
 from toolkit.writeback.plan import NOTE_AUTHOR
 
 WHEN = dt.datetime(2025, 1, 20, 9, 30)
@@ -435,11 +438,15 @@ def test_changed_since_checked_is_not_written(tmp_path, sample):
 
 
 def test_full_disk_leaves_the_original(tmp_path, sample):
-    """A real small filesystem (tmpfs) that fills up: needs root to mount; skipped otherwise."""
+    """A real small filesystem (tmpfs) that fills up: needs Linux and root to mount (CI runs as
+    root); skipped elsewhere, failed under CI=true."""
     mnt = tmp_path / "small"
     mnt.mkdir()
-    if os.geteuid() != 0 or os.system(f"mount -t tmpfs -o size=400k tmpfs {mnt} 2>/dev/null") != 0:
-        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    require(sys.platform.startswith("linux") and hasattr(os, "geteuid") and os.geteuid() == 0
+            and shutil.which("mount"), "mounting a small tmpfs needs Linux, root and mount(8)")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mnt)],
+                             capture_output=True, text=True)
+    require(mounted.returncode == 0, f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
     try:
         path = make(mnt / "a.xlsx", faulty(sample))
         original = path.read_bytes()
@@ -454,7 +461,7 @@ def test_full_disk_leaves_the_original(tmp_path, sample):
         assert path.read_bytes() == original
         assert not [p for p in mnt.iterdir() if p.name.startswith(".nianbao-")]
     finally:
-        os.system(f"umount {mnt}")
+        subprocess.run(["umount", str(mnt)], check=True)
 
 
 def test_json_is_not_written_and_no_write_back_reads_only(tmp_path, sample, capsys):
@@ -508,6 +515,30 @@ def test_libreoffice_opens_and_keeps_the_results(tmp_path, sample):
     assert [(f.rule, f.cell) for f in reread.findings] == [(f.rule, f.cell) for f in result.findings]
 
     pdf = lo.convert(resaved, "pdf", tmp_path / "pdf")
-    import subprocess
     text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "nianbao 校验结果" in text and "E3" in text and "勾稽关系" in text
+
+
+def test_parts_are_the_same_with_or_without_the_raw_copy(tmp_path, sample, monkeypatch):
+    """The fast path (members copied as stored) and the plain one (inflate, deflate) give
+    workbooks with the same parts: the plain one serves a Python whose zipfile changed."""
+    import zipfile as zf_module
+
+    from toolkit.api import check_file, new_workbook
+    from toolkit.writeback import patch, render_workbook_bytes
+    data = {**sample, "t3.new.natural": 6}
+    data = {k: v for k, v in data.items() if not spec.FIELDS[k].is_computed}
+    path = new_workbook(tmp_path / "w.xlsx", data=data)
+    result = check_file(path)
+    assert not result.passed
+    when = dt.datetime(2025, 1, 20, 9, 30)
+    fast = render_workbook_bytes(path, result, checked_at=when)
+    monkeypatch.setattr(patch, "can_copy_raw", lambda dst: False)
+    plain = render_workbook_bytes(path, result, checked_at=when)
+
+    def parts(data: bytes) -> dict[str, bytes]:
+        with zf_module.ZipFile(io.BytesIO(data)) as z:
+            assert z.testzip() is None
+            return {n: z.read(n) for n in z.namelist()}
+
+    assert parts(fast) == parts(plain)

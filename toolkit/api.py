@@ -13,7 +13,7 @@ from .report import Report, UnusableFile
 from .rules import CheckResult, check
 
 if TYPE_CHECKING:
-    from .collect.previous import PreviousYear
+    from .previous import PreviousYear
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -36,12 +36,16 @@ def read_report(path: Path | str) -> Report:
         raise UnusableFile("没有读取此文件的权限") from None
     except OSError as exc:
         raise UnusableFile(f"无法读取文件（{os_reason(exc)}）") from None
+    except (UnusableFile, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a file shaped as nobody foresaw: a reason, never a traceback
+        raise UnusableFile(f"读取时出现意外错误（{type(exc).__name__}），无法读取") from exc
 
 
 def check_file(path: Path | str, previous: "Path | str | Report | PreviousYear | None" = None) -> CheckResult:
     """Read and check one file; ``previous`` is last year's workbook or JSON (rules W1, W2, W8),
     or several years' files by unit (``toolkit.collect.PreviousYear``: the file's own unit's)."""
-    from .collect.previous import PreviousYear
+    from .previous import PreviousYear
     if previous is not None and not isinstance(previous, (Report, PreviousYear)):
         previous = read_report(previous)
     report = read_report(path)
@@ -60,7 +64,7 @@ def check_file(path: Path | str, previous: "Path | str | Report | PreviousYear |
 
 def previous_mismatch(report: Report, previous: Report) -> str | None:
     """Why last year's report cannot serve for this one (another unit, not the year before)."""
-    from .collect.previous import unit_key
+    from .previous import unit_key
     unit, year = report.values.get("meta.unit"), report.values.get("meta.year")
     p_unit, p_year = previous.values.get("meta.unit"), previous.values.get("meta.year")
     if unit and p_unit and unit_key(unit) != unit_key(p_unit):
@@ -96,8 +100,8 @@ def new_workbook(out: Path | str, *, unit: str | None = None, year: int | None =
     if out.exists() and not overwrite:
         raise UnusableFile(f"文件已存在，未覆盖（其中可能有已填写的数据）：{out}。"
                            "请换一个文件名，或确认要覆盖时加 --force")
-    if year is not None and not 2021 <= year <= 2100:
-        raise UnusableFile(f"报告年度 {year} 不对：本格式自2021年度起使用，请填四位年份，如2024")
+    if year is not None and not spec.FIRST_YEAR <= year <= spec.LAST_YEAR:
+        raise UnusableFile(f"报告年度 {year} 不对：本格式自{spec.FIRST_YEAR}年度起使用，请填四位年份，如2024")
     if unit is not None:
         values["meta.unit"] = unit
     if year is not None:

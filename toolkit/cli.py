@@ -76,7 +76,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             _err(render_unusable(args.previous[0], f"上年数据无法读取：{exc}"))
             return EXIT_UNUSABLE
     elif args.previous:  # several: each file gets its own unit's
-        from .collect.previous import PreviousYear
+        from .previous import PreviousYear
         previous = PreviousYear.load(args.previous)
         for note in previous.notes:
             _err(f"上年数据未使用：{note}")
@@ -112,8 +112,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             if not args.json:
                 _out("  " + outcome.message())
     if args.json:
-        _out(json.dumps(results if len(args.files) > 1 else results[0], ensure_ascii=False,
-                        indent=1, default=str))
+        one = len(args.files) == 1 and len(results) == 1  # one file named: its object, else a list
+        _out(json.dumps(results[0] if one else results, ensure_ascii=False, indent=1, default=str))
+    if not results:
+        _err("nianbao：没有可校验的文件（只有锁文件）")
+        return EXIT_UNUSABLE
     return worst
 
 
@@ -142,6 +145,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
                       template=args.template, progress=Progress("校验"))
     for note in summary.previous_notes:
         _err(f"上年数据未使用：{note}")
+    for note in summary.notes:
+        _err(f"nianbao：{note}")
     _out(f"报送状态：{summary.status_path}")
     if summary.summary_path:
         _out(f"汇总数据：{summary.summary_path}（正文为空，请补写正文后再用 nianbao build 生成汇总报告）")

@@ -12,7 +12,7 @@ down once, here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
@@ -26,6 +26,7 @@ Kind = Literal["int", "decimal", "text", "longtext", "year", "enum", "date"]
 Role = Literal["header", "label", "input", "computed"]
 
 UNIT_LEVELS = ("部门", "政府", "乡镇街道", "其他")
+FIRST_YEAR, LAST_YEAR = 2021, 2100  # this format is used for report years from 2021 on
 FEES_DECIMALS = 4
 
 

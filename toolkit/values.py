@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .spec import FEES_DECIMALS, Field
+from .spec import FEES_DECIMALS, FIRST_YEAR, LAST_YEAR, Field
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,8 @@ def _clean_number_text(text: str) -> str:
 
 def parse_number(raw: object, field: Field) -> tuple[int | float | None, Problem | None]:
     """A number field's raw value as a number, or the problem with it."""
+    if type(raw) is int and raw >= 0:  # the usual case, first: a batch parses ~200 per file
+        return raw, None
     if isinstance(raw, Formula):
         return None, Problem("formula", show(raw), "此处应直接填写数字，不要填写公式")
     if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -150,9 +152,9 @@ def parse_text(raw: object, field: Field) -> tuple[object, Problem | None]:
                 raw = int(text)
         if isinstance(raw, float) and raw.is_integer():
             raw = int(raw)
-        if isinstance(raw, int) and not isinstance(raw, bool) and 2000 <= raw <= 2100:
+        if isinstance(raw, int) and not isinstance(raw, bool) and FIRST_YEAR <= raw <= LAST_YEAR:
             return raw, None
-        return None, Problem("year", show(raw), "报告年度应为四位数字年份，如2024")
+        return None, Problem("year", show(raw), f"{field.label}应为{FIRST_YEAR}年起的四位数字年份，如2024")
     if field.kind == "date":
         if isinstance(raw, _dt.datetime):
             return raw.date().isoformat(), None
@@ -160,7 +162,7 @@ def parse_text(raw: object, field: Field) -> tuple[object, Problem | None]:
             return raw.isoformat(), None
         if isinstance(raw, str):
             return raw.strip(), None
-        return None, Problem("date", show(raw), "报告日期应为日期，如2025-01-20")
+        return None, Problem("date", show(raw), f"{field.label}应为日期，如2025-01-20")
     if isinstance(raw, Formula):
         # A formula in a text cell: keep what it shows, the cell itself is never changed.
         return (str(raw.cached) if raw.cached is not None else None), None

@@ -18,22 +18,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..fileio import os_reason
-from ..report import UnusableFile
+from ..fileio import lock_files, os_reason
+from ..previous import PreviousYear
+from ..report import Report, UnusableFile
 from ..rules import Finding
-from .previous import PreviousYear, load_previous
+from .batch import FindingCounts
 
 STATUS_FILE = "汇总状态.xlsx"
 SUMMARY_FILE = "汇总数据.xlsx"
 FINDINGS_FILE = "findings.json"
 RETURNS_DIR = "退回"
+RUN_LOCK = ".nianbao-collect.lock"  # in OUTDIR while a run writes there
 DEFAULT_SUMMARY_UNIT = "汇总"
 
 __all__ = ["collect", "CollectSummary", "FileStatus", "load_previous", "PreviousYear"]
 
 
 @dataclass
-class FileStatus:
+class FileStatus(FindingCounts):
     """One input file's line in the status list."""
 
     index: int
@@ -55,14 +57,6 @@ class FileStatus:
     def file_name(self) -> str:
         return self.origin.replace("\\", "/").rsplit("/", 1)[-1].rsplit(" › ", 1)[-1]
 
-    @property
-    def n_errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
-
-    @property
-    def n_warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
-
 
 @dataclass
 class CollectSummary:
@@ -80,6 +74,7 @@ class CollectSummary:
     seconds: float = 0.0
     worker_peak_rss_mib: float = 0.0
     worker_first_rss_mib: float = 0.0
+    notes: list[str] = field(default_factory=list)  # outputs written elsewhere or left stale
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -101,27 +96,54 @@ class CollectSummary:
                 f"退回 {len(self.returns)} 份；用时 {self.seconds:.1f} 秒")
 
 
+def load_previous(inputs: list[Path | str], outdir: Path) -> tuple[dict[str, Report], list[str]]:
+    """(unit_key -> last year's report, notes on files not used), extracting into ``outdir``."""
+    prev = PreviousYear.load(inputs, outdir)
+    return prev.by_unit, prev.notes
+
+
 def collect(inputs: list[Path | str], outdir: Path | str, *, unit: str | None = None,
             previous: list[Path | str] | tuple = (), workers: int | None = None,
             year: int | None = None, district_email: str = "", template: Path | str | None = None,
             progress: Callable[[int, int], None] | None = None) -> CollectSummary:
-    """Check every workbook in ``inputs`` and write the outputs into ``outdir``."""
-    from . import batch, returns, select, status, summary
-    from .gather import gather
-    started = time.perf_counter()
+    """Check every workbook in ``inputs`` and write the outputs into ``outdir``.
+
+    What the user typed is checked before any work (``--email``, the e-mail template, outputs
+    open in Excel, another run in the same OUTDIR): those stop the command (UnusableFile). Once
+    the batch runs, one file's trouble is that file's line in the status list, never the end."""
+    from . import returns
     outdir = Path(outdir)
+    district_email = returns.check_email(district_email)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UnusableFile(f"无法创建输出文件夹（{os_reason(exc)}）：{outdir}") from None
     template_text = returns.template_text(outdir, template)  # fail early on a bad template
+    returns.trial_draft(template_text, unit or "", district_email)
+    with _RunLock(outdir):
+        return _collect(inputs, outdir, unit=unit, previous=previous, workers=workers, year=year,
+                        district_email=district_email, template_text=template_text,
+                        progress=progress)
 
+
+def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
+             previous: list[Path | str] | tuple, workers: int | None, year: int | None,
+             district_email: str, template_text: str,
+             progress: Callable[[int, int], None] | None) -> CollectSummary:
+    from . import batch, select, status, summary
+    from .gather import gather
+    started = time.perf_counter()
+    for name in (STATUS_FILE, SUMMARY_FILE):  # found now, not after the whole batch
+        _refuse_if_open(outdir / name)
     _clear_previous_run(outdir)
     prev, previous_notes = load_previous(list(previous), outdir) if previous else ({}, [])
     items = gather(list(inputs), outdir)
     returns_dir = outdir / RETURNS_DIR
     staging = returns_dir / ".staging"
-    staging.mkdir(parents=True)
+    try:
+        staging.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UnusableFile(f"无法在输出文件夹中创建“{RETURNS_DIR}”文件夹（{os_reason(exc)}）：{returns_dir}") from None
 
     results: dict[int, batch.FileResult] = {}
     tasks = []
@@ -144,11 +166,55 @@ def collect(inputs: list[Path | str], outdir: Path | str, *, unit: str | None = 
                        r.unit, r.year, r.findings, r.numbers, r.figures(), r.sender)
             for r in ordered]
 
-    # Returns: the chosen file of each unit with errors. Other staged copies are dropped.
+    drafts = _returns(ordered, rows, returns_dir, mail)
+    shutil.rmtree(staging, ignore_errors=True)
+    notes: list[str] = []
+
+    # The summary of the units that passed.
+    passed = {row.origin: row.numbers for row in rows if row.status == select.PASSED}
+    summary_path = None
+    summary_errors = summary_w9 = 0
+    if passed:
+        check, summary_path = summary.write_summary(
+            outdir / SUMMARY_FILE, passed, unit=unit or DEFAULT_SUMMARY_UNIT, year=batch_year,
+            save=lambda path, content: _save(path, content, notes))
+        summary_errors = len(check.errors)
+        summary_w9 = sum(1 for f in check.findings if f.rule == "W9")
+    else:
+        stale = outdir / SUMMARY_FILE
+        try:
+            stale.unlink(missing_ok=True)  # an old run's summary must not pass for this batch's
+        except OSError as exc:
+            notes.append(f"上次生成的{SUMMARY_FILE}无法删除（{os_reason(exc)}）：它不是本批次的汇总，请勿使用")
+
+    title = f"{unit or ''}{batch_year or ''}年政府信息公开工作年度报告 报送情况".strip()
+    status_path = _save(outdir / STATUS_FILE, status.status_workbook(rows, title), notes)
+
+    worker_rss = [r.rss_kib for r in ordered if r.rss_kib]
+    first_by_pid: dict[int, int] = {}
+    for r in sorted((r for r in ordered if r.rss_kib), key=lambda r: r.index):
+        first_by_pid.setdefault(r.pid, r.rss_kib)
+    result = CollectSummary(
+        outdir, batch_year, rows, status_path, outdir / FINDINGS_FILE, summary_path,
+        summary_errors, summary_w9, drafts, len(prev), previous_notes, time.perf_counter() - started,
+        max(worker_rss, default=0) / 1024, max(first_by_pid.values(), default=0) / 1024, notes)
+    _write_findings(result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _returns(ordered: list, rows: list[FileStatus], returns_dir: Path, mail) -> list[Path]:
+    """Move the chosen file of each unit with errors from staging to 退回/ with its draft.
+    Other staged copies are dropped. A unit whose copy or draft cannot be made gets a note on
+    its line; the others go on."""
+    from . import batch, select
     drafts: list[Path] = []
     used: set[str] = set()
     for r, row in zip(ordered, rows):
-        if row.status != select.ERRORS or not r.staged:
+        if row.status != select.ERRORS:
+            continue
+        if not r.staged:
+            row.returned_note = r.staged_note
             continue
         base = r.return_stem or batch.return_stem(r)
         stem, n = base, 1
@@ -158,50 +224,104 @@ def collect(inputs: list[Path | str], outdir: Path | str, *, unit: str | None = 
         used.add(stem.casefold())
         copy_name, draft_name = batch.return_names(stem, Path(r.staged).suffix)
         copy, eml = returns_dir / copy_name, returns_dir / draft_name
-        os.replace(r.staged, copy)
+        try:
+            os.replace(r.staged, copy)
+        except OSError as exc:
+            row.returned_note = _join(r.staged_note, f"未能把退回副本放入“{RETURNS_DIR}”文件夹（{os_reason(exc)}）")
+            continue
         r.staged = str(copy)
-        if r.staged_draft and stem == r.return_stem:
-            os.replace(r.staged_draft, eml)
-        else:
-            try:
+        row.returned, row.returned_note = str(copy), r.staged_note
+        try:
+            if r.staged_draft and stem == r.return_stem:
+                os.replace(r.staged_draft, eml)
+            else:
                 eml.write_bytes(batch.make_draft(r, mail, stem))
-            except Exception as exc:  # a district template failing on this unit's data
-                raise UnusableFile(f"生成{row.unit or row.file_name}的退回邮件时出错（{type(exc).__name__}：{exc}），"
-                                   "请检查退回邮件模板") from None
-        row.returned, row.draft, row.returned_note = str(copy), str(eml), r.staged_note
+        except OSError as exc:
+            row.returned_note = _join(row.returned_note, f"未能保存退回邮件草稿（{os_reason(exc)}）")
+            continue
+        except Exception as exc:  # noqa: BLE001 - this unit's data in the district's template
+            row.returned_note = _join(row.returned_note, f"未能生成退回邮件草稿（{type(exc).__name__}：{exc}），"
+                                      "请手工发送退回副本")
+            continue
+        row.draft = str(eml)
         drafts.append(eml)
-    shutil.rmtree(staging, ignore_errors=True)
+    return drafts
 
-    # The summary of the units that passed.
-    passed = {row.origin: row.numbers for row in rows if row.status == select.PASSED}
-    summary_path = None
-    summary_errors = summary_w9 = 0
-    if passed:
-        summary_path = outdir / SUMMARY_FILE
-        check = summary.write_summary(summary_path, passed, unit=unit or DEFAULT_SUMMARY_UNIT,
-                                      year=batch_year)
-        summary_errors = len(check.errors)
-        summary_w9 = sum(1 for f in check.findings if f.rule == "W9")
+
+def _join(*notes: str) -> str:
+    return "；".join(n for n in notes if n)
+
+
+def _refuse_if_open(path: Path) -> None:
+    locks = lock_files(path)
+    if locks:
+        raise UnusableFile(f"{path.name} 正被 Excel/WPS/LibreOffice 打开（发现锁文件 {locks[0].name}），"
+                           f"请关闭后重试：{path}")
+
+
+def _save(path: Path, content: bytes, notes: list[str]) -> Path:
+    """Write an output atomically. If it is open elsewhere by now (opened during the run), the
+    batch's work is not lost: it goes to a name with the time, and a note says so."""
+    from ..fileio import atomic_write
+    reason = ""
+    if lock_files(path):
+        reason = "正被其他程序打开"
     else:
-        stale = outdir / SUMMARY_FILE
-        if stale.exists():  # an old run's summary must not pass for this batch's
-            stale.unlink()
+        try:
+            atomic_write(path, content)
+            return path
+        except UnusableFile as exc:
+            reason = str(exc)
+    other = path.with_name(f"{path.stem}_{dt.datetime.now():%H%M%S}{path.suffix}")
+    atomic_write(other, content)  # a failure here is the folder's: UnusableFile stops the run
+    notes.append(f"{path.name} 未能写入（{reason}），本次结果已写入 {other.name}")
+    return other
 
-    title = f"{unit or ''}{batch_year or ''}年政府信息公开工作年度报告 报送情况".strip()
-    status_path = outdir / STATUS_FILE
-    status.write_status(status_path, rows, title)
 
-    worker_rss = [r.rss_kib for r in ordered if r.rss_kib]
-    first_by_pid: dict[int, int] = {}
-    for r in sorted((r for r in ordered if r.rss_kib), key=lambda r: r.index):
-        first_by_pid.setdefault(r.pid, r.rss_kib)
-    result = CollectSummary(
-        outdir, batch_year, rows, status_path, outdir / FINDINGS_FILE, summary_path,
-        summary_errors, summary_w9, drafts, len(prev), previous_notes, time.perf_counter() - started,
-        max(worker_rss, default=0) / 1024, max(first_by_pid.values(), default=0) / 1024)
-    _write_findings(result)
-    result.seconds = time.perf_counter() - started
-    return result
+class _RunLock:
+    """One collect at a time per OUTDIR: two runs would clear and move each other's files.
+    An OS lock on a file in OUTDIR (flock / msvcrt), released by the system if the run dies,
+    so a crash never leaves OUTDIR locked."""
+
+    def __init__(self, outdir: Path) -> None:
+        self.path = outdir / RUN_LOCK
+        self.fh = None
+
+    def __enter__(self) -> "_RunLock":
+        try:
+            self.fh = open(self.path, "a+b")
+        except OSError as exc:
+            raise UnusableFile(f"无法在输出文件夹中写文件（{os_reason(exc)}）：{self.path.parent}") from None
+        try:
+            if os.name == "nt":
+                import msvcrt
+                self.fh.seek(0)
+                msvcrt.locking(self.fh.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+                fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.fh.close()
+            self.fh = None
+            raise UnusableFile(f"另一个 nianbao collect 正在向此输出文件夹写入，请等它结束后再运行，"
+                               f"或换一个输出文件夹：{self.path.parent}") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fh is None:
+            return
+        try:
+            if os.name == "nt":
+                import msvcrt
+                self.fh.seek(0)
+                msvcrt.locking(self.fh.fileno(), msvcrt.LK_UNLCK, 1)
+            else:
+                import fcntl
+                fcntl.flock(self.fh.fileno(), fcntl.LOCK_UN)
+        except OSError:
+            pass
+        self.fh.close()
+        self.fh = None
 
 
 def _clear_previous_run(outdir: Path) -> None:
@@ -214,11 +334,14 @@ def _clear_previous_run(outdir: Path) -> None:
     if folder.is_dir():
         for p in folder.iterdir():
             if p.is_file() and ("（退回修改）" in p.name or p.name.endswith("（退回通知）.eml")):
-                p.unlink()
+                try:
+                    p.unlink()
+                except OSError as exc:
+                    raise UnusableFile(f"上次退回的文件无法删除（{os_reason(exc)}，可能正被打开），"
+                                       f"请关闭后重试：{p}") from None
 
 
 def _write_findings(s: CollectSummary) -> None:
-    from ..fileio import atomic_write
     from .select import STATUS_CODE
     obj = {
         "year": s.year,
@@ -234,4 +357,4 @@ def _write_findings(s: CollectSummary) -> None:
             "findings": [x.to_dict() for x in f.findings]} for f in s.files],
     }
     text = json.dumps(obj, ensure_ascii=False, indent=1, default=str) + "\n"
-    atomic_write(s.findings_path, text.encode("utf-8"))
+    s.findings_path = _save(s.findings_path, text.encode("utf-8"), s.notes)

@@ -11,15 +11,17 @@ from __future__ import annotations
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .. import spec
+from ..fileio import os_reason
+from ..previous import unit_key
 from ..report import Report, UnusableFile
 from ..rules import Finding
 from .gather import Item
-from .previous import unit_key
 
 # The figures charted per unit in the status list: key -> label.
 FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -30,12 +32,27 @@ FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("行政诉讼", ("t4.suit_direct.total", "t4.suit_after_review.total")),
 )
 NUMBER_INDEX = {k: i for i, k in enumerate(spec.NUMBER_KEYS)}
+# A worker process that died (killed for memory, a crash in a C library) on this file.
+WORKER_DIED = "检查此文件时校验进程意外退出（文件可能异常或过大），无法读取"
 
 
+class FindingCounts:
+    """``n_errors`` / ``n_warnings`` of anything with ``findings``: the worker's result and the
+    status line share them."""
+
+    findings: tuple[Finding, ...]
+
+    @property
+    def n_errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def n_warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
 
 
 @dataclass
-class FileResult:
+class FileResult(FindingCounts):
     """One file's outcome, as the worker sends it back."""
 
     index: int
@@ -57,14 +74,6 @@ class FileResult:
     previous_used: bool = False
     rss_kib: int = 0  # the worker's peak memory after this file (for the benchmark)
     pid: int = 0
-
-    @property
-    def n_errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
-
-    @property
-    def n_warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
 
     def number(self, key: str) -> object:
         return None if self.numbers is None else self.numbers[NUMBER_INDEX[key]]
@@ -147,8 +156,10 @@ def process(task: Task) -> FileResult:
         try:
             res.staged_note = annotated_copy(Path(task.path), result, dest)
             res.staged = str(dest)
-        except (UnusableFile, OSError) as exc:
+        except UnusableFile as exc:
             res.staged_note = f"未能生成退回副本：{exc}"
+        except OSError as exc:
+            res.staged_note = f"未能生成退回副本（{os_reason(exc)}）"
         if res.staged and _SETUP.mail:
             # The draft is made here, in parallel, under the name the copy will most likely
             # get; the main process redoes it only when two units' names collide.
@@ -162,9 +173,13 @@ def process(task: Task) -> FileResult:
     return _done(res)
 
 
+RETURN_STEM_BYTES = 90  # + "（退回修改）.xlsx" + "(n)" stays far below 255 bytes and Windows' 260-char paths
+
+
 def return_stem(res: FileResult) -> str:
     from .gather import safe_name
-    return safe_name(res.unit or Path(res.origin.rsplit(" › ", 1)[-1]).stem, "未填机关名称")
+    return safe_name(res.unit or Path(res.origin.rsplit(" › ", 1)[-1]).stem, "未填机关名称",
+                     max_bytes=RETURN_STEM_BYTES)
 
 
 def return_names(stem: str, suffix: str) -> tuple[str, str]:
@@ -213,6 +228,9 @@ def annotated_copy(src: Path, result, dest: Path) -> str:
     except UnusableFile as exc:
         shutil.copyfile(src, dest)
         return f"原样复制（{exc}）"
+    except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
+        shutil.copyfile(src, dest)
+        return f"原样复制（写回时出现意外错误：{type(exc).__name__}）"
     dest.write_bytes(content)
     return ""
 
@@ -240,8 +258,29 @@ def _results(tasks: list[Task], setup: WorkerSetup, workers: int) -> Iterator[Fi
     # Chunks big enough to make the inter-process traffic negligible, small enough for an
     # even finish and a live progress bar.
     chunk = max(1, min(64, len(tasks) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(setup,)) as pool:
-        yield from pool.map(process, tasks, chunksize=chunk)
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(setup,)) as pool:
+            for res in pool.map(process, tasks, chunksize=chunk):
+                done += 1
+                yield res
+        return
+    except BrokenProcessPool:
+        pass
+    # A worker died (a file that crashes a C library, or the system killing it for memory): the
+    # batch goes on in one fresh worker at a time, file by file, so the file that kills it again
+    # is known (it is the first unanswered one) and is marked instead of the whole batch lost.
+    # Not in this process: the same file would take the command down with it.
+    rest = list(tasks[done:])
+    while rest:
+        try:
+            with ProcessPoolExecutor(max_workers=1, initializer=_init, initargs=(setup,)) as pool:
+                for res in pool.map(process, rest, chunksize=1):
+                    rest.pop(0)
+                    yield res
+        except BrokenProcessPool:
+            bad = rest.pop(0)
+            yield FileResult(bad.index, bad.path, bad.origin, bad.sender, bad.mtime, reason=WORKER_DIED)
 
 
 def tasks_of(items: Iterable[Item]) -> list[Task]:

@@ -21,7 +21,7 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from pathlib import Path
 
-from ..fileio import is_lock_file
+from ..fileio import is_lock_file, os_reason
 
 INBOX = "_收件"  # below OUTDIR: extracted attachments and archive members
 SEP = " › "  # in origins: 邮件.eml › 附件.zip › 成员.xlsx
@@ -124,21 +124,17 @@ class _Gatherer:
                     self.items.append(Item(path, member_origin,
                                            error="压缩包设置了密码，无法解压：请发送不加密的压缩包或直接发送工作簿"))
                     continue
-                if info.file_size > MAX_MEMBER_BYTES:
-                    self.items.append(Item(path, member_origin,
-                                           error=f"压缩包中的文件过大（{info.file_size} 字节），不是报表工作簿"))
-                    continue
-                if self.extracted + info.file_size > MAX_TOTAL_BYTES:
-                    self.items.append(Item(path, member_origin, error="解压出的文件总量过大，未解压此文件"))
+                too_big = self.too_big(info.file_size, "压缩包中的文件")
+                if too_big:  # before inflating: the header's size is the first line of defence
+                    self.items.append(Item(path, member_origin, error=too_big))
                     continue
                 try:
                     data = _read_limited(zf, info)
                 except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
                     self.items.append(Item(path, member_origin, error="压缩包中的此文件已损坏，无法解压"))
                     continue
-                when = _zip_time(info)
-                dest = self.store(Path(path.name).stem, base, data, when)
-                self.add_file(dest, member_origin, sender, depth + 1)
+                self.extract(path, member_origin, base, data, _zip_time(info), sender, depth,
+                             what="压缩包中的文件")
         if not found:
             self.items.append(Item(path, origin, error="压缩包中没有工作簿（.xlsx）"))
 
@@ -177,17 +173,40 @@ class _Gatherer:
             except (ValueError, TypeError, LookupError):
                 self.items.append(Item(path, origin + SEP + name, error="邮件附件已损坏，无法取出"))
                 continue
-            dest = self.store(Path(path.name).stem, base, data, when)
-            self.add_file(dest, origin + SEP + name, sender, depth + 1)
+            self.extract(path, origin + SEP + name, base, data, when, sender, depth, what="邮件附件")
         if not found and depth == 0:
             self.items.append(Item(path, origin, error="邮件中没有工作簿附件"))
 
     # --- extraction ---------------------------------------------------------------------------
 
+    def too_big(self, size: int, what: str) -> str:
+        """Why a member or attachment of ``size`` bytes is not extracted, or ""."""
+        if size > MAX_MEMBER_BYTES:
+            return f"{what}过大（{size} 字节），不是报表工作簿"
+        if self.extracted + size > MAX_TOTAL_BYTES:
+            return "解压出的文件总量过大，未解压此文件"
+        return ""
+
+    def extract(self, container: Path, origin: str, name: str, data: bytes, when: float | None,
+                sender: str, depth: int, what: str) -> None:
+        """Store one member or attachment and add it (or why it could not be stored) to the
+        list: the size limits hold for e-mail attachments as for archive members, and a name the
+        file system refuses makes a line in the status list, not a traceback."""
+        too_big = self.too_big(len(data), what)
+        if too_big:
+            self.items.append(Item(container, origin, error=too_big))
+            return
+        try:
+            dest = self.store(Path(container.name).stem, name, data, when)
+        except OSError as exc:
+            self.items.append(Item(container, origin, error=f"{what}无法保存到输出文件夹（{os_reason(exc)}）"))
+            return
+        self.add_file(dest, origin, sender, depth + 1)
+
     def store(self, group: str, name: str, data: bytes, when: float | None) -> Path:
         """Write ``data`` below the inbox, in a folder named for its archive or e-mail, under a
         sanitised name made unique; never outside the inbox."""
-        folder = self.inbox / safe_name(group, "附件")
+        folder = self.inbox / safe_name(group, "附件", max_bytes=MAX_FOLDER_BYTES)
         folder.mkdir(parents=True, exist_ok=True)
         name = safe_name(name, "附件")
         stem, suffix = _split(name)
@@ -209,19 +228,24 @@ class _Gatherer:
 
 _BAD_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
-MAX_NAME = 120
+# Limits in UTF-8 bytes, not characters: Linux allows 255 bytes per name (85 Chinese characters),
+# and Windows 260 characters per path, OUTDIR and folders included. Room is left for "(n)".
+MAX_NAME_BYTES = 150
+MAX_FOLDER_BYTES = 60
 
 
-def safe_name(name: str, fallback: str) -> str:
+def safe_name(name: str, fallback: str, max_bytes: int = MAX_NAME_BYTES) -> str:
     """A plain file name: no folder part, no characters Windows forbids, no leading dots or
-    spaces (hidden files, '..'), not a device name, not too long (the suffix kept)."""
+    spaces (hidden files, '..'), not a device name, at most ``max_bytes`` in UTF-8 (the suffix
+    kept, never a character cut in half)."""
     name = _base_name(name)
     name = _BAD_CHARS.sub("_", name).strip().lstrip(".").strip()
     if not name or _RESERVED.match(name):
         name = fallback + ("_" + name if name else "")
-    stem, suffix = _split(name)
-    if len(name) > MAX_NAME:
-        name = stem[: MAX_NAME - len(suffix)] + suffix
+    if len(name.encode("utf-8")) > max_bytes:
+        stem, suffix = _split(name)
+        room = max_bytes - len(suffix.encode("utf-8"))
+        name = stem.encode("utf-8")[:max(room, 1)].decode("utf-8", "ignore") + suffix
     return name.rstrip(". ") or fallback
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from email import policy
+from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from importlib import resources
@@ -40,16 +41,64 @@ def template_text(outdir: Path, template: Path | str | None = None) -> str:
     except (OSError, UnicodeDecodeError) as exc:
         raise UnusableFile(f"无法读取退回邮件模板（应为 UTF-8 文本）：{path}（{type(exc).__name__}）") from None
     import jinja2
-    sample = Finding("E1", "error", "表二「规章」行「本年制发件数」列未填写。", ("t2.rules.issued",),
-                     "表二", "规章", "本年制发件数", "表二 主动公开!B6")
     try:
-        render(text, unit="示例单位", year=2024, file_name="示例.xlsx", errors=[finding_view(sample)],
+        render(text, unit="示例单位", year=2024, file_name="示例.xlsx", errors=[finding_view(sample_finding())],
                warnings=[], district="", district_email="", date="", to="")
     except jinja2.TemplateSyntaxError as exc:
         raise UnusableFile(f"退回邮件模板第{exc.lineno}行有错误：{exc.message}（{path}）") from None
     except jinja2.TemplateError as exc:
         raise UnusableFile(f"退回邮件模板有错误：{exc}（{path}）") from None
     return text
+
+
+def sample_finding() -> Finding:
+    """A blank-cell error as the rules would report it, for trying a template before the batch.
+    Labels and the address come from the spec and the layout, like every real finding's."""
+    from .. import spec
+    from ..rules.engine import place
+    from ..workbook.layout import positions
+    key = spec.NUMBER_KEYS[0]
+    table, row, column = place(key)
+    cell = positions()[key].address
+    return Finding("E1", "error", f"{spec.describe(key)}未填写。", (key,), table, row, column, cell, (cell,),
+                   "数字", None)
+
+
+def trial_draft(template: str, district: str = "", district_email: str = "") -> None:
+    """Make one draft for a sample unit before the batch starts: a template or a district name
+    that cannot make an e-mail stops the command here, not after every file was checked."""
+    import jinja2
+    try:
+        draft(template=template, unit="示例单位", year=2024, file_name="示例.xlsx",
+              findings=(sample_finding(),), attachment=b"", attachment_name="示例（退回修改）.xlsx",
+              to="unit@example.com", district=district, district_email=district_email)
+    except jinja2.TemplateError as exc:
+        raise UnusableFile(f"退回邮件模板有错误：{exc}") from None
+    except Exception as exc:  # noqa: BLE001 - whatever it is, the user must see it before the run
+        raise UnusableFile(f"无法生成退回邮件（{type(exc).__name__}：{exc}），请检查退回邮件模板"
+                           "和 --unit、--email") from None
+
+
+def check_email(address: str) -> str:
+    """The district's ``--email``, checked before anything starts; "" stays "" (no From)."""
+    address = address.strip()
+    if not address:
+        return ""
+    try:
+        ok = Address(addr_spec=address).addr_spec == address and address.count("@") == 1
+    except (ValueError, IndexError, TypeError, MessageError):
+        ok = False
+    local, _, domain = address.partition("@")
+    if not ok or not local or not domain or any(ch.isspace() for ch in address):
+        raise UnusableFile(f"--email 不是有效的电子邮件地址：“{address}”（应形如 zwgk@example.gov.cn）")
+    return address
+
+
+def header_text(text: object) -> str:
+    """Text for a mail header: line breaks and other control characters (a 机关名称 typed on
+    two lines) become spaces, which the email package would otherwise refuse."""
+    out = "".join(" " if (ord(ch) < 32 or ord(ch) == 127) else ch for ch in str(text or ""))
+    return " ".join(out.split())
 
 
 @functools.lru_cache(maxsize=4)
@@ -81,10 +130,12 @@ def finding_view(f: Finding) -> dict[str, object]:
 
 
 def draft(*, template: str, unit: str, year: object, file_name: str, findings: tuple[Finding, ...],
-          attachment: Path, attachment_name: str, to: str = "", district: str = "",
+          attachment: Path | bytes, attachment_name: str, to: str = "", district: str = "",
           district_email: str = "", today: dt.date | None = None) -> bytes:
-    """The .eml draft returning one unit's workbook."""
+    """The .eml draft returning one unit's workbook (``attachment``: its path, or its content)."""
     today = today or dt.date.today()
+    # A name typed on two lines would split the template's 主题： line: one line everywhere.
+    unit, district = header_text(unit), header_text(district)
     errors = [finding_view(f) for f in findings if f.severity == "error"]
     warnings = [finding_view(f) for f in findings if f.severity == "warning"]
     subject, body = render(template, unit=unit, year=year or "", file_name=file_name, errors=errors,
@@ -92,17 +143,22 @@ def draft(*, template: str, unit: str, year: object, file_name: str, findings: t
                            date=f"{today.year}年{today.month}月{today.day}日", to=to)
     msg = EmailMessage(policy=policy.SMTP)
     msg["X-Unsent"] = "1"  # open as a draft, ready to send
-    if district or district_email:
-        msg["From"] = Address(display_name=district, addr_spec=district_email) if district_email \
-            else district
+    # Headers only through Address objects: a name with a comma or quote stays one display name,
+    # never a second address. Without the district's address there is no From: the mail program
+    # fills in its own account when the draft is sent.
+    if district_email:
+        msg["From"] = Address(display_name=header_text(district), addr_spec=district_email)
     if to:
-        msg["To"] = Address(display_name=unit, addr_spec=to)
-    msg["Subject"] = subject or f"【退回修改】{unit}{year}年政府信息公开工作年度报告"
+        try:
+            msg["To"] = Address(display_name=header_text(unit), addr_spec=to)
+        except (ValueError, IndexError, MessageError):  # an odd sender address: the user fills in To
+            pass
+    msg["Subject"] = header_text(subject) or header_text(f"【退回修改】{unit}{year}年政府信息公开工作年度报告")
     msg.set_content(body, charset="utf-8")
-    data = attachment.read_bytes()
-    if attachment.suffix.lower() in (".xlsx", ".xlsm"):
+    data = attachment if isinstance(attachment, bytes) else attachment.read_bytes()
+    if Path(attachment_name).suffix.lower() in (".xlsx", ".xlsm"):
         maintype, subtype = XLSX_TYPE
     else:
         maintype, subtype = "application", "octet-stream"
-    msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=attachment_name)
+    msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=header_text(attachment_name))
     return msg.as_bytes()

@@ -3,6 +3,7 @@ finding of every file on a second sheet; the key figures per unit with a chart o
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,10 +40,14 @@ def sort_rows(rows: list["FileStatus"]) -> list["FileStatus"]:
                                        r.unit or "\uffff", r.index))
 
 
-def write_status(path: Path, rows: list["FileStatus"], title: str) -> None:
+def status_workbook(rows: list["FileStatus"], title: str) -> bytes:
+    """The status workbook's content. Built in memory and saved by the caller with
+    ``atomic_write``: the file on disk is never half-written, and a copy left open in Excel is
+    found (its lock file) before anything is replaced."""
     import xlsxwriter
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
-                                         "strings_to_formulas": False, "strings_to_urls": False})
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False,
+                                   "strings_to_formulas": False, "strings_to_urls": False})
     font = {"font_name": "宋体", "font_size": 10, "valign": "top"}
     head = wb.add_format({**font, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     cell = wb.add_format({**font, "text_wrap": True})
@@ -126,6 +131,7 @@ def write_status(path: Path, rows: list["FileStatus"], title: str) -> None:
         chart.set_size({"width": 820, "height": max(320, 60 + 18 * len(FIGURES) * shown // 2)})
         ws.insert_chart(0, len(FIGURES) + 3, chart)
     wb.close()
+    return buf.getvalue()
 
 
 def _print_setup(ws, header_row: int) -> None:

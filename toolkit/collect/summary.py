@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from .. import spec
 from ..report import Report
@@ -62,15 +62,22 @@ def sum_inputs(parts: Iterable[tuple]) -> dict[str, object]:
 
 
 def write_summary(path: Path, parts: Mapping[str, tuple], *, unit: str, year: int | None,
-                  level: str | None = None) -> CheckResult:
+                  level: str | None = None,
+                  save: Callable[[Path, bytes], Path] | None = None) -> tuple[CheckResult, Path]:
     """Write the summary workbook of ``parts`` (source -> numbers) and check it, with W9
-    against the parts. Text parts are left empty for the district to write (E7 reports them)."""
+    against the parts. Text parts are left empty for the district to write (E7 reports them).
+    ``save`` writes the content (by default ``atomic_write`` to ``path``) and returns where it
+    went; (the check, that path) is returned."""
     from ..fileio import atomic_write
     from ..workbook.build import build_workbook
     from ..workbook.read import read_workbook
     values: dict[str, object] = {"meta.unit": unit, "meta.year": year, "meta.unit_level": level,
                                  **sum_inputs(parts.values())}
-    atomic_write(path, build_workbook(values))
+    content = build_workbook(values)
+    if save is None:
+        atomic_write(path, content)
+    else:
+        path = save(path, content)
     report: Report = read_workbook(path)
     summary_parts = [Part(src, NumbersView(nums)) for src, nums in parts.items()]
-    return check(report, parts=summary_parts)  # type: ignore[arg-type]
+    return check(report, parts=summary_parts), path  # type: ignore[arg-type]

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 from typing import Iterable
 
 from .. import spec
@@ -136,7 +135,7 @@ def _fee_text(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     other = str(ctx.value("text.other") or "")
     if n and not any(w in other for w in ("信息处理费", "收费通知", "处理费")):
         yield finding(ctx, rule, f"{spec.describe(key)}为{n}，即有申请因未缴纳信息处理费而不再处理，"
-                                 "但「六、其他需要报告的事项」没有说明信息处理费的收取情况。",
+                                 f"但「{spec.TEXT_LABELS['text.other']}」没有说明信息处理费的收取情况。",
                       (key, "text.other"), focus="text.other", expected="说明信息处理费收取情况",
                       found="未提及")
 
@@ -162,7 +161,7 @@ def _problems_text(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     """W8: section 五 empty, '无', or mostly copied from last year."""
     text = str(ctx.value("text.problems") or "").strip()
     if text in NOTHING:
-        yield finding(ctx, rule, f"「五、存在的主要问题及改进情况」只写了“{text}”：应写明存在的主要问题"
+        yield finding(ctx, rule, f"「{spec.TEXT_LABELS['text.problems']}」只写了“{text}”：应写明存在的主要问题"
                                  "和上年问题的改进情况。", ("text.problems",), expected="问题及改进情况",
                       found=text)
         return
@@ -172,7 +171,7 @@ def _problems_text(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     if text and before:
         ratio = difflib.SequenceMatcher(None, before, text, autojunk=False).ratio()
         if ratio >= 0.8:
-            yield finding(ctx, rule, f"「五、存在的主要问题及改进情况」与上年报告{ratio:.0%}相同：应写本年"
+            yield finding(ctx, rule, f"「{spec.TEXT_LABELS['text.problems']}」与上年报告{ratio:.0%}相同：应写本年"
                                      "的问题和上年问题的改进情况，不要照搬上年内容。", ("text.problems",),
                           expected="本年内容", found=f"与上年{ratio:.0%}相同")
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from ..fileio import atomic_write, os_reason
@@ -45,7 +47,7 @@ def _profile_dir() -> Path:
 def _environment(profile: Path) -> dict[str, str]:
     """On Linux, give LibreOffice's fontconfig our aliases for the government fonts (Noto CJK in
     their place), on top of the system configuration, so the PDF has CJK serif/sans faces even
-    where scripts/fontconfig was not installed system-wide."""
+    where toolkit/word/fonts was not installed system-wide by scripts/test.sh."""
     env = dict(os.environ)
     system = Path("/etc/fonts/fonts.conf")
     if sys.platform.startswith("linux") and "FONTCONFIG_FILE" not in env and system.exists():
@@ -59,6 +61,36 @@ def _environment(profile: Path) -> dict[str, str]:
     return env
 
 
+@contextlib.contextmanager
+def _profile_lock(profile: Path, timeout: int):
+    """One conversion at a time per profile: a second soffice started on a profile in use hands
+    its request to the first and may return before the PDF exists. A lock older than the
+    conversion timeout is left over from a crash and is taken over."""
+    lock = profile / "convert.lock"
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            break
+        except FileExistsError:
+            try:
+                if time.time() - lock.stat().st_mtime > timeout:
+                    lock.unlink()
+                    continue
+            except OSError:
+                continue
+            if time.monotonic() > deadline:
+                raise UnusableFile("另一个 PDF 转换正在进行，等待超时：Word 报告已生成，请稍后再转换") from None
+            time.sleep(0.2)
+    try:
+        yield
+    finally:
+        try:
+            lock.unlink()
+        except OSError:
+            pass
+
+
 def to_pdf(docx: Path, pdf: Path | None = None, timeout: int = 180) -> Path:
     """Convert ``docx`` to ``pdf`` (default: beside it); raises UnusableFile with the reason."""
     soffice = find_soffice()
@@ -67,12 +99,12 @@ def to_pdf(docx: Path, pdf: Path | None = None, timeout: int = 180) -> Path:
     docx = Path(docx)
     pdf = Path(pdf) if pdf else docx.with_suffix(".pdf")
     profile = _profile_dir()
-    with tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as tmp:
+    with _profile_lock(profile, timeout), tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as tmp:
         cmd = [soffice, f"-env:UserInstallation={(profile / 'profile').as_uri()}", "--headless",
                "--norestore", "--nologo", "--convert-to", "pdf", "--outdir", tmp, str(docx)]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                                  env=_environment(profile))
+            proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace",
+                                  timeout=timeout, env=_environment(profile))
         except subprocess.TimeoutExpired:
             raise UnusableFile(f"LibreOffice 转换 PDF 超时（{timeout}秒）：Word 报告已生成") from None
         except OSError as exc:

@@ -46,7 +46,7 @@ ERHAO, SANHAO, SIHAO, WUHAO = 22, 16, 14, 10.5
 
 # Word's fallback when a font is missing: fontTable.xml names an installed face (altName) and the
 # GB2312 character set (charset 86), so Word/WPS on a PC without the 方正/GB2312 fonts use their
-# 宋体/仿宋/楷体/黑体 instead of a Latin font. (LibreOffice on Linux: scripts/fontconfig/.)
+# 宋体/仿宋/楷体/黑体 instead of a Latin font. (LibreOffice on Linux: toolkit/word/fonts/, installed by scripts/test.sh.)
 FONT_TABLE = {
     # name: (altName, family, panose)
     TITLE_FONT: ("宋体", "script", "02000000000000000000"),

@@ -266,8 +266,9 @@ def _main_sheet(wb, f: Formats, data: dict) -> None:
         ws.merge_range(p.row, 5, p.row, last, hint, f.note)
     p = pos["meta.year"]
     ws.data_validation(p.row, p.col, p.row, p.col, {
-        "validate": "integer", "criteria": "between", "minimum": 2021, "maximum": 2100,
-        "error_title": "年度不对", "error_message": "报告年度填四位数字年份（2021年起使用本格式），如2024。"})
+        "validate": "integer", "criteria": "between", "minimum": spec.FIRST_YEAR,
+        "maximum": spec.LAST_YEAR, "error_title": "年度不对",
+        "error_message": f"报告年度填四位数字年份（{spec.FIRST_YEAR}年起使用本格式），如2024。"})
     p = pos["meta.unit_level"]
     ws.data_validation(p.row, p.col, p.row, p.col, {
         "validate": "list", "source": list(spec.UNIT_LEVELS),

@@ -31,7 +31,7 @@ def read_workbook(path: Path | str) -> Report:
         book = Book.load(pkg)
         check_template(book)
         report = read_book(book, str(path), saved_at=core_modified(pkg))
-    report.digest = file_digest(path.read_bytes())
+        report.digest = file_digest(pkg.data)
     return report
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import io
 import posixpath
 import re
 import zipfile
@@ -37,6 +38,10 @@ def parse_xml(data: bytes) -> Element:
     Entity tricks (billion laughs, external entities) all need a DTD, and no OOXML part has one,
     so refusing ``<!DOCTYPE`` is what defusedxml's forbid_dtd does, without its pure-Python
     parser callbacks, which cost the reader three quarters of its time."""
+    if b"\x00" in data:
+        # UTF-16/32 (allowed by XML, written by no spreadsheet program) would hide a DTD from
+        # the byte search below; every ASCII-compatible encoding spells it in these bytes.
+        raise UnusableFile("工作簿内部的 XML 不是 UTF-8 编码，拒绝读取")
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise UnusableFile("工作簿内部的 XML 含有文档类型声明（DTD），可能是恶意文件，拒绝读取")
     try:
@@ -67,49 +72,62 @@ def cell_index(ref: str) -> tuple[int, int]:
     return int(m.group(2)) - 1, col - 1
 
 
-def sniff(path: Path) -> None:
+MAX_FILE_BYTES = 256 * 1024 * 1024  # a report workbook is ~30 KB
+
+
+def sniff(data: bytes) -> None:
     """Refuse, with the reason in words, what is not an .xlsx/.xlsm package."""
-    if not path.exists():
-        raise UnusableFile("找不到文件")
-    if path.is_dir():
-        raise UnusableFile("这是一个文件夹，不是工作簿")
-    with path.open("rb") as fh:
-        head = fh.read(8)
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            rest = head + fh.read(1 << 20)
-            if "EncryptionInfo".encode("utf-16-le") in rest:
-                raise UnusableFile("工作簿设置了打开密码（已加密），无法读取：请在 Excel/WPS 中清除打开密码后另存，再发送")
-            raise UnusableFile("这是 Excel 97-2003 格式（.xls）的文件，无法读取：请在 Excel/WPS 中打开，"
-                               "“另存为”Excel 工作簿（.xlsx）后再校验；最好直接用 nianbao 生成的 .xlsx 模板填写")
-        if not head.startswith(b"PK"):
-            raise UnusableFile("不是 Excel 工作簿（.xlsx）文件，无法读取")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        if "EncryptionInfo".encode("utf-16-le") in data[: 1 << 20]:
+            raise UnusableFile("工作簿设置了打开密码（已加密），无法读取：请在 Excel/WPS 中清除打开密码后另存，再发送")
+        raise UnusableFile("这是 Excel 97-2003 格式（.xls）的文件，无法读取：请在 Excel/WPS 中打开，"
+                           "“另存为”Excel 工作簿（.xlsx）后再校验；最好直接用 nianbao 生成的 .xlsx 模板填写")
+    if not data.startswith(b"PK"):
+        raise UnusableFile("不是 Excel 工作簿（.xlsx）文件，无法读取")
 
 
 @dataclass
 class Package:
-    """An opened .xlsx: its parts by name, read on demand."""
+    """An opened .xlsx, held in memory: its parts by name, read on demand. ``data`` is the file's
+    bytes as read, once (the reader's digest is taken from the very bytes it judged)."""
 
     path: Path
     zf: zipfile.ZipFile
+    data: bytes = b""
     workbook_part: str = "xl/workbook.xml"
     _cache: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod
     def open(cls, path: Path | str) -> "Package":
         path = Path(path)
-        sniff(path)
+        if not path.exists():
+            raise UnusableFile("找不到文件")
+        if path.is_dir():
+            raise UnusableFile("这是一个文件夹，不是工作簿")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise UnusableFile(f"文件过大（{path.stat().st_size} 字节），不是年报工作簿，拒绝读取")
+        return cls.from_bytes(path.read_bytes(), path)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, path: Path | str = "workbook.xlsx") -> "Package":
+        """A package over bytes in memory (a file read, or a workbook write-back just made)."""
+        sniff(data)
         try:
-            zf = zipfile.ZipFile(path)
+            zf = zipfile.ZipFile(io.BytesIO(data))
             names = set(zf.namelist())
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise UnusableFile("工作簿文件已损坏（不是完整的 .xlsx 压缩包），无法读取：请重新保存或重新发送") from exc
-        pkg = cls(path, zf)
-        if "[Content_Types].xml" not in names:
-            raise UnusableFile("不是 Excel 工作簿（压缩包中没有工作簿内容），无法读取")
-        rels = pkg.relationships("")
-        main = [t for t, typ in rels.values() if typ.endswith("/officeDocument")]
-        if not main or main[0] not in names:
-            raise UnusableFile("不是 Excel 工作簿（压缩包中没有工作簿内容），无法读取")
+        pkg = cls(Path(path), zf, data)
+        try:
+            if "[Content_Types].xml" not in names:
+                raise UnusableFile("不是 Excel 工作簿（压缩包中没有工作簿内容），无法读取")
+            rels = pkg.relationships("")
+            main = [t for t, typ in rels.values() if typ.endswith("/officeDocument")]
+            if not main or main[0] not in names:
+                raise UnusableFile("不是 Excel 工作簿（压缩包中没有工作簿内容），无法读取")
+        except BaseException:
+            zf.close()
+            raise
         pkg.workbook_part = main[0]
         return pkg
 
@@ -365,9 +383,14 @@ def _date_styles(styles: Element) -> set[int]:
     return dates
 
 
-def serial_to_date(serial: float, date1904: bool = False) -> _dt.date | _dt.datetime:
+def serial_to_date(serial: float, date1904: bool = False) -> _dt.date | _dt.datetime | float:
+    """An Excel date serial as a date; a number no date can be (99999999 typed into a date
+    cell) stays the number, for the rules to report."""
     base = _dt.datetime(1904, 1, 1) if date1904 else _dt.datetime(1899, 12, 30)
-    when = base + _dt.timedelta(days=serial)
+    try:
+        when = base + _dt.timedelta(days=serial)
+    except (OverflowError, ValueError):
+        return serial
     return when.date() if serial == int(serial) else when
 
 

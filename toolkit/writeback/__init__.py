@@ -135,6 +135,9 @@ def write_back(path: Path, result: CheckResult, *, dest: Path | None = None, bac
         side = side_copy_path(path)
         outcome.reason = f"写回可能改变工作簿中的内容（{exc}），因此没有改动原文件"
         return _write_copy(outcome, side, exc.content)
+    except Exception as exc:  # a workbook shaped as we never foresaw: say so, touch nothing
+        outcome.reason = f"写回时出现意外错误（{type(exc).__name__}），原文件未改动"
+        return outcome
     outcome.notes_skipped = rendered.notes_skipped
     if not in_place:
         return _write_copy(outcome, target, rendered.content)

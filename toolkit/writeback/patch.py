@@ -22,7 +22,6 @@ import io
 import struct
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..report import UnusableFile
 from ..rules.engine import CheckResult
@@ -53,17 +52,7 @@ class Rendered:
 
 def open_bytes(data: bytes, name: str = "workbook.xlsx") -> Package:
     """A Package over bytes in memory (the reader's adapter, without a file)."""
-    if not data.startswith(b"PK"):
-        raise UnusableFile("不是 Excel 工作簿（.xlsx）文件，无法写回")
-    try:
-        pkg = Package(Path(name), zipfile.ZipFile(io.BytesIO(data)))
-    except zipfile.BadZipFile as exc:
-        raise UnusableFile("工作簿文件已损坏（不是完整的 .xlsx 压缩包），无法写回") from exc
-    main = [t for t, typ in pkg.relationships("").values() if typ.endswith("/officeDocument")]
-    if not main or not pkg.has(main[0]):
-        raise UnusableFile("不是 Excel 工作簿（压缩包中没有工作簿内容），无法写回")
-    pkg.workbook_part = main[0]
-    return pkg
+    return Package.from_bytes(data, name)
 
 
 def _resolver(book: Book):
@@ -186,9 +175,17 @@ def _copy_member(dst: zipfile.ZipFile, info: zipfile.ZipInfo, raw: bytes) -> Non
     dst.start_dir = dst.fp.tell()
 
 
+def can_copy_raw(dst: zipfile.ZipFile) -> bool:
+    """Whether this Python's zipfile has the internals _copy_member uses (3.10 to 3.13 do); a
+    later one without them gets the plain, slower copy rather than an error."""
+    return all(hasattr(dst, a) for a in ("_writecheck", "_didModify", "NameToInfo", "filelist",
+                                         "start_dir", "fp"))
+
+
 def _zip(pkg: Package, ch: Changes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        raw_ok = can_copy_raw(dst)
         seen = set()
         for info in pkg.zf.infolist():
             if info.filename in ch.removed:
@@ -197,7 +194,7 @@ def _zip(pkg: Package, ch: Changes) -> bytes:
             data = ch.parts.get(info.filename)
             if data is not None:
                 dst.writestr(copy.copy(info), data)  # writestr sets the info's offset: not the source's
-            elif info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) \
+            elif raw_ok and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) \
                     and not info.flag_bits & 0x01:  # not encrypted
                 _copy_member(dst, info, raw_member(pkg.zf, info))
             else:

@@ -95,6 +95,15 @@ _ATTR = re.compile(r'([\w:]+)\s*=\s*("[^"]*"|\'[^\']*\')')
 _R_ATTR = re.compile(r'(?<![\w:])r\s*=\s*["\']([^"\']*)["\']')
 
 
+def _index(ref: str) -> tuple[int, int]:
+    """cell_index, for a sheet we are about to edit: a reference we cannot read means a part
+    we must not touch."""
+    try:
+        return cell_index(ref)
+    except ValueError:
+        raise SheetShapeError(f"cell reference {ref!r}") from None
+
+
 def attrs_of(text: str) -> dict[str, str]:
     return {k: v[1:-1] for k, v in _ATTR.findall(text)}
 
@@ -166,7 +175,7 @@ class SheetXml:
                 break
             r = _R_ATTR.search(m.group(1))  # only r is needed here: no full attribute parse
             ref = r.group(1) if r else None
-            col = cell_index(ref)[1] if ref else col + 1
+            col = _index(ref)[1] if ref else col + 1
             if m.group(2) == "/>":
                 end = m.end()
             else:
@@ -181,7 +190,7 @@ class SheetXml:
     def styles_of(self, refs: set[str]) -> dict[str, str]:
         """The style index (``s``) of the given cells, '0' where a cell has none."""
         out = {}
-        want = {cell_index(r): r for r in refs}
+        want = {_index(r): r for r in refs}
         for row in self.rows:
             for c in self._cells(row):
                 ref = want.get((row.number - 1, c.col))
@@ -244,7 +253,6 @@ class SheetXml:
                 continue  # most marks keep their value: their rows need not be rebuilt
             by_row.setdefault(r + 1, {})[c] = cv
         t = self.text
-        out: list[str] = []
         kept_rows = [row for row in self.rows if clear_from is None or row.number <= clear_from]
         existing = {row.number for row in kept_rows}
         new_rows = sorted(n for n in by_row if n not in existing)

@@ -2,6 +2,8 @@
 
 A district passes all of last year's workbooks (or their JSON data) at once; each of this year's
 files is checked against the one of its own unit, found by ``meta.unit``, never by file name.
+This is core (``check`` uses it as well as ``collect``); only ``PreviousYear.load`` reaches into
+the collect package, lazily, to unpack folders, archives and e-mails.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..report import Report, UnusableFile
+from .report import Report, UnusableFile
 
 
 def unit_key(unit: object) -> str:
@@ -37,9 +39,9 @@ class PreviousYear:
     def load(cls, inputs: list[Path | str], outdir: Path | None = None) -> "PreviousYear":
         """Read last year's files: workbooks and JSON data, and, when ``outdir`` is given to
         extract into, folders, .zip archives and e-mails. The newest file of a unit counts."""
-        from ..api import read_report
-        from .gather import Item, gather
-        from .select import saved_timestamp
+        from .api import read_report
+        from .collect.gather import Item, gather
+        from .collect.select import saved_timestamp
         if outdir is not None:
             items = gather(list(inputs), Path(outdir), inbox="_上年")
         else:
@@ -72,9 +74,3 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
-
-
-def load_previous(inputs: list[Path | str], outdir: Path) -> tuple[dict[str, Report], list[str]]:
-    """(unit_key -> last year's report, notes on files not used), extracting into ``outdir``."""
-    prev = PreviousYear.load(inputs, outdir)
-    return prev.by_unit, prev.notes
