@@ -542,3 +542,29 @@ def test_parts_are_the_same_with_or_without_the_raw_copy(tmp_path, sample, monke
             return {n: z.read(n) for n in z.namelist()}
 
     assert parts(fast) == parts(plain)
+
+
+def test_a_write_back_that_would_change_a_value_leaves_the_original(tmp_path, sample, monkeypatch):
+    """The safety net: should the sheet editor ever change a user's value, the read-back check
+    catches it, the original stays byte for byte, and the results go to a copy beside it."""
+    from toolkit.api import check_file, new_workbook
+    from toolkit.workbook import layout
+    from toolkit.writeback import patch, side_copy_path
+    data = {k: v for k, v in {**sample, "t3.new.natural": 6}.items()
+            if not spec.FIELDS[k].is_computed}
+    path = new_workbook(tmp_path / "w.xlsx", data=data)
+    original = path.read_bytes()
+    result = check_file(path)
+    assert not result.passed
+    ref = layout.positions()["t3.new.natural"].a1
+    real_edit = patch.SheetXml.edit
+
+    def faulty_edit(self, *args, **kwargs):  # a bug that would turn the user's 6 into 7
+        out = real_edit(self, *args, **kwargs)
+        return re.sub(rf'(<c r="{ref}"[^>]*><v>)6(</v>)'.encode(), rb"\g<1>7\2", out)
+
+    monkeypatch.setattr(patch.SheetXml, "edit", faulty_edit)
+    outcome = write_back(path, result)
+    assert path.read_bytes() == original
+    assert outcome.written == side_copy_path(path) and side_copy_path(path).exists()
+    assert "没有改动原文件" in outcome.reason and "t3.new.natural" in outcome.reason

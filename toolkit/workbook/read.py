@@ -86,14 +86,23 @@ def check_names(missing: list[str]) -> None:
                            "请用 nianbao new 生成的模板重新填写")
 
 
-def read_book(book: Book, source: str, saved_at: str | None = None) -> Report:
-    where: dict[str, tuple[str, str]] = {}
+def _where(book: Book) -> dict[str, tuple[str, str]]:
+    """key -> (sheet, 'D7'), by the defined names (check_template made sure each resolves)."""
+    return {key: book.resolve(name) for name, key in layout.names().items()}
+
+
+def raw_values(book: Book, sheets: set[str] | None = None) -> dict[str, object]:
+    """key -> the raw value in its named cell, for the keys on ``sheets`` (default: all); each
+    sheet is parsed once."""
     by_sheet: dict[str, set[str]] = {}
-    for name, key in layout.names().items():
-        sheet, ref = book.resolve(name)  # check_template made sure each resolves
-        where[key] = (sheet, ref)
-        by_sheet.setdefault(sheet, set()).add(ref)
+    where = _where(book)
+    for sheet, ref in where.values():
+        if sheets is None or sheet in sheets:
+            by_sheet.setdefault(sheet, set()).add(ref)
     found = {sheet: book.cells(sheet, refs) for sheet, refs in by_sheet.items()}
-    raw = {key: found[sheet].get(ref) for key, (sheet, ref) in where.items()}
-    cells = {key: f"{sheet}!{ref}" for key, (sheet, ref) in where.items()}
-    return Report.from_raw(raw, source, "workbook", cells, layout.formulas(), saved_at)
+    return {key: found[sheet].get(ref) for key, (sheet, ref) in where.items() if sheet in found}
+
+
+def read_book(book: Book, source: str, saved_at: str | None = None) -> Report:
+    cells = {key: f"{sheet}!{ref}" for key, (sheet, ref) in _where(book).items()}
+    return Report.from_raw(raw_values(book), source, "workbook", cells, layout.formulas(), saved_at)
