@@ -31,6 +31,12 @@ class NumbersView(Mapping):
             raise KeyError(key)
         return self._numbers[i]
 
+    def get(self, key: str, default: object = None) -> object:
+        # Mapping.get goes through __getitem__ and an exception for a missing key: W9 calls this
+        # once per number per unit (two million times for a big district), so it is direct.
+        i = NUMBER_INDEX.get(key)
+        return default if i is None else self._numbers[i]
+
     def __iter__(self):
         return iter(NUMBER_INDEX)
 
@@ -48,11 +54,9 @@ class Part:
 
 def sum_inputs(parts: Iterable[tuple]) -> dict[str, object]:
     """key -> the sum over the units, for every number input key."""
-    totals = [0] * len(spec.NUMBER_KEYS)
-    for numbers in parts:
-        for i, v in enumerate(numbers):
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                totals[i] += v
+    # Column by column over the transposed tuples: the loop runs in C but for the type test.
+    totals = [sum(v for v in column if type(v) in (int, float))
+              for column in zip(*parts)] or [0] * len(spec.NUMBER_KEYS)
     out: dict[str, object] = {}
     for key in spec.INPUT_KEYS:
         if key in NUMBER_INDEX:
