@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchlib import median_time  # noqa: E402  (scripts/ is on the path when run)
+
 GOAL = 1.5
 
 
@@ -50,12 +52,7 @@ def in_process(path: Path, runs: int) -> dict[str, float]:
     from toolkit.workbook.read import read_workbook
 
     def best(fn) -> float:
-        times = []
-        for _ in range(runs):
-            t = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t)
-        return statistics.median(times)
+        return median_time(fn, runs)
 
     report = read_workbook(path)
     return {"read_workbook": best(lambda: read_workbook(path)),

@@ -12,28 +12,18 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from toolkit import spec  # noqa: E402
 from toolkit.api import check_file  # noqa: E402
+from benchlib import median_time  # noqa: E402
 from toolkit.sample import sample_data  # noqa: E402
 from toolkit.workbook.build import build_workbook  # noqa: E402
 from toolkit.writeback import render_workbook_bytes, write_back  # noqa: E402
-
-
-def median_time(fn, rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> None:
