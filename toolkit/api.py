@@ -8,15 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import spec
-from .fileio import os_reason
+from .fileio import WORKBOOK_SUFFIXES, os_reason
 from .report import Report, UnusableFile
 from .rules import CheckResult, check
 
 if TYPE_CHECKING:
     from .previous import PreviousYear
-
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-
 
 def read_report(path: Path | str) -> Report:
     """A workbook (by its defined names) or a JSON data file, as report data.
@@ -44,7 +41,7 @@ def read_report(path: Path | str) -> Report:
 
 def check_file(path: Path | str, previous: "Path | str | Report | PreviousYear | None" = None) -> CheckResult:
     """Read and check one file; ``previous`` is last year's workbook or JSON (rules W1, W2, W8),
-    or several years' files by unit (``toolkit.collect.PreviousYear``: the file's own unit's)."""
+    or several years' files by unit (``toolkit.previous.PreviousYear``: the file's own unit's)."""
     from .previous import PreviousYear
     if previous is not None and not isinstance(previous, (Report, PreviousYear)):
         previous = read_report(previous)

@@ -82,7 +82,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             _err(f"上年数据未使用：{note}")
     worst = EXIT_OK
     results = []
-    from .fileio import is_lock_file
+    from .fileio import is_lock_file, is_workbook
     for name in args.files:
         if is_lock_file(Path(name)):  # `*.xlsx` also matches Excel's ~$name.xlsx while it is open
             if not args.json:
@@ -100,7 +100,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         results.append(result_json(result))
         if not args.json:
             _out(render_result(result))
-        if not args.no_write_back and Path(name).suffix.lower() in (".xlsx", ".xlsm"):
+        if not args.no_write_back and is_workbook(name):
             # Results into the workbook itself (marks, notes, the results sheet). A workbook that
             # cannot be written (open in Excel/WPS, read-only...) keeps the check's exit code:
             # the check itself ran, and the line below says why the workbook was not written.

@@ -22,6 +22,14 @@ def lock_files(path: Path) -> list[Path]:
     return [p for p in candidates if p.exists()]
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # the standard workbook, without and with the button
+
+
+def is_workbook(path: Path | str) -> bool:
+    """A standard workbook by its name (the content is judged when it is read)."""
+    return Path(path).suffix.lower() in WORKBOOK_SUFFIXES
+
+
 def is_lock_file(path: Path) -> bool:
     """Excel/WPS's ``~$name.xlsx`` or LibreOffice's ``.~lock.name.xlsx#``: never a workbook."""
     name = Path(path).name

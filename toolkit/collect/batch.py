@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .. import spec
-from ..fileio import os_reason
+from ..fileio import is_workbook, os_reason
 from ..previous import unit_key
 from ..report import Report, UnusableFile
 from ..rules import Finding
@@ -215,7 +215,7 @@ def annotated_copy(src: Path, result, dest: Path) -> str:
     ``write_back``: the copy goes to our staging folder, and when write-back cannot keep the
     workbook intact, the unit must get its own file back unchanged, not a damaged copy (and
     nothing may be written beside the sender's file). A JSON data file is copied as it is."""
-    if src.suffix.lower() not in (".xlsx", ".xlsm"):
+    if not is_workbook(src):
         shutil.copyfile(src, dest)
         return "原样复制（JSON 数据文件）"
     from ..writeback import render_workbook_bytes

@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from importlib import resources
 from pathlib import Path
 
+from ..fileio import is_workbook
 from ..report import UnusableFile
 from ..rules import Finding
 
@@ -156,7 +157,7 @@ def draft(*, template: str, unit: str, year: object, file_name: str, findings: t
     msg["Subject"] = header_text(subject) or header_text(f"【退回修改】{unit}{year}年政府信息公开工作年度报告")
     msg.set_content(body, charset="utf-8")
     data = attachment if isinstance(attachment, bytes) else attachment.read_bytes()
-    if Path(attachment_name).suffix.lower() in (".xlsx", ".xlsm"):
+    if is_workbook(attachment_name):
         maintype, subtype = XLSX_TYPE
     else:
         maintype, subtype = "application", "octet-stream"

@@ -19,7 +19,7 @@ from ..report import Report
 from ..values import Formula
 from ..workbook import layout
 from ..workbook.read import check_marker, check_names
-from ..workbook.xlsx import _resolve, cell_index
+from ..workbook.xlsx import cell_index, resolve_ref
 
 
 def name_targets(book: Any) -> dict[str, tuple[str, str]]:
@@ -27,7 +27,7 @@ def name_targets(book: Any) -> dict[str, tuple[str, str]]:
     sheets = {s.name: s.name for s in book.sheets}
     out: dict[str, tuple[str, str]] = {}
     for name in book.names:
-        where = _resolve(str(name.refers_to or ""), sheets)
+        where = resolve_ref(str(name.refers_to or ""), sheets)
         if where:
             out[name.name] = where
     return out

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..fileio import is_workbook
 from ..report import UnusableFile
 from ..rules import CheckResult
 from ..rules.engine import SEVERITY_WORD, Finding
 
 FILE_TYPES = (("工作簿或 JSON 数据", "*.xlsx *.xlsm *.json"), ("全部文件", "*"))
-WORKBOOKS = (".xlsx", ".xlsm")
 COLUMNS = (("severity", "类别", 50), ("rule", "规则", 50), ("table", "表格", 70),
            ("row", "行", 200), ("column", "列", 110), ("cell", "单元格", 150),
            ("message", "说明", 520))
@@ -102,7 +102,7 @@ class Launcher:
         self.rows = [Row.of(f) for f in result.findings]
         self.ok = result.passed
         notes: list[str] = []
-        if self.path.suffix.lower() in WORKBOOKS:
+        if is_workbook(self.path):
             written = outputs.write_back_file(self.path, result)
             self.results_in = written.written
             if written.written == self.path and not written.reason:

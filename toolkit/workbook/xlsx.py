@@ -229,7 +229,7 @@ class Book:
     def resolve(self, name: str) -> tuple[str, str] | None:
         """A defined name that points at one cell -> (sheet name, 'D7'); None otherwise."""
         if self._resolved is None:
-            self._resolved = {n: _resolve(text, self.sheets) for n, text in self.names.items()}
+            self._resolved = {n: resolve_ref(text, self.sheets) for n, text in self.names.items()}
         return self._resolved.get(name)
 
     def cells(self, sheet: str, refs: set[str]) -> dict[str, object]:
@@ -313,15 +313,17 @@ class Book:
         return number
 
 
-def _resolve(text: str, sheets: dict[str, str]) -> tuple[str, str] | None:
-    where = _parse_name_ref(text)
+def resolve_ref(text: str, sheets: dict[str, str]) -> tuple[str, str] | None:
+    """A reference to one cell of one of ``sheets`` -> (sheet, 'D7'); None otherwise."""
+    where = parse_ref(text)
     return where if where is not None and where[0] in sheets else None
 
 
 @functools.lru_cache(maxsize=4096)
-def _parse_name_ref(text: str) -> tuple[str, str] | None:
-    """"'表三 依申请公开'!$D$7" -> ('表三 依申请公开', 'D7'). Cached: every workbook of a batch
-    has the same few hundred names."""
+def parse_ref(text: str) -> tuple[str, str] | None:
+    """"'表三 依申请公开'!$D$7" (a defined name's formula) or "表三 依申请公开!D7" (an address in
+    a finding) -> ('表三 依申请公开', 'D7'). Cached: every workbook of a batch has the same few
+    hundred names."""
     if "!" not in text:
         return None
     sheet, _, ref = text.lstrip("=").rpartition("!")

@@ -50,11 +50,6 @@ class Rendered:
     notes_skipped: list[str]  # sheets whose notes could not be written (their marks were)
 
 
-def open_bytes(data: bytes, name: str = "workbook.xlsx") -> Package:
-    """A Package over bytes in memory (the reader's adapter, without a file)."""
-    return Package.from_bytes(data, name)
-
-
 def _resolver(book: Book):
     def resolve(name: str) -> CellPos | None:
         where = book.resolve(name)
@@ -84,7 +79,7 @@ def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None 
            name: str = "workbook.xlsx") -> Rendered:
     """The workbook ``data`` with ``result`` written back; raises UnusableFile (not our template,
     or changed since it was checked), SheetShapeError (a part we cannot edit) or LossDetected."""
-    pkg = open_bytes(data, name)
+    pkg = Package.from_bytes(data, name)
     book = Book.load(pkg)
     if result.report.digest is not None and result.report.digest == file_digest(data):
         before = result.report  # these very bytes were read and judged for the check
@@ -126,7 +121,7 @@ def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None 
     if ch.overrides_add or ch.defaults_add or ch.removed:
         ct = "[Content_Types].xml"
         ch.parts[ct] = content_types(pkg.read(ct).decode("utf-8"), ch).encode("utf-8")
-    value_parts = {part_of_sheet[s] for s in {p.split("!")[0] for p in before.cells.values()}}
+    value_parts = {part_of_sheet[s] for s in {p.rpartition("!")[0] for p in before.cells.values()}}
     for part, content in ch.parts.items():
         if not part.endswith(".vml") and part not in value_parts:  # those _verify reads anyway
             parse_xml(content)  # well-formed, or raise UnusableFile before anything is written
@@ -212,7 +207,7 @@ def _verify(pkg: Package, book: Book, ch: Changes, content: bytes, before, name:
     The workbook part, shared strings and styles are among the parts kept byte for byte
     (write-back writes inline strings and reuses styles), so the source's parsed ``book`` serves
     for the new package; only the sheets we changed are parsed again, by ``raw_values``."""
-    new = open_bytes(content, name)
+    new = Package.from_bytes(content, name)
     old_names = set(pkg.zf.namelist()) - ch.removed
     missing = old_names - set(new.zf.namelist())
     if missing:

@@ -10,7 +10,6 @@ that a workbook whose rows a user moved is still marked where its values are.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from dataclasses import dataclass, field
 from typing import Callable, Literal
 
@@ -20,6 +19,7 @@ from ..rules.engine import SEVERITY_WORD, CheckResult, Finding
 from ..values import show
 from ..workbook import layout
 from ..workbook.layout import CellPos
+from ..workbook.xlsx import cell_index, parse_ref
 
 # "keep": the cell keeps the format it has; the others are layout.RESULT_STYLES
 Style = Literal["keep", "result_error", "result_warning", "result_text", "result_link"]
@@ -91,21 +91,13 @@ def layout_resolver(name: str) -> CellPos | None:
     return fixed.get(name)
 
 
-_ADDRESS = re.compile(r"^(?P<sheet>.+)!\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+)$")
-
-
 def parse_address(address: str) -> CellPos | None:
     """'表三 依申请公开!D7' (as Report.cells and findings write it) -> CellPos."""
-    m = _ADDRESS.match(address)
-    if not m:
+    where = parse_ref(address)
+    if where is None:
         return None
-    sheet = m.group("sheet")
-    if sheet.startswith("'") and sheet.endswith("'"):
-        sheet = sheet[1:-1].replace("''", "'")
-    col = 0
-    for ch in m.group("col"):
-        col = col * 26 + ord(ch) - 64
-    return CellPos(sheet, int(m.group("row")) - 1, col - 1)
+    row, col = cell_index(where[1])
+    return CellPos(where[0], row, col)
 
 
 def mark_of(p: CellPos) -> CellPos:
