@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .rules.engine import SEVERITY_WORD, CheckResult, Finding
+from .values import BLANK
 
 TABLE_ORDER = ("模板", "基本信息", "正文", "表二", "表三", "表四")
 
@@ -32,7 +33,7 @@ def render_findings(findings: list[Finding], indent: str = "  ") -> list[str]:
         lines.append(f"{indent}{table}")
         blanks = 0
         for f in groups[table]:
-            if f.rule == "E1" and f.found == "空白":
+            if f.rule == "E1" and f.found == BLANK:
                 blanks += 1
                 if blanks > BLANKS_SHOWN:
                     continue

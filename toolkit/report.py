@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from . import spec
-from .values import Formula, Problem, parse, show
+from .values import BLANK, Formula, Problem, parse, show
 
 
 class UnusableFile(Exception):
@@ -64,7 +64,7 @@ class Report:
                     value = value.cached
                 else:
                     # show(): 7 and 7.0 (as xlwings reads it) read alike
-                    broken[key] = "公式被删除，改为" + ("空白" if value is None else f"“{show(value)}”")
+                    broken[key] = "公式被删除，改为" + (BLANK if value is None else f"“{show(value)}”")
             parsed, problem = parse(value, f)
             values[key] = parsed
             if problem and key not in broken:  # a broken total is told once, by E8

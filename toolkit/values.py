@@ -16,6 +16,9 @@ from decimal import Decimal, InvalidOperation
 from .spec import FEES_DECIMALS, FIRST_YEAR, LAST_YEAR, Field
 
 
+BLANK = "空白"  # how an empty cell is shown in messages, and recognised in findings
+
+
 @dataclass(frozen=True)
 class Formula:
     """A formula found in a cell: its text (without '='), and the value cached with it."""
@@ -50,7 +53,7 @@ _LEADING_NUMBER = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*([^\d\s].*)$")
 def show(raw: object) -> str:
     """A raw value as the user typed it, for messages."""
     if raw is None:
-        return "空白"
+        return BLANK
     if isinstance(raw, Formula):
         return "=" + raw.text
     if isinstance(raw, bool):
@@ -92,7 +95,7 @@ def parse_number(raw: object, field: Field) -> tuple[int | float | None, Problem
     if isinstance(raw, Formula):
         return None, Problem("formula", show(raw), "此处应直接填写数字，不要填写公式")
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None, Problem("blank", "空白", "应填写数字，没有发生的填0")
+        return None, Problem("blank", BLANK, "应填写数字，没有发生的填0")
     if isinstance(raw, bool):
         return None, Problem("bool", show(raw), "应填写数字")
     if isinstance(raw, (_dt.date, _dt.datetime)):

@@ -9,6 +9,7 @@ import difflib
 from typing import Iterable
 
 from .. import spec
+from ..values import BLANK
 from .engine import CheckRule, Context, Finding, Rule, SumRule, finding, fmt_number
 from . import text as textcheck
 
@@ -53,12 +54,12 @@ def _required(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
                           (f.key,), expected=problem.hint, found=problem.found)
         elif f.required and ctx.value(f.key) is None:
             yield finding(ctx, rule, f"基本信息「{f.label}」未填写：此项必填。", (f.key,),
-                          expected="必填", found="空白")
+                          expected="必填", found=BLANK)
     for part in spec.TEXT_PARTS:
         value = ctx.value(part.key)
         if part.required and (value is None or not str(value).strip()):
             yield finding(ctx, rule, f"正文「{spec.TEXT_LABELS[part.key]}」未填写：此部分必须有内容。",
-                          (part.key,), expected="必填", found="空白")
+                          (part.key,), expected="必填", found=BLANK)
 
 
 def _formulas(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
