@@ -6,12 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System programs: LibreOffice (opens our workbooks and reports), CJK fonts, poppler (pdftotext,
-# pdffonts), Xvfb (the desktop launcher's test). Installed from Debian's packages when missing and
-# we are root (CI runs as root); elsewhere the tests that need them skip and say why.
+# pdffonts), Xvfb (the desktop launcher's test), Chromium (loads the report's web page). Installed
+# from Debian's packages when missing and we are root (CI runs as root); elsewhere the tests that
+# need them skip and say why.
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc libreoffice-writer)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v Xvfb >/dev/null 2>&1 || need+=(xvfb xauth)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -q "Noto Serif CJK" || need+=(fonts-noto-cjk fontconfig)
 python3 -c "import tkinter" 2>/dev/null || need+=(python3-tk)
 if [ ${#need[@]} -gt 0 ]; then

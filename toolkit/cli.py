@@ -159,27 +159,32 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .output import render_result
-    from .word import ChecksFailed, build_report
-    try:
-        built = build_report(args.file, args.output, pdf=args.pdf, template=args.template,
-                             force=args.force)
-    except ChecksFailed as exc:
-        _out(render_result(exc.result))
-        _err("未生成 Word 报告：数据有错误。请改正后重试；如需先看草稿，加 --force（报告将标明“草稿”）")
-        return EXIT_ERRORS
-    if built.check.findings:
-        _out(render_result(built.check))
-    if built.draft:
-        _out(f"已生成草稿（数据未通过校验，不得公开）：{built.docx}")
-    else:
-        _out(f"已生成 Word 报告：{built.docx}")
-    if built.pdf:
-        _out(f"已生成 PDF：{built.pdf}")
-    elif built.pdf_problem:
-        _err(f"nianbao：{built.pdf_problem}")
-        return EXIT_UNUSABLE
-    return EXIT_ERRORS if built.draft else EXIT_OK
+    from .output import render_result, render_unusable
+    from .publish import build_reports
+    run = build_reports(args.files, args.output, html=args.html, pdf=args.pdf, template=args.template,
+                        force=args.force)
+    for built in run.items:
+        if built.unusable:
+            _err(render_unusable(str(built.source), built.refused))
+            continue
+        if built.check is not None and (built.check.findings or built.refused):
+            _out(render_result(built.check))
+        if built.refused:
+            _err(f"nianbao：{built.source}：{built.refused}")
+            continue
+        if built.draft:
+            _out(f"已生成草稿（数据未通过校验，不得公开）：{built.docx}")
+        else:
+            _out(f"已生成 Word 报告：{built.docx}")
+        for kind, path in (("网页", built.html), ("PDF", built.pdf)):
+            if path:
+                _out(f"已生成{kind}：{path}")
+        for problem in built.problems:
+            _err(f"nianbao：{built.source}：{problem}")
+    if len(run.items) > 1:
+        made = sum(1 for b in run.items if b.docx)
+        _out(f"共{len(run.items)}个文件：生成{made}份报告，{sum(1 for b in run.items if b.failed)}个有问题")
+    return run.exit_code
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -235,13 +240,17 @@ def build_parser() -> Parser:
     s.add_argument("--force", action="store_true", help="OUT.json 已存在时覆盖它")
     s.set_defaults(func=cmd_export)
 
-    s = sub.add_parser("build", help="生成 Word 年度报告（可同时生成 PDF）",
+    s = sub.add_parser("build", help="生成 Word 年度报告（可同时生成网页和 PDF）",
                        description="先校验，再按国家格式生成 Word 年度报告（公文格式，可在 Word/WPS 中修改）。"
                        "数据有错误时不生成（退出码 1），加 --force 生成标明“草稿”的报告。"
-                       "默认保存在数据文件旁：{机关名称}{年度}年政府信息公开工作年度报告.docx。")
-    s.add_argument("file", metavar="FILE", help="工作簿（.xlsx/.xlsm）或 JSON 数据文件")
-    s.add_argument("-o", "--output", metavar="OUT.docx", help="输出的 Word 文件")
-    s.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 生成 PDF")
+                       "默认保存在数据文件旁：{机关名称}{年度}年政府信息公开工作年度报告.docx。"
+                       "可一次生成多份：某个文件有问题不影响其他文件，有任何问题时退出码为 1。")
+    s.add_argument("files", nargs="+", metavar="FILE", help="工作簿（.xlsx/.xlsm）或 JSON 数据文件，可以有多个")
+    s.add_argument("-o", "--output", metavar="OUT",
+                   help="一个输入时：输出的 Word 文件（.docx）；多个输入时：输出文件夹")
+    s.add_argument("--html", action="store_true",
+                   help="同时生成网页（.html，与 Word 报告同名、同文件夹），可直接上传到网站")
+    s.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 生成 PDF（与 Word 报告同名、同文件夹）")
     s.add_argument("--template", metavar="T.docx", help="用本单位修改过样式的 Word 模板")
     s.add_argument("--force", action="store_true",
                    help="数据有错误也生成（标明草稿）；覆盖生成后被修改过的报告")

@@ -147,12 +147,22 @@ def render_report(report: Report, template: Path | str | None = None,
     return rendered.to_bytes()
 
 
+def write_report(report: Report, result: CheckResult, target: Path, *,
+                 template: Path | str | None = None, force: bool = False) -> BuildResult:
+    """Write the Word report of checked data to ``target`` (a draft when ``result`` has errors),
+    unless ``target`` is open or was edited since nianbao wrote it (UnusableFile)."""
+    guard_output(target, force)
+    atomic_write(target, render_report(report, template, result))
+    return BuildResult(target, result, bool(result.errors))
+
+
 def build_report(path: Path | str, out: Path | str | None = None, *, pdf: bool = False,
                  template: Path | str | None = None, force: bool = False) -> BuildResult:
     """Read, check and build the Word report of a workbook or JSON data file.
 
     Raises ChecksFailed (nothing written) when the data has errors and ``force`` is false;
-    UnusableFile when the data, the template or the output cannot be used."""
+    UnusableFile when the data, the template or the output cannot be used. (Many files at once,
+    with web pages and one LibreOffice for all PDFs: ``toolkit.publish.build_reports``.)"""
     from ..api import read_report
     source = Path(path)
     report = read_report(source)
@@ -161,9 +171,7 @@ def build_report(path: Path | str, out: Path | str | None = None, *, pdf: bool =
     if draft and not force:
         raise ChecksFailed(result)
     target = Path(out) if out else default_output(source, report.values, draft)
-    guard_output(target, force)
-    atomic_write(target, render_report(report, template, result))
-    built = BuildResult(target, result, draft)
+    built = write_report(report, result, target, template=template, force=force)
     if pdf:
         from .pdf import to_pdf
         try:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..fileio import atomic_write, os_reason
@@ -17,6 +18,8 @@ from ..report import UnusableFile
 FONT_CONF = Path(__file__).parent / "fonts" / "64-nianbao-gov-fonts.conf"
 NO_LIBREOFFICE = ("未找到 LibreOffice，无法生成 PDF：Word 报告已生成，可在 Word/WPS 中“另存为 PDF”；"
                   "或安装 LibreOffice（https://zh-cn.libreoffice.org/）后重试")
+
+NOT_CONVERTED = "LibreOffice 未能把这份 Word 报告转换为 PDF：Word 报告已生成，可在 Word/WPS 中“另存为 PDF”"
 
 _CANDIDATES = (
     r"C:\Program Files\LibreOffice\program\soffice.exe",
@@ -93,26 +96,87 @@ def _profile_lock(profile: Path, timeout: int):
 
 def to_pdf(docx: Path, pdf: Path | None = None, timeout: int = 180) -> Path:
     """Convert ``docx`` to ``pdf`` (default: beside it); raises UnusableFile with the reason."""
+    docx = Path(docx)
+    target = Path(pdf) if pdf else docx.with_suffix(".pdf")
+    outcome = to_pdfs([(docx, target)], timeout=timeout)[0]
+    if outcome.problem:
+        raise UnusableFile(outcome.problem)
+    return target
+
+
+@dataclass
+class PdfOutcome:
+    docx: Path
+    pdf: Path
+    problem: str = ""  # why this one was not made ("" when it was)
+
+
+def _conversion_timeout(count: int, timeout: int) -> int:
+    """One start of LibreOffice plus a little for each report."""
+    return timeout + 20 * max(count - 1, 0)
+
+
+def to_pdfs(jobs: list[tuple[Path, Path]], timeout: int = 180) -> list[PdfOutcome]:
+    """Convert many .docx files to PDF with one LibreOffice process (each start costs 1-2 s; a
+    district builds dozens of reports): ``jobs`` are (docx, pdf) pairs. Returns one outcome per
+    job, in order; a file LibreOffice could not convert has its reason, the others are written."""
+    outcomes = [PdfOutcome(Path(d), Path(p)) for d, p in jobs]
+    if not outcomes:
+        return outcomes
     soffice = find_soffice()
     if not soffice:
-        raise UnusableFile(NO_LIBREOFFICE)
-    docx = Path(docx)
-    pdf = Path(pdf) if pdf else docx.with_suffix(".pdf")
+        for o in outcomes:
+            o.problem = NO_LIBREOFFICE
+        return outcomes
+    total = _conversion_timeout(len(outcomes), timeout)
     profile = _profile_dir()
-    with _profile_lock(profile, timeout), tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as tmp:
-        cmd = [soffice, f"-env:UserInstallation={(profile / 'profile').as_uri()}", "--headless",
-               "--norestore", "--nologo", "--convert-to", "pdf", "--outdir", tmp, str(docx)]
+    try:
+        with _profile_lock(profile, total), tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as tmp:
+            _convert_all(soffice, profile, Path(tmp), outcomes, total)
+    except UnusableFile as exc:  # waiting for another conversion timed out
+        for o in outcomes:
+            o.problem = o.problem or str(exc)
+    return outcomes
+
+
+def _convert_all(soffice: str, profile: Path, tmp: Path, outcomes: list[PdfOutcome], timeout: int) -> None:
+    # LibreOffice names each PDF after its document's stem in one output folder: reports from
+    # different folders may share a name, so each is converted under a name of its own.
+    inputs, outdir = tmp / "in", tmp / "out"
+    inputs.mkdir()
+    sources: list[Path] = []
+    for i, o in enumerate(outcomes):
+        src = inputs / f"{i}.docx"
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace",
-                                  timeout=timeout, env=_environment(profile))
-        except subprocess.TimeoutExpired:
-            raise UnusableFile(f"LibreOffice 转换 PDF 超时（{timeout}秒）：Word 报告已生成") from None
+            shutil.copyfile(o.docx, src)
         except OSError as exc:
-            raise UnusableFile(f"无法运行 LibreOffice（{os_reason(exc)}）：Word 报告已生成") from None
-        made = Path(tmp) / (docx.stem + ".pdf")
-        if proc.returncode != 0 or not made.exists():
+            o.problem = f"无法读取 Word 报告（{os_reason(exc)}），未生成 PDF：{o.docx}"
+            continue
+        sources.append(src)
+    if not sources:
+        return
+    cmd = [soffice, f"-env:UserInstallation={(profile / 'profile').as_uri()}", "--headless",
+           "--norestore", "--nologo", "--convert-to", "pdf", "--outdir", str(outdir),
+           *map(str, sources)]
+    failure = ""
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", check=False,
+                              timeout=timeout, env=_environment(profile))
+        if proc.returncode != 0:
             detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
-            raise UnusableFile(f"LibreOffice 未能生成 PDF（退出码{proc.returncode}）：Word 报告已生成。"
-                               f"{detail[0]}")
-        atomic_write(pdf, made.read_bytes())  # the temporary folder may be another file system
-    return pdf
+            failure = f"LibreOffice 未能生成 PDF（退出码{proc.returncode}）：Word 报告已生成。{detail[0]}"
+    except subprocess.TimeoutExpired:
+        failure = f"LibreOffice 转换 PDF 超时（{timeout}秒）：Word 报告已生成"
+    except OSError as exc:
+        failure = f"无法运行 LibreOffice（{os_reason(exc)}）：Word 报告已生成"
+    for i, o in enumerate(outcomes):
+        if o.problem:
+            continue
+        made = outdir / f"{i}.pdf"
+        if made.exists() and made.stat().st_size:
+            try:
+                atomic_write(o.pdf, made.read_bytes())  # the temporary folder may be another file system
+            except UnusableFile as exc:
+                o.problem = f"PDF 未能写入：{exc}"
+        else:
+            o.problem = failure or NOT_CONVERTED

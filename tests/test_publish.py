@@ -1,0 +1,63 @@
+"""``nianbao build FILE... --pdf``: many reports, every PDF by one LibreOffice process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import lo
+from conftest import run_nianbao
+
+from toolkit import spec
+from toolkit.publish import build_reports
+from toolkit.word.pdf import to_pdfs
+
+
+def _data(tmp_path: Path, sample: dict, name: str, **changes: object) -> Path:
+    path = tmp_path / name
+    data = {"format": spec.FORMAT_ID, **sample, "meta.date": "2023-01-20", **changes}
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    return path
+
+
+def test_build_many_pdfs_with_one_libreoffice(tmp_path, sample):
+    lo.require_soffice()
+    inputs = [_data(tmp_path, sample, f"{i}.json", **{"meta.unit": f"第{i}街道"}) for i in range(3)]
+    out = tmp_path / "out"
+    proc = run_nianbao("build", *inputs, "--pdf", "--html", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    for i in range(3):
+        stem = f"第{i}街道2022年政府信息公开工作年度报告"
+        for suffix in (".docx", ".html", ".pdf"):
+            assert (out / (stem + suffix)).stat().st_size > 0, stem + suffix
+        assert (out / f"{stem}.pdf").read_bytes().startswith(b"%PDF")
+    assert proc.stdout.count("已生成PDF") == 3 and "共3个文件：生成3份报告，0个有问题" in proc.stdout
+
+
+def test_one_bad_document_does_not_stop_the_others(tmp_path, sample):
+    lo.require_soffice()
+    run = build_reports([_data(tmp_path, sample, "a.json"),
+                         _data(tmp_path, sample, "b.json", **{"meta.unit": "乙街道"})])
+    good = [b.docx for b in run.items]
+    broken = tmp_path / "损坏.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    missing = tmp_path / "不存在.docx"
+    jobs = [(good[0], good[0].with_suffix(".pdf")), (broken, broken.with_suffix(".pdf")),
+            (missing, missing.with_suffix(".pdf")), (good[1], good[1].with_suffix(".pdf"))]
+    outcomes = to_pdfs(jobs)
+    assert [bool(o.problem) for o in outcomes] == [False, True, True, False], outcomes
+    assert good[0].with_suffix(".pdf").exists() and good[1].with_suffix(".pdf").exists()
+    assert not broken.with_suffix(".pdf").exists()
+    assert "PDF" in outcomes[1].problem and "不存在.docx" in outcomes[2].problem
+
+
+def test_single_input_keeps_its_output_name_and_codes(tmp_path, sample):
+    source = _data(tmp_path, sample, "a.json")
+    proc = run_nianbao("build", source, "-o", tmp_path / "报告.docx", "--html")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "报告.docx").exists() and (tmp_path / "报告.html").exists()
+    assert "共" not in proc.stdout  # no batch summary for one file
+    unusable = tmp_path / "坏.json"
+    unusable.write_text("{", "utf-8")
+    proc = run_nianbao("build", unusable)
+    assert proc.returncode == 2 and "坏.json" in proc.stderr
