@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from . import spec
 from .fileio import WORKBOOK_SUFFIXES, os_reason
+from .importers import DOCUMENT_SUFFIXES
 from .report import Report, UnusableFile
 from .rules import CheckResult, check
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from .previous import PreviousYear
 
 def read_report(path: Path | str) -> Report:
-    """A workbook (by its defined names) or a JSON data file, as report data.
+    """A workbook (by its defined names), a JSON data file or a published report, as report data.
 
     Raises UnusableFile with the reason in Chinese for anything that cannot be used."""
     path = Path(path)
@@ -24,8 +25,12 @@ def read_report(path: Path | str) -> Report:
     if suffix == ".json":
         from .jsondata import read_json
         return read_json(path)
-    if suffix in (".et", ".ods", ".csv", ".docx", ".doc", ".pdf", ".wps"):
-        raise UnusableFile(f"不支持 {suffix} 文件：请用标准模板（.xlsx）或 JSON 数据文件")
+    if suffix in DOCUMENT_SUFFIXES:  # a published report (Word, web page, PDF, text): imported
+        from .importers import import_file
+        return import_file(path).report(str(path))
+    if suffix in (".et", ".ods", ".csv", ".doc", ".wps"):
+        raise UnusableFile(f"不支持 {suffix} 文件：请用标准模板（.xlsx）、JSON 数据文件，"
+                           "或已发布的报告（.docx、.html、.pdf、.txt）")
     from .workbook.read import read_workbook
     try:
         return read_workbook(path)
@@ -39,7 +44,7 @@ def read_report(path: Path | str) -> Report:
         raise UnusableFile(f"读取时出现意外错误（{type(exc).__name__}），无法读取") from exc
 
 
-def check_file(path: Path | str, previous: "Path | str | Report | PreviousYear | None" = None) -> CheckResult:
+def check_file(path: Path | str, previous: Path | str | Report | PreviousYear | None = None) -> CheckResult:
     """Read and check one file; ``previous`` is last year's workbook or JSON (rules W1, W2, W8),
     or several years' files by unit (``toolkit.previous.PreviousYear``: the file's own unit's)."""
     from .previous import PreviousYear
@@ -124,13 +129,5 @@ def export_data(path: Path | str) -> dict[str, object]:
 
     Values that are not valid (a '/' in a number cell) are exported as found, so that nothing the
     user typed is lost; ``new --data`` then reports them."""
-    from .jsondata import to_json_obj
-    from .values import Formula, show
-    report = read_report(path)
-    values = dict(report.values)
-    for key in report.problems:
-        raw = report.raw.get(key)
-        values[key] = show(raw) if isinstance(raw, Formula) else raw
-        if hasattr(values[key], "isoformat"):
-            values[key] = values[key].isoformat()
-    return to_json_obj(values)
+    from .jsondata import found_values, to_json_obj
+    return to_json_obj(found_values(read_report(path)))

@@ -136,6 +136,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importing import import_report
+    from .output import render_result
+    outcome = import_report(args.file, args.output, unit=args.unit, year=args.year, force=args.force)
+    show = _err if outcome.out is None else _out  # `-o -`: the JSON alone on standard output
+    show(render_result(outcome.result))
+    for line in outcome.total_notes:
+        show(f"  注意：{line}")
+    if outcome.out is None:
+        sys.stdout.write(outcome.text)
+    else:
+        show(f"已导入：{outcome.out}")
+    return EXIT_OK if outcome.result.passed else EXIT_ERRORS
+
+
 def cmd_collect(args: argparse.Namespace) -> int:
     from .collect import collect
     from .collect.progress import Progress
@@ -264,6 +279,19 @@ def build_parser() -> Parser:
 
     s = sub.add_parser("rules", help="列出全部校验规则（Markdown）")
     s.set_defaults(func=cmd_rules)
+
+    s = sub.add_parser("import", help="导入已发布的报告（Word、网页、PDF、电子表格、文本）",
+                       description="读取一份已发布的年度报告（.docx、.html/.htm/.mhtml、有文字层的 .pdf、"
+                       "非本模板的 .xlsx、.txt），写出 JSON 数据（含每个数据的出处）或标准工作簿，并校验。"
+                       "退出码 0 通过，1 有错误，2 文件无法读取（扫描件、2019年旧格式、不是年度报告等）。")
+    s.add_argument("file", metavar="FILE", help="已发布的报告")
+    s.add_argument("-o", "--output", metavar="OUT.json|OUT.xlsx",
+                   help="输出文件：.json 为 JSON 数据，.xlsx 为标准工作簿，- 为输出 JSON 到屏幕"
+                        "（默认：与报告同名的 .json，在报告旁边）")
+    s.add_argument("--unit", help="机关名称（代替标题中的）")
+    s.add_argument("--year", type=int, help="报告年度（代替标题中的）")
+    s.add_argument("--force", action="store_true", help="输出文件已存在时覆盖它")
+    s.set_defaults(func=cmd_import)
 
     s = sub.add_parser("collect", help="汇总：批量校验各单位报送的工作簿",
                        description="批量校验各单位报送的工作簿（文件夹、.zip 压缩包、.eml 邮件均可），"

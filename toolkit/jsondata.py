@@ -7,6 +7,9 @@ from pathlib import Path
 
 from . import spec
 from .report import Report, UnusableFile
+from .values import Formula, show
+
+SOURCES = "sources"  # FORMAT.md's optional key -> place object of an imported report
 
 
 def parse_data(obj: object, source: str) -> dict[str, object]:
@@ -18,19 +21,32 @@ def parse_data(obj: object, source: str) -> dict[str, object]:
     if fmt != spec.FORMAT_ID:
         found = "没有 format 项" if fmt is None else f"format 为 “{fmt}”"
         raise UnusableFile(f"JSON 数据文件的 format 应为 “{spec.FORMAT_ID}”，实际{found}")
-    unknown = [k for k in obj if k != "format" and k not in spec.FIELDS]
+    unknown = [k for k in obj if k not in ("format", SOURCES) and k not in spec.FIELDS]
     if unknown:
         raise UnusableFile(f"JSON 数据文件中有{len(unknown)}个未知的键：" + "、".join(unknown[:5])
                            + ("等" if len(unknown) > 5 else "") + "（键名见 FORMAT.md）")
     # lists and objects, and NaN/Infinity (Python's json accepts them; no workbook can hold them)
-    bad = [k for k, v in obj.items() if k != "format" and (
+    bad = [k for k, v in obj.items() if k not in ("format", SOURCES) and (
         isinstance(v, (list, dict)) or (isinstance(v, float) and (v != v or abs(v) == float("inf"))))]
     if bad:
         raise UnusableFile("JSON 数据文件中这些键的值不是数字或文字：" + "、".join(bad[:5]))
-    return {k: v for k, v in obj.items() if k != "format"}
+    return {k: v for k, v in obj.items() if k not in ("format", SOURCES)}
+
+
+def parse_sources(obj: object) -> dict[str, str]:
+    """The optional ``sources`` object (FORMAT.md): key -> where the value was read in an imported
+    document. Entries that are not a known key with a text are left out: they are only hints."""
+    sources = obj.get(SOURCES) if isinstance(obj, dict) else None
+    if not isinstance(sources, dict):
+        return {}
+    return {k: v for k, v in sources.items() if k in spec.FIELDS and isinstance(v, str)}
 
 
 def load_json(path: Path | str) -> dict[str, object]:
+    return _load(path)[0]
+
+
+def _load(path: Path | str) -> tuple[dict[str, object], dict[str, str]]:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -42,11 +58,27 @@ def load_json(path: Path | str) -> dict[str, object]:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UnusableFile(f"JSON 数据文件格式错误：第{exc.lineno}行第{exc.colno}列") from exc
-    return parse_data(obj, str(path))
+    return parse_data(obj, str(path)), parse_sources(obj)
 
 
 def read_json(path: Path | str) -> Report:
-    return Report.from_raw(load_json(path), str(path), "json")
+    """A JSON data file as report data; its ``sources`` (an imported document's places) become
+    the places findings name."""
+    values, sources = _load(path)
+    return Report.from_raw(values, str(path), "json", cells=sources)
+
+
+def found_values(report: Report) -> dict[str, object]:
+    """The typed values of a report, and where a value is not valid, what was found (``/``,
+    ``5件``, a formula's text): nothing the user typed is lost in an export."""
+    values = dict(report.values)
+    for key in report.problems:
+        raw = report.raw.get(key)
+        value = show(raw) if isinstance(raw, Formula) else raw
+        if isinstance(value, str) and not value.strip():
+            value = None
+        values[key] = value.isoformat() if hasattr(value, "isoformat") else value
+    return values
 
 
 def to_json_obj(values: dict[str, object]) -> dict[str, object]:

@@ -18,7 +18,7 @@ class UnusableFile(Exception):
     """A file that cannot be used at all (exit code 2): the message is for the user, in Chinese."""
 
 
-Origin = Literal["workbook", "json", "live"]
+Origin = Literal["workbook", "json", "live", "document"]
 
 
 @dataclass

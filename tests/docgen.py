@@ -1,0 +1,229 @@
+"""Reports as agencies publish them, generated for the importer tests: Word files and web pages
+built from the official grid of toolkit/spec.py, with the variations real reports show (an extra
+column, a collapsed （六）其他处理 row, a table split in two, blank and '/' cells, other fonts,
+Word-exported HTML, GBK pages, page chrome). Never one fixed file: each test says what it varies.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit import spec
+from toolkit.rules.engine import fmt_number
+
+OTHER_GROUP = "（六）其他处理"
+
+
+@dataclass
+class Variant:
+    extra_column: str = ""  # a column appended to table 三 (e.g. 备注), its cells filled with text
+    collapse_other: bool = False  # （六）其他处理 printed as one row, its numbers in the row
+    split_t3_at: int = 0  # table 三 split into two tables after this many data rows (no header in part 2)
+    cells: dict[str, str] = field(default_factory=dict)  # key -> printed text ("" blank, "/", "5件")
+    font: str = ""  # a font for every run (Word)
+    old_format: bool = False  # table 二 of the 2019 format
+    date: str = ""  # 落款 date as printed, e.g. 2023年1月20日
+    title: str = ""  # a title other than the standard one
+
+
+def printed(data: dict, key: str, variant: Variant) -> str:
+    if key in variant.cells:
+        return variant.cells[key]
+    value = data.get(key)
+    return "" if value is None else fmt_number(value)
+
+
+def table_rows(table: spec.Table, data: dict, variant: Variant) -> list[list[tuple[str, int, int]]]:
+    """The table as rows of (text, rowspan, colspan), the way HTML and Word lay them out."""
+    rows: dict[int, list[tuple[int, str, int, int]]] = {}
+    skip_rows: set[int] = set()
+    if table.id == "t3" and variant.collapse_other:
+        keys = [k for g, k, _ in spec.T3_RESULT_ROWS if g == OTHER_GROUP]
+        label_cells = [c for c in table.cells if c.key and c.key.startswith(f"t3.{keys[0]}.")]
+        first_row = label_cells[0].row
+        skip_rows = {first_row + 1, first_row + 2}
+    for cell in table.cells:
+        if cell.row in skip_rows:
+            continue
+        text = cell.text if not cell.key else printed(data, cell.key, variant)
+        rowspan, colspan = cell.rowspan, cell.colspan
+        if table.id == "t3" and variant.collapse_other:
+            if cell.text == spec.T3_RESULTS_GROUP:
+                rowspan -= 2
+            if cell.text == OTHER_GROUP:
+                rowspan, colspan = 1, 2
+            if cell.role == "label" and cell.row == first_row and cell.col == 2:
+                continue
+            if cell.key and cell.row == first_row:
+                col = cell.key.split(".")[-1]
+                text = printed(data, f"t3.other_other.{col}", variant)
+        if variant.old_format and table.id == "t2" and text == "本年制发件数":
+            text = "本年新制作数量"
+        rows.setdefault(cell.row, []).append((cell.col, text, rowspan, colspan))
+    out = []
+    for r in sorted(rows):
+        row = [(t, rs, cs) for _, t, rs, cs in sorted(rows[r])]
+        if table.id == "t3" and variant.extra_column:
+            row.append((variant.extra_column if r == 0 else ("" if r < 3 else "无"), 3 if r == 0 else 1, 1)
+                       ) if r == 0 or r >= 3 else None
+        out.append(row)
+    return out
+
+
+def body(data: dict, variant: Variant) -> list[tuple[str, object]]:
+    """The report as blocks: ("title"|"h1"|"p", text) and ("table", (table, rows))."""
+    d = data
+    blocks: list[tuple[str, object]] = [("title", variant.title or spec.title(d))]
+    texts = {p.key: (p.heading, d.get(p.key) or "") for p in spec.TEXT_PARTS}
+    for section in spec.SECTIONS:
+        blocks.append(("h1", section.heading))
+        if section.content == "text":
+            for part in spec.TEXT_PARTS:
+                if part.section != section.number:
+                    continue
+                heading, text = texts[part.key]
+                lines = [line for line in str(text).split("\n") if line.strip()] or [""]
+                for i, line in enumerate(lines):
+                    blocks.append(("p", (heading + "。" if i == 0 and heading else "") + line))
+        else:
+            table = spec.TABLE_BY_ID[section.content]
+            rows = table_rows(table, d, variant)
+            if table.id == "t3" and variant.split_t3_at:
+                cut = table.header_rows + variant.split_t3_at
+                first, second = _split(rows, cut)
+                blocks.append(("table", first))
+                blocks.append(("p", ""))
+                blocks.append(("table", second))
+            else:
+                blocks.append(("table", rows))
+    if variant.date:
+        blocks.append(("p", str(d.get("meta.unit") or "")))
+        blocks.append(("p", variant.date))
+    return blocks
+
+
+def _split(rows: list, cut: int) -> tuple[list, list]:
+    """A table cut in two before row ``cut``, as reports split over pages do: a label spanning the
+    cut is printed again at the top of the second part, over its remaining rows."""
+    placed, _ = _layout(rows)
+    first: dict[int, list] = {}
+    second: dict[int, list] = {}
+    for r, c, text, rs, cs in placed:
+        if r < cut:
+            first.setdefault(r, []).append((c, text, min(rs, cut - r), cs))
+            if r + rs > cut:
+                second.setdefault(0, []).append((c, text, r + rs - cut, cs))
+        else:
+            second.setdefault(r - cut, []).append((c, text, rs, cs))
+    def rows_of(d: dict) -> list:
+        return [[(t, rs, cs) for _, t, rs, cs in sorted(d[r])] for r in sorted(d)]
+    return rows_of(first), rows_of(second)
+
+
+# --- Word ---------------------------------------------------------------------------------------
+
+def write_docx(path: Path, data: dict, variant: Variant | None = None) -> Path:
+    import docx
+    from docx.oxml.ns import qn
+    variant = variant or Variant()
+    doc = docx.Document()
+    for kind, content in body(data, variant):
+        if kind == "table":
+            rows = content
+            _docx_table(doc, rows)  # type: ignore[arg-type]
+        else:
+            p = doc.add_paragraph(str(content))
+            if kind in ("title", "h1"):
+                for run in p.runs:
+                    run.bold = True
+    if variant.font:
+        for p in doc.paragraphs:
+            for run in p.runs:
+                run.font.name = variant.font
+                run._element.rPr.rFonts.set(qn("w:eastAsia"), variant.font)
+    doc.save(str(path))
+    return path
+
+
+def _layout(rows: list[list[tuple[str, int, int]]]) -> tuple[list[tuple[int, int, str, int, int]], int]:
+    taken: set[tuple[int, int]] = set()
+    placed = []
+    width = 0
+    for r, row in enumerate(rows):
+        c = 0
+        for text, rs, cs in row:
+            while (r, c) in taken:
+                c += 1
+            placed.append((r, c, text, rs, cs))
+            for dr in range(rs):
+                for dc in range(cs):
+                    taken.add((r + dr, c + dc))
+            c += cs
+            width = max(width, c)
+    return placed, width
+
+
+def _docx_table(doc, rows) -> None:  # noqa: ANN001
+    placed, width = _layout(rows)
+    height = len(rows)
+    table = doc.add_table(rows=height, cols=width)
+    table.style = "Table Grid"
+    for r, c, text, rs, cs in placed:
+        cell = table.cell(r, c)
+        if rs > 1 or cs > 1:
+            cell = cell.merge(table.cell(min(height, r + rs) - 1, c + cs - 1))
+        cell.text = text
+
+
+# --- web pages ----------------------------------------------------------------------------------
+
+CHROME_TOP = ('<div class="nav"><a href="/">首页</a> | <a href="/zwgk">政务公开</a> | '
+              '<a href="/ndbg">政府信息公开年报</a></div><div class="crumb">当前位置：首页 &gt; 年报</div>')
+CHROME_BOTTOM = ('<div class="footer"><p>主办单位：某某区人民政府办公室 网站标识码：3300000001</p>'
+                 '<p>版权所有 ICP备12345678号 网站地图 联系我们</p></div>')
+
+
+def html_page(data: dict, variant: Variant | None = None, *, word: bool = False, encoding: str = "utf-8",
+              meta_charset: bool = True, chrome: bool = True) -> bytes:
+    """A report page as a government site publishes it; ``word``: the markup Word's "save as web
+    page" writes (<o:p>, &nbsp;, spans, class=MsoNormal), which sites often paste as it is."""
+    variant = variant or Variant()
+    parts = []
+    for kind, content in body(data, variant):
+        if kind == "table":
+            parts.append(_html_table(content, word))  # type: ignore[arg-type]
+        else:
+            text = html.escape(str(content))
+            if word:
+                text = (f'<span style="font-family:仿宋_GB2312;mso-ascii-font-family:&quot;Times New Roman&quot;">'
+                        f'{text}</span><o:p></o:p>')
+                parts.append(f'<p class="MsoNormal" style="text-indent:32.0pt">{text}</p>')
+            elif kind == "title":
+                parts.append(f"<h1>{text}</h1>")
+            else:
+                parts.append(f"<p>{text}</p>")
+    charset = f'<meta http-equiv="Content-Type" content="text/html; charset={encoding}">' if meta_charset else ""
+    ns = ' xmlns:o="urn:schemas-microsoft-com:office:office"' if word else ""
+    page = (f"<html{ns}><head>{charset}<title>{html.escape(spec.title(data))}_某某区人民政府</title></head>"
+            f"<body>{CHROME_TOP if chrome else ''}<div class=\"article\">{''.join(parts)}</div>"
+            f"{CHROME_BOTTOM if chrome else ''}</body></html>")
+    return page.encode(encoding)
+
+
+def _html_table(rows: list[list[tuple[str, int, int]]], word: bool) -> str:
+    out = ['<table border="1" cellspacing="0">' if not word else
+           '<table class="MsoNormalTable" border="1" cellspacing="0" cellpadding="0">']
+    for row in rows:
+        out.append("<tr>")
+        for text, rs, cs in row:
+            attrs = (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")
+            inner = html.escape(text)
+            if word:
+                inner = (f'<p class="MsoNormal" align="center"><span lang="EN-US" style="font-size:10.5pt">'
+                         f'{inner or "&nbsp;"}</span><o:p></o:p></p>')
+            out.append(f'<td{attrs} valign="center">{inner}</td>')
+        out.append("</tr>")
+    out.append("</table>")
+    return "".join(out)

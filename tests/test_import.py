@@ -1,0 +1,131 @@
+"""Importing published reports: our own Word report and generated variants of what agencies publish."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import run_nianbao
+from docgen import Variant, write_docx
+
+from toolkit import spec
+from toolkit.importers import import_file
+from toolkit.report import UnusableFile
+
+
+def differences(data: dict, imported) -> list:
+    report = imported.report("x")
+    return [(k, data.get(k), report.values.get(k)) for k in spec.KEYS
+            if k != "meta.unit_level" and data.get(k) != report.values.get(k)]
+
+
+@pytest.fixture
+def our_docx(tmp_path, sample) -> Path:
+    return build_report_docx(tmp_path, sample)
+
+
+def build_report_docx(tmp_path: Path, data: dict) -> Path:
+    from toolkit.api import new_workbook
+    from toolkit.word import build_report
+    book = new_workbook(tmp_path / "data.xlsx", data=data)
+    built = build_report(book, tmp_path / "report.docx", force=True)
+    return built.docx
+
+
+def test_our_word_report_reads_back_exactly(our_docx, sample):
+    imported = import_file(our_docx)
+    assert differences(sample, imported) == []
+    assert imported.notes == []
+    assert imported.sources["t3.partial.natural"] == spec.describe("t3.partial.natural")
+    assert imported.raw["meta.unit_level"] == "乡镇街道"  # 锦屏街道: the name says it
+
+
+@pytest.mark.parametrize("variant", [
+    Variant(extra_column="备注"),
+    Variant(split_t3_at=10),
+    Variant(split_t3_at=3, extra_column="备注"),
+    Variant(font="仿宋_GB2312"),
+], ids=["extra-column", "split", "split-extra-column", "font"])
+def test_word_variants(tmp_path, sample, variant):
+    imported = import_file(write_docx(tmp_path / "v.docx", sample, variant))
+    assert differences(sample, imported) == []
+
+
+def test_cells_kept_as_printed(tmp_path, sample):
+    variant = Variant(cells={"t3.new.natural": "5件", "t3.new.business": "", "t3.granted.total": "/",
+                             "t2.rules.issued": " 1 2 ", "t4.review.upheld": "—"}, date="2023年1月20日")
+    imported = import_file(write_docx(tmp_path / "v.docx", sample, variant))
+    assert imported.raw["t3.new.natural"] == "5件"
+    assert imported.raw["t3.new.business"] == ""  # blank stays blank, never 0
+    assert imported.raw["t3.granted.total"] == "/"
+    assert imported.raw["t4.review.upheld"] == "—"
+    assert imported.raw["t2.rules.issued"] == 12
+    assert imported.raw["meta.date"] == "2023-01-20"
+    report = imported.report("v.docx")
+    assert {"t3.new.natural", "t3.new.business", "t3.granted.total"} <= set(report.problems)
+    assert report.values["t3.new.business"] is None
+
+
+def test_collapsed_other_row(tmp_path, sample):
+    imported = import_file(write_docx(tmp_path / "v.docx", sample, Variant(collapse_other=True)))
+    for col, _ in spec.T3_COLUMNS:
+        assert imported.raw[f"t3.other_other.{col}"] == sample[f"t3.other_other.{col}"]
+        assert imported.raw[f"t3.other_no_correction.{col}"] == ""
+        assert imported.raw[f"t3.other_no_fee.{col}"] == ""
+    assert any("（六）其他处理" in n and "3.其他" in n for n in imported.notes)
+
+
+def test_old_format_and_non_reports_refused(tmp_path, sample):
+    with pytest.raises(UnusableFile, match="2019"):
+        import_file(write_docx(tmp_path / "old.docx", sample, Variant(old_format=True)))
+    import docx
+    letter = docx.Document()
+    letter.add_paragraph("关于召开2024年度工作会议的通知")
+    letter.add_paragraph("各单位：定于下周召开会议。")
+    letter.save(str(tmp_path / "letter.docx"))
+    with pytest.raises(UnusableFile, match="不是政府信息公开工作年度报告"):
+        import_file(tmp_path / "letter.docx")
+
+
+def test_import_command(tmp_path, sample):
+    src = write_docx(tmp_path / "某某街道.docx", sample, Variant(cells={"t3.new.natural": "5件"}))
+    proc = run_nianbao("import", src)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "5件" in proc.stdout and "表三" in proc.stdout
+    data = json.loads((tmp_path / "某某街道.json").read_text(encoding="utf-8"))
+    assert data["format"] == spec.FORMAT_ID
+    assert data["t3.new.natural"] == "5件"
+    assert data["sources"]["t3.new.natural"] == spec.describe("t3.new.natural")
+    # check on the imported JSON names the place where each value was read
+    proc = run_nianbao("check", tmp_path / "某某街道.json", "--json")
+    findings = json.loads(proc.stdout)["findings"]
+    assert any(f["cell"] == spec.describe("t3.new.natural") for f in findings)
+    # an existing output is not replaced without --force
+    proc = run_nianbao("import", src)
+    assert proc.returncode == 2 and "--force" in proc.stderr
+    # -o -: the JSON alone on standard output, the findings on standard error
+    proc = run_nianbao("import", src, "-o", "-")
+    assert json.loads(proc.stdout)["meta.year"] == sample["meta.year"]
+    assert "5件" in proc.stderr
+
+
+def test_import_to_workbook_keeps_printed_totals_said(tmp_path, sample):
+    from toolkit.api import read_report
+    bad_total = sample["t3.total.natural"] + 1
+    src = write_docx(tmp_path / "r.docx", sample, Variant(cells={"t3.total.natural": str(bad_total)}))
+    proc = run_nianbao("import", src, "-o", tmp_path / "r.xlsx")
+    assert proc.returncode == 1
+    assert f"印的是{bad_total}" in proc.stdout
+    report = read_report(tmp_path / "r.xlsx")
+    assert report.values["t3.total.natural"] == sample["t3.total.natural"]
+    assert report.values["t3.new.natural"] == sample["t3.new.natural"]
+
+
+def test_unusable_documents_exit_2(tmp_path, sample):
+    (tmp_path / "broken.docx").write_bytes(b"not a zip")
+    proc = run_nianbao("import", tmp_path / "broken.docx")
+    assert proc.returncode == 2 and "Word" in proc.stderr
+    src = write_docx(tmp_path / "old.docx", sample, Variant(old_format=True))
+    proc = run_nianbao("import", src)
+    assert proc.returncode == 2 and "2019" in proc.stderr

@@ -1,0 +1,65 @@
+"""Reading published reports (Word, web pages, PDF, spreadsheets, text) as report data.
+
+Each module reads one kind of document into the same model (``document``: paragraphs and grids of
+cells, each cell with where it was found); ``tables`` reads the report out of that model. The
+importers are adapters at the edge: nothing else in nianbao depends on them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..report import UnusableFile
+from .document import Document
+from .tables import Imported, read_document
+
+# Published reports; spreadsheets are tried as our workbook first (toolkit.importing.read_any).
+DOCUMENT_SUFFIXES = (".docx", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".txt")
+SUFFIXES = (*DOCUMENT_SUFFIXES, ".xlsx", ".xlsm")
+
+
+def is_document(path: Path | str) -> bool:
+    return Path(path).suffix.lower() in SUFFIXES
+
+
+def read_source(path: Path) -> Document:
+    """The document model of a file, by its kind."""
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        from .word import read_docx
+        return read_docx(path)
+    if suffix in (".html", ".htm", ".mhtml", ".mht"):
+        from .web import read_html
+        return read_html(path)
+    if suffix == ".pdf":
+        from .pdf import read_pdf
+        return read_pdf(path)
+    if suffix in (".xlsx", ".xlsm"):
+        from .sheet import read_sheet
+        return read_sheet(path)
+    if suffix == ".txt":
+        from .text import read_text
+        return read_text(path)
+    raise UnusableFile(f"不支持 {suffix or '无扩展名的'} 文件：可导入 .docx、.html、.htm、.mhtml、.pdf、.xlsx、.txt")
+
+
+def import_file(path: Path | str) -> Imported:
+    """A published report as raw report data with the place of every value.
+
+    Raises UnusableFile (one Chinese reason) for what cannot be read: an unsupported or damaged
+    file, a scan without text, the 2019 format, a document that is no annual report."""
+    path = Path(path)
+    if not path.exists():
+        raise UnusableFile("找不到文件")
+    try:
+        return read_document(read_source(path))
+    except (UnusableFile, KeyboardInterrupt, MemoryError):
+        raise
+    except OSError as exc:
+        from ..fileio import os_reason
+        raise UnusableFile(f"无法读取文件（{os_reason(exc)}）") from None
+    except Exception as exc:  # a document shaped as nobody foresaw: a reason, never a traceback
+        raise UnusableFile(f"读取文档时出现意外错误（{type(exc).__name__}），无法导入") from exc
+
+
+__all__ = ["Imported", "import_file", "is_document", "read_source", "SUFFIXES", "DOCUMENT_SUFFIXES"]

@@ -1,0 +1,138 @@
+"""The workflows of published reports: ``import`` one document, start next year from last year's
+report (``new --from``). The CLI only parses arguments and prints what these return.
+
+Documents (Word, web pages, PDF, spreadsheets that are not our template, text) are read by
+``toolkit.importers``; our own workbooks and JSON by ``toolkit.api.read_report``. Both give the
+same report data, so ``check`` judges an imported report by the same rules.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import spec
+from .fileio import WORKBOOK_SUFFIXES, atomic_write
+from .importers import Imported, import_file, is_document
+from .jsondata import found_values, to_json_obj
+from .report import Report, UnusableFile
+from .rules import CheckResult, check
+
+DATA_SUFFIXES = (".json",)
+
+
+@dataclass
+class Source:
+    """A report read from any kind of file, with what its reading said."""
+
+    report: Report
+    kind: str  # 标准工作簿, JSON 数据, Word 文档, 网页, PDF, ...
+    notes: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def read_any(path: Path | str, *, unit: str | None = None, year: int | None = None) -> Source:
+    """Any report file as report data: our workbook or JSON by their reader, a document (or a
+    spreadsheet that is not our template) by the importers. ``unit``/``year`` override what the
+    document says (its title may lack them). UnusableFile with one reason otherwise."""
+    from .api import read_report
+    path = Path(path)
+    suffix = path.suffix.lower()
+    imported: Imported | None = None
+    if suffix in WORKBOOK_SUFFIXES:
+        try:
+            report = read_report(path)
+            return _override(Source(report, "标准工作簿"), unit, year)
+        except UnusableFile as exc:
+            try:  # a unit's own spreadsheet holding the official tables
+                imported = import_file(path)
+            except UnusableFile:
+                raise exc from None
+    elif suffix in DATA_SUFFIXES:
+        return _override(Source(read_report(path), "JSON 数据"), unit, year)
+    elif is_document(path):
+        imported = import_file(path)
+    else:
+        return _override(Source(read_report(path), "标准工作簿"), unit, year)
+    assert imported is not None
+    if unit:
+        imported.raw["meta.unit"] = unit
+        imported.sources["meta.unit"] = "命令行参数 --unit"
+    if year:
+        imported.raw["meta.year"] = year
+        imported.sources["meta.year"] = "命令行参数 --year"
+    return Source(imported.report(str(path)), imported.kind, list(imported.notes), dict(imported.sources))
+
+
+def _override(source: Source, unit: str | None, year: int | None) -> Source:
+    if unit or year:
+        raw = dict(source.report.raw)
+        if unit:
+            raw["meta.unit"] = unit
+        if year:
+            raw["meta.year"] = year
+        r = source.report
+        source.report = Report.from_raw(raw, r.source, r.origin, cells=r.cells, saved_at=r.saved_at)
+    return source
+
+
+def data_object(source: Source) -> dict[str, object]:
+    """The JSON data object (FORMAT.md) of a report as read, with ``sources``: values that are
+    not valid are kept as printed (``5件``, ``/``), so ``check`` on the JSON names them."""
+    obj = to_json_obj(found_values(source.report))
+    if source.sources:
+        obj["sources"] = {k: v for k, v in source.sources.items() if k in spec.FIELDS}
+    return obj
+
+
+@dataclass
+class ImportOutcome:
+    source: Source
+    result: CheckResult
+    out: Path | None  # the file written; None for standard output
+    text: str = ""  # the JSON, when written to standard output
+    total_notes: list[str] = field(default_factory=list)  # printed totals a workbook recomputes
+
+
+def import_report(path: Path | str, out: Path | str | None = None, *, unit: str | None = None,
+                  year: int | None = None, force: bool = False) -> ImportOutcome:
+    """Read a published report, check it, write its data as JSON (``out`` "-" = returned as text)
+    or as a filled standard workbook. Never refuses for totals that do not add up: the JSON keeps
+    the printed totals; a workbook has its formulas, and each differing printed total is said."""
+    path = Path(path)
+    source = read_any(path, unit=unit, year=year)
+    result = check(source.report)
+    result.notes.extend(source.notes)
+    target = path.with_suffix(".json") if out is None else (None if str(out) == "-" else Path(out))
+    if target is not None and target.exists() and not force:
+        raise UnusableFile(f"文件已存在，未覆盖：{target}。请换一个文件名，或确认要覆盖时加 --force")
+    outcome = ImportOutcome(source, result, target)
+    if target is not None and target.suffix.lower() in WORKBOOK_SUFFIXES:
+        from .api import new_workbook
+        data, outcome.total_notes = workbook_data(source.report)
+        new_workbook(target, data=data, overwrite=True)
+        return outcome
+    text = json.dumps(data_object(source), ensure_ascii=False, indent=1, default=str) + "\n"
+    if target is None:
+        outcome.text = text
+    else:
+        atomic_write(target, text.encode("utf-8"))
+    return outcome
+
+
+def workbook_data(report: Report) -> tuple[dict[str, object], list[str]]:
+    """The inputs of a report for a workbook (whose totals are formulas), and a line for every
+    printed total that differs from the sum of its printed parts."""
+    from .workbook.build import computed_values
+    values = found_values(report)
+    data = {k: v for k, v in values.items() if k not in spec.COMPUTED_KEYS and v is not None}
+    computed = computed_values(data)
+    notes = []
+    for key in spec.COMPUTED_KEYS:
+        printed = report.values.get(key)
+        terms = [report.values.get(t) for t in spec.FIELDS[key].computed_from]
+        if isinstance(printed, (int, float)) and None not in terms and printed != computed[key]:
+            notes.append(f"{spec.describe(key)}印的是{printed}，各项之和为{computed[key]}：工作簿中由公式计算为"
+                         f"{computed[key]}")
+    return data, notes
