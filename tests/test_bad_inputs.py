@@ -133,10 +133,13 @@ def make_bad_files(folder: Path, filled: Path) -> dict[str, tuple[Path, str]]:
             else:
                 zout.writestr(info, zin.read(info))
     add("zip bomb part", p, "过大")
-    for suffix in (".ods", ".csv", ".docx"):
+    for suffix in (".ods", ".csv"):
         p = folder / f"其他{suffix}"
         p.write_bytes(b"x")
         add(f"{suffix} file", p, f"不支持 {suffix}")
+    p = folder / "其他.docx"  # published reports are imported; a damaged one is refused with its reason
+    p.write_bytes(b"x")
+    add(".docx file", p, "无法作为 Word 文档")
     p = folder / "bad.json"
     p.write_text("{\"format\": ", encoding="utf-8")
     add("bad JSON", p, "JSON 数据文件格式错误")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_nianbao
-from docgen import Variant, write_docx
+from docgen import Variant, html_page, write_docx
 
 from toolkit import spec
 from toolkit.importers import import_file
@@ -129,3 +129,47 @@ def test_unusable_documents_exit_2(tmp_path, sample):
     src = write_docx(tmp_path / "old.docx", sample, Variant(old_format=True))
     proc = run_nianbao("import", src)
     assert proc.returncode == 2 and "2019" in proc.stderr
+
+
+# --- web pages ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("options", [
+    {}, {"word": True}, {"encoding": "gbk"}, {"encoding": "gb18030", "word": True},
+    {"encoding": "gbk", "meta_charset": False, "word": True}, {"chrome": False},
+], ids=["utf8", "word-markup", "gbk-meta", "gb18030-word", "gbk-detected", "bare"])
+@pytest.mark.parametrize("variant", [Variant(), Variant(split_t3_at=5, extra_column="备注")],
+                         ids=["plain", "split-extra"])
+def test_web_pages(tmp_path, sample, options, variant):
+    page = tmp_path / "report.html"
+    page.write_bytes(html_page(sample, variant, **options))
+    imported = import_file(page)
+    assert differences(sample, imported) == []
+    # page chrome (menus, breadcrumbs, the site's footer) is not read into the text
+    assert "版权所有" not in imported.raw["text.other"]
+
+
+def test_web_page_collapsed_row_and_signature(tmp_path, sample):
+    page = tmp_path / "report.htm"
+    page.write_bytes(html_page(sample, Variant(collapse_other=True, date="2023年1月20日"), word=True, encoding="gbk"))
+    imported = import_file(page)
+    assert imported.raw["meta.date"] == "2023-01-20"
+    assert imported.raw["t3.other_no_fee.total"] == ""
+    assert any("3.其他" in n for n in imported.notes)
+    assert imported.raw["text.other"] == sample["text.other"]
+
+
+def test_mhtml(tmp_path, sample):
+    import quopri
+    html = html_page(sample, encoding="gb18030")
+    body = quopri.encodestring(html).decode("ascii")
+    archive = ("MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"B\"\r\n\r\n--B\r\n"
+               "Content-Type: text/html; charset=\"gb18030\"\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+               f"Content-Location: http://example/\r\n\r\n{body}\r\n--B--\r\n")
+    (tmp_path / "page.mhtml").write_text(archive, encoding="ascii")
+    assert differences(sample, import_file(tmp_path / "page.mhtml")) == []
+
+
+def test_libreoffice_html_of_our_report(tmp_path, our_docx, sample):
+    from lo import convert
+    page = convert(our_docx, "html", tmp_path / "html")
+    assert differences(sample, import_file(page)) == []

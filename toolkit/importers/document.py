@@ -63,11 +63,13 @@ class GridBuilder:
         self.page = page
         self.rows: list[list[Cell | None]] = []
         self.next_origin = 0
+        self.current = 0  # the next source row (rows below may already hold spanned cells)
 
     def add_row(self, cells: list[tuple[str, int, int]], page: str | None = None) -> None:
         """One source row: (text, rowspan, colspan) per cell; places taken by earlier rowspans
         are skipped, as a browser does."""
-        r = len(self.rows)
+        r = self.current
+        self.current += 1
         self._ensure(r)
         c = 0
         for text, rowspan, colspan in cells:

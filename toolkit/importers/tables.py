@@ -331,6 +331,11 @@ _CN_YEAR_DIGITS = str.maketrans("〇○零一二三四五六七八九", "0001234
 _DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
 
 
+def is_title(text: str) -> bool:
+    """A report's title: ××××年政府信息公开工作年度报告."""
+    return bool(_TITLE.search(norm(text).translate(_CN_YEAR_DIGITS)))
+
+
 def _is_heading(text: str, section: spec.Section) -> bool:
     t = norm(text)
     h = norm(section.heading)
@@ -455,10 +460,10 @@ def _read_meta(doc: Document, imported: Imported, headings: dict[str, int]) -> N
             m = _TITLE.search(joined.translate(_CN_YEAR_DIGITS) if "年" in joined else joined)
             if m:
                 unit = m.group(1) or (candidates[i - 1] if i and len(candidates[i - 1]) <= 30 else "")
+                # a breadcrumb before the title: 首页>年报>某某局 -> 某某局
+                unit = re.split(r"[>:|》/]", unit)[-1]
                 found = (unit, int(m.group(2)), paras[i].page)
                 break
-        if found:
-            break
     if not found and doc.title:
         m = _TITLE.search(norm(doc.title))
         if m:
