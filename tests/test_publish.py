@@ -31,7 +31,7 @@ def test_build_many_pdfs_with_one_libreoffice(tmp_path, sample):
         for suffix in (".docx", ".html", ".pdf"):
             assert (out / (stem + suffix)).stat().st_size > 0, stem + suffix
         assert (out / f"{stem}.pdf").read_bytes().startswith(b"%PDF")
-    assert proc.stdout.count("已生成PDF") == 3 and "共3个文件：生成3份报告，0个有问题" in proc.stdout
+    assert proc.stdout.count("已生成 PDF") == 3 and "共3个文件：生成3份报告，0个有问题" in proc.stdout
 
 
 def test_one_bad_document_does_not_stop_the_others(tmp_path, sample):

@@ -191,9 +191,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             _out(f"已生成草稿（数据未通过校验，不得公开）：{built.docx}")
         else:
             _out(f"已生成 Word 报告：{built.docx}")
-        for kind, path in (("网页", built.html), ("PDF", built.pdf)):
-            if path:
-                _out(f"已生成{kind}：{path}")
+        if built.html:
+            _out(f"已生成网页：{built.html}")
+        if built.pdf:
+            _out(f"已生成 PDF：{built.pdf}")
         for problem in built.problems:
             _err(f"nianbao：{built.source}：{problem}")
     if len(run.items) > 1:

@@ -25,6 +25,7 @@ from .. import spec
 from ..fileio import atomic_write, lock_files
 from ..report import Report, UnusableFile
 from ..rules import CheckResult, check
+from .layout import lay_out
 from .render import render
 
 FINGERPRINT_PREFIX = "nianbao-report:"
@@ -132,6 +133,7 @@ def render_report(report: Report, template: Path | str | None = None,
     is prepared once per process."""
     rendered = render(report, template)
     doc = rendered.document
+    lay_out(doc, report.values)  # the title's line break, the 落款 kept with the text
     draft = result is not None and bool(result.errors)
     if draft:
         mark_draft(doc, result)

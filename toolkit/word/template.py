@@ -365,8 +365,10 @@ def _table(doc: DocumentObject, table: spec.Table) -> None:
         # Row labels read from the left; headers, group labels and numbers are centred.
         single_label = cell.role == "label" and cell.rowspan == 1
         p.style = label_style if single_label else text_style
-        if cell.row + cell.rowspan <= table.header_rows:
-            p.paragraph_format.keep_with_next = True  # the header rows stay together
+        if cell.role == "header":
+            # A header row stays with the row below it: the header rows together and with the
+            # first row of values (表二 has a caption and a header row above each block).
+            p.paragraph_format.keep_with_next = True
         _run(p, var(cell.key) if cell.key else cell.text)
     # Every cell's width is the sum of the grid columns it spans (Word lays out fixed tables by it).
     for tr in t._tbl.tr_lst:
@@ -383,6 +385,9 @@ def _signature(doc: DocumentObject) -> None:
     for key in ("meta.unit", "meta.date"):
         p = doc.add_paragraph(style=doc.styles[STYLE_SIGNATURE[1]])
         _run(p, var(key))
+        if key == "meta.unit":
+            p.paragraph_format.space_before = BODY_LINE  # 正文之下空一行 (GB/T 9704 7.3.5)
+            p.paragraph_format.keep_with_next = True  # the unit stays with the date
     doc.add_paragraph("{%p endif %}")
 
 
