@@ -262,3 +262,33 @@ def test_build_many_with_html(tmp_path, sample):
     # several inputs and -o a .docx: refused, nothing written
     proc = run_nianbao("build", a, b, "-o", tmp_path / "x.docx")
     assert proc.returncode == 2 and "文件夹" in proc.stderr
+
+
+def test_nianbao_import_reads_the_page_back(tmp_path, sample):
+    from toolkit.importers import import_file
+    data = {**sample, "meta.date": "2023-01-20"}
+    page = tmp_path / "page.html"
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps({"format": spec.FORMAT_ID, **data}, ensure_ascii=False), "utf-8")
+    page.write_text(render_page(read_report(path)), "utf-8")
+    imported = import_file(page)
+    values = imported.report(str(page)).values
+    assert [(k, data.get(k), values.get(k)) for k in spec.KEYS
+            if k != "meta.unit_level" and data.get(k) != values.get(k)] == []
+    assert imported.notes == []
+
+
+def test_a_forced_draft_page_says_so(tmp_path, sample):
+    from toolkit.publish import build_reports
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"format": spec.FORMAT_ID, **sample, "t3.new.natural": "/"},
+                               ensure_ascii=False), "utf-8")
+    refused = build_reports([path], html=True)
+    assert refused.exit_code == 1 and refused.items[0].docx is None and not list(tmp_path.glob("*.html"))
+    run = build_reports([path], html=True, force=True)
+    page = run.items[0].html.read_text("utf-8")
+    assert run.items[0].html.name.endswith("（草稿）.html") and run.exit_code == 1
+    tree = _tree(page)
+    assert _text(_all(tree, "p")[0]).startswith("草稿：数据未通过校验")
+    assert _text(_all(tree, "title")[0]).endswith("（草稿）")
+    assert read_tables(page)["t3.new.natural"] == "/"  # shown as typed
