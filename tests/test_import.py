@@ -186,3 +186,57 @@ def test_our_published_web_page_reads_back_exactly(tmp_path, sample):
     imported = import_file(page)
     assert differences(sample, imported) == []
     assert imported.notes == []
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pdf_variants(tmp_path_factory) -> dict[str, Path]:
+    """Our report and generated agency-style Word reports, each printed to PDF by LibreOffice
+    once (one LibreOffice run for all of them)."""
+    from lo import convert_many
+
+    from toolkit.sample import sample_data
+    folder = tmp_path_factory.mktemp("pdf")
+    data = sample_data()
+    sources = {
+        "ours": build_report_docx(folder, data),
+        "split-extra": write_docx(folder / "split-extra.docx", data, Variant(split_t3_at=8, extra_column="备注")),
+        "collapsed-blank": write_docx(folder / "collapsed-blank.docx", data, Variant(
+            collapse_other=True, cells={"t3.new.natural": "5件", "t3.new.business": "", "t2.fees.amount": "/"},
+            date="2023年1月20日")),
+        "old": write_docx(folder / "old.docx", data, Variant(old_format=True)),
+    }
+    pdfs = convert_many(list(sources.values()), "pdf", folder / "out")
+    return {name: pdf for name, pdf in zip(sources, pdfs, strict=True)}
+
+
+def test_pdf_of_our_report(pdf_variants, sample):
+    imported = import_file(pdf_variants["ours"])
+    assert differences(sample, imported) == []  # wrapped labels, a table over two pages, page numbers
+    assert imported.notes == []
+    assert imported.sources["t3.partial.natural"].startswith("第")
+    assert imported.sources["t3.partial.natural"].endswith(spec.describe("t3.partial.natural"))
+
+
+def test_pdf_variants(pdf_variants, sample):
+    assert differences(sample, import_file(pdf_variants["split-extra"])) == []
+    imported = import_file(pdf_variants["collapsed-blank"])
+    assert imported.raw["t3.new.natural"] == "5件"
+    assert imported.raw["t3.new.business"] == ""
+    assert imported.raw["t2.fees.amount"] == "/"
+    assert imported.raw["t3.other_no_fee.natural"] == ""
+    assert imported.raw["meta.date"] == "2023-01-20"
+    assert any("3.其他" in n for n in imported.notes)
+    with pytest.raises(UnusableFile, match="2019"):
+        import_file(pdf_variants["old"])
+
+
+def test_scanned_pdf_refused(tmp_path, pdf_variants):
+    import pypdfium2 as pdfium
+    pdf = pdfium.PdfDocument(str(pdf_variants["ours"]))
+    images = [pdf[i].render(scale=1).to_pil().convert("RGB") for i in range(2)]
+    images[0].save(tmp_path / "scan.pdf", save_all=True, append_images=images[1:])
+    proc = run_nianbao("import", tmp_path / "scan.pdf")
+    assert proc.returncode == 2
+    assert "扫描件" in proc.stderr and "OCR" in proc.stderr

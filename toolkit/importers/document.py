@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ _QUOTES = str.maketrans({"“": "", "”": "", '"': "", "‘": "", "’": "", "'
                          "、": ".", "，": ",", "：": ":", "；": ";", "。": "."})
 
 
+@lru_cache(maxsize=65536)  # labels are compared thousands of times in a batch
 def norm(text: str) -> str:
     """Text compared by what it says: full-width forms folded (NFKC), no blanks, no quotes,
     、 read as . (``1、`` and ``1.`` number alike)."""

@@ -104,7 +104,7 @@ def value_text(text: str) -> int | float | str:
     return text
 
 
-def _looks_like_value(text: str) -> bool:
+def looks_like_value(text: str) -> bool:
     t = text.strip()
     return not t or bool(_NUMBERISH.match(t)) or t in ("/", "／", "-", "—", "——", "－", "–", "无", "\\")
 
@@ -242,7 +242,7 @@ def _label_text(row: list[Cell]) -> str:
     """The label part of a row: its cells up to the first that holds a value."""
     cells: list[Cell] = []
     for cell in _distinct(row):
-        if _looks_like_value(cell.text):
+        if looks_like_value(cell.text):
             if any(c.text.strip() for c in cells):
                 break
             continue
@@ -270,10 +270,14 @@ def _read_t3(grid: Grid, state: _State) -> None:
         label = _text(row[:min(columns)]) if columns else _label_text(row)
         key = _t3_row_key(label)
         if key is None:
-            if norm(T3_OTHER_GROUP) in label and any(c.text.strip() for c in row[len(row) - 7:]):
+            rest = label.replace(norm(T3_OTHER_GROUP), "").replace(norm(spec.T3_RESULTS_GROUP), "")
+            has_values = any(c.text.strip() for c in row[len(row) - len(spec.T3_COLUMNS):])
+            if norm(T3_OTHER_GROUP) in label and not rest and has_values:
                 key = "other_other"
                 collapsed = True
             else:
+                if has_values and label:
+                    imported.notes.append(f"表三中“{label}”一行不是本格式的行，未读取")
                 continue
         else:
             collapsed = False
