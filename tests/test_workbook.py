@@ -181,11 +181,12 @@ def test_every_key_has_a_valid_workbook_scoped_name(wb, built):
         assert names[name].attr_text == pos[key].ref, key
         assert names[name].localSheetId is None
     # our own reader resolves each name to the same cell
-    from toolkit.workbook.xlsx import Book, Package
+    from toolkit.ooxml.package import Package
+    from toolkit.ooxml.workbook import Book
     with Package.open(built) as pkg:
         book = Book.load(pkg)
         for key in spec.KEYS:
-            assert book.resolve(layout.defined_name(key)) == (pos[key].sheet, pos[key].a1)
+            assert book.resolve(layout.defined_name(key)) == pos[key]
     for extra in (layout.MARKER_NAME, layout.RESULT_SUMMARY_NAME, layout.LIVE_STATUS_NAME,
                   layout.RESULTS_NAME, *(f"NB_check_t3_{c}" for c, _ in spec.T3_COLUMNS)):
         assert NAME_SYNTAX.match(extra) and extra in names
@@ -252,7 +253,7 @@ def test_value_cells_coloured_by_their_mark_cells(wb):
     for key in spec.KEYS:
         p = pos[key]
         ws = wb[p.sheet]
-        mark = p.mark
+        mark = layout.mark_of(p)
         assert ws[mark.a1].value == layout.MARK_NONE and ws[mark.a1].protection.locked
         assert _hidden_in_group(ws, mark.col), (key, mark.a1)
         formulas = set()

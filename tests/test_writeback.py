@@ -25,6 +25,7 @@ from toolkit.cli import main
 from toolkit.workbook import layout
 from toolkit.workbook.build import build_workbook
 from toolkit.workbook.read import read_workbook
+from toolkit.ooxml.cells import CellPos
 from toolkit.writeback import BACKUP_DIR, render_workbook_bytes, write_back
 from toolkit.writeback.plan import NOTE_AUTHOR
 
@@ -57,7 +58,7 @@ def parts(path: Path) -> dict[str, bytes]:
 def marks(path: Path) -> dict[str, int]:
     """key -> the value of its mark cell, read with openpyxl."""
     wb = openpyxl.load_workbook(path, data_only=True)
-    return {k: wb[p.sheet][p.mark.a1].value for k, p in POS.items()}
+    return {k: wb[p.sheet][layout.mark_of(p).a1].value for k, p in POS.items()}
 
 
 def findings_of(result) -> list[tuple]:
@@ -80,7 +81,7 @@ def test_marks_notes_results_and_verdict(tmp_path, sample):
     m = marks(path)
     error_cells = {c for f in result.errors for c in f.cells}
     for key, p in POS.items():
-        expected = layout.MARK_ERROR if p.address in error_cells else layout.MARK_NONE
+        expected = layout.MARK_ERROR if str(p) in error_cells else layout.MARK_NONE
         assert m[key] == expected, key
     assert m["t2.rules.issued"] == layout.MARK_ERROR
 
@@ -100,15 +101,14 @@ def test_marks_notes_results_and_verdict(tmp_path, sample):
             f.rule, f.table, f.row, f.column, f.cell, f.message)
     for r, f in enumerate(result.findings, start=layout.RESULTS_HEADER_ROW + 2):
         link = ws.cell(r, 6).hyperlink
-        sheet, cell = f.cell.split("!")
-        assert link is not None and link.location == f"'{sheet}'!{cell}"
+        assert link is not None and link.location == f.cell
     # a note on every cell an error names, by our author
     noted = {}
     for sheet in layout.SHEET_OF_TABLE.values():
         for row in wb[sheet].iter_rows():
             for c in row:
                 if c.comment is not None:
-                    noted[f"{sheet}!{c.coordinate}"] = c.comment
+                    noted[str(CellPos(sheet, c.row - 1, c.column - 1))] = c.comment
     assert set(noted) == error_cells
     assert all(NOTE_AUTHOR in c.text and c.author == NOTE_AUTHOR for c in noted.values())
 

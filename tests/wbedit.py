@@ -44,7 +44,8 @@ def patch_part(src: Path, dst: Path, part: str, change: Callable[[bytes], bytes]
 
 def sheet_part(path: Path, sheet: str) -> str:
     """The zip part name of a sheet, by its name."""
-    from toolkit.workbook.xlsx import Book, Package
+    from toolkit.ooxml.package import Package
+    from toolkit.ooxml.workbook import Book
 
     with Package.open(path) as pkg:
         return Book.load(pkg).sheets[sheet]
@@ -57,7 +58,8 @@ def strip_cached(src: Path, dst: Path) -> Path:
     """Copy a workbook without the cached results of its formulas (everything else byte for
     byte), so that whoever opens it must calculate. openpyxl's load/save would do it too, but it
     also rewrites every text (and writes a literal ``_x0041_`` unescaped, so it reads back 'A')."""
-    from toolkit.workbook.xlsx import Book, Package
+    from toolkit.ooxml.package import Package
+    from toolkit.ooxml.workbook import Book
 
     with Package.open(src) as pkg:
         parts = set(Book.load(pkg).sheets.values())

@@ -60,7 +60,7 @@ def sample_finding() -> Finding:
     from ..workbook.layout import positions
     key = spec.NUMBER_KEYS[0]
     table, row, column = place(key)
-    cell = positions()[key].address
+    cell = str(positions()[key])
     return Finding("E1", "error", f"{spec.describe(key)}未填写。", (key,), table, row, column, cell, (cell,),
                    "数字", None)
 

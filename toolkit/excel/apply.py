@@ -17,9 +17,7 @@ from typing import Any
 from ..rules import CheckResult
 from ..workbook import layout
 from ..workbook.layout import CellPos
-from ..workbook.xlsx import cell_index
-from ..writeback.plan import (NOTE_AUTHOR, Plan, Write, build_plan, layout_resolver,
-                              parse_address)
+from ..writeback.plan import NOTE_AUTHOR, Plan, Write, build_plan, layout_resolver
 
 OUR_NOTE = NOTE_AUTHOR + " 校验"  # how our notes begin (plan.Note.text); a user's are never touched
 
@@ -64,13 +62,13 @@ def _style_boxes(writes: list[Write]) -> list[tuple[str, str]]:
     return boxes
 
 
-def apply_plan(book: Any, plan: Plan, value_cells: list[str] = ()) -> None:
-    """Apply a write-back plan to an open book. ``value_cells`` ('sheet!A1') are where notes of an
+def apply_plan(book: Any, plan: Plan, value_cells: list[CellPos] = ()) -> None:
+    """Apply a write-back plan to an open book. ``value_cells`` are where notes of an
     earlier run may sit (the report's cells): those are removed before the new ones are added."""
     by_sheet = plan.by_sheet()
     touched = list(dict.fromkeys([*by_sheet, *(s for s, _ in plan.clear_from),
                                   *(n.sheet for n in plan.notes),
-                                  *(a.split("!")[0] for a in value_cells)]))
+                                  *(p.sheet for p in value_cells)]))
     app = book.app
     app.screen_updating = False
     protected: dict[str, bool] = {}
@@ -94,10 +92,7 @@ def apply_plan(book: Any, plan: Plan, value_cells: list[str] = ()) -> None:
             for run in _row_runs(writes):
                 values = [_link(w) if w.link else _text(w.value) for w in run]
                 sheet.range(f"{run[0].a1}:{run[-1].a1}").value = [values]
-        for address in value_cells:
-            p = parse_address(address)
-            if p is None:
-                continue
+        for p in value_cells:
             note = book.sheets[p.sheet].range(p.a1).note
             if note is not None and note.text.startswith(OUR_NOTE):
                 note.delete()
@@ -118,16 +113,15 @@ def apply_plan(book: Any, plan: Plan, value_cells: list[str] = ()) -> None:
 
 
 def write_results(book: Any, result: CheckResult,
-                  targets: dict[str, tuple[str, str]] | None = None) -> Plan:
+                  targets: dict[str, CellPos] | None = None) -> Plan:
     """Build the plan for ``result`` (its report read from ``book``) and apply it. ``targets``
-    (defined name -> (sheet, 'A1'), from live.name_targets) places the verdict and the results
+    (defined name -> its cell, from live.name_targets) places the verdict and the results
     list where the book's own names point, as the file applier does."""
     def resolve(name: str) -> CellPos | None:
         if targets and name in targets:
-            sheet, ref = targets[name]
-            return CellPos(sheet, *cell_index(ref))
+            return targets[name]
         return layout_resolver(name)
 
     plan = build_plan(result, resolve=resolve)
-    apply_plan(book, plan, list(result.report.cells.values()))
+    apply_plan(book, plan, [CellPos.parse(a) for a in result.report.cells.values()])
     return plan

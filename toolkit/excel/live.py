@@ -15,43 +15,42 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..ooxml.cells import CellPos
 from ..report import Report
 from ..values import Formula
 from ..workbook import layout
 from ..workbook.read import check_marker, check_names
-from ..workbook.xlsx import cell_index, resolve_ref
 
 
-def name_targets(book: Any) -> dict[str, tuple[str, str]]:
-    """defined name -> (sheet, 'D7') for every workbook name that points at one cell."""
-    sheets = {s.name: s.name for s in book.sheets}
-    out: dict[str, tuple[str, str]] = {}
+def name_targets(book: Any) -> dict[str, CellPos]:
+    """defined name -> its cell, for every workbook name that points at one cell of a sheet."""
+    sheets = {s.name for s in book.sheets}
+    out: dict[str, CellPos] = {}
     for name in book.names:
-        where = resolve_ref(str(name.refers_to or ""), sheets)
-        if where:
+        where = CellPos.find(str(name.refers_to or ""))
+        if where is not None and where.sheet in sheets:
             out[name.name] = where
     return out
 
 
-def read_cells(book: Any, sheet: str, refs: set[str]) -> dict[str, object]:
+def read_cells(book: Any, cells: list[CellPos]) -> dict[CellPos, object]:
     """The raw values of these cells of one sheet: a formula as Formula(text, shown value)."""
-    at = {ref: cell_index(ref) for ref in refs}
-    top = min(r for r, _ in at.values())
-    left = min(c for _, c in at.values())
-    bottom = max(r for r, _ in at.values())
-    right = max(c for _, c in at.values())
-    rng = book.sheets[sheet].range(f"{layout.a1(top, left)}:{layout.a1(bottom, right)}")
+    top = min(p.row for p in cells)
+    left = min(p.col for p in cells)
+    bottom = max(p.row for p in cells)
+    right = max(p.col for p in cells)
+    rng = book.sheets[cells[0].sheet].range(f"{layout.a1(top, left)}:{layout.a1(bottom, right)}")
     values = rng.options(ndim=2, err_to_str=True).value
     formulas = rng.formula
     if isinstance(formulas, str):  # a one-cell rectangle
         formulas = ((formulas,),)
-    out: dict[str, object] = {}
-    for ref, (r, c) in at.items():
-        value = values[r - top][c - left]
-        formula = formulas[r - top][c - left]
+    out: dict[CellPos, object] = {}
+    for p in cells:
+        value = values[p.row - top][p.col - left]
+        formula = formulas[p.row - top][p.col - left]
         if isinstance(formula, str) and formula.startswith("=") and len(formula) > 1:
             value = Formula(formula[1:], value)
-        out[ref] = value
+        out[p] = value
     return out
 
 
@@ -61,17 +60,18 @@ def read_live(book: Any) -> Report:
     targets = name_targets(book)
     marker = None
     if layout.MARKER_NAME in targets:
-        sheet, ref = targets[layout.MARKER_NAME]
-        marker = read_cells(book, sheet, {ref})[ref]
+        where = targets[layout.MARKER_NAME]
+        marker = read_cells(book, [where])[where]
     check_marker(marker)
     check_names([n for n in layout.names() if n not in targets])
-    by_sheet: dict[str, set[str]] = {}
-    where: dict[str, tuple[str, str]] = {}
+    by_sheet: dict[str, list[CellPos]] = {}
+    where_of: dict[str, CellPos] = {}
     for name, key in layout.names().items():
-        where[key] = targets[name]
-        by_sheet.setdefault(where[key][0], set()).add(where[key][1])
-    found = {sheet: read_cells(book, sheet, refs) for sheet, refs in by_sheet.items()}
-    raw = {key: found[sheet][ref] for key, (sheet, ref) in where.items()}
-    cells = {key: f"{sheet}!{ref}" for key, (sheet, ref) in where.items()}
-    return Report.from_raw(raw, str(book.fullname), "live", cells, layout.formulas())
-
+        where_of[key] = targets[name]
+        by_sheet.setdefault(targets[name].sheet, []).append(targets[name])
+    found: dict[CellPos, object] = {}
+    for cells in by_sheet.values():
+        found.update(read_cells(book, cells))
+    raw = {key: found[p] for key, p in where_of.items()}
+    cells_of = {key: str(p) for key, p in where_of.items()}
+    return Report.from_raw(raw, str(book.fullname), "live", cells_of, layout.formulas())

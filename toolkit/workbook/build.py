@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import zipfile
 from pathlib import Path
-
-import re
 
 import xlsxwriter
 import xlsxwriter.xmlwriter
@@ -137,12 +136,13 @@ def _mark_rules(ws, cells: list[CellPos], f: Formats) -> None:
     for run in layout.runs(cells):
         first = run.split(":")[0]
         p = next(c for c in cells if c.a1 == first)
-        mark = layout.a1(p.mark.row, p.mark.col)
+        mark = layout.mark_of(p).a1
         for value, fmt in ((layout.MARK_ERROR, f.error), (layout.MARK_WARNING, f.warning)):
             ws.conditional_format(run, {"type": "formula", "criteria": f"={mark}={value}",
                                         "format": fmt})
     for p in cells:
-        ws.write_number(p.mark.row, p.mark.col, layout.MARK_NONE, f.hidden)
+        mark_cell = layout.mark_of(p)
+        ws.write_number(mark_cell.row, mark_cell.col, layout.MARK_NONE, f.hidden)
 
 
 def _write_value(ws, key: str, p: CellPos, data: dict, computed: dict, f: Formats,

@@ -8,10 +8,10 @@ workbook whose rows were moved by a user is still read right.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
 from .. import spec
+from ..ooxml.cells import CellPos, a1, col_letter, quote_sheet  # noqa: F401 (layout's users spell cells)
 
 SHEET_MAIN = "基本信息和正文"
 SHEET_OF_TABLE = {"t2": "表二 主动公开", "t3": "表三 依申请公开", "t4": "表四 复议诉讼"}
@@ -45,7 +45,7 @@ RESULT_STYLES = ("result_error", "result_warning", "result_text", "result_link")
 STYLE_ROW = 10
 
 
-def style_prototype(name: str) -> "CellPos":
+def style_prototype(name: str) -> CellPos:
     """The marker-sheet cell that carries the cell format ``name`` (one of RESULT_STYLES)."""
     return CellPos(SHEET_MARKER, STYLE_ROW + RESULT_STYLES.index(name), 1)
 
@@ -58,50 +58,11 @@ ROW_TEXT_HEADING = ROW_META + len(spec.META) + 1
 ROW_TEXT = ROW_TEXT_HEADING + 1
 
 
-def col_letter(col: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def a1(row: int, col: int) -> str:
-    return f"{col_letter(col)}{row + 1}"
-
-
-def quote_sheet(sheet: str) -> str:
-    return "'" + sheet.replace("'", "''") + "'"
-
-
-@dataclass(frozen=True)
-class CellPos:
-    sheet: str
-    row: int  # 0-based
-    col: int  # 0-based
-
-    @property
-    def a1(self) -> str:
-        return a1(self.row, self.col)
-
-    @property
-    def address(self) -> str:
-        """For people: ``表三 依申请公开!D5``."""
-        return f"{self.sheet}!{self.a1}"
-
-    @property
-    def ref(self) -> str:
-        """For formulas and defined names: ``'表三 依申请公开'!$D$5``."""
-        return f"{quote_sheet(self.sheet)}!${col_letter(self.col)}${self.row + 1}"
-
-    @property
-    def mark(self) -> "CellPos":
-        """The hidden cell whose value (MARK_*) colours this cell."""
-        if self.sheet == SHEET_MAIN:
-            return CellPos(self.sheet, self.row, MAIN_MARK_COL)
-        return CellPos(self.sheet, self.row, self.col + MARK_OFFSET)
+def mark_of(p: CellPos) -> CellPos:
+    """The hidden cell whose value (MARK_*) colours the value cell ``p``."""
+    if p.sheet == SHEET_MAIN:
+        return CellPos(p.sheet, p.row, MAIN_MARK_COL)
+    return CellPos(p.sheet, p.row, p.col + MARK_OFFSET)
 
 
 def defined_name(key: str) -> str:

@@ -9,13 +9,15 @@ replaced.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .. import spec
+from ..ooxml.cells import CellPos
+from ..ooxml.package import Package
+from ..ooxml.workbook import Book, core_modified
 from ..report import Report, UnusableFile
 from . import layout
-from .xlsx import Book, Package, core_modified
 
 OLD_FORMAT_MESSAGE = ("这是2019年旧版格式（国办公开办函〔2019〕60号）的报表，2021年度起已停用："
                       "请用 nianbao new 生成新模板重新填写")
@@ -55,7 +57,7 @@ def check_template(book: Book) -> None:
     where = book.resolve(layout.MARKER_NAME)
     marker = None
     if where:
-        marker = book.cells(where[0], {where[1]}).get(where[1])
+        marker = book.values([where]).get(where)
     check_marker(marker, lambda: _old_format(book))
     check_names([n for n in layout.names() if book.resolve(n) is None])
 
@@ -73,7 +75,7 @@ def check_marker(marker: object, old_format: Callable[[], bool] = lambda: False)
         if fmt != spec.FORMAT_ID:
             raise UnusableFile(f"模板的报表格式为 {fmt}，本程序只处理 {spec.FORMAT_ID}")
         found = version.lstrip("v")
-        newer = found.isdigit() and int(found) > spec.TEMPLATE_VERSION
+        newer = found.isascii() and found.isdigit() and int(found) > spec.TEMPLATE_VERSION
         raise UnusableFile(
             f"模板版本为第{found}版，本程序使用第{spec.TEMPLATE_VERSION}版："
             + ("请升级 nianbao 后再校验" if newer else
@@ -86,23 +88,19 @@ def check_names(missing: list[str]) -> None:
                            "请用 nianbao new 生成的模板重新填写")
 
 
-def _where(book: Book) -> dict[str, tuple[str, str]]:
-    """key -> (sheet, 'D7'), by the defined names (check_template made sure each resolves)."""
-    return {key: book.resolve(name) for name, key in layout.names().items()}
+def _where(book: Book) -> dict[str, CellPos]:
+    """key -> its cell, by the defined names (check_template made sure each resolves)."""
+    return {key: book.resolve(name) for name, key in layout.names().items()}  # type: ignore[misc]
 
 
 def raw_values(book: Book, sheets: set[str] | None = None) -> dict[str, object]:
     """key -> the raw value in its named cell, for the keys on ``sheets`` (default: all); each
     sheet is parsed once."""
-    by_sheet: dict[str, set[str]] = {}
-    where = _where(book)
-    for sheet, ref in where.values():
-        if sheets is None or sheet in sheets:
-            by_sheet.setdefault(sheet, set()).add(ref)
-    found = {sheet: book.cells(sheet, refs) for sheet, refs in by_sheet.items()}
-    return {key: found[sheet].get(ref) for key, (sheet, ref) in where.items() if sheet in found}
+    where = {key: p for key, p in _where(book).items() if sheets is None or p.sheet in sheets}
+    found = book.values(list(where.values()))
+    return {key: found.get(p) for key, p in where.items()}
 
 
 def read_book(book: Book, source: str, saved_at: str | None = None) -> Report:
-    cells = {key: f"{sheet}!{ref}" for key, (sheet, ref) in _where(book).items()}
+    cells = {key: str(p) for key, p in _where(book).items()}
     return Report.from_raw(raw_values(book), source, "workbook", cells, layout.formulas(), saved_at)

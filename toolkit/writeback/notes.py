@@ -19,7 +19,8 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from ..workbook.xlsx import Package, cell_index
+from ..ooxml.cells import split_a1 as cell_index
+from ..ooxml.package import Package
 from .plan import NOTE_AUTHOR, Note
 from .sheetxml import attrs_of, escape_attr, escape_text, insert_in_order
 

@@ -23,12 +23,14 @@ import struct
 import zipfile
 from dataclasses import dataclass
 
+from ..ooxml.package import Package
+from ..ooxml.workbook import Book
+from ..ooxml.xml import parse_xml
 from ..report import UnusableFile
 from ..rules.engine import CheckResult
 from ..workbook import layout
 from ..workbook.layout import CellPos
 from ..workbook.read import check_template, file_digest, raw_values, read_book
-from ..workbook.xlsx import Book, Package, cell_index, parse_xml
 from .notes import Changes, apply_notes, content_types
 from .plan import Plan, build_plan
 from .sheetxml import CellValue, SheetShapeError, SheetXml
@@ -51,13 +53,7 @@ class Rendered:
 
 
 def _resolver(book: Book):
-    def resolve(name: str) -> CellPos | None:
-        where = book.resolve(name)
-        if where is None:
-            return None
-        row, col = cell_index(where[1])
-        return CellPos(where[0], row, col)
-    return resolve
+    return book.resolve
 
 
 def _styles(book: Book, resolve) -> dict[str, str | None]:
@@ -113,7 +109,7 @@ def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None 
                  for w in writes}
         links = None
         if results_header is not None and sheet == results_header.sheet:
-            links = [(w.a1, w.link.ref.replace("$", ""), str(w.value)) for w in writes if w.link]
+            links = [(w.a1, str(w.link), str(w.value)) for w in writes if w.link]
         text = sx.edit(cells, clear, links).decode("utf-8") if (writes or clear is not None) else sx.text
         text = apply_notes(pkg, ch, part, text, notes_by_sheet.get(sheet, []), sheet_numbers[sheet])
         if text != sx.text:
@@ -121,7 +117,7 @@ def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None 
     if ch.overrides_add or ch.defaults_add or ch.removed:
         ct = "[Content_Types].xml"
         ch.parts[ct] = content_types(pkg.read(ct).decode("utf-8"), ch).encode("utf-8")
-    value_parts = {part_of_sheet[s] for s in {p.rpartition("!")[0] for p in before.cells.values()}}
+    value_parts = {part_of_sheet[CellPos.parse(p).sheet] for p in before.cells.values()}
     for part, content in ch.parts.items():
         if not part.endswith(".vml") and part not in value_parts:  # those _verify reads anyway
             parse_xml(content)  # well-formed, or raise UnusableFile before anything is written
@@ -220,8 +216,7 @@ def _verify(pkg: Package, book: Book, ch: Changes, content: bytes, before, name:
             raise LossDetected(f"写回改变了不属于 nianbao 的部件 {part}")
     folder, base = pkg.workbook_part.rsplit("/", 1) if "/" in pkg.workbook_part else ("", pkg.workbook_part)
     shared = {pkg.workbook_part, f"{folder}/_rels/{base}.rels".lstrip("/"),
-              *(t for t, typ in pkg.relationships(pkg.workbook_part).values()
-                if typ.endswith(("/sharedStrings", "/styles")))}
+              *pkg.related(pkg.workbook_part, "sharedStrings"), *pkg.related(pkg.workbook_part, "styles")}
     if shared & set(ch.parts):  # never so today; then the new package is judged on its own
         reread = Book.load(new)
         check_template(reread)

@@ -10,8 +10,9 @@ that a workbook whose rows a user moved is still marked where its values are.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Literal
+from typing import Literal
 
 from .. import __version__
 from ..output import verdict
@@ -19,7 +20,6 @@ from ..rules.engine import SEVERITY_WORD, CheckResult, Finding
 from ..values import show
 from ..workbook import layout
 from ..workbook.layout import CellPos
-from ..workbook.xlsx import cell_index, parse_ref
 
 # "keep": the cell keeps the format it has; the others are layout.RESULT_STYLES
 Style = Literal["keep", "result_error", "result_warning", "result_text", "result_link"]
@@ -92,17 +92,11 @@ def layout_resolver(name: str) -> CellPos | None:
 
 
 def parse_address(address: str) -> CellPos | None:
-    """'表三 依申请公开!D7' (as Report.cells and findings write it) -> CellPos."""
-    where = parse_ref(address)
-    if where is None:
-        return None
-    row, col = cell_index(where[1])
-    return CellPos(where[0], row, col)
+    """A cell as Report.cells and findings write it -> CellPos."""
+    return CellPos.find(address)
 
 
-def mark_of(p: CellPos) -> CellPos:
-    """The hidden mark cell of a value cell found at ``p`` (same row, as the template puts it)."""
-    return p.mark
+mark_of = layout.mark_of
 
 
 def summary_text(result: CheckResult, checked_at: _dt.datetime) -> str:
@@ -140,7 +134,7 @@ def build_plan(result: CheckResult, *, resolve: Resolver = layout_resolver,
 
     # Marks: every value cell's mark, the worst severity of the findings that name it.
     value_cells = {}
-    for key, address in report.cells.items():
+    for address in report.cells.values():
         p = parse_address(address)
         if p is not None:
             value_cells[(p.sheet, p.row, p.col)] = p

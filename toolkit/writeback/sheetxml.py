@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..workbook.layout import a1, col_letter
-from ..workbook.xlsx import cell_index
+from ..ooxml.cells import split_a1 as cell_index
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\r]")
 _LITERAL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")

@@ -1,0 +1,149 @@
+"""The OOXML layer, unit by unit, on small XML strings (the way XlsxWriter tests its writers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from toolkit.ooxml.cells import BadReference, CellPos, a1, col_index, col_letter, quote_sheet, split_a1
+from toolkit.ooxml.package import relative_target, resolve_target
+from toolkit.ooxml.sheetread import SheetContext, read_cells, shift_formula
+from toolkit.ooxml.strings import shared_strings
+from toolkit.ooxml.styles import date_styles
+from toolkit.ooxml.xml import escape, parse_xml, unescape
+from toolkit.report import UnusableFile
+from toolkit.values import Formula
+
+NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+CTX = SheetContext(["甲", "乙"], {3}, False, "第2张工作表（表二 主动公开）")
+
+
+def sheet(rows: str) -> bytes:
+    return f'<worksheet {NS}><sheetData>{rows}</sheetData></worksheet>'.encode()
+
+
+# --- cells -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("col, letters", [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (16383, "XFD")])
+def test_column_letters_both_ways(col, letters):
+    assert col_letter(col) == letters and col_index(letters) == col
+
+
+def test_a1_parser_and_formatter():
+    assert split_a1("D7") == (6, 3) == split_a1("$D$7") == split_a1("d7")
+    assert a1(6, 3) == "D7"
+    for bad in ("", "7", "D", "D0", "XFE1", "A1048577", "D²", "D-1", "A1:B2"):
+        with pytest.raises(BadReference):
+            split_a1(bad)
+    with pytest.raises(BadReference):
+        col_letter(-1)  # never an endless loop
+
+
+@pytest.mark.parametrize("text, pos", [
+    ("'表二 主动公开'!B13", CellPos("表二 主动公开", 12, 1)),
+    ("='表三 依申请公开'!$D$7", CellPos("表三 依申请公开", 6, 3)),
+    ("表三 依申请公开!D7", CellPos("表三 依申请公开", 6, 3)),  # as 0.1 wrote addresses
+    ("Sheet1!A1", CellPos("Sheet1", 0, 0)),
+    ("'It''s'!C2", CellPos("It's", 1, 2)),
+    ("'a!b'!C2", CellPos("a!b", 1, 2)),
+])
+def test_cellpos_parses_every_spelling(text, pos):
+    assert CellPos.parse(text) == pos
+    assert CellPos.parse(str(pos)) == pos  # the formatter's text reads back
+
+
+def test_cellpos_quotes_as_excel_does():
+    assert str(CellPos("表二 主动公开", 12, 1)) == "'表二 主动公开'!B13"
+    assert str(CellPos("基本信息和正文", 7, 1)) == "基本信息和正文!B8"
+    assert str(CellPos("Sheet1", 0, 0)) == "Sheet1!A1"
+    for name in ("2024", "A1", "R1C1", "a b", "x-y", "It's"):
+        assert quote_sheet(name).startswith("'"), name
+    assert CellPos("表二 主动公开", 12, 1).ref == "'表二 主动公开'!$B$13"
+    assert CellPos.find("Sheet1") is None and CellPos.find("S!A1:B2") is None and CellPos.find("!A1") is None
+
+
+# --- xml, strings, styles --------------------------------------------------------------------
+
+def test_parser_refuses_dtd_and_names_a_broken_part():
+    with pytest.raises(UnusableFile, match="DTD"):
+        parse_xml(b'<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>')
+    with pytest.raises(UnusableFile, match="已损坏（xl/x.xml）"):
+        parse_xml(b"<x><y></x>", "xl/x.xml")
+    with pytest.raises(UnusableFile):
+        parse_xml(b'<?xml version="1.0" encoding="no-such"?><x/>')
+
+
+def test_escapes_round_trip():
+    for text in ("a\x01b", "_x0041_", "x\ud800y", "行\r\n"):
+        assert unescape(escape(text)) == text
+    assert escape("_x0041_") == "_x005F_x0041_"
+
+
+def test_shared_strings_join_runs_and_skip_phonetics():
+    root = parse_xml(f'<sst {NS}><si><t>甲</t></si><si><r><t>nianbao </t></r><r><rPr/><t>校验：</t></r>'
+                     f'<rPh><t>x</t></rPh></si><si><t>_x000D_</t></si></sst>'.encode())
+    assert shared_strings(root) == ["甲", "nianbao 校验：", "\r"]
+
+
+def test_date_styles_builtin_and_custom():
+    root = parse_xml(f'<styleSheet {NS}><numFmts><numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;"/>'
+                     f'<numFmt numFmtId="165" formatCode="0.00&quot;d&quot;"/><numFmt numFmtId="x" formatCode="y"/></numFmts>'
+                     f'<cellXfs><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/>'
+                     f'<xf numFmtId="1.5"/></cellXfs></styleSheet>'.encode())
+    assert date_styles(root) == {1, 2}
+
+
+# --- reading sheets --------------------------------------------------------------------------
+
+def test_cells_values_of_every_kind():
+    root = parse_xml(sheet(
+        '<row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2"><v>7</v></c><c r="C2"><v>2.5</v></c>'
+        '<c r="D2" s="3"><v>45000</v></c><c r="E2" t="inlineStr"><is><t>_x0001_x</t></is></c>'
+        '<c r="F2" t="b"><v>1</v></c><c r="G2"><f>SUM(B2:C2)</f><v>9.5</v></c><c r="H2" t="e"><v>#N/A</v></c></row>'))
+    got = read_cells(root, {(1, c) for c in range(9)}, CTX)
+    assert got == {(1, 0): "乙", (1, 1): 7, (1, 2): 2.5, (1, 3): dt.date(2023, 3, 15), (1, 4): "\x01x",
+                   (1, 5): True, (1, 6): Formula("SUM(B2:C2)", 9.5), (1, 7): "#N/A"}
+
+
+def test_cells_without_r_follow_their_predecessor():
+    root = parse_xml(sheet('<row><c><v>1</v></c><c r="C1"><v>3</v></c><c><v>4</v></c></row>'
+                           '<row><c><v>5</v></c></row>'))
+    assert read_cells(root, {(0, 0), (0, 2), (0, 3), (1, 0)}, CTX) == {(0, 0): 1, (0, 2): 3, (0, 3): 4, (1, 0): 5}
+
+
+def test_huge_numbers_are_numbers_not_errors():
+    root = parse_xml(sheet(f'<row r="1"><c r="A1"><v>{"9" * 5000}</v></c><c r="B1"><v>110101199001011234</v></c></row>'))
+    got = read_cells(root, {(0, 0), (0, 1)}, CTX)
+    assert got[(0, 0)] == float("inf") and got[(0, 1)] == 110101199001011234
+
+
+@pytest.mark.parametrize("rows, phrase", [
+    ('<row r="1"/><row r="²"><c r="A2"><v>1</v></c></row>', "第2张工作表（表二 主动公开）的第2行行号无效"),
+    ('<row r="0"/>', "第1行行号无效"),
+    ('<row r="1"><c r="A1x"><v>1</v></c></row>', "第1行的单元格位置无效"),
+    ('<row r="1"><c r="A1" s="1.5"><v>1</v></c></row>', "单元格 A1 的格式编号无效"),
+])
+def test_unreadable_positions_are_reasons(rows, phrase):
+    with pytest.raises(UnusableFile, match=phrase):
+        read_cells(parse_xml(sheet(rows)), {(0, 0)}, CTX)
+
+
+def test_shared_formulas_shift_and_never_leave_the_sheet():
+    assert shift_formula("SUM(B2:C2)+$A$1", (1, 3), (4, 3)) == "SUM(B5:C5)+$A$1"
+    assert shift_formula('B2&"B2"', (1, 5), (1, 3)) == '#REF!&"B2"'  # text in quotes stays
+    root = parse_xml(sheet('<row r="1"><c r="E1"><f t="shared" ref="E1:E2" si="0">A1+1</f><v>1</v></c></row>'
+                           '<row r="2"><c r="B2"><f t="shared" si="0"/><v>2</v></c></row>'))
+    assert read_cells(root, {(1, 1)}, CTX) == {(1, 1): Formula("#REF!+1", 2)}
+
+
+# --- package and relationships ---------------------------------------------------------------
+
+def test_relationship_targets():
+    assert resolve_target("xl/workbook.xml", "worksheets/sheet1.xml") == "xl/worksheets/sheet1.xml"
+    assert resolve_target("xl/worksheets/sheet1.xml", "../comments1.xml") == "xl/comments1.xml"
+    assert resolve_target("xl/workbook.xml", "/xl/styles.xml") == "xl/styles.xml"
+    assert resolve_target("", "xl/workbook.xml") == "xl/workbook.xml"
+    assert resolve_target("xl/workbook.xml", "../../sheet1.xml") is None
+    assert relative_target("xl/worksheets/sheet1.xml", "xl/comments1.xml") == "../comments1.xml"
+    assert relative_target("xl/worksheets/sheet1.xml", "xl/drawings/vmlDrawing1.vml") == "../drawings/vmlDrawing1.vml"

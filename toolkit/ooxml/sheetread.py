@@ -1,0 +1,171 @@
+"""Reading cell values from a worksheet part.
+
+Only the cells asked for are turned into values; the rest of the sheet is walked for positions
+(rows and cells without an ``r`` take the place after their predecessor) and, where the sheet has
+shared formulas, for their anchors. A position that cannot be read is a reason in words, naming
+the sheet and the row ("第3张工作表的第5行行号无效"), never a Python error.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Container
+from dataclasses import dataclass
+
+from ..report import UnusableFile
+from ..values import Formula
+from .cells import MAX_COL, MAX_ROW, BadReference, col_index, col_letter, split_a1
+from .strings import string_item
+from .xml import Element, ns_of, unescape
+
+_ROW_NUMBER = re.compile(r"[0-9]{1,7}")
+_MAX_INT_DIGITS = 4000  # Python refuses to read longer digit strings as int; they are floats
+
+
+@dataclass(frozen=True)
+class SheetContext:
+    """What turns a cell's XML into a value, and how to name the sheet in a reason."""
+
+    strings: list[str]
+    date_styles: set[int]
+    date1904: bool
+    label: str  # "第3张工作表（表三 依申请公开）"
+
+
+def _bad(ctx: SheetContext, what: str) -> UnusableFile:
+    return UnusableFile(f"{ctx.label}{what}，无法读取：请在 Excel/WPS 中打开并另存后再发送")
+
+
+def read_cells(root: Element, wanted: Container[tuple[int, int]], ctx: SheetContext) -> dict[tuple[int, int], object]:
+    """The raw values of the ``wanted`` (row, col) cells, 0-based (absent cells are left out).
+
+    A formula comes back as ``Formula(text, cached value)``; a number in a date format as a
+    date; text with its escapes undone."""
+    ns = ns_of(root)
+    data = root.find(ns + "sheetData")
+    out: dict[tuple[int, int], object] = {}
+    if data is None:
+        return out
+    f_tag, v_tag, is_tag, row_tag = ns + "f", ns + "v", ns + "is", ns + "row"
+    # Shared formulas (Excel's fill-down) name their anchor in a cell we may not need: only a
+    # sheet that has any is scanned cell by cell for them.
+    has_shared = data.find(f".//{f_tag}[@t='shared']") is not None
+    shared: dict[str, tuple[tuple[int, int], str]] = {}  # si -> (anchor, formula text)
+    row_no = -1
+    for i, row in enumerate(data.iterchildren(row_tag), 1):
+        r = row.get("r")
+        if r is None:
+            row_no += 1
+        elif _ROW_NUMBER.fullmatch(r) and 0 < int(r) <= MAX_ROW:
+            row_no = int(r) - 1
+        else:
+            raise _bad(ctx, f"的第{i}行行号无效（r=\"{r[:20]}\"）")
+        col_no = -1
+        for c in row:
+            ref = c.get("r")
+            if ref is None:
+                col_no += 1
+            else:
+                try:
+                    cell_row, col_no = split_a1(ref)
+                except BadReference:
+                    raise _bad(ctx, f"第{row_no + 1}行的单元格位置无效（r=\"{ref[:20]}\"）") from None
+            at = (row_no if ref is None else cell_row, col_no)
+            f_el = None
+            if has_shared:
+                f_el = c.find(f_tag)
+                if f_el is not None and f_el.get("t") == "shared" and f_el.text and f_el.get("si"):
+                    shared[f_el.get("si")] = (at, f_el.text)
+            if at not in wanted:
+                continue
+            if not has_shared:
+                f_el = c.find(f_tag)
+            value = _value(c, c.find(v_tag), c.find(is_tag), ctx, at)
+            if f_el is not None:
+                text = f_el.text or ""
+                if not text and f_el.get("t") == "shared" and f_el.get("si") in shared:
+                    anchor, master = shared[f_el.get("si")]
+                    text = shift_formula(master, anchor, at)
+                value = Formula(text, value)
+            out[at] = value
+    return out
+
+
+def _number(text: str) -> int | float:
+    digits = text[1:] if text.startswith("-") else text
+    if digits.isascii() and digits.isdigit() and len(digits) <= _MAX_INT_DIGITS:
+        return int(text)
+    return float(text)
+
+
+def _value(c: Element, v_el: Element | None, is_el: Element | None, ctx: SheetContext,
+           at: tuple[int, int]) -> object:
+    t = c.get("t", "n")
+    if t == "inlineStr":
+        return string_item(is_el) if is_el is not None else None
+    if v_el is None or v_el.text is None:
+        return None
+    text = v_el.text
+    if t == "s":
+        try:
+            return ctx.strings[int(text)]
+        except (ValueError, IndexError):
+            return None
+    if t in ("str", "e"):
+        return unescape(text)
+    if t == "b":
+        return text.strip() in ("1", "true")
+    if t == "d":
+        try:
+            return _dt.datetime.fromisoformat(text)
+        except ValueError:
+            return text
+    try:
+        number = _number(text.strip())
+    except ValueError:
+        return unescape(text)
+    style = c.get("s")
+    if style:
+        if not (style.isascii() and style.isdigit()):
+            where = f"{col_letter(at[1])}{at[0] + 1}"
+            raise _bad(ctx, f"单元格 {where} 的格式编号无效（s=\"{style[:20]}\"）")
+        if int(style) in ctx.date_styles:
+            return serial_to_date(float(number), ctx.date1904)
+    return number
+
+
+def serial_to_date(serial: float, date1904: bool = False) -> _dt.date | _dt.datetime | float:
+    """An Excel date serial as a date; a number no date can be (99999999 typed into a date
+    cell) stays the number, for the rules to report."""
+    base = _dt.datetime(1904, 1, 1) if date1904 else _dt.datetime(1899, 12, 30)
+    try:
+        when = base + _dt.timedelta(days=serial)
+    except (OverflowError, ValueError):
+        return serial
+    return when.date() if serial == int(serial) else when
+
+
+_REF_IN_FORMULA = re.compile(r"(\"[^\"]*\")|(?<![A-Za-z_\d.])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![\d(A-Za-z_])")
+
+
+def shift_formula(formula: str, anchor: tuple[int, int], target: tuple[int, int]) -> str:
+    """A shared formula's text as it applies at ``target``: relative references move by the
+    distance from the anchor cell (how Excel stores formulas filled across a range). A reference
+    moved off the sheet becomes #REF!, as in Excel."""
+    dr, dc = target[0] - anchor[0], target[1] - anchor[1]
+
+    def move(m: re.Match[str]) -> str:
+        if m.group(1):
+            return m.group(1)
+        col_abs, col, row_abs, row = m.group(2), m.group(3), m.group(4), int(m.group(5)) - 1
+        c = col_index(col)
+        if not col_abs:
+            c += dc
+        if not row_abs:
+            row += dr
+        if not (0 <= c < MAX_COL and 0 <= row < MAX_ROW):
+            return "#REF!"
+        return f"{col_abs}{col_letter(c)}{row_abs}{row + 1}"
+
+    return _REF_IN_FORMULA.sub(move, formula)

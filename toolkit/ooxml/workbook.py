@@ -1,0 +1,106 @@
+"""The workbook part and its companions: sheets, defined names, shared strings, date styles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..report import UnusableFile
+from .cells import CellPos
+from .package import Package
+from .sheetread import SheetContext, read_cells
+from .strings import shared_strings
+from .styles import date_styles
+from .xml import REL_NS, local
+
+
+@dataclass
+class Book:
+    """What workbook.xml says, with the parts it needs to read cells."""
+
+    pkg: Package
+    sheets: dict[str, str]  # sheet name -> part name, in the workbook's order
+    names: dict[str, str]  # workbook-scoped defined name -> its formula text
+    strings: list[str]
+    date_styles: set[int]  # indexes of cellXfs that format numbers as dates
+    date1904: bool
+    _resolved: dict[str, CellPos | None] | None = field(default=None, repr=False)
+
+    @classmethod
+    def load(cls, pkg: Package) -> Book:
+        root = pkg.xml(pkg.workbook_part)
+        rels = {r.id: r for r in pkg.relationships(pkg.workbook_part) if not r.external}
+        sheets: dict[str, str] = {}
+        names: dict[str, str] = {}
+        date1904 = False
+        for el in root:
+            tag = local(el.tag)
+            if tag == "workbookPr":
+                date1904 = el.get("date1904") in ("1", "true")
+            elif tag == "sheets":
+                for sh in el:
+                    rid = sh.get(f"{{{REL_NS}}}id") or next(
+                        (v for k, v in sh.attrib.items() if local(k) == "id"), "")
+                    if rid in rels:
+                        sheets[sh.get("name", "")] = rels[rid].target
+            elif tag == "definedNames":
+                for dn in el:
+                    if dn.get("localSheetId") is None and dn.text:
+                        names[dn.get("name", "")] = dn.text
+        strings: list[str] = []
+        styles: set[int] = set()
+        for target in pkg.related(pkg.workbook_part, "sharedStrings"):
+            if pkg.has(target):
+                strings = shared_strings(pkg.xml(target))
+        for target in pkg.related(pkg.workbook_part, "styles"):
+            if pkg.has(target):
+                styles = date_styles(pkg.xml(target))
+        return cls(pkg, sheets, names, strings, styles, date1904)
+
+    def resolve(self, name: str) -> CellPos | None:
+        """A defined name that points at one cell of one of the sheets; None otherwise."""
+        if self._resolved is None:
+            self._resolved = {}
+            for n, text in self.names.items():
+                p = CellPos.find(text)
+                self._resolved[n] = p if p is not None and p.sheet in self.sheets else None
+        return self._resolved.get(name)
+
+    def label(self, sheet: str) -> str:
+        """How a reason names a sheet: 第3张工作表（表三 依申请公开）."""
+        number = list(self.sheets).index(sheet) + 1 if sheet in self.sheets else 0
+        return f"第{number}张工作表（{sheet[:31]}）"
+
+    def context(self, sheet: str) -> SheetContext:
+        return SheetContext(self.strings, self.date_styles, self.date1904, self.label(sheet))
+
+    def cells(self, sheet: str, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], object]:
+        """The raw values of the ``wanted`` (row, col) cells of one sheet (absent ones left out)."""
+        if sheet not in self.sheets:
+            raise UnusableFile(f"工作簿中没有工作表“{sheet}”")
+        part = self.sheets[sheet]
+        return read_cells(self.pkg.xml(part), wanted, self.context(sheet))
+
+    def values(self, cells: list[CellPos]) -> dict[CellPos, object]:
+        """The raw values of ``cells``, each sheet parsed once (absent cells left out)."""
+        by_sheet: dict[str, set[tuple[int, int]]] = {}
+        for p in cells:
+            by_sheet.setdefault(p.sheet, set()).add((p.row, p.col))
+        out: dict[CellPos, object] = {}
+        for sheet, wanted in by_sheet.items():
+            for (row, col), value in self.cells(sheet, wanted).items():
+                out[CellPos(sheet, row, col)] = value
+        return out
+
+
+def core_modified(pkg: Package) -> str | None:
+    """docProps/core.xml's dcterms:modified, the workbook's own save time."""
+    if not pkg.has("docProps/core.xml"):
+        return None
+    try:
+        root = pkg.xml("docProps/core.xml")
+    except UnusableFile:
+        return None
+    for el in root:
+        if local(el.tag) == "modified" and el.text:
+            return el.text.strip()
+    return None

@@ -1,0 +1,81 @@
+"""Parsing and writing the XML of a package part (lxml), and OOXML's ``_xHHHH_`` escapes.
+
+Files arrive by e-mail from anywhere. Entity tricks (billion laughs, external entities) all need a
+document type declaration, and no OOXML part has one, so a part with ``<!DOCTYPE`` or
+``<!ENTITY`` is refused before it is parsed, and the parser neither resolves entities nor
+touches the network.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from ..report import UnusableFile
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+Element = etree._Element
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                          remove_blank_text=False, collect_ids=False)
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_LITERAL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+# What XML 1.0 cannot carry, and what Excel escapes besides (a carriage return would be lost)
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\r\ud800-\udfff]")
+
+
+def refuse_dtd(data: bytes) -> None:
+    if b"\x00" in data:
+        # UTF-16/32 (allowed by XML, written by no spreadsheet program) would hide a DTD from
+        # the byte search below; every ASCII-compatible encoding spells it in these bytes.
+        raise UnusableFile("工作簿内部的 XML 不是 UTF-8 编码，拒绝读取")
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise UnusableFile("工作簿内部的 XML 含有文档类型声明（DTD），可能是恶意文件，拒绝读取")
+
+
+def parse_xml(data: bytes, part: str = "") -> Element:
+    """One part as an lxml element tree; UnusableFile (saying which part) when it is not XML."""
+    refuse_dtd(data)
+    try:
+        return etree.fromstring(data, _PARSER)
+    except (etree.XMLSyntaxError, ValueError, LookupError) as exc:
+        where = f"（{part}）" if part else ""
+        raise UnusableFile(f"工作簿内部的 XML 已损坏{where}，无法读取") from exc
+
+
+def to_bytes(root: Element) -> bytes:
+    """A part's tree as bytes, with the declaration every Office program writes."""
+    return (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            + etree.tostring(root, encoding="UTF-8", xml_declaration=False))
+
+
+def local(tag: object) -> str:
+    """The local name of an element's tag ('' for comments and processing instructions)."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def ns_of(el: Element) -> str:
+    """'{namespace}' of an element ('' when it has none)."""
+    tag = el.tag
+    return tag[: tag.index("}") + 1] if isinstance(tag, str) and tag.startswith("{") else ""
+
+
+def unescape(text: str) -> str:
+    """OOXML's _xHHHH_ escapes (control characters, and a literal '_x' sequence as _x005F_)."""
+    if "_x" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def escape(text: str) -> str:
+    """Text for a cell or a note: characters XML cannot carry as _xHHHH_ (a literal '_x0041_'
+    typed by a user is kept by escaping its underscore, as Excel does). XML's own escapes are
+    lxml's job."""
+    text = _LITERAL_ESCAPE.sub(r"_x005F_\1", text)
+    return _XML_BAD.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
