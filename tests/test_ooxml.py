@@ -121,7 +121,7 @@ def test_huge_numbers_are_numbers_not_errors():
 @pytest.mark.parametrize("rows, phrase", [
     ('<row r="1"/><row r="²"><c r="A2"><v>1</v></c></row>', "第2张工作表（表二 主动公开）的第2行行号无效"),
     ('<row r="0"/>', "第1行行号无效"),
-    ('<row r="1"><c r="A1x"><v>1</v></c></row>', "第1行的单元格位置无效"),
+    ('<row r="1"><c r="A1x"><v>1</v></c><c><v>2</v></c></row>', "第1行的单元格位置无效"),
     ('<row r="1"><c r="A1" s="1.5"><v>1</v></c></row>', "单元格 A1 的格式编号无效"),
 ])
 def test_unreadable_positions_are_reasons(rows, phrase):

@@ -47,6 +47,7 @@ def col_index(letters: str) -> int:
     return col - 1
 
 
+@functools.lru_cache(maxsize=65536)
 def a1(row: int, col: int) -> str:
     """(6, 3) -> 'D7'."""
     return f"{col_letter(col)}{row + 1}"
@@ -65,6 +66,7 @@ def split_a1(ref: str) -> tuple[int, int]:
     return row, col
 
 
+@functools.lru_cache(maxsize=1024)
 def quote_sheet(sheet: str) -> str:
     """A sheet name as a reference spells it: quoted (quotes doubled) when Excel would quote it."""
     if _BARE_SHEET.fullmatch(sheet) and not _LOOKS_LIKE_REF.fullmatch(sheet):
@@ -72,7 +74,7 @@ def quote_sheet(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class CellPos:
     """One cell of one sheet; ``row`` and ``col`` 0-based."""
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Container
 from dataclasses import dataclass
 
 from ..report import UnusableFile
 from ..values import Formula
-from .cells import MAX_COL, MAX_ROW, BadReference, col_index, col_letter, split_a1
+from .cells import MAX_COL, MAX_ROW, BadReference, a1, col_index, col_letter, split_a1
 from .strings import string_item
 from .xml import Element, ns_of, unescape
 
@@ -37,20 +36,23 @@ def _bad(ctx: SheetContext, what: str) -> UnusableFile:
     return UnusableFile(f"{ctx.label}{what}，无法读取：请在 Excel/WPS 中打开并另存后再发送")
 
 
-def read_cells(root: Element, wanted: Container[tuple[int, int]], ctx: SheetContext) -> dict[tuple[int, int], object]:
+def read_cells(root: Element, wanted: set[tuple[int, int]], ctx: SheetContext,
+               has_shared: bool = True) -> dict[tuple[int, int], object]:
     """The raw values of the ``wanted`` (row, col) cells, 0-based (absent cells are left out).
 
     A formula comes back as ``Formula(text, cached value)``; a number in a date format as a
-    date; text with its escapes undone."""
+    date; text with its escapes undone. ``has_shared`` False (the part's bytes have no shared
+    formula) spares the walk for their anchors."""
     ns = ns_of(root)
     data = root.find(ns + "sheetData")
     out: dict[tuple[int, int], object] = {}
     if data is None:
         return out
     f_tag, v_tag, is_tag, row_tag = ns + "f", ns + "v", ns + "is", ns + "row"
-    # Shared formulas (Excel's fill-down) name their anchor in a cell we may not need: only a
-    # sheet that has any is scanned cell by cell for them.
-    has_shared = data.find(f".//{f_tag}[@t='shared']") is not None
+    # Cells are matched by their r text; a position is computed only for a cell without one.
+    by_ref = {a1(r, c): (r, c) for r, c in wanted}
+    rows = {r for r, _ in wanted}
+    # Shared formulas (Excel's fill-down) name their anchor in a cell we may not need.
     shared: dict[str, tuple[tuple[int, int], str]] = {}  # si -> (anchor, formula text)
     row_no = -1
     for i, row in enumerate(data.iterchildren(row_tag), 1):
@@ -61,27 +63,39 @@ def read_cells(root: Element, wanted: Container[tuple[int, int]], ctx: SheetCont
             row_no = int(r) - 1
         else:
             raise _bad(ctx, f"的第{i}行行号无效（r=\"{r[:20]}\"）")
+        if not has_shared and row_no not in rows:
+            continue  # (cells of a row always lie in that row: a stray r is no concern of ours)
         col_no = -1
+        last_ref = None  # the last cell's own r: its column is computed only when needed
         for c in row:
             ref = c.get("r")
-            if ref is None:
-                col_no += 1
+            if ref is not None:
+                last_ref = ref
+                at = by_ref.get(ref)  # None: a cell we do not need
             else:
-                try:
-                    cell_row, col_no = split_a1(ref)
-                except BadReference:
-                    raise _bad(ctx, f"第{row_no + 1}行的单元格位置无效（r=\"{ref[:20]}\"）") from None
-            at = (row_no if ref is None else cell_row, col_no)
-            f_el = None
-            if has_shared:
-                f_el = c.find(f_tag)
-                if f_el is not None and f_el.get("t") == "shared" and f_el.text and f_el.get("si"):
-                    shared[f_el.get("si")] = (at, f_el.text)
-            if at not in wanted:
+                if last_ref is not None:
+                    col_no = _position(last_ref, row_no, ctx)[1]
+                    last_ref = None
+                col_no += 1
+                if col_no >= MAX_COL:
+                    raise _bad(ctx, f"第{row_no + 1}行的单元格超出了工作表的范围")
+                at = (row_no, col_no) if (row_no, col_no) in wanted else None
+            f_el = v_el = is_el = None
+            if has_shared or at is not None:
+                for child in c:  # (faster than three finds: lxml's find is pure Python)
+                    tag = child.tag
+                    if tag == v_tag:
+                        v_el = child
+                    elif tag == f_tag:
+                        f_el = child
+                    elif tag == is_tag:
+                        is_el = child
+            if has_shared and f_el is not None and f_el.get("t") == "shared" and f_el.text and f_el.get("si"):
+                anchor = at or (_position(ref, row_no, ctx) if ref is not None else (row_no, col_no))
+                shared[f_el.get("si")] = (anchor, f_el.text)
+            if at is None:
                 continue
-            if not has_shared:
-                f_el = c.find(f_tag)
-            value = _value(c, c.find(v_tag), c.find(is_tag), ctx, at)
+            value = _value(c, v_el, is_el, ctx, at)
             if f_el is not None:
                 text = f_el.text or ""
                 if not text and f_el.get("t") == "shared" and f_el.get("si") in shared:
@@ -92,9 +106,16 @@ def read_cells(root: Element, wanted: Container[tuple[int, int]], ctx: SheetCont
     return out
 
 
+def _position(ref: str, row_no: int, ctx: SheetContext) -> tuple[int, int]:
+    try:
+        return split_a1(ref)
+    except BadReference:
+        raise _bad(ctx, f"第{row_no + 1}行的单元格位置无效（r=\"{ref[:20]}\"）") from None
+
+
 def _number(text: str) -> int | float:
-    digits = text[1:] if text.startswith("-") else text
-    if digits.isascii() and digits.isdigit() and len(digits) <= _MAX_INT_DIGITS:
+    # isdecimal, not isdigit: int() refuses superscripts ("²"), which isdigit accepts
+    if (text.isdecimal() or (text[:1] == "-" and text[1:].isdecimal())) and len(text) <= _MAX_INT_DIGITS:
         return int(text)
     return float(text)
 
@@ -122,12 +143,12 @@ def _value(c: Element, v_el: Element | None, is_el: Element | None, ctx: SheetCo
         except ValueError:
             return text
     try:
-        number = _number(text.strip())
+        number = _number(text)
     except ValueError:
         return unescape(text)
     style = c.get("s")
-    if style:
-        if not (style.isascii() and style.isdigit()):
+    if style and style != "0":
+        if not style.isdecimal():
             where = f"{col_letter(at[1])}{at[0] + 1}"
             raise _bad(ctx, f"单元格 {where} 的格式编号无效（s=\"{style[:20]}\"）")
         if int(style) in ctx.date_styles:

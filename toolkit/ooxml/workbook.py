@@ -78,18 +78,17 @@ class Book:
         if sheet not in self.sheets:
             raise UnusableFile(f"工作簿中没有工作表“{sheet}”")
         part = self.sheets[sheet]
-        return read_cells(self.pkg.xml(part), wanted, self.context(sheet))
+        has_shared = b'"shared"' in self.pkg.read(part)  # a hint: the walk for anchors is skipped
+        return read_cells(self.pkg.xml(part), wanted, self.context(sheet), has_shared)
 
-    def values(self, cells: list[CellPos]) -> dict[CellPos, object]:
-        """The raw values of ``cells``, each sheet parsed once (absent cells left out)."""
+    def values(self, cells: list[CellPos]) -> list[object]:
+        """The raw values of ``cells`` in their order (None for absent cells), each sheet
+        parsed once."""
         by_sheet: dict[str, set[tuple[int, int]]] = {}
         for p in cells:
             by_sheet.setdefault(p.sheet, set()).add((p.row, p.col))
-        out: dict[CellPos, object] = {}
-        for sheet, wanted in by_sheet.items():
-            for (row, col), value in self.cells(sheet, wanted).items():
-                out[CellPos(sheet, row, col)] = value
-        return out
+        found = {sheet: self.cells(sheet, wanted) for sheet, wanted in by_sheet.items()}
+        return [found[p.sheet].get((p.row, p.col)) for p in cells]
 
 
 def core_modified(pkg: Package) -> str | None:

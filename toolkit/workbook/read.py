@@ -57,7 +57,7 @@ def check_template(book: Book) -> None:
     where = book.resolve(layout.MARKER_NAME)
     marker = None
     if where:
-        marker = book.values([where]).get(where)
+        marker = book.values([where])[0]
     check_marker(marker, lambda: _old_format(book))
     check_names([n for n in layout.names() if book.resolve(n) is None])
 
@@ -97,8 +97,7 @@ def raw_values(book: Book, sheets: set[str] | None = None) -> dict[str, object]:
     """key -> the raw value in its named cell, for the keys on ``sheets`` (default: all); each
     sheet is parsed once."""
     where = {key: p for key, p in _where(book).items() if sheets is None or p.sheet in sheets}
-    found = book.values(list(where.values()))
-    return {key: found.get(p) for key, p in where.items()}
+    return dict(zip(where, book.values(list(where.values()))))
 
 
 def read_book(book: Book, source: str, saved_at: str | None = None) -> Report:
