@@ -67,6 +67,9 @@ SAMPLE_NEW = 5  # the sample's t3.new.natural (= t3.total.natural = t3.total.tot
 # Last year's section 五, other than this year's: a previous year whose text is the sample's own
 # would add a W8 (copied from last year) that the case is not about.
 LAST_YEAR_PROBLEMS = "上年依申请公开答复文书格式不统一，已制定答复文书模板并组织业务培训。"
+# Last year's whole text, other than this year's (W8 compares the whole text too).
+LAST_YEAR_TEXT = {key: f"{spec.TEXT_LABELS[key]}：上年按区里的部署推进第{i}项工作，情况另见附件。"
+                  for i, key in enumerate(spec.TEXT_KEYS)} | {"text.problems": LAST_YEAR_PROBLEMS}
 
 CASES = [
     Case("E1", {"t3.new.natural": "/"}, "t3.new.natural", "数字", "/", words=("“/”", "自然人")),
@@ -90,9 +93,9 @@ CASES = [
     Case("E7", {"meta.unit": None}, "meta.unit", "必填", "空白", words=("机关名称",)),
     Case("E7", {"meta.year": "二〇二二年"}, "meta.year", "报告年度应为2021年起的四位数字年份，如2024", "二〇二二年"),
     Case("W1", {}, "t3.carried_over.natural", 1, 0,
-         previous={"t3.carry_forward.natural": 1, "text.problems": LAST_YEAR_PROBLEMS}, words=("上年",)),
+         previous={"t3.carry_forward.natural": 1, **LAST_YEAR_TEXT}, words=("上年",)),
     Case("W2", {}, "t2.normative.in_force", 3, 0,
-         previous={"t2.normative.in_force": 3, "text.problems": LAST_YEAR_PROBLEMS},
+         previous={"t2.normative.in_force": 3, **LAST_YEAR_TEXT},
          keys=("t2.normative.issued", "t2.normative.repealed"), words=("现行有效件数",)),
     Case("W3", {"t2.rules.issued": 1}, "t2.rules.issued", 0, 1, keys=("meta.unit_level",),
          words=("规章", "乡镇、街道")),
@@ -115,7 +118,20 @@ CASES = [
     Case("W7", {"text.proactive": "2021年度，我街道主动公开政府信息220条。"}, "text.proactive", 2022, 2021),
     Case("W8", {"text.problems": "无"}, "text.problems", "问题及改进情况", "无"),
     Case("W8", {}, "text.problems", "本年内容", "与上年100%相同", previous={}),
+    Case("W8", {"text.problems": LAST_YEAR_PROBLEMS}, "text.overview", "重复率低于50%", "与上年96%相同",
+         previous={}, words=("96%", "8字片段")),
     Case("W9", {}, "t3.new.natural", 2 * SAMPLE_NEW, SAMPLE_NEW, parts=[{}, {}]),
+    Case("W10", {"t4.review.corrected": 1, "text.on_request": "本年度发生行政复议1件，均获维持。"},
+         "text.on_request", "与“均获维持”相符", "表四「行政复议」的「结果纠正」为1", keys=("t4.review.corrected",)),
+    Case("W10", {"t3.new.natural": SAMPLE_NEW + 1, "t3.carry_forward.natural": 1,
+                 "text.on_request": f"本年度收到申请{SAMPLE_NEW + 1}件，已全部办结。"},
+         "text.on_request", 0, 1, keys=("t3.carry_forward.total",), words=("全部办结", "结转下年度")),
+    Case("W10", {"t4.suit_direct.pending": 1, "text.on_request": "本年度未发生因政府信息公开引起的行政复议、行政诉讼。"},
+         "text.on_request", 0, 1, keys=("t4.suit_direct.total",)),
+    Case("W11", {"meta.date": "2023-03-15"}, "meta.date", "不晚于2023年1月31日", "2023-03-15",
+         keys=("meta.unit_level",), words=("2023年3月15日", "乡镇街道")),
+    Case("W12", {"t2.penalty.decisions": 60}, "t2.penalty.decisions", "与上年11相近", 60,
+         previous={"t2.penalty.decisions": 11, **LAST_YEAR_TEXT}, words=("5.5倍",)),
 ]
 
 

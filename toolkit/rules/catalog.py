@@ -5,13 +5,17 @@
 
 from __future__ import annotations
 
-import difflib
-from typing import Iterable
+import datetime as dt
+import re
+from collections.abc import Iterable
 
 from .. import spec
 from ..values import BLANK
-from .engine import CheckRule, Context, Finding, Rule, SumRule, finding, fmt_number
 from . import text as textcheck
+from . import textrules
+from .engine import CheckRule, Context, Finding, Rule, SumRule, finding, fmt_number
+from .numbers import chinese_to_int
+from .similarity import Shingles
 
 T3_COLS = tuple(c for c, _ in spec.T3_COLUMNS)
 T3_ROW_KEYS = tuple(r for r, _ in spec.T3_ROWS)
@@ -111,24 +115,6 @@ def _fees_unit(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
                   (key,), expected=f"{fmt_number(v / 10000)}（若原数为元）", found=v)
 
 
-def _text_numbers(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
-    """W5: numbers quoted in the text disagree with the tables."""
-    for claim in textcheck.claims(ctx.report.values):
-        table_value = sum(ctx.number(k) or 0 for k in claim.keys)
-        if any(ctx.number(k) is None for k in claim.keys):
-            continue
-        if claim.number != table_value:
-            where = "、".join(spec.describe(k) for k in claim.keys)
-            yield finding(ctx, rule, f"正文「{spec.TEXT_LABELS[claim.text_key]}」写“{claim.quote}”，"
-                                     f"但{where}为{fmt_number(table_value)}：请核对正文与表格。",
-                          (claim.text_key, *claim.keys), expected=table_value, found=claim.number,
-                          column=claim.what)
-    for total in textcheck.part_sums(ctx.report.values):
-        yield finding(ctx, rule, f"正文「{spec.TEXT_LABELS[total.text_key]}」写“{total.quote}”，"
-                                 f"但其中各项相加为{fmt_number(total.parts)}，不等于{fmt_number(total.number)}。",
-                      (total.text_key,), expected=total.number, found=total.parts, column="分项之和")
-
-
 def _fee_text(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     """W6: applications closed for unpaid fees, but section 六 says nothing about fees."""
     key = "t3.other_no_fee.total"
@@ -158,8 +144,13 @@ def _text_year(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
 NOTHING = {"无", "没有", "暂无", "无。", "没有。", "暂无。", "无问题", "/", "-"}
 
 
+PROBLEMS_REPEATED = 0.8  # section 五 as good as last year's
+TEXT_REPEATED = 0.5  # the whole text: the 宿迁 assessment's line
+
+
 def _problems_text(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
-    """W8: section 五 empty, '无', or mostly copied from last year."""
+    """W8: section 五 empty or '无'; with last year's report, section 五 or the whole text repeating
+    last year's (similarity: the share of this year's 8-character shingles found in last year's)."""
     text = str(ctx.value("text.problems") or "").strip()
     if text in NOTHING:
         yield finding(ctx, rule, f"「{spec.TEXT_LABELS['text.problems']}」只写了“{text}”：应写明存在的主要问题"
@@ -170,11 +161,79 @@ def _problems_text(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
         return
     before = str(ctx.previous.values.get("text.problems") or "").strip()
     if text and before:
-        ratio = difflib.SequenceMatcher(None, before, text, autojunk=False).ratio()
-        if ratio >= 0.8:
-            yield finding(ctx, rule, f"「{spec.TEXT_LABELS['text.problems']}」与上年报告{ratio:.0%}相同：应写本年"
+        share = Shingles.of(text).share_in(Shingles.of(before))
+        if share >= PROBLEMS_REPEATED:
+            yield finding(ctx, rule, f"「{spec.TEXT_LABELS['text.problems']}」与上年报告{share:.0%}相同：应写本年"
                                      "的问题和上年问题的改进情况，不要照搬上年内容。", ("text.problems",),
-                          expected="本年内容", found=f"与上年{ratio:.0%}相同")
+                          expected="本年内容", found=f"与上年{share:.0%}相同")
+    keys = tuple(k for k in spec.TEXT_KEYS if str(ctx.value(k) or "").strip())
+    whole = "\n".join(str(ctx.value(k)) for k in keys)
+    last = "\n".join(str(ctx.previous.values.get(k) or "") for k in spec.TEXT_KEYS)
+    share = Shingles.of(whole).share_in(Shingles.of(last))
+    if keys and share >= TEXT_REPEATED:
+        yield finding(ctx, rule, f"正文与上年报告{share:.0%}相同（按8字片段计，标点和空白不计）：重复率达到"
+                                 f"{TEXT_REPEATED:.0%}即视为照搬上年报告，请按本年情况重写。", keys,
+                      expected=f"重复率低于{TEXT_REPEATED:.0%}", found=f"与上年{share:.0%}相同")
+
+
+# 条例第四十九条: departments by 31 January; governments' reports by 31 March; townships as their
+# district sets, which is 31 January almost everywhere.
+DEADLINE = {"部门": (1, 31), "乡镇街道": (1, 31), "政府": (3, 31)}
+_DATE = re.compile(r"([0-9]{4}|[〇○零一二三四五六七八九]{4})\s*[年\-/.．]\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})"
+                   r"\s*[月\-/.．]\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """2023-01-20, 2023/1/20, 2023.1.20, 2023年1月20日, 二〇二三年一月二十日; None otherwise."""
+    m = _DATE.search(text)
+    if not m:
+        return None
+    parts = [int(p) if p.isdigit() else chinese_to_int(p) for p in m.groups()]
+    try:
+        return dt.date(*parts)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def _late(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
+    """W11: the report's date is after the statutory deadline of the following year."""
+    level, year, raw = ctx.value("meta.unit_level"), ctx.value("meta.year"), ctx.value("meta.date")
+    if level not in DEADLINE or not isinstance(year, int) or not raw:
+        return
+    date = parse_date(str(raw))
+    if date is None:
+        return
+    month, day = DEADLINE[level]
+    deadline = dt.date(year + 1, month, day)
+    if date > deadline:
+        by = f"{deadline.year}年{month}月{day}日"
+        why = "《政府信息公开条例》第四十九条" if level != "乡镇街道" else "通常与县级部门相同"
+        yield finding(ctx, rule, f"基本信息「报告日期」为{date.year}年{date.month}月{date.day}日，晚于{level}"
+                                 f"{year}年度报告的公布期限{by}（{why}）：请核实日期，或说明逾期原因。",
+                      ("meta.date", "meta.unit_level", "meta.year"), expected=f"不晚于{by}", found=str(raw))
+
+
+# 表二's ten numbers and 表三's four totals: a count that jumps fivefold in a year is more often a
+# typing or unit mistake than a real change.
+JUMP_KEYS = (*(k for k in spec.NUMBER_KEYS if k.startswith("t2.")),
+             *(f"t3.{r}.total" for r in ("new", "carried_over", "total", "carry_forward")))
+JUMP_FACTOR, JUMP_FLOOR = 5, 10
+
+
+def _jumps(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
+    """W12: a 表二 number or a 表三 total more than 5× or less than 1/5 of last year's (both ≥ 10)."""
+    assert ctx.previous is not None
+    for key in JUMP_KEYS:
+        now, before = ctx.number(key), ctx.previous.values.get(key)
+        if now is None or not isinstance(before, (int, float)) or isinstance(before, bool):
+            continue
+        if now < JUMP_FLOOR or before < JUMP_FLOOR:
+            continue
+        if now > JUMP_FACTOR * before or now * JUMP_FACTOR < before:
+            how = (f"是上年的{now / before:.1f}倍" if now > before else f"只有上年的{now / before:.0%}")
+            yield finding(ctx, rule, f"{spec.describe(key)}为{fmt_number(now)}，上年为{fmt_number(before)}，{how}："
+                                     "请核实是否多填或少填了数字、单位是否一致。", (key,),
+                          expected=f"与上年{fmt_number(before)}相近", found=now)
 
 
 def _summary(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
@@ -227,16 +286,31 @@ RULES: tuple[Rule, ...] = (
               "meta.unit_level 为 乡镇街道 或 部门 时，t2.rules.* 应为0", fn=_rules_for_level),
     CheckRule("W4", "warning", "收费金额单位是万元", "t2.fees.amount 过大，或等于正文中的“N元”", fn=_fees_unit),
     CheckRule("W5", "warning", "正文中的数字与表格一致",
-              "“收到/新收…申请N件”= t3.new.total；“办结N件”= t3.total.total；“行政复议N件”= t4.review.total；"
-              "“行政诉讼N件”= 两类诉讼总计之和；“…N条，其中A条、B条…”各项之和 = N", fn=_text_numbers),
+              "第一部分正文中每个说到表格的数字（toolkit/rules/vocabulary.py 的词表：收到/新收/受理 = t3.new.total"
+              "（含上年结转时加 t3.carried_over.total，受理两种读法均可）；办结/答复 = t3.total.total；各办理结果及其"
+              "分项；自然人/法人或其他组织等申请人；上年结转、结转下年度；行政复议、行政诉讼及维持/纠正/其他/尚未审结；"
+              "表二制发/废止/现行有效的规章和规范性文件、行政许可/处罚/强制决定数）等于表格；其中、分别、各按句意对应；"
+              "“占…%”按表格重算，相差超过0.1个百分点；“…N条，其中A条、B条…”各项之和 = N；近/余/多/约等约数不比较",
+              fn=textrules.text_numbers),
     CheckRule("W6", "warning", "有因未缴费不再处理的申请时，正文说明信息处理费",
               "t3.other_no_fee.total > 0 时 text.other 提及信息处理费或收费通知", fn=_fee_text),
     CheckRule("W7", "warning", "正文中的统计年度与报告年度一致",
               "“统计期限…YYYY年…”和第一部分中的“YYYY年度”等于 meta.year", fn=_text_year),
-    CheckRule("W8", "warning", "“存在的主要问题及改进情况”有实际内容且不照搬上年",
-              "text.problems 不是“无”；与上年 text.problems 相似度低于80%", fn=_problems_text),
+    CheckRule("W8", "warning", "“存在的主要问题及改进情况”有实际内容，正文不照搬上年",
+              "text.problems 不是“无”；有上年报告时，text.problems 与上年重复率低于80%，全部正文与上年重复率低于50%"
+              "（重复率：本年文字的8字片段在上年文字中出现的比例，不计标点和空白）", fn=_problems_text),
     CheckRule("W9", "warning", "汇总表等于各单位之和", "汇总的每个数字 = 各单位同一单元格之和",
               fn=_summary, needs="parts"),
+    CheckRule("W10", "warning", "正文中的结果用语与表格一致",
+              "“均获维持/全部维持/零纠错”时所说的复议或诉讼（未说明则三组）t4.*.corrected 与 t4.*.pending 为0；"
+              "“无败诉”时 t4.*.corrected 为0；“全部办结/均已办结/已全部答复”时 t3.carry_forward.total 为0；"
+              "“未发生行政复议/诉讼”时相应的 t4.*.total 为0", fn=textrules.outcome_words),
+    CheckRule("W11", "warning", "报告在法定期限内公布",
+              "meta.date 不晚于次年1月31日（部门、乡镇街道）或3月31日（政府）；其他类别、未填类别或日期时不检查",
+              fn=_late),
+    CheckRule("W12", "warning", "与上年相比没有异常的增减",
+              "表二10个数字及 t3.{new,carried_over,total,carry_forward}.total：本年与上年均不小于10时，"
+              "本年不超过上年的5倍、不低于上年的1/5", fn=_jumps, needs="previous"),
 )
 
 RULE_BY_ID = {r.id: r for r in RULES}

@@ -1,0 +1,346 @@
+"""Reading the report's text as a reviewer does: which number speaks about which cells.
+
+The text is cut into sentences (。！？ and line ends) and clauses (，；：and brackets). A number with
+a count unit belongs to the nearest phrase of the vocabulary (``vocabulary.TERMS``) before it in
+its clause, when nothing but plain words stand between them (no other number, no 同比/较上年, no
+rate or duration). What the phrase leaves open (the row of an applicant column, the group of a
+表四 result, the column of a 表二 row) comes from the phrases beside it in the clause, then from the
+figure it is part of (其中), then from the sentence's previous figure of the same table.
+``分别`` pairs a list of phrases with a list of numbers in order; ``各``/``均为`` gives each phrase the
+one number. ``含上年结转`` (or a 其中 part that is 上年结转) makes a received figure 新收 + 上年结转.
+
+Everything is decided per sentence in one pass over it; a text is read in time linear in its length.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from . import vocabulary as voc
+from .numbers import COUNT_UNITS, Number, parse_numbers
+from .vocabulary import Term
+
+SENTENCE_END = re.compile(r"[。！？!?\n]+")
+CLAUSE_BREAK = re.compile(r"[，,；;：:（）()【】\[\]“”\"]")
+_STOP = object()
+_MARK_PARTS = "parts"
+_MARK_RESPECTIVELY = "respectively"
+_MARK_EACH = "each"
+_MAX_GAP = 18  # characters between a phrase and its number
+_PERCENT_OF = re.compile(r"占[^，,；;。]{0,8}$")
+_YEAR = re.compile(r"(20\d\d)\s*年")
+_OTHER_YEAR_WORDS = re.compile(r"上年(?!度?结转)|去年|上一年(?!度结转)|上一年度(?!结转)|同期")
+
+
+def _phrase_index() -> tuple[re.Pattern, dict[str, object]]:
+    meaning: dict[str, object] = {}
+    for term in voc.TERMS:
+        for phrase in term.phrases:
+            meaning.setdefault(phrase, term)
+    for phrase in voc.STOP_PHRASES:
+        meaning[phrase] = _STOP
+    meaning[voc.PARTS] = _MARK_PARTS
+    meaning[voc.RESPECTIVELY] = _MARK_RESPECTIVELY
+    alternatives = sorted(meaning, key=len, reverse=True)  # the longest phrase wins where two start
+    return re.compile("|".join(map(re.escape, alternatives))), meaning
+
+
+PHRASES, MEANING = _phrase_index()
+
+
+@dataclass
+class Claim:
+    """A number of the text and the cells it speaks about."""
+
+    text_key: str
+    sentence: str
+    start: int  # of the phrase, in the sentence
+    end: int  # of the phrase
+    term: Term
+    number: Number
+    rows: tuple[str, ...]
+    cols: tuple[str, ...]
+    also_rows: tuple[tuple[str, ...], ...] = ()
+    includes_carried: bool = False
+    parent: Claim | None = None
+    rows_from: Claim | None = None  # the figure whose rows this one took (其中自然人…)
+    percent: Number | None = None  # 占…%: the share the text gives for this figure
+    listed: bool = False  # from a 分别/各 list: the phrase and its number stand apart
+
+    @property
+    def quote(self) -> str:
+        """The words of the claim: 受理政府信息公开申请9件 (分别 lists: 部分公开…3件)."""
+        return self._words(self.number.text)
+
+    def readings(self) -> list[tuple[str, ...]]:
+        """The keys whose sum the number must equal, one tuple per acceptable reading."""
+        row_sets = [self.rows, *self.also_rows]
+        includes = self.includes_carried or (self.rows_from is not None and self.rows_from.includes_carried)
+        if includes and "new" in self.rows and "carried_over" not in self.rows:
+            row_sets = [(*self.rows, "carried_over")]
+        table = self.term.table
+        return [tuple(f"{table}.{r}.{c}" for r in rows for c in self.cols) for rows in row_sets]
+
+    def with_number(self, value: object) -> str:
+        """The quote as it should read: 受理政府信息公开申请5件."""
+        return self._words(f"{value}{self.number.unit}")
+
+    def _words(self, number: str) -> str:
+        s = self.sentence
+        if self.listed:
+            return f"{s[self.start:self.end]}…{number}"
+        return s[self.start:self.number.start] + number
+
+
+@dataclass
+class _Event:
+    start: int
+    end: int
+    kind: str  # "phrase", "number", "mark"
+    term: Term | None = None
+    number: Number | None = None
+    mark: str = ""
+    stop: bool = False
+
+
+@dataclass
+class _Sentence:
+    text_key: str
+    text: str
+    year: int | None
+    on_request: bool
+    clause_starts: list[int] = field(default_factory=list)
+
+    def clause(self, pos: int) -> int:
+        return bisect_right(self.clause_starts, pos)
+
+    def clause_text(self, pos: int) -> tuple[int, int]:
+        i = self.clause(pos)
+        start = self.clause_starts[i - 1] if i else 0
+        end = self.clause_starts[i] - 1 if i < len(self.clause_starts) else len(self.text)
+        return start, end
+
+
+def sentences(text: str) -> Iterator[str]:
+    for part in SENTENCE_END.split(text):
+        if part.strip():
+            yield part
+
+
+def read_claims(text_key: str, text: str, year: int | None = None, on_request: bool = False) -> list[Claim]:
+    """Every claim of one text part."""
+    out: list[Claim] = []
+    for s in sentences(text):
+        out.extend(_read_sentence(_Sentence(text_key, s, year, on_request,
+                                            [m.end() for m in CLAUSE_BREAK.finditer(s)])))
+    return out
+
+
+def _events(s: _Sentence) -> list[_Event]:
+    events: list[_Event] = []
+    for m in PHRASES.finditer(s.text):
+        meaning = MEANING[m.group(0)]
+        if isinstance(meaning, Term):
+            events.append(_Event(m.start(), m.end(), "phrase", term=meaning))
+        elif meaning is _STOP:
+            events.append(_Event(m.start(), m.end(), "phrase", stop=True))
+        else:
+            events.append(_Event(m.start(), m.end(), "mark", mark=str(meaning)))
+    for m in voc.EACH.finditer(s.text):
+        events.append(_Event(m.start(), m.end(), "mark", mark=_MARK_EACH))
+    for n in parse_numbers(s.text):
+        events.append(_Event(n.start, n.end, "number", number=n))
+    events.sort(key=lambda e: e.start)
+    return events
+
+
+def _read_sentence(s: _Sentence) -> list[Claim]:
+    events = _events(s)
+    claims: list[Claim] = []
+    parent: Claim | None = None
+    consumed: set[int] = set()  # numbers taken by a 分别/各 list
+    for i, ev in enumerate(events):
+        if ev.kind == "mark" and ev.mark == _MARK_PARTS:
+            # the figure the parts belong to: not a 含上年结转 note between them
+            parent = next((c for c in reversed(claims) if not c.term.includes_carried), None)
+            continue
+        if ev.kind == "mark":
+            claims.extend(_list_claims(s, events, i, parent, claims, consumed))
+            continue
+        if ev.kind == "phrase" and ev.term is not None and ev.term.includes_carried:
+            _mark_includes(claims, s, ev)
+        if ev.kind != "number" or i in consumed:
+            continue
+        n = ev.number
+        assert n is not None
+        if n.is_percent:
+            _attach_percent(s, claims, n)
+            continue
+        if not n.is_count:
+            continue
+        p = _nearest_phrase(s, events, i)
+        if p is None or p.stop or p.term is None:
+            continue
+        claim = _claim(s, events, p, n, parent, claims)
+        if claim is not None:
+            if parent is not None and claim.term.role == "carried_over" and parent.term.role == "received":
+                parent.includes_carried = True  # 收到6件，其中上年结转1件
+            claims.append(claim)
+    return claims
+
+
+def _nearest_phrase(s: _Sentence, events: list[_Event], i: int) -> _Event | None:
+    clause = s.clause(events[i].start)
+    for ev in reversed(events[:i]):
+        if s.clause(ev.start) != clause or ev.kind == "number" or ev.kind == "mark":
+            return None
+        if ev.kind == "phrase":
+            return ev
+    return None
+
+
+def _claim(s: _Sentence, events: list[_Event], p: _Event, n: Number, parent: Claim | None,
+           claims: list[Claim], listed: bool = False) -> Claim | None:
+    term = p.term
+    assert term is not None
+    unit = n.unit
+    if unit not in term.units:
+        return None
+    if not listed:
+        gap = s.text[p.end:n.start]
+        if len(gap) > _MAX_GAP or any(w in gap for w in voc.NOT_A_COUNT) or any(
+                w in gap for w in term.not_between):
+            return None
+    c_start, _ = s.clause_text(p.start)
+    before = s.text[c_start:p.start]
+    if _other_year(before, s.year):
+        return None
+    if term.table == "t3":
+        if not (s.on_request or voc.RECEIVED_CONTEXT in s.text):
+            return None
+        c0, c1 = s.clause_text(p.start)
+        if any(w in s.text[c0:c1] for w in voc.OTHER_BUSINESS):
+            return None
+    rows, cols, also = term.rows, term.cols, term.also_rows
+    rows_from = None
+    start = p.start
+    if not rows or not cols:
+        source = _fill_from(s, events, p, parent, claims, need_rows=not rows)
+        if source is not None:
+            if not rows:
+                rows, also, rows_from, start = source
+            else:
+                cols, start = source[0], source[3]
+            start = min(start, p.start)
+    if not cols and term.table in ("t3", "t4"):
+        cols = ("total",)
+    if not rows and term.role == "applicant" and "申请" in s.text[p.end:n.start]:
+        rows = ("new",)  # 自然人申请4件: applications received
+    if not rows or not cols:
+        return None
+    return Claim(s.text_key, s.text, start if not listed else p.start, p.end, term, n, rows, cols, also, parent=parent,
+                 rows_from=rows_from, listed=listed)
+
+
+def _fill_from(s: _Sentence, events: list[_Event], p: _Event, parent: Claim | None, claims: list[Claim],
+               need_rows: bool) -> tuple[tuple, tuple, Claim | None, int] | None:
+    """The missing rows (with their other readings) or columns of ``p``'s term: from a phrase
+    before it in its clause, else the figure it is part of, else the sentence's last figure of
+    the same table."""
+    term = p.term
+    assert term is not None
+    clause = s.clause(p.start)
+    for ev in reversed([e for e in events if e.start < p.start]):
+        if s.clause(ev.start) != clause:
+            break
+        t = ev.term
+        if ev.kind == "phrase" and t is not None and t.table == term.table and t.role != term.role:
+            if need_rows and t.rows:
+                return t.rows, t.also_rows, None, ev.start
+            if not need_rows and t.cols:
+                return t.cols, (), None, ev.start
+    for c in ([parent] if parent else []) + [c for c in reversed(claims) if not c.term.includes_carried]:
+        if c.term.table == term.table:
+            if need_rows:
+                return c.rows, c.also_rows, c, p.start
+            return c.cols, (), None, p.start
+    return None
+
+
+def _list_claims(s: _Sentence, events: list[_Event], i: int, parent: Claim | None, claims: list[Claim],
+                 consumed: set[int]) -> list[Claim]:
+    """分别 (phrases, then their numbers in order) and 各 (phrases, then one number for all)."""
+    mark = events[i]
+    clause = s.clause(mark.start)
+    run: list[_Event] = []
+    for ev in reversed(events[:i]):
+        if s.clause(ev.start) != clause or ev.kind != "phrase" or ev.stop or ev.term is None:
+            break
+        if run and ev.term.role != run[-1].term.role:  # type: ignore[union-attr]
+            break
+        run.append(ev)
+    run.reverse()
+    nums = [(j, e) for j, e in enumerate(events[i + 1:], i + 1)
+            if e.kind == "number" and s.clause(e.start) == clause]
+    for j, _ in nums:
+        consumed.add(j)
+    if not run or not nums:
+        return []
+    numbers = [e.number for _, e in nums]
+    unit = numbers[-1].unit  # 分别为3、2、1件: the unit is written once, at the end
+    if unit not in COUNT_UNITS or any(n.approx or n.unit not in ("", unit) for n in numbers):
+        return []
+    numbers = [Number(n.start, n.end, n.value, unit, n.approx, n.text) for n in numbers]
+    if mark.mark == _MARK_EACH:
+        if len(numbers) != 1:
+            return []
+        numbers = numbers * len(run)
+    if len(numbers) != len(run):
+        return []
+    out = []
+    for p, n in zip(run, numbers, strict=True):
+        claim = _claim(s, events, p, n, parent, claims + out, listed=True)
+        if claim is not None:
+            out.append(claim)
+    return out
+
+
+def _mark_includes(claims: list[Claim], s: _Sentence, ev: _Event) -> None:
+    """含上年结转: the received figure just before it counts 上年结转 too."""
+    for c in reversed(claims):
+        if c.term.role == "received":
+            c.includes_carried = True
+            return
+
+
+def _attach_percent(s: _Sentence, claims: list[Claim], n: Number) -> None:
+    """…3件，占60%: the share goes with the sentence's last figure, when 占 introduces it."""
+    c0, _ = s.clause_text(n.start)
+    before = s.text[max(0, n.start - 10):n.start]
+    if not _PERCENT_OF.search(before) or not claims:
+        return
+    last = claims[-1]
+    if last.number.end <= n.start and s.clause(last.number.start) >= s.clause(n.start) - 1:
+        last.percent = n
+
+
+def _other_year(before: str, year: int | None) -> bool:
+    """The clause speaks of another year: 上年/去年, or 2021年 in a 2022 report."""
+    if _OTHER_YEAR_WORDS.search(before):
+        return True
+    return year is not None and any(int(y) != year for y in _YEAR.findall(before))
+
+
+def claims_of(values: dict, keys: Iterable[str], on_request_key: str = "text.on_request") -> list[Claim]:
+    """Every claim of the text parts ``keys`` of a report's values."""
+    year = values.get("meta.year")
+    out: list[Claim] = []
+    for key in keys:
+        text = values.get(key)
+        if isinstance(text, str) and text.strip():
+            out.extend(read_claims(key, text, year if isinstance(year, int) else None,
+                                   on_request=key == on_request_key))
+    return out
