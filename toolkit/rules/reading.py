@@ -18,12 +18,14 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import vocabulary as voc
-from .numbers import COUNT_UNITS, Number, parse_numbers
+from .numbers import COUNT_UNITS, Number, figure_pattern, parse_numbers
 from .vocabulary import Term
 
 SENTENCE_END = re.compile(r"[。！？!?\n]+")
+_END_CHAR = re.compile(r"[。！？!?\n]")
 CLAUSE_BREAK = re.compile(r"[，,；;：:（）()【】\[\]“”\"]")
 _STOP = object()
 _MARK_PARTS = "parts"
@@ -49,9 +51,23 @@ def _phrase_index() -> tuple[re.Pattern, dict[str, object]]:
 
 
 PHRASES, MEANING = _phrase_index()
+_NOT_A_COUNT = re.compile("|".join(map(re.escape, voc.NOT_A_COUNT)))
+_OTHER_BUSINESS = re.compile("|".join(map(re.escape, voc.OTHER_BUSINESS)))
+_NOT_BETWEEN: dict[tuple[str, ...], re.Pattern] = {}
 
 
-@dataclass
+def _not_between(term: Term) -> re.Pattern:
+    words = term.not_between
+    if words not in _NOT_BETWEEN:
+        _NOT_BETWEEN[words] = re.compile("|".join(map(re.escape, words)))
+    return _NOT_BETWEEN[words]
+
+# A sentence without a number in a unit some term counts in (or a share) holds no claim: most
+# sentences of a report are not read further.
+HAS_FIGURE = figure_pattern(tuple({u for t in voc.TERMS for u in t.units}))
+
+
+@dataclass(slots=True)
 class Claim:
     """A number of the text and the cells it speaks about."""
 
@@ -81,8 +97,7 @@ class Claim:
         includes = self.includes_carried or (self.rows_from is not None and self.rows_from.includes_carried)
         if includes and "new" in self.rows and "carried_over" not in self.rows:
             row_sets = [(*self.rows, "carried_over")]
-        table = self.term.table
-        return [tuple(f"{table}.{r}.{c}" for r in rows for c in self.cols) for rows in row_sets]
+        return [cell_keys(self.term.table, rows, self.cols) for rows in row_sets]
 
     def with_number(self, value: object) -> str:
         """The quote as it should read: 受理政府信息公开申请5件."""
@@ -95,7 +110,13 @@ class Claim:
         return s[self.start:self.number.start] + number
 
 
-@dataclass
+@lru_cache(maxsize=1024)
+def cell_keys(table: str, rows: tuple[str, ...], cols: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys of the cells at ``rows`` × ``cols`` of ``table`` (a few hundred combinations)."""
+    return tuple(f"{table}.{r}.{c}" for r in rows for c in cols)
+
+
+@dataclass(slots=True)
 class _Event:
     start: int
     end: int
@@ -104,9 +125,10 @@ class _Event:
     number: Number | None = None
     mark: str = ""
     stop: bool = False
+    clause: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class _Sentence:
     text_key: str
     text: str
@@ -133,13 +155,26 @@ def sentences(text: str) -> Iterator[str]:
 def read_claims(text_key: str, text: str, year: int | None = None, on_request: bool = False) -> list[Claim]:
     """Every claim of one text part."""
     out: list[Claim] = []
-    for s in sentences(text):
+    end = -1
+    ends: list[int] | None = None  # where each sentence ends, found once a figure is found
+    for m in HAS_FIGURE.finditer(text):
+        if m.start() < end:
+            continue  # in the sentence just read
+        if ends is None:
+            ends = [e.start() for e in _END_CHAR.finditer(text)] + [len(text)]
+        i = bisect_right(ends, m.start())
+        start = ends[i - 1] + 1 if i else 0
+        end = ends[i]
+        s = text[start:end]
         out.extend(_read_sentence(_Sentence(text_key, s, year, on_request,
-                                            [m.end() for m in CLAUSE_BREAK.finditer(s)])))
+                                            [c.end() for c in CLAUSE_BREAK.finditer(s)])))
     return out
 
 
 def _events(s: _Sentence) -> list[_Event]:
+    numbers = parse_numbers(s.text)
+    if not any(n.is_count or n.is_percent for n in numbers):
+        return []
     events: list[_Event] = []
     for m in PHRASES.finditer(s.text):
         meaning = MEANING[m.group(0)]
@@ -151,9 +186,12 @@ def _events(s: _Sentence) -> list[_Event]:
             events.append(_Event(m.start(), m.end(), "mark", mark=str(meaning)))
     for m in voc.EACH.finditer(s.text):
         events.append(_Event(m.start(), m.end(), "mark", mark=_MARK_EACH))
-    for n in parse_numbers(s.text):
+    for n in numbers:
         events.append(_Event(n.start, n.end, "number", number=n))
     events.sort(key=lambda e: e.start)
+    starts = s.clause_starts
+    for ev in events:
+        ev.clause = bisect_right(starts, ev.start)
     return events
 
 
@@ -193,13 +231,11 @@ def _read_sentence(s: _Sentence) -> list[Claim]:
 
 
 def _nearest_phrase(s: _Sentence, events: list[_Event], i: int) -> _Event | None:
-    clause = s.clause(events[i].start)
-    for ev in reversed(events[:i]):
-        if s.clause(ev.start) != clause or ev.kind == "number" or ev.kind == "mark":
-            return None
-        if ev.kind == "phrase":
-            return ev
-    return None
+    """The phrase just before the number ``events[i]`` in its clause, if nothing else is between."""
+    if i == 0:
+        return None
+    ev = events[i - 1]
+    return ev if ev.kind == "phrase" and ev.clause == events[i].clause else None
 
 
 def _claim(s: _Sentence, events: list[_Event], p: _Event, n: Number, parent: Claim | None,
@@ -211,8 +247,8 @@ def _claim(s: _Sentence, events: list[_Event], p: _Event, n: Number, parent: Cla
         return None
     if not listed:
         gap = s.text[p.end:n.start]
-        if len(gap) > _MAX_GAP or any(w in gap for w in voc.NOT_A_COUNT) or any(
-                w in gap for w in term.not_between):
+        if len(gap) > _MAX_GAP or (gap and (_NOT_A_COUNT.search(gap) or (
+                term.not_between and _not_between(term).search(gap)))):
             return None
     c_start, _ = s.clause_text(p.start)
     before = s.text[c_start:p.start]
@@ -222,7 +258,7 @@ def _claim(s: _Sentence, events: list[_Event], p: _Event, n: Number, parent: Cla
         if not (s.on_request or voc.RECEIVED_CONTEXT in s.text):
             return None
         c0, c1 = s.clause_text(p.start)
-        if any(w in s.text[c0:c1] for w in voc.OTHER_BUSINESS):
+        if _OTHER_BUSINESS.search(s.text, c0, c1):
             return None
     rows, cols, also = term.rows, term.cols, term.also_rows
     rows_from = None
@@ -252,9 +288,9 @@ def _fill_from(s: _Sentence, events: list[_Event], p: _Event, parent: Claim | No
     the same table."""
     term = p.term
     assert term is not None
-    clause = s.clause(p.start)
+    clause = p.clause
     for ev in reversed([e for e in events if e.start < p.start]):
-        if s.clause(ev.start) != clause:
+        if ev.clause != clause:
             break
         t = ev.term
         if ev.kind == "phrase" and t is not None and t.table == term.table and t.role != term.role:
@@ -274,17 +310,17 @@ def _list_claims(s: _Sentence, events: list[_Event], i: int, parent: Claim | Non
                  consumed: set[int]) -> list[Claim]:
     """分别 (phrases, then their numbers in order) and 各 (phrases, then one number for all)."""
     mark = events[i]
-    clause = s.clause(mark.start)
+    clause = mark.clause
     run: list[_Event] = []
     for ev in reversed(events[:i]):
-        if s.clause(ev.start) != clause or ev.kind != "phrase" or ev.stop or ev.term is None:
+        if ev.clause != clause or ev.kind != "phrase" or ev.stop or ev.term is None:
             break
         if run and ev.term.role != run[-1].term.role:  # type: ignore[union-attr]
             break
         run.append(ev)
     run.reverse()
     nums = [(j, e) for j, e in enumerate(events[i + 1:], i + 1)
-            if e.kind == "number" and s.clause(e.start) == clause]
+            if e.kind == "number" and e.clause == clause]
     for j, _ in nums:
         consumed.add(j)
     if not run or not nums:
@@ -340,7 +376,7 @@ def claims_of(values: dict, keys: Iterable[str], on_request_key: str = "text.on_
     out: list[Claim] = []
     for key in keys:
         text = values.get(key)
-        if isinstance(text, str) and text.strip():
+        if isinstance(text, str) and text:
             out.extend(read_claims(key, text, year if isinstance(year, int) else None,
                                    on_request=key == on_request_key))
     return out

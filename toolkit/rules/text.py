@@ -42,6 +42,8 @@ def _texts(values: dict, keys: Iterable[str] = spec.TEXT_KEYS) -> Iterable[tuple
 def part_sums(values: dict) -> Iterable[PartSum]:
     """'220条，其中政策文件11条、…' where the parts do not add up to the total (W5)."""
     for key, text in _texts(values, SECTION_ONE):
+        if "其中" not in text or "条" not in text:
+            continue
         for m in _TOTAL_WITH_PARTS.finditer(text):
             parts = [int(p) for p in _PART.findall(m.group(2))]
             total = int(m.group(1))
@@ -55,11 +57,17 @@ def years(values: dict) -> Iterable[tuple[str, str, int]]:
     """(text key, quote, year) for each year the text names as the report's (W7): the years of
     the 统计期限 sentence, and 'YYYY年度' in section 一."""
     for key, text in _texts(values, SECTION_ONE):
-        for m in _PERIOD.finditer(text):
-            for y in _YEAR_IN_PERIOD.findall(m.group(0)):
-                yield key, m.group(0)[:40], int(y)
-        for m in _YEAR_OF_REPORT.finditer(text):
-            yield key, m.group(0), int(m.group(1))
+        if "统计期限" in text:
+            for m in _PERIOD.finditer(text):
+                for y in _YEAR_IN_PERIOD.findall(m.group(0)):
+                    yield key, m.group(0)[:40], int(y)
+        # 年度 is rare and a literal search is fast; the pattern runs only around it
+        at = text.find("年度")
+        while at >= 0:
+            m = _YEAR_OF_REPORT.search(text, max(0, at - 8), at + 2)
+            if m:
+                yield key, m.group(0), int(m.group(1))
+            at = text.find("年度", at + 2)
 
 
 def yuan_amounts(text: str) -> set[float]:

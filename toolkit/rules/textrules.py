@@ -49,8 +49,15 @@ def where(keys: tuple[str, ...]) -> str:
 
 
 def _table_sum(ctx: Context, keys: tuple[str, ...]) -> int | float | None:
-    values = [ctx.number(k) for k in keys]
-    return None if any(v is None for v in values) else sum(values)  # type: ignore[misc]
+    """The sum of the cells, None when one is not a number (E1/E2 report those)."""
+    values = ctx.report.values
+    total: int | float = 0
+    for k in keys:
+        v = values.get(k)
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            return None
+        total += v
+    return total
 
 
 def _label(text_key: str) -> str:
@@ -61,22 +68,26 @@ def text_numbers(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     """W5: each number the text states against the cells it speaks about; the shares it gives;
     lists whose parts do not add up."""
     for claim in claims_of(ctx.report.values, textparts.SECTION_ONE):
-        yield from _claim_findings(rule, ctx, claim)
+        readings = [(keys, _table_sum(ctx, keys)) for keys in claim.readings()]
+        found = claim.number.value
+        if any(v is not None and abs(v - found) < 1e-9 for _, v in readings):
+            if claim.percent is not None:
+                yield from _percent_findings(rule, ctx, claim)
+        else:
+            yield from _claim_findings(rule, ctx, claim, readings)
     for total in textparts.part_sums(ctx.report.values):
         yield finding(ctx, rule, f"正文「{_label(total.text_key)}」写“{total.quote}”，"
                                  f"但其中各项相加为{fmt_number(total.parts)}，不等于{fmt_number(total.number)}。",
                       (total.text_key,), expected=total.number, found=total.parts, column="分项之和")
 
 
-def _claim_findings(rule: CheckRule, ctx: Context, claim: Claim) -> Iterable[Finding]:
-    readings = [(keys, _table_sum(ctx, keys)) for keys in claim.readings()]
+def _claim_findings(rule: CheckRule, ctx: Context, claim: Claim,
+                    readings: list[tuple[tuple[str, ...], int | float | None]]) -> Iterable[Finding]:
+    """W5 for a figure that no reading of the table matches."""
     readings = [(k, v) for k, v in readings if v is not None]
     if not readings:
         return
     found = claim.number.value
-    if any(abs(v - found) < 1e-9 for _, v in readings):
-        yield from _percent_findings(rule, ctx, claim)
-        return
     keys, expected = readings[0]
     should = f"应为“{claim.with_number(fmt_number(expected))}”"
     if len(readings) > 1 and readings[1][1] != expected:
@@ -158,10 +169,18 @@ def outcome_words(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     """W10: 均获维持/无败诉/全部办结/未发生行政复议 against 表三 and 表四."""
     for text_key in textparts.SECTION_ONE:
         text = ctx.value(text_key)
-        if not isinstance(text, str) or not text.strip():
+        if not isinstance(text, str) or not _has_anchor(text):
             continue
         for sentence in sentences(text):
-            yield from _outcomes(rule, ctx, text_key, sentence)
+            if _has_anchor(sentence):
+                yield from _outcomes(rule, ctx, text_key, sentence)
+
+
+_ANCHOR = re.compile("|".join(voc.OUTCOME_ANCHORS))
+
+
+def _has_anchor(text: str) -> bool:
+    return _ANCHOR.search(text) is not None
 
 
 def _cases(ctx: Context, groups: tuple[str, ...], cols: tuple[str, ...]) -> list[tuple[str, int]]:
@@ -176,8 +195,10 @@ def _cases(ctx: Context, groups: tuple[str, ...], cols: tuple[str, ...]) -> list
 
 def _outcomes(rule: CheckRule, ctx: Context, text_key: str, sentence: str) -> Iterable[Finding]:
     label = _label(text_key)
-    for words, cols, claim_word in ((voc.ALL_UPHELD, ("corrected", "pending"), "均获维持"),
-                                    (voc.NO_LOSS, ("corrected",), "无败诉")):
+    for words, cols, claim_word, anchors in ((voc.ALL_UPHELD, ("corrected", "pending"), "均获维持", ("维持", "纠")),
+                                             (voc.NO_LOSS, ("corrected",), "无败诉", ("败诉",))):
+        if not any(a in sentence for a in anchors):
+            continue
         for word in words:
             pos = sentence.find(word)
             if pos < 0:
@@ -194,7 +215,8 @@ def _outcomes(rule: CheckRule, ctx: Context, text_key: str, sentence: str) -> It
                               (text_key, *keys), expected=f"与“{claim_word}”相符", found=found,
                               column=word)
             break
-    for m in voc.ALL_HANDLED.finditer(sentence):
+    handled = any(a in sentence for a in ("办结", "答复", "办理完毕"))
+    for m in voc.ALL_HANDLED.finditer(sentence) if handled else ():
         prefix = sentence[:m.start()]
         if _negated(prefix) or any(w in prefix[-12:] for w in _EXCEPT):
             continue
@@ -211,7 +233,8 @@ def _outcomes(rule: CheckRule, ctx: Context, text_key: str, sentence: str) -> It
                                      f"不能说“{m.group(0)}”。", (text_key, key), expected=0, found=n,
                           column=m.group(0))
         break
-    for m in voc.NONE_HAPPENED.finditer(sentence):
+    none = ("复议" in sentence or "诉讼" in sentence) and any(w in sentence for w in ("未", "没有", "无"))
+    for m in voc.NONE_HAPPENED.finditer(sentence) if none else ():
         after = sentence[m.end():m.end() + 4]
         if any(w in after for w in ("被", "纠", "败诉", "撤销", "维持")):
             continue

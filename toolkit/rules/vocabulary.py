@@ -168,4 +168,7 @@ ALL_HANDLED = re.compile(r"(?:全部|均已|均|已全部|全都|悉数)(?:按�
                          r"(?:办结|答复完毕|作出答复|答复|办理完毕)")
 NONE_HAPPENED = re.compile(r"(?:未|没有|无)(?:发生|出现|产生|收到|涉及)[^，。；,;]{0,16}?"
                            r"(?:行政复议|行政诉讼|复议|诉讼)(?:[和或及、与]*(?:行政复议|行政诉讼|复议|诉讼))?")
+# Every outcome word above contains one of these: a text part or sentence without any is skipped
+# (a substring test is far cheaper than the patterns).
+OUTCOME_ANCHORS = ("维持", "纠", "败诉", "办结", "答复", "办理完毕", "复议", "诉讼")
 NEGATION_BEFORE = ("未", "没有", "尚未", "不是", "并非", "未能")
