@@ -200,6 +200,14 @@ SENTENCES: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("department", P, "全年作出行政处罚决定二十件。", ("W5:t2.penalty.decisions",)),
     ("department", R, "对照检查，本年度依申请公开办结率100%，未发生行政诉讼。", ()),
     ("department_suit", R, "对照检查，本年度依申请公开办结率100%，未发生行政诉讼。", ("W10:t4.suit_after_review.total",)),
+    # --- ordinary prose that must stay silent ----------------------------------------------------------
+    ("county", R, "全年共办结92件，其中按期办结90件，依法延期答复2件，当场答复15件。", ()),
+    ("county", R, "收到申请95件，其中当面申请10件、网络申请70件、信函申请15件。", ()),
+    ("county", "text.overview", "全年共受理各类行政审批申请12,345件，办结12,300件。", ()),
+    ("county", "text.overview", "县司法局全年共办理行政复议案件56件，均获维持。", ()),
+    ("county", R, "收到申请95件，为群众提供政策咨询服务300余次。", ()),
+    ("county", "text.oversight", "全年办理人大代表建议和政协提案136件，均已按时办结。", ()),
+    ("forward", R, "对上年结转的申请，均已办结。", ()),
 ]
 
 
@@ -388,3 +396,47 @@ def test_similarity_is_a_share_of_this_texts_shingles():
     assert repeated_share("", old) == 0.0
     assert len(Shingles.of(old)) == 13
 
+
+
+# --- W11 (late report) and W12 (jumps from last year) --------------------------------------------
+
+def rule_findings(rule: str, values: dict[str, object], previous: dict[str, object] | None = None):
+    result = check(report(values), report(previous) if previous is not None else None)
+    return [f for f in result.findings if f.rule == rule]
+
+
+@pytest.mark.parametrize("level, date, late", [
+    ("乡镇街道", "2023-01-31", False), ("乡镇街道", "2023年2月1日", True), ("部门", "2023/1/20", False),
+    ("部门", "2023.3.1", True), ("政府", "2023-03-31", False), ("政府", "二〇二三年四月一日", True),
+    ("其他", "2023-06-30", False), (None, "2023-06-30", False), ("政府", None, False), ("部门", "年初", False),
+])
+def test_w11_statutory_deadline(level, date, late):
+    found = rule_findings("W11", {**SAMPLE, "meta.unit_level": level, "meta.date": date})
+    assert bool(found) == late, [f.message for f in found]
+    if late:
+        assert found[0].keys[0] == "meta.date" and "2023年" in found[0].expected
+
+
+@pytest.mark.parametrize("now, before, jump", [
+    (60, 11, True), (11, 60, True), (50, 10, False), (10, 50, False), (9, 100, False), (100, 9, False),
+    (12, 10, False),
+])
+def test_w12_jumps_both_ways(now, before, jump):
+    last = {**SAMPLE, **COUNTY_REPORT, "t2.normative.in_force": before}
+    found = rule_findings("W12", {**SAMPLE, "t2.normative.in_force": now}, last)
+    assert [f.keys for f in found] == ([("t2.normative.in_force",)] if jump else [])
+
+
+def test_w12_reads_table_three_totals():
+    last = {**COUNTY, **COUNTY_REPORT}
+    this = {**COUNTY, **t3({"granted": {"natural": 600}}), **STREET_REPORT}
+    keys = {f.keys[0] for f in rule_findings("W12", this, last)}
+    assert keys == {"t3.new.total", "t3.total.total"}
+
+
+def test_w8_whole_text_both_ways():
+    last = {**COUNTY, **COUNTY_REPORT}
+    copied = {**COUNTY, **COUNTY_REPORT, "text.problems": "今年的问题：人员少，培训不足。下一步增加人员。"}
+    (f,) = rule_findings("W8", copied, last)
+    assert "8字片段" in f.message and f.found.startswith("与上年") and int(f.found[3:-3]) >= 50
+    assert rule_findings("W8", {**COUNTY, **STREET_REPORT}, last) == []

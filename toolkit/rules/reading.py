@@ -227,7 +227,10 @@ def _read_sentence(s: _Sentence) -> list[Claim]:
             if parent is not None and claim.term.role == "carried_over" and parent.term.role == "received":
                 parent.includes_carried = True  # 收到6件，其中上年结转1件
             claims.append(claim)
-    return claims
+    # 办结5件，其中按期办结4件: a part of the same kind as its figure is a subset, not the count
+    return [c for c in claims if not (
+        c.parent is not None and c.term.role == c.parent.term.role and c.term.role in ("received", "handled")
+        and c.rows == c.parent.rows and not c.parent.includes_carried)]
 
 
 def _nearest_phrase(s: _Sentence, events: list[_Event], i: int) -> _Event | None:
@@ -255,11 +258,13 @@ def _claim(s: _Sentence, events: list[_Event], p: _Event, n: Number, parent: Cla
     if _other_year(before, s.year):
         return None
     if term.table == "t3":
-        if not (s.on_request or voc.RECEIVED_CONTEXT in s.text):
+        if not (s.on_request or (voc.RECEIVED_CONTEXT in s.text and any(w in s.text for w in voc.DISCLOSURE_CONTEXT))):
             return None
         c0, c1 = s.clause_text(p.start)
         if _OTHER_BUSINESS.search(s.text, c0, c1):
             return None
+    elif term.table == "t4" and not (s.on_request or "公开" in s.text):
+        return None
     rows, cols, also = term.rows, term.cols, term.also_rows
     rows_from = None
     start = p.start

@@ -138,6 +138,7 @@ def _percent_findings(rule: CheckRule, ctx: Context, claim: Claim) -> Iterable[F
 
 # --- W10: outcome words ------------------------------------------------------------------------
 
+_INCLUDES = re.compile("|".join(p for t in voc.TERMS if t.includes_carried for p in t.phrases))
 _GROUP_WORDS = re.compile(r"复议|诉讼|起诉|应诉")
 _EXCEPT = ("其余", "除", "其他", "另外", "以外")
 _T4_GROUPS = tuple(g for g, _ in spec.T4_GROUPS)
@@ -195,9 +196,10 @@ def _cases(ctx: Context, groups: tuple[str, ...], cols: tuple[str, ...]) -> list
 
 def _outcomes(rule: CheckRule, ctx: Context, text_key: str, sentence: str) -> Iterable[Finding]:
     label = _label(text_key)
+    about_disclosure = text_key == "text.on_request" or "公开" in sentence
     for words, cols, claim_word, anchors in ((voc.ALL_UPHELD, ("corrected", "pending"), "均获维持", ("维持", "纠")),
                                              (voc.NO_LOSS, ("corrected",), "无败诉", ("败诉",))):
-        if not any(a in sentence for a in anchors):
+        if not about_disclosure or not any(a in sentence for a in anchors):
             continue
         for word in words:
             pos = sentence.find(word)
@@ -222,8 +224,8 @@ def _outcomes(rule: CheckRule, ctx: Context, text_key: str, sentence: str) -> It
             continue
         if not (text_key == "text.on_request" or voc.RECEIVED_CONTEXT in sentence):
             continue
-        clause = prefix[max((m.end() for m in CLAUSE_BREAK.finditer(prefix)), default=0):]
-        if any(w in sentence for w in voc.OTHER_BUSINESS) or "结转" in clause:
+        # 上年结转的申请均已办结 speaks of the carried ones only; 含上年结转 is just a note
+        if any(w in sentence for w in voc.OTHER_BUSINESS) or "结转" in _INCLUDES.sub("", prefix):
             continue
         n = ctx.number("t3.carry_forward.total")
         if n:
@@ -233,7 +235,8 @@ def _outcomes(rule: CheckRule, ctx: Context, text_key: str, sentence: str) -> It
                                      f"不能说“{m.group(0)}”。", (text_key, key), expected=0, found=n,
                           column=m.group(0))
         break
-    none = ("复议" in sentence or "诉讼" in sentence) and any(w in sentence for w in ("未", "没有", "无"))
+    none = about_disclosure and ("复议" in sentence or "诉讼" in sentence) and any(
+        w in sentence for w in ("未", "没有", "无"))
     for m in voc.NONE_HAPPENED.finditer(sentence) if none else ():
         after = sentence[m.end():m.end() + 4]
         if any(w in after for w in ("被", "纠", "败诉", "撤销", "维持")):

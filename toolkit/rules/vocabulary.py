@@ -28,7 +28,7 @@ class Term:
     # other readings of the rows that are just as right (受理 is 新收, or 新收 + 上年结转)
     also_rows: tuple[tuple[str, ...], ...] = ()
     includes_carried: bool = False  # 含上年结转: the figure before it counts 上年结转 too
-    units: tuple[str, ...] = ("件", "宗", "个", "项", "份", "起", "件次", "次")
+    units: tuple[str, ...] = ("件", "宗", "个", "项", "份")
     # words that, between the phrase and its number, mean the number counts something else
     not_between: tuple[str, ...] = ()
 
@@ -54,15 +54,22 @@ T2_COL_LABEL = {key: label for _, cols, _ in spec.T2_BLOCKS for key, label in co
 ORG_COLS = spec.T3_APPLICANT_COLUMNS[1:]
 SUITS = tuple(g for g, _ in spec.T4_GROUPS[1:])
 
-RECEIVED_CONTEXT = "申请"  # a sentence about 收到/办结 must speak of applications (or be in （二）)
+# Outside （二）依申请公开情况 a sentence is about 表三 only when it speaks of applications for
+# information (申请 and 公开/信息), and about 表四 only when it speaks of 公开: a 司法局's overview
+# counting all its 行政复议 cases, or 受理行政审批申请, is about other work.
+RECEIVED_CONTEXT = "申请"
+DISCLOSURE_CONTEXT = ("公开", "信息")
 # 意见建议, 人大建议, 信访件, 12345 热线: counted in other reports, not in 表三
 OTHER_BUSINESS = ("建议", "提案", "议案", "信访件", "来信", "来访", "留言", "咨询", "热线", "12345", "诉求",
-                  "舆情", "政务服务", "办件", "投诉件")
+                  "舆情", "政务服务", "办件", "投诉件", "审批", "不动产")
 # Between a phrase and its number: the number is a difference, a rate or a duration, not the count.
 NOT_A_COUNT = ("同比", "较", "比上年", "比去年", "增加", "减少", "增长", "下降", "上升", "提高", "平均", "用时",
                "率", "上年", "去年", "上一年", "累计", "历年")
 DECISION_NOT_BETWEEN = ("信息", "事项", "清单", "公示", "目录", "权力", "结果", "流程", "依据")
 T2_VERBS_NOT_BETWEEN = ("备案", "清理", "审查", "解读", "公开", "发布")
+
+
+T4_UNITS = ("件", "宗", "个", "起", "次")
 
 
 def _t3(name, phrases, role, rows=(), cols=(), **kw) -> Term:
@@ -121,8 +128,9 @@ TERMS: tuple[Term, ...] = (
       for c, extra in (("business", ("企业",)), ("research", ()), ("nonprofit", ("公益组织",)),
                        ("legal", ("律师事务所",)))),
     # 表四
-    Term(T4_GROUP_LABEL["review"], (T4_GROUP_LABEL["review"], "复议"), "t4", "t4group", ("review",)),
-    Term(spec.T4_SUIT, (spec.T4_SUIT, "诉讼", "起诉", "应诉"), "t4", "t4group", SUITS),
+    Term(T4_GROUP_LABEL["review"], (T4_GROUP_LABEL["review"], "复议"), "t4", "t4group", ("review",),
+         units=T4_UNITS),
+    Term(spec.T4_SUIT, (spec.T4_SUIT, "诉讼", "起诉", "应诉"), "t4", "t4group", SUITS, units=T4_UNITS),
     Term(T4_GROUP_LABEL["suit_direct"], (T4_GROUP_LABEL["suit_direct"], "直接起诉", "直接提起行政诉讼"), "t4",
          "t4group", ("suit_direct",)),
     Term(T4_GROUP_LABEL["suit_after_review"], (T4_GROUP_LABEL["suit_after_review"],), "t4", "t4group",
@@ -153,7 +161,10 @@ TERMS: tuple[Term, ...] = (
 # Phrases that contain a term's words but speak of something else: they stop a number from
 # being read as that term's (规章制度5项 is not 5 规章).
 STOP_PHRASES = ("规章制度", "制度规章", "复议机关", "行政许可事项", "行政处罚事项", "行政强制事项", "结果公开",
-                "个人信息")
+                "个人信息",
+                # part of the handled figure, never all of it: 延期答复2件, 当场答复3件
+                "延期答复", "延长答复", "逾期答复", "超期答复", "当场答复", "现场答复", "当面答复", "书面答复",
+                "电话答复", "网上答复", "邮寄答复", "延期办结", "逾期办结", "超期办结", "当场办结")
 
 PARTS = "其中"  # the numbers after it are parts of the figure before it
 RESPECTIVELY = "分别"  # a list of phrases, then their numbers in the same order
