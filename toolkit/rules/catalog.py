@@ -208,7 +208,8 @@ def _late(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     if date > deadline:
         by = f"{deadline.year}年{month}月{day}日"
         why = "《政府信息公开条例》第四十九条" if level != "乡镇街道" else "通常与县级部门相同"
-        yield finding(ctx, rule, f"基本信息「报告日期」为{date.year}年{date.month}月{date.day}日，晚于{level}"
+        label = spec.FIELDS["meta.date"].label
+        yield finding(ctx, rule, f"基本信息「{label}」为{date.year}年{date.month}月{date.day}日，晚于{level}"
                                  f"{year}年度报告的公布期限{by}（{why}）：请核实日期，或说明逾期原因。",
                       ("meta.date", "meta.unit_level", "meta.year"), expected=f"不晚于{by}", found=str(raw))
 
