@@ -36,14 +36,16 @@ class PreviousYear:
         return self.by_unit.get(unit_key(unit)) if unit else None
 
     @classmethod
-    def load(cls, inputs: list[Path | str], outdir: Path | None = None) -> "PreviousYear":
-        """Read last year's files: workbooks and JSON data, and, when ``outdir`` is given to
-        extract into, folders, .zip archives and e-mails. The newest file of a unit counts."""
+    def load(cls, inputs: list[Path | str], outdir: Path | None = None,
+             suffixes: tuple[str, ...] | None = None) -> PreviousYear:
+        """Read last year's files: workbooks and JSON data (``suffixes``: also published reports),
+        and, when ``outdir`` is given to extract into, folders, .zip archives and e-mails. The
+        newest file of a unit counts."""
         from .api import read_report
-        from .collect.gather import Item, gather
+        from .collect.gather import REPORT_SUFFIXES, Item, gather
         from .collect.select import saved_timestamp
         if outdir is not None:
-            items = gather(list(inputs), Path(outdir), inbox="_上年")
+            items = gather(list(inputs), Path(outdir), inbox="_上年", suffixes=suffixes or REPORT_SUFFIXES)
         else:
             items = [Item(Path(p), str(p), mtime=_mtime(Path(p))) for p in inputs]
         best: dict[str, tuple[tuple, Report]] = {}

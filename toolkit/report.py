@@ -18,6 +18,11 @@ class UnusableFile(Exception):
     """A file that cannot be used at all (exit code 2): the message is for the user, in Chinese."""
 
 
+class OldFormat(UnusableFile):
+    """A report or workbook of the 2019 format (国办公开办函〔2019〕60号): refused, and counted
+    apart from unreadable files in an audit."""
+
+
 Origin = Literal["workbook", "json", "live", "document"]
 
 

@@ -18,6 +18,16 @@ DOCUMENT_SUFFIXES = (".docx", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".txt")
 SUFFIXES = (*DOCUMENT_SUFFIXES, ".xlsx", ".xlsm")
 
 
+KINDS = {".docx": "Word 文档", ".html": "网页", ".htm": "网页", ".mhtml": "网页", ".mht": "网页", ".pdf": "PDF",
+         ".xlsx": "电子表格", ".xlsm": "电子表格", ".txt": "文本", ".json": "JSON 数据"}
+
+
+def kind_of(path: Path | str) -> str:
+    """What a person calls a file of this kind (before it is read: an .xlsx may be our workbook)."""
+    suffix = Path(path).suffix.lower()
+    return KINDS.get(suffix, suffix.lstrip(".").upper() or "未知")
+
+
 def is_document(path: Path | str) -> bool:
     return Path(path).suffix.lower() in SUFFIXES
 
@@ -62,4 +72,4 @@ def import_file(path: Path | str) -> Imported:
         raise UnusableFile(f"读取文档时出现意外错误（{type(exc).__name__}），无法导入") from exc
 
 
-__all__ = ["Imported", "import_file", "is_document", "read_source", "SUFFIXES", "DOCUMENT_SUFFIXES"]
+__all__ = ["Imported", "import_file", "is_document", "read_source", "SUFFIXES", "DOCUMENT_SUFFIXES", "KINDS", "kind_of"]

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .. import spec
-from ..report import Report, UnusableFile
+from ..report import OldFormat, Report, UnusableFile
 from .document import Cell, Document, Grid, Paragraph, norm
 
 OLD_FORMAT = "国办公开办函〔2019〕60号"
@@ -162,7 +162,7 @@ def read_document(doc: Document) -> Imported:
     state = _State(imported)
     marks = old_format_marks([c.text for g in doc.grids for row in g.rows for c in row])
     if marks:
-        raise UnusableFile(f"这是2019年的旧格式年度报告（{OLD_FORMAT}，表格中有“{marks[0]}”），"
+        raise OldFormat(f"这是2019年的旧格式年度报告（{OLD_FORMAT}，表格中有“{marks[0]}”），"
                            f"不是现行格式（{spec.FORMAT_NAME}），无法导入")
     for grid in doc.grids:
         table = classify(grid)

@@ -16,7 +16,7 @@ from .. import spec
 from ..ooxml.cells import CellPos
 from ..ooxml.package import Package
 from ..ooxml.workbook import Book, core_modified
-from ..report import Report, UnusableFile
+from ..report import OldFormat, Report, UnusableFile
 from . import layout
 
 OLD_FORMAT_MESSAGE = ("这是2019年旧版格式（国办公开办函〔2019〕60号）的报表，2021年度起已停用："
@@ -67,7 +67,7 @@ def check_marker(marker: object, old_format: Callable[[], bool] = lambda: False)
     Shared with the live-book adapter (toolkit.excel.live), so both refuse alike."""
     if not isinstance(marker, str) or not marker.startswith("NIANBAO:"):
         if old_format():
-            raise UnusableFile(OLD_FORMAT_MESSAGE)
+            raise OldFormat(OLD_FORMAT_MESSAGE)
         raise UnusableFile("不是 nianbao 标准模板（没有找到模板标记）：请用 nianbao new 生成的模板填写，"
                            "或把数据转成 JSON 数据文件")
     if marker != spec.TEMPLATE_MARKER:
