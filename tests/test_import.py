@@ -343,3 +343,57 @@ def test_written_workbooks_pass_openxml_audit(tmp_path, sample, what):
         book = tmp_path / "n.xlsx"
     proc = subprocess.run([tool, str(book)], capture_output=True, text=True, timeout=120)
     assert "Errors: 0" in proc.stdout, proc.stdout[-2000:]
+
+
+# --- spreadsheets and plain text ----------------------------------------------------------------
+
+def test_reference_text_of_a_real_report(sample):
+    """The bundled real report (锦屏街道 2022), as a converter wrote its text: one cell per line."""
+    from conftest import REFERENCE, shared_text
+    shared_text(REFERENCE)
+    imported = import_file(REFERENCE)
+    assert differences(sample, imported) == []
+
+
+def test_text_with_rows_on_lines(tmp_path, sample):
+    from docgen import body
+    lines = []
+    for kind, content in body(sample, Variant(cells={"t3.granted.business": ""})):
+        if kind == "table":
+            for row in content:
+                lines.append("  ".join(text for text, _, _ in row if text))
+        else:
+            lines.append(str(content))
+    (tmp_path / "r.txt").write_text("\n".join(lines), encoding="gb18030")
+    imported = import_file(tmp_path / "r.txt")
+    report = imported.report("r.txt")
+    assert report.values["t3.new.total"] == sample["t3.new.total"]
+    assert report.values["t4.review.total"] == sample["t4.review.total"]
+    # the row with a blank cell cannot be split into columns: said, not guessed
+    assert imported.raw.get("t3.granted.natural") is None
+    assert any("（一）予以公开" in n and "无法对应到各列" in n for n in imported.notes)
+
+
+def test_units_own_spreadsheet(tmp_path, sample):
+    import docx
+    import openpyxl
+    src = write_docx(tmp_path / "r.docx", sample, Variant(extra_column="备注"))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "年报表格"
+    ws.cell(1, 1, spec.title(sample))
+    r = 3
+    for table in docx.Document(str(src)).tables:
+        for row in table.rows:
+            for j, cell in enumerate(row.cells):
+                ws.cell(r, j + 1, int(cell.text) if cell.text.isdigit() else cell.text)
+            r += 1
+        r += 1
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=6)
+    wb.save(tmp_path / "own.xlsx")
+    proc = run_nianbao("import", tmp_path / "own.xlsx", "-o", tmp_path / "own.json")
+    data = json.loads((tmp_path / "own.json").read_text(encoding="utf-8"))
+    assert data["t3.new.natural"] == sample["t3.new.natural"]
+    assert data["sources"]["t3.new.natural"].startswith("工作表“年报表格”")
+    assert all(data[k] == sample[k] for k in spec.NUMBER_KEYS)
+    assert "备注" in proc.stdout  # the extra column is said
