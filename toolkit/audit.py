@@ -26,6 +26,7 @@ from .importers import kind_of
 from .previous import PreviousYear, unit_key
 from .report import OldFormat, Report, UnusableFile
 from .rules.engine import SEVERITY_WORD, Finding
+from .rules.similarity import Shingles, normalize
 
 BOOK_FILE, FINDINGS_FILE, DATA_DIR = "审核结果.xlsx", "findings.json", "数据"
 PASSED, WARNINGS, ERRORS, UNREADABLE, OLD = "通过", "有提示", "有错误", "无法读取", "旧格式"
@@ -34,7 +35,6 @@ STATUS_CODE = {PASSED: "passed", WARNINGS: "warnings", ERRORS: "errors", UNREADA
 AUDIT_SUFFIXES = tuple(dict.fromkeys((*DOCUMENT_SUFFIXES, *REPORT_SUFFIXES)))
 COPY_SHARE = 0.8  # W13: a text section this much the same as another unit's
 COPY_MIN_CHARS = 60  # shorter sections (无, 未收取信息处理费。) are alike by nature
-SHINGLE = 8
 
 
 @dataclass
@@ -231,22 +231,25 @@ def _flag_duplicates(rows: list[AuditResult]) -> None:
 
 
 def _flag_copies(rows: list[AuditResult]) -> None:
-    """W13 over the batch: a text section 80 % or more the same as another unit's, measured as the
-    share of its 8-character pieces found in the other unit's same section."""
+    """W13 over the batch: a text section 80 % or more the same as another unit's, by the measure
+    W8 uses (rules/similarity.py: the share of its 8-character shingles found in the other). An
+    index from shingle to reports finds the pairs worth comparing; shingles in very many reports
+    are the format's phrases, not a copy, and are not followed."""
     readable = [r for r in rows if r.texts and r.unit]
+    by_index = {r.index: r for r in readable}
     for key in spec.TEXT_KEYS:
-        shingles: dict[int, set[int]] = {}
+        shingles: dict[int, Shingles] = {}
         for r in readable:
-            text = "".join(r.texts.get(key, "").split())
-            if len(text) >= COPY_MIN_CHARS:
-                shingles[r.index] = {hash(text[i:i + SHINGLE]) for i in range(len(text) - SHINGLE + 1)}
+            text = r.texts.get(key, "")
+            if len(normalize(text)) >= COPY_MIN_CHARS:
+                shingles[r.index] = Shingles.of(text)
         if len(shingles) < 2:
             continue
-        index: dict[int, list[int]] = defaultdict(list)
+        index: dict[str, list[int]] = defaultdict(list)
         for i, s in shingles.items():
-            for h in s:
-                index[h].append(i)
-        common = max(50, len(shingles) // 5)  # a phrase in many reports is the format's, not a copy
+            for item in s.items:
+                index[item].append(i)
+        common = max(50, len(shingles) // 5)
         shared: Counter[tuple[int, int]] = Counter()
         for owners in index.values():
             if 1 < len(owners) <= common:
@@ -254,13 +257,12 @@ def _flag_copies(rows: list[AuditResult]) -> None:
                     for b in owners:
                         if a != b:
                             shared[(a, b)] += 1
-        by_index = {r.index: r for r in readable}
         flagged: set[int] = set()
         for (a, b), n in shared.most_common():
             ra, rb = by_index[a], by_index[b]
-            if a in flagged or unit_key(ra.unit) == unit_key(rb.unit):
+            if a in flagged or n < COPY_SHARE * len(shingles[a]) or unit_key(ra.unit) == unit_key(rb.unit):
                 continue
-            share = n / len(shingles[a])
+            share = shingles[a].share_in(shingles[b])
             if share >= COPY_SHARE:
                 flagged.add(a)
                 label = spec.TEXT_LABELS[key]
