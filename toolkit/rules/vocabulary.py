@@ -110,7 +110,9 @@ TERMS: tuple[Term, ...] = (
     _t3("新收申请", ("收到", "共收到", "新收", "新收到", "接收", "新接收", "登记", "新受理", _short(T3_LABEL["new"])),
         "received", ("new",)),
     _t3("受理申请", ("受理", "共受理"), "received", ("new",), also_rows=(("new", "carried_over"),)),
-    _t3("办结申请", ("办结", "答复", "作出答复", "办理", "办理完毕"), "handled", ("total",)),
+    _t3("办结申请", ("办结", "答复", "作出答复", "办理完毕"), "handled", ("total",)),
+    # 共办理申请100件 is said of the year's caseload as often as of what was concluded
+    _t3("办理申请", ("办理",), "handled", ("total",), also_rows=(("new",), ("new", "carried_over"))),
     _t3("上年结转", ("上年结转", "上年度结转", "上一年度结转", "上年度转入", "结转上年",
                    _short(T3_LABEL["carried_over"])), "carried_over", ("carried_over",)),
     _t3("上年结转", ("含上年结转", "包含上年结转", "包括上年结转", "含上年度结转", "含上一年度结转"),
