@@ -17,6 +17,7 @@ name there is not ours). Standard library only: it runs before anything is insta
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -41,6 +42,18 @@ def find_source() -> tuple[Path, Path | None]:
     if not (root / "pyproject.toml").is_file():
         fail(f"在 {root} 中没有找到 pyproject.toml，也没有离线安装包的 wheels 文件夹")
     return root, None
+
+
+def check_bundle_python(wheels: Path) -> None:
+    """An offline bundle holds binary wheels for some Python versions only: say so before pip fails."""
+    info = wheels.parent / "bundle.json"
+    if not info.exists():
+        return
+    pythons = json.loads(info.read_text(encoding="utf-8")).get("pythons", [])
+    here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    if pythons and here not in pythons:
+        fail(f"此离线安装包适用于 Python {'、'.join(pythons)}，这里是 {here}（{sys.executable}）："
+             "请用其中一个版本运行安装，或在外网电脑上用 --python " + here + " 重新生成安装包")
 
 
 def python_hint() -> str:
@@ -122,7 +135,7 @@ def desktop_entry(env: Path, root: Path) -> Path | None:
         return None
     exec_line = f'Exec="{venv_python(env)}" -m toolkit gui %f'
     lines = [exec_line if line.startswith("Exec=") else line
-             for line in template.read_text(encoding="utf-8").splitlines()]
+             for line in template.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     out = root / "nianbao.desktop"
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out.chmod(0o755)  # file managers launch only executable (trusted) desktop entries
@@ -141,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     if sys.version_info < MIN_PYTHON:
         fail(f"nianbao 需要 Python 3.10 或更新版本，这里是 {sys.version.split()[0]}。{python_hint()}")
     root, wheels = find_source()
+    if wheels is not None:
+        check_bundle_python(wheels)
     env = (args.venv or root / ".venv").resolve()
     python = make_venv(env, args.system_site_packages)
     install(python, root, wheels, sorted(set(args.extra)), args.quiet)
