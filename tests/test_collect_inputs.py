@@ -325,7 +325,8 @@ def test_eml_attachment_over_the_size_limit(tmp_path, monkeypatch):
     import toolkit.collect.gather as gather_mod
     rng = random.Random(27)
     blob = build_workbook(random_values(rng, "甲局", 2024))
-    monkeypatch.setattr(gather_mod, "MAX_MEMBER_BYTES", len(blob) - 1)  # not a 64 MB test file
+    monkeypatch.setattr(gather_mod, "MAX_FILE_BYTES", len(blob) - 1)  # not a 100 MB test file
+    monkeypatch.setattr(gather_mod, "input_problem", lambda path, root=None: "")  # the .eml itself is read
     (tmp_path / "大.eml").write_bytes(_mail([("甲局.xlsx", blob)]))
     items = gather([tmp_path / "大.eml"], tmp_path / "out")
     (item,) = items
@@ -333,14 +334,14 @@ def test_eml_attachment_over_the_size_limit(tmp_path, monkeypatch):
     assert not list((tmp_path / "out").rglob("*.xlsx"))  # never written to disk
 
 
-def test_eml_attachments_count_towards_the_total_limit(tmp_path, monkeypatch):
+def test_eml_attachments_count_towards_the_e_mails_limit(tmp_path, monkeypatch):
     import toolkit.collect.gather as gather_mod
     rng = random.Random(28)
     blobs = [build_workbook(random_values(rng, u, 2024)) for u in ("甲局", "乙局")]
-    monkeypatch.setattr(gather_mod, "MAX_TOTAL_BYTES", len(blobs[0]) + len(blobs[1]) // 2)
+    monkeypatch.setattr(gather_mod, "MAX_ARCHIVE_BYTES", len(blobs[0]) + len(blobs[1]) // 2)
     (tmp_path / "两份.eml").write_bytes(_mail([("甲局.xlsx", blobs[0]), ("乙局.xlsx", blobs[1])]))
     first, second = gather([tmp_path / "两份.eml"], tmp_path / "out")
-    assert not first.error and "总量过大" in second.error
+    assert not first.error and "总量超过" in second.error
 
 
 def _three_with_errors(tmp_path: Path) -> list[Path]:
@@ -362,7 +363,7 @@ def test_write_back_raising_inside_a_worker(tmp_path, monkeypatch):
     assert [f.status for f in s.files] == ["有错误"] * 3 and len(s.returns) == 3
     for src, f in zip(files, s.files):
         assert Path(f.returned).read_bytes() == src.read_bytes()
-        assert "写回时出现意外错误" in f.returned_note and "RuntimeError" in f.returned_note
+        assert "无法把校验结果写回" in f.returned_note
     data = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
     assert all("写回" in f["returned_note"] for f in data["files"])
 

@@ -4,6 +4,7 @@ thin shells over these.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,11 @@ from .rules import CheckResult, check
 
 if TYPE_CHECKING:
     from .previous import PreviousYear
+
+# The last resort, for a file no specific reason covers (the exception goes to the log, --debug).
+UNREADABLE = ("工作簿内部有本程序无法识别的数据（文件可能已损坏，或被其他程序改写），无法读取："
+              "请用 Excel 或 WPS 打开后另存为 .xlsx 再报送")
+
 
 def read_report(path: Path | str) -> Report:
     """A workbook (by its defined names), a JSON data file or a published report, as report data.
@@ -41,7 +47,8 @@ def read_report(path: Path | str) -> Report:
     except (UnusableFile, KeyboardInterrupt):
         raise
     except Exception as exc:  # a file shaped as nobody foresaw: a reason, never a traceback
-        raise UnusableFile(f"读取时出现意外错误（{type(exc).__name__}），无法读取") from exc
+        logging.getLogger(__name__).debug("reading %s", path, exc_info=True)
+        raise UnusableFile(UNREADABLE) from exc
 
 
 def check_file(path: Path | str, previous: Path | str | Report | PreviousYear | None = None) -> CheckResult:

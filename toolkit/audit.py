@@ -136,8 +136,8 @@ def audit_file(task: batch.Task) -> AuditResult:
     return res
 
 
-def _died(task: batch.Task) -> AuditResult:
-    return AuditResult(task.index, task.path, task.origin, kind_of(Path(task.path)), reason=batch.WORKER_DIED)
+def _died(task: batch.Task, reason: str) -> AuditResult:
+    return AuditResult(task.index, task.path, task.origin, kind_of(Path(task.path)), reason=reason)
 
 
 @dataclass

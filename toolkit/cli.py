@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .limits import COLLECT_TIMEOUT
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -190,7 +191,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
     workers = args.workers if args.workers and args.workers > 0 else None
     summary = collect(args.inputs, Path(args.output), unit=args.unit, previous=args.previous or (),
                       workers=workers, year=args.year, district_email=args.email or "",
-                      template=args.template, progress=Progress("校验"))
+                      template=args.template, progress=Progress("校验"),
+                      timeout=args.timeout if args.timeout and args.timeout > 0 else None)
     for note in summary.previous_notes:
         _err(f"上年数据未使用：{note}")
     for note in summary.notes:
@@ -198,6 +200,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
     _out(f"报送状态：{summary.status_path}")
     if summary.summary_path:
         _out(f"汇总数据：{summary.summary_path}（正文为空，请补写正文后再用 nianbao build 生成汇总报告）")
+    elif summary.summary_note:
+        _out(summary.summary_note)
     else:
         _out("没有通过校验的单位，未生成汇总数据")
     if summary.returns:
@@ -355,6 +359,8 @@ def build_parser() -> Parser:
     s.add_argument("--previous", nargs="+", action="extend", metavar="INPUT",
                    help="上年的工作簿或 JSON 数据（按机关名称对应；启用规则 W1、W2、W8）")
     s.add_argument("--workers", type=int, metavar="N", help="并行进程数（默认：CPU 核数）")
+    s.add_argument("--timeout", type=float, metavar="S", default=COLLECT_TIMEOUT,
+                   help=f"每个文件最多用时（秒，默认 {COLLECT_TIMEOUT:g}；0 为不限）：超时的文件列为无法读取，其余照常")
     s.add_argument("--template", metavar="FILE.j2", help="退回邮件模板（Jinja2；默认用输出文件夹中的"
                    "“退回邮件模板.txt.j2”或内置模板）")
     s.set_defaults(func=cmd_collect)

@@ -19,7 +19,16 @@ def lock_files(path: Path) -> list[Path]:
     path = Path(path)
     candidates = [path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:]),
                   path.with_name(f".~lock.{path.name}#")]
-    return [p for p in candidates if p.exists()]
+    return [p for p in candidates if _exists(p)]
+
+
+def _exists(path: Path) -> bool:
+    """``path.exists()``, False where the name cannot exist (a lock file's name of a long name
+    is longer than the file system allows)."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # the standard workbook, without and with the button
@@ -87,11 +96,14 @@ def atomic_write(path: Path, content: bytes, mode: int | None = None) -> None:
             os.fsync(fh.fileno())
         os.chmod(tmp, _mode_for(path) if mode is None else mode)
         os.replace(tmp, path)
+        tmp = ""
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         if isinstance(exc, PermissionError):
             raise UnusableFile(f"没有写入权限（文件只读，或被其他程序占用）：{path}") from None
         raise UnusableFile(f"无法写入文件（{os_reason(exc)}）：{path}") from None
+    finally:  # on every path, Ctrl+C included: no half-written .nianbao-* file stays behind
+        if tmp:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass

@@ -25,9 +25,9 @@ def parse_data(obj: object, source: str) -> dict[str, object]:
     if unknown:
         raise UnusableFile(f"JSON 数据文件中有{len(unknown)}个未知的键：" + "、".join(unknown[:5])
                            + ("等" if len(unknown) > 5 else "") + "（键名见 FORMAT.md）")
-    # lists and objects, and NaN/Infinity (Python's json accepts them; no workbook can hold them)
-    bad = [k for k, v in obj.items() if k not in ("format", SOURCES) and (
-        isinstance(v, (list, dict)) or (isinstance(v, float) and (v != v or abs(v) == float("inf"))))]
+    # lists and objects, and NaN/Infinity (Python's json accepts them; no workbook can hold them).
+    # A number too large for a float (1e999) is a value out of range: E2 says so.
+    bad = [k for k, v in obj.items() if k not in ("format", SOURCES) and isinstance(v, (list, dict, _NonFinite))]
     if bad:
         raise UnusableFile("JSON 数据文件中这些键的值不是数字或文字：" + "、".join(bad[:5]))
     return {k: v for k, v in obj.items() if k not in ("format", SOURCES)}
@@ -40,6 +40,16 @@ def parse_sources(obj: object) -> dict[str, str]:
     if not isinstance(sources, dict):
         return {}
     return {k: v for k, v in sources.items() if k in spec.FIELDS and isinstance(v, str)}
+
+
+class _NonFinite(str):
+    """NaN / Infinity: Python's json accepts them, JSON does not, and no workbook holds them."""
+
+
+def _int(literal: str) -> int | str:
+    """An integer literal; one too long for Python's int() (thousands of digits) stays its text,
+    which the value's check reports as too large (E2) instead of the parser failing."""
+    return int(literal) if len(literal) <= 100 else literal
 
 
 def load_json(path: Path | str) -> dict[str, object]:
@@ -55,9 +65,11 @@ def _load(path: Path | str) -> tuple[dict[str, object], dict[str, str]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise UnusableFile(f"无法读取 JSON 数据文件（{type(exc).__name__}）") from exc
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, parse_int=_int, parse_constant=_NonFinite)
     except json.JSONDecodeError as exc:
         raise UnusableFile(f"JSON 数据文件格式错误：第{exc.lineno}行第{exc.colno}列") from exc
+    except RecursionError:
+        raise UnusableFile("JSON 数据文件格式错误：括号嵌套过深") from None
     return parse_data(obj, str(path)), parse_sources(obj)
 
 

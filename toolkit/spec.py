@@ -28,6 +28,10 @@ Role = Literal["header", "label", "input", "computed"]
 UNIT_LEVELS = ("部门", "政府", "乡镇街道", "其他")
 FIRST_YEAR, LAST_YEAR = 2021, 2100  # this format is used for report years from 2021 on
 FEES_DECIMALS = 4
+# Excel keeps 15 significant digits: a number this large is saved changed (an ID number pasted
+# into a count shows as 1.10101199001011E+17), so no valid number reaches it.
+EXACT_LIMIT = 10**15
+EXACT_DIGITS = 15
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .spec import FEES_DECIMALS, FIRST_YEAR, LAST_YEAR, Field
+from .spec import EXACT_DIGITS, EXACT_LIMIT, FEES_DECIMALS, FIRST_YEAR, LAST_YEAR, Field
 
 
 BLANK = "空白"  # how an empty cell is shown in messages, and recognised in findings
@@ -41,6 +41,8 @@ class Problem:
         return "E2" if self.kind in ("negative", "fraction", "decimals", "range") else "E1"
 
 
+TOO_LARGE = (f"数值超过{EXACT_DIGITS}位数字，Excel无法准确保存，不会是实际的件数或金额"
+             "（是否粘贴了身份证号、文号等）：请核实后填写")
 PLACEHOLDERS = {"/", "／", "-", "－", "—", "——", "–", "无", "空", "暂无", "N/A", "n/a", "NA", "\\", "、"}
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
@@ -58,11 +60,41 @@ def show(raw: object) -> str:
         return "=" + raw.text
     if isinstance(raw, bool):
         return "TRUE" if raw else "FALSE"
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
+    if isinstance(raw, (int, float)):
+        return shown_number(raw)
     if isinstance(raw, (_dt.date, _dt.datetime)):
         return raw.isoformat()[:10]
     return str(raw)
+
+
+SHOWN_DIGITS = 30  # a longer number is shown by its first digits and its length
+
+
+def shown_number(v: int | float) -> str:
+    """A number as a spreadsheet shows it: 5, 1.5, 1.10101199001011E+17 (15 significant digits,
+    as Excel shows an ID number pasted into a cell); a number of thousands of digits (a JSON
+    literal) by its first digits and its length, never the whole of it in a message."""
+    if isinstance(v, float):
+        if v != v or v in (float("inf"), float("-inf")):
+            return str(v)
+        if abs(v) >= EXACT_LIMIT:
+            return f"{v:.15G}"
+        return str(int(v)) if v.is_integer() else repr(v)
+    if abs(v) < 10 ** SHOWN_DIGITS:
+        return str(v)
+    digits = int(abs(v).bit_length() * 0.30103) + 1  # about, without converting all of it
+    return f"{'-' if v < 0 else ''}{_leading_digits(abs(v), digits)}…（约{digits}位数字）"
+
+
+def _leading_digits(v: int, digits: int) -> str:
+    return str(v // 10 ** max(digits - SHOWN_DIGITS, 0))[:SHOWN_DIGITS]
+
+
+def shown_text(text: str) -> str:
+    """Text as typed, but a very long one by its start and its length."""
+    if len(text) <= 2 * SHOWN_DIGITS:
+        return text
+    return f"{text[:SHOWN_DIGITS]}…（共{len(text)}个字符）"
 
 
 def chinese_numeral(text: str) -> int | None:
@@ -90,7 +122,7 @@ def _clean_number_text(text: str) -> str:
 
 def parse_number(raw: object, field: Field) -> tuple[int | float | None, Problem | None]:
     """A number field's raw value as a number, or the problem with it."""
-    if type(raw) is int and raw >= 0:  # the usual case, first: a batch parses ~200 per file
+    if type(raw) is int and 0 <= raw < EXACT_LIMIT:  # the usual case, first: ~200 per file
         return raw, None
     if isinstance(raw, Formula):
         return None, Problem("formula", show(raw), "此处应直接填写数字，不要填写公式")
@@ -105,6 +137,8 @@ def parse_number(raw: object, field: Field) -> tuple[int | float | None, Problem
         if text in PLACEHOLDERS:
             return None, Problem("placeholder", raw.strip(), "应填写数字，没有发生的填0")
         if _NUMBER.fullmatch(text):
+            if len(text.lstrip("+-0").split(".", 1)[0]) > EXACT_DIGITS:  # before int(): 5000 digits raise
+                return None, Problem("range", shown_text(raw), TOO_LARGE)
             number: int | float = float(text) if "." in text else int(text)
         else:
             cn = chinese_numeral(text)
@@ -114,16 +148,18 @@ def parse_number(raw: object, field: Field) -> tuple[int | float | None, Problem
                 hint += f"{cn}"
             elif m:
                 hint += f"{m.group(1)}，不要带单位或文字"
-            return None, Problem("text", raw, hint)
+            return None, Problem("text", shown_text(raw), hint)
     elif isinstance(raw, (int, float)):
         number = raw
     else:
         return None, Problem("text", show(raw), "应填写数字")
 
-    if isinstance(number, float) and (number != number or number in (float("inf"), float("-inf"))):
+    if number != number or number in (float("inf"), float("-inf")):  # a cell's NaN, INF
         return None, Problem("text", show(raw), "应填写数字")
     if number < 0:
         return None, Problem("negative", show(raw), "应为大于或等于0的数")
+    if number >= EXACT_LIMIT:
+        return None, Problem("range", show(raw), TOO_LARGE)
     if field.kind == "int":
         if isinstance(number, float):
             if not number.is_integer():

@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import Callable
 
 from ..fileio import lock_files, os_reason
+from ..limits import COLLECT_TIMEOUT
 from ..previous import PreviousYear
 from ..report import Report, UnusableFile
 from ..rules import Finding
+from ..safetext import xml_text
 from .batch import FindingCounts
 
 STATUS_FILE = "汇总状态.xlsx"
@@ -75,6 +77,7 @@ class CollectSummary:
     worker_peak_rss_mib: float = 0.0
     worker_first_rss_mib: float = 0.0
     notes: list[str] = field(default_factory=list)  # outputs written elsewhere or left stale
+    summary_note: str = ""  # why no summary was written although units passed
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -105,12 +108,14 @@ def load_previous(inputs: list[Path | str], outdir: Path) -> tuple[dict[str, Rep
 def collect(inputs: list[Path | str], outdir: Path | str, *, unit: str | None = None,
             previous: list[Path | str] | tuple = (), workers: int | None = None,
             year: int | None = None, district_email: str = "", template: Path | str | None = None,
-            progress: Callable[[int, int], None] | None = None) -> CollectSummary:
+            progress: Callable[[int, int], None] | None = None,
+            timeout: float | None = COLLECT_TIMEOUT) -> CollectSummary:
     """Check every workbook in ``inputs`` and write the outputs into ``outdir``.
 
     What the user typed is checked before any work (``--email``, the e-mail template, outputs
     open in Excel, another run in the same OUTDIR): those stop the command (UnusableFile). Once
-    the batch runs, one file's trouble is that file's line in the status list, never the end."""
+    the batch runs, one file's trouble is that file's line in the status list, never the end:
+    ``timeout`` (seconds, None for none) bounds the time one file may take."""
     from . import returns
     outdir = Path(outdir)
     missing = [str(p) for p in inputs if not Path(p).exists()]
@@ -127,13 +132,13 @@ def collect(inputs: list[Path | str], outdir: Path | str, *, unit: str | None = 
     with _RunLock(outdir):
         return _collect(inputs, outdir, unit=unit, previous=previous, workers=workers, year=year,
                         district_email=district_email, template_text=template_text,
-                        progress=progress)
+                        progress=progress, timeout=timeout)
 
 
 def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
              previous: list[Path | str] | tuple, workers: int | None, year: int | None,
              district_email: str, template_text: str,
-             progress: Callable[[int, int], None] | None) -> CollectSummary:
+             progress: Callable[[int, int], None] | None, timeout: float | None) -> CollectSummary:
     from . import batch, select, status, summary
     from .gather import gather
     started = time.perf_counter()
@@ -160,7 +165,7 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     n_workers = workers or os.cpu_count() or 1
     mail = batch.MailSetup(template_text, unit or "", district_email)
     setup = batch.WorkerSetup(str(staging), prev, mail)
-    for res in batch.run(tasks, setup, n_workers, progress):
+    for res in batch.run(tasks, setup, n_workers, progress, timeout):
         results[res.index] = res
     ordered = [results[i] for i in range(len(items))]
 
@@ -178,13 +183,17 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     passed = {row.origin: row.numbers for row in rows if row.status == select.PASSED}
     summary_path = None
     summary_errors = summary_w9 = 0
+    summary_note = ""
     if passed:
-        check, summary_path = summary.write_summary(
-            outdir / SUMMARY_FILE, passed, unit=unit or DEFAULT_SUMMARY_UNIT, year=batch_year,
-            save=lambda path, content: _save(path, content, notes))
-        summary_errors = len(check.errors)
-        summary_w9 = sum(1 for f in check.findings if f.rule == "W9")
-    else:
+        try:
+            check, summary_path = summary.write_summary(
+                outdir / SUMMARY_FILE, passed, unit=unit or DEFAULT_SUMMARY_UNIT, year=batch_year,
+                save=lambda path, content: _save(path, content, notes))
+            summary_errors = len(check.errors)
+            summary_w9 = sum(1 for f in check.findings if f.rule == "W9")
+        except summary.SummaryNotWritten as exc:
+            summary_note = f"未生成{SUMMARY_FILE}：{exc}"
+    if summary_path is None:
         stale = outdir / SUMMARY_FILE
         try:
             stale.unlink(missing_ok=True)  # an old run's summary must not pass for this batch's
@@ -194,7 +203,7 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     # Without a year (every file unreadable) no "…年…年度报告" title with a hole in it.
     title = (f"{unit or ''}{batch_year}年政府信息公开工作年度报告 报送情况" if batch_year
              else f"{unit or ''}政府信息公开工作年度报告 报送情况")
-    status_path = _save(outdir / STATUS_FILE, status.status_workbook(rows, title), notes)
+    status_path = _save(outdir / STATUS_FILE, status.status_workbook(rows, title, summary_note), notes)
 
     worker_rss = [r.rss_kib for r in ordered if r.rss_kib]
     first_by_pid: dict[int, int] = {}
@@ -203,7 +212,8 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     result = CollectSummary(
         outdir, batch_year, rows, status_path, outdir / FINDINGS_FILE, summary_path,
         summary_errors, summary_w9, drafts, len(prev), previous_notes, time.perf_counter() - started,
-        max(worker_rss, default=0) / 1024, max(first_by_pid.values(), default=0) / 1024, notes)
+        max(worker_rss, default=0) / 1024, max(first_by_pid.values(), default=0) / 1024, notes,
+        summary_note)
     _write_findings(result)
     result.seconds = time.perf_counter() - started
     return result
@@ -352,6 +362,7 @@ def _write_findings(s: CollectSummary) -> None:
     obj = {
         "year": s.year,
         "summary": str(s.summary_path) if s.summary_path else None,
+        "summary_note": s.summary_note or None,
         "counts": {STATUS_CODE[k]: s.count(k) for k in STATUS_CODE},
         "worker_peak_rss_mib": round(s.worker_peak_rss_mib, 1),
         "worker_first_rss_mib": round(s.worker_first_rss_mib, 1),
@@ -362,5 +373,17 @@ def _write_findings(s: CollectSummary) -> None:
             "returned_note": f.returned_note or None,
             "findings": [x.to_dict() for x in f.findings]} for f in s.files],
     }
-    text = json.dumps(obj, ensure_ascii=False, indent=1, default=str) + "\n"
+    # json escapes control characters; a lone surrogate (a cell's _xD800_, a file name in GBK) it
+    # would leave for the encoder to choke on: each text is made safe on its own.
+    text = json.dumps(_safe_texts(obj), ensure_ascii=False, indent=1, default=lambda v: xml_text(str(v))) + "\n"
     s.findings_path = _save(s.findings_path, text.encode("utf-8"), s.notes)
+
+
+def _safe_texts(obj: object) -> object:
+    if isinstance(obj, str):
+        return xml_text(obj)
+    if isinstance(obj, dict):
+        return {k: _safe_texts(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_safe_texts(v) for v in obj]
+    return obj

@@ -8,17 +8,22 @@ main process grow with the batch beyond what the status list needs.
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
 import os
 import shutil
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import spec
 from ..fileio import is_workbook, os_reason
+from ..limits import COLLECT_TIMEOUT
 from ..previous import unit_key
 from ..report import Report, UnusableFile
 from ..rules import Finding
@@ -33,6 +38,9 @@ FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("行政诉讼", ("t4.suit_direct.total", "t4.suit_after_review.total")),
 )
 NUMBER_INDEX = {k: i for i, k in enumerate(spec.NUMBER_KEYS)}
+log = logging.getLogger(__name__)
+# A last resort, for what no specific reason covers (the exception goes to the log, --debug).
+RULE_FAILED = "此文件中有校验规则无法处理的数据，未能完成校验：请把此文件发给 nianbao 的维护者"
 # A worker process that died (killed for memory, a crash in a C library) on this file.
 WORKER_DIED = "检查此文件时校验进程意外退出（文件可能异常或过大），无法读取"
 R = TypeVar("R")
@@ -126,7 +134,7 @@ def _init(setup: WorkerSetup) -> None:
 
 def process(task: Task) -> FileResult:
     """Read and check one file; for errors, write its annotated copy to the staging folder."""
-    from ..api import read_report
+    from ..api import UNREADABLE, read_report
     from ..rules import check
     assert _SETUP is not None
     res = FileResult(task.index, task.path, task.origin, task.sender, task.mtime, pid=os.getpid())
@@ -135,8 +143,9 @@ def process(task: Task) -> FileResult:
     except UnusableFile as exc:
         res.reason = str(exc)
         return _done(res)
-    except Exception as exc:  # one bad file never stops the batch
-        res.reason = f"读取时出现意外错误（{type(exc).__name__}），无法读取"
+    except Exception:  # one bad file never stops the batch (read_report has said what it could)
+        log.debug("reading %s", task.origin, exc_info=True)
+        res.reason = UNREADABLE
         return _done(res)
     values = report.values
     unit = values.get("meta.unit")
@@ -147,8 +156,9 @@ def process(task: Task) -> FileResult:
     res.previous_used = previous is not None
     try:
         result = check(report, previous)
-    except Exception as exc:  # a rule crashing on odd data must not lose the other files
-        res.reason = f"校验时出现意外错误（{type(exc).__name__}）"
+    except Exception:  # a rule crashing on odd data must not lose the other files
+        log.debug("checking %s", task.origin, exc_info=True)
+        res.reason = RULE_FAILED
         return _done(res)
     res.findings = tuple(result.findings)
     res.numbers = tuple(values.get(k) for k in spec.NUMBER_KEYS)
@@ -230,69 +240,166 @@ def annotated_copy(src: Path, result, dest: Path) -> str:
     except UnusableFile as exc:
         shutil.copyfile(src, dest)
         return f"原样复制（{exc}）"
-    except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
+    except Exception:  # noqa: BLE001 - one bad file never stops the batch
+        log.debug("writing back into %s", src, exc_info=True)
         shutil.copyfile(src, dest)
-        return f"原样复制（写回时出现意外错误：{type(exc).__name__}）"
+        return "原样复制（无法把校验结果写回此工作簿）"
     dest.write_bytes(content)
     return ""
+
+
+MAX_FAILED_STARTS = 3  # workers dying before their first file: something is wrong with all
 
 
 def run(tasks: list[Task], setup: Any, workers: int,
         progress: Callable[[int, int], None] | None = None, *,
         func: Callable[[Task], R] = process, init: Callable[[Any], None] = _init,  # type: ignore[assignment]
-        died: Callable[[Task], R] | None = None) -> list[R]:
-    """Every task's result, in task order. ``workers`` 1 runs in this process. ``func`` (a
-    module-level function: it is sent to the workers) checks one file, after ``init(setup)`` ran
-    once in each worker; ``died`` makes the result of a file whose worker process died. Collect
-    uses the defaults; the audit of published reports passes its own."""
+        died: Callable[[Task, str], R] | None = None,
+        timeout: float | None = COLLECT_TIMEOUT) -> list[R]:
+    """Every task's result, in the order they finish. Each file is checked in a worker process,
+    never in this one: a file that takes longer than ``timeout`` seconds (a reader looping on a
+    malformed formula) or that kills its worker (memory, a C library) is that file's line in the
+    status list, and the batch goes on. ``func`` (a module-level function: it is sent to the
+    workers) checks one file, after ``init(setup)`` ran once in each worker; ``died(task, reason)``
+    makes the result of a file that could not be finished. Collect uses the defaults; the audit of
+    published reports passes its own."""
     total = len(tasks)
     out: list[R] = []
     if progress:
         progress(0, total)
-    died = died or _died  # type: ignore[assignment]
-    for res in _results(tasks, setup, workers, func, init, died):  # type: ignore[arg-type]
+    pool = _Pool(setup, max(1, min(workers, total)), timeout, func, init, died or _died)  # type: ignore[arg-type]
+    for res in pool.results(tasks):
         out.append(res)
         if progress:
             progress(len(out), total)
     return out
 
 
-def _died(task: Task) -> FileResult:
-    return FileResult(task.index, task.path, task.origin, task.sender, task.mtime, reason=WORKER_DIED)
+def _died(task: Task, reason: str) -> FileResult:
+    return FileResult(task.index, task.path, task.origin, task.sender, task.mtime, reason=reason)
 
 
-def _results(tasks: list[Task], setup: Any, workers: int, func: Callable[[Task], R],
-             init: Callable[[Any], None], died: Callable[[Task], R]) -> Iterator[R]:
-    if workers <= 1 or len(tasks) <= 2:
-        init(setup)
-        yield from map(func, tasks)
-        return
-    workers = min(workers, len(tasks))
-    # Chunks big enough to make the inter-process traffic negligible, small enough for an
-    # even finish and a live progress bar.
-    chunk = max(1, min(64, len(tasks) // (workers * 8)))
-    done = 0
-    try:
-        with ProcessPoolExecutor(max_workers=workers, initializer=init, initargs=(setup,)) as pool:
-            for res in pool.map(func, tasks, chunksize=chunk):
-                done += 1
-                yield res
-        return
-    except BrokenProcessPool:
-        pass
-    # A worker died (a file that crashes a C library, or the system killing it for memory): the
-    # batch goes on in one fresh worker at a time, file by file, so the file that kills it again
-    # is known (it is the first unanswered one) and is marked instead of the whole batch lost.
-    # Not in this process: the same file would take the command down with it.
-    rest = list(tasks[done:])
-    while rest:
+def timed_out(seconds: float) -> str:
+    return (f"检查此文件用时超过 {seconds:g} 秒，已停止（文件可能异常，或过大）；"
+            "如确需更长时间，可用 --timeout 放宽时限")
+
+
+def _worker_main(conn: Connection, setup: Any, func: Callable[[Task], Any], init: Callable[[Any], None]) -> None:
+    """A worker: set up once, say so, then check the files it is sent one at a time."""
+    init(setup)
+    conn.send(None)
+    while True:
         try:
-            with ProcessPoolExecutor(max_workers=1, initializer=init, initargs=(setup,)) as pool:
-                for res in pool.map(func, rest, chunksize=1):
-                    rest.pop(0)
-                    yield res
-        except BrokenProcessPool:
-            yield died(rest.pop(0))
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        conn.send(func(task))
+
+
+@dataclass(eq=False)
+class _Worker:
+    proc: BaseProcess
+    conn: Connection
+    ready: bool = False
+    task: Task | None = None
+    since: float = 0.0
+
+
+class _Pool:
+    """Worker processes fed one file at a time, each watched against the time limit.
+
+    ``concurrent.futures`` cannot stop a task that runs too long (only the whole pool, losing
+    every other file in flight), hence this small pool: a worker that overruns or dies is
+    replaced, and only its own file is marked. Start-up (imports) is paid once per worker."""
+
+    def __init__(self, setup: Any, size: int, timeout: float | None, func: Callable[[Task], R],
+                 init: Callable[[Any], None], died: Callable[[Task, str], R]) -> None:
+        self.setup = setup
+        self.size = size
+        self.timeout = timeout
+        self.func, self.init, self.died = func, init, died
+        self.ctx = multiprocessing.get_context()
+
+    def _start(self) -> _Worker:
+        parent, child = self.ctx.Pipe()
+        proc = self.ctx.Process(target=_worker_main, args=(child, self.setup, self.func, self.init), daemon=True)
+        proc.start()
+        child.close()
+        return _Worker(proc, parent)
+
+    @staticmethod
+    def _stop(w: _Worker, polite: bool = False) -> None:
+        if polite:
+            try:
+                w.conn.send(None)  # "no more files": it returns
+                w.proc.join(5)
+            except OSError:
+                pass
+        if w.proc.is_alive():
+            w.proc.kill()
+        w.proc.join(5)
+        w.conn.close()
+
+    def results(self, tasks: list[Task]) -> Iterator[R]:
+        pending = deque(tasks)
+        pool = [self._start() for _ in range(min(self.size, len(tasks)))]
+        failed_starts = 0  # workers that died before they were ready, in a row
+        try:
+            while True:
+                for w in list(pool):
+                    if w.ready and w.task is None and pending:
+                        try:
+                            w.conn.send(pending[0])
+                        except OSError:  # it died idle: its successor takes the file
+                            self._replace(pool, w, True)
+                            continue
+                        w.task, w.since = pending.popleft(), time.monotonic()
+                if not pending:  # nothing left to hand out: idle workers can go
+                    for w in [w for w in pool if w.ready and w.task is None]:
+                        pool.remove(w)
+                        self._stop(w, polite=True)
+                if not pool:
+                    return
+                deadlines = [w.since + self.timeout for w in pool if w.task is not None and self.timeout]
+                ready = wait([w.conn for w in pool],
+                             max(0.0, min(deadlines) - time.monotonic()) if deadlines else None)
+                now = time.monotonic()
+                for w in list(pool):
+                    if w.conn in ready:
+                        try:
+                            msg = w.conn.recv()
+                        except (EOFError, OSError):  # the worker died (killed for memory, a crash)
+                            if w.task is not None:
+                                yield self.died(w.task, WORKER_DIED)
+                            elif not w.ready:
+                                failed_starts += 1
+                            self._replace(pool, w, bool(pending) and failed_starts < MAX_FAILED_STARTS)
+                            continue
+                        if w.task is None:
+                            w.ready, failed_starts = True, 0
+                        else:
+                            w.task = None
+                            yield msg
+                    elif w.task is not None and self.timeout and now - w.since > self.timeout:
+                        yield self.died(w.task, timed_out(self.timeout))
+                        self._replace(pool, w, bool(pending))
+                if failed_starts >= MAX_FAILED_STARTS and not any(w.ready for w in pool):
+                    while pending:  # workers cannot even start: every file says so
+                        yield self.died(pending.popleft(), WORKER_DIED)
+        finally:
+            for w in pool:
+                self._stop(w)
+
+    def _replace(self, pool: list[_Worker], w: _Worker, again: bool) -> None:
+        """Stop ``w``; start a fresh worker in its place when there is work left for it."""
+        i = pool.index(w)
+        self._stop(w)
+        if again:
+            pool[i] = self._start()
+        else:
+            del pool[i]
 
 
 def tasks_of(items: Iterable[Item]) -> list[Task]:

@@ -12,26 +12,32 @@ in any charset, or raw 8-bit GBK headers.
 from __future__ import annotations
 
 import email.utils
+import io
 import os
 import re
+import stat
 import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from pathlib import Path
+from typing import BinaryIO
 
 from ..fileio import is_lock_file, os_reason
+from ..limits import MAX_ARCHIVE_BYTES, MAX_FILE_BYTES, MB
+from ..safetext import REPLACEMENT, clip_bytes, shown_path, xml_text
 
 INBOX = "_收件"  # below OUTDIR: extracted attachments and archive members
 SEP = " › "  # in origins: 邮件.eml › 附件.zip › 成员.xlsx
 # What may be a unit's report: anything else in a folder, archive or e-mail is not looked at.
 REPORT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".json")
 CONTAINER_SUFFIXES = (".zip", ".eml")
-MAX_MEMBER_BYTES = 64 * 1024 * 1024  # a report workbook is ~30 KB; larger is a zip bomb or not ours
-MAX_TOTAL_BYTES = 4 * 1024 ** 3  # all extracted files of one run together (a disk-filling bomb)
 MAX_DEPTH = 4  # archive in e-mail in archive...
 _SKIP_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
+_CHUNK = 1 << 20
 
 
 @dataclass
@@ -39,7 +45,7 @@ class Item:
     """One file to check, and where it came from."""
 
     path: Path  # where it can be read now (the input itself, or its extracted copy)
-    origin: str  # as the user knows it: the input path, or "邮件.eml › 附件名"
+    origin: str  # as the user knows it: the input path, or "邮件.eml › 附件名" (see shown_path)
     error: str = ""  # the file could not be obtained (bad archive, missing file): the reason
     sender: str = ""  # the e-mail's From address, when it came by e-mail (for the return draft)
     mtime: float = 0.0  # file time: the file's, the archive member's or the e-mail's date
@@ -58,6 +64,46 @@ def gather(inputs: list[Path | str], outdir: Path, inbox: str = INBOX,
     return g.items
 
 
+def _mb(size: int) -> str:
+    return f"{size / MB:.0f} MB" if size >= MB else f"{size} 字节"
+
+
+def input_problem(path: Path, root: Path | None = None) -> str:
+    """Why a file found in the inputs is not read, or "": not a regular file (a FIFO would block
+    the read forever, a device such as /dev/zero never ends), a link leading out of the input
+    folder ``root``, or larger than any report can be."""
+    try:
+        if root is not None and path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(root.resolve()):
+                return f"这是指向输入文件夹以外的链接（{shown_path(target)}），已跳过"
+        st = path.stat()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
+        return f"无法读取文件（{os_reason(exc) if isinstance(exc, OSError) else '链接循环'}）"
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("命名管道" if stat.S_ISFIFO(st.st_mode) else "设备文件"
+                if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
+                "套接字" if stat.S_ISSOCK(st.st_mode) else "文件夹" if stat.S_ISDIR(st.st_mode) else "特殊文件")
+        return f"这不是普通文件（{kind}），已跳过"
+    if st.st_size > MAX_FILE_BYTES:
+        return f"文件过大（{_mb(st.st_size)}，超过 {_mb(MAX_FILE_BYTES)}），不是报表工作簿，未读取"
+    return ""
+
+
+class _Budget:
+    """What one top-level archive or e-mail may still expand to."""
+
+    def __init__(self) -> None:
+        self.left = MAX_ARCHIVE_BYTES
+
+    def refuses(self, size: int) -> bool:
+        return size > self.left
+
+
+class _TooLarge(Exception):
+    """A member grew past a limit while it was inflated (its header understated its size)."""
+
+
 class _Gatherer:
     def __init__(self, inbox: Path, outdir: Path, suffixes: tuple[str, ...] = REPORT_SUFFIXES) -> None:
         self.wanted = suffixes + CONTAINER_SUFFIXES
@@ -65,15 +111,18 @@ class _Gatherer:
         self.outdir = outdir
         self.items: list[Item] = []
         self.used: set[str] = set()  # extracted names already taken, case-folded
-        self.extracted = 0  # bytes written so far
 
     def add_path(self, path: Path) -> None:
         if path.is_dir():
             self.add_folder(path)
-        elif not path.exists():
-            self.items.append(Item(path, str(path), error="找不到文件"))
+        elif not os.path.lexists(path):
+            self.items.append(Item(path, shown_path(path), error="找不到文件"))
         else:
-            self.add_file(path, str(path), sender="", depth=0)
+            problem = input_problem(path)
+            if problem:
+                self.items.append(Item(path, shown_path(path), error=problem))
+            else:
+                self.add_file(path, shown_path(path), sender="", depth=0, budget=_Budget())
 
     def add_folder(self, folder: Path) -> None:
         for root, dirs, files in os.walk(folder):
@@ -86,82 +135,95 @@ class _Gatherer:
                     continue
                 p = here / name
                 if Path(name).suffix.lower() in self.wanted:
-                    self.add_file(p, str(p), sender="", depth=0)
+                    problem = input_problem(p, folder)
+                    if problem:
+                        self.items.append(Item(p, shown_path(p), error=problem))
+                    else:
+                        self.add_file(p, shown_path(p), sender="", depth=0, budget=_Budget())
 
-    def add_file(self, path: Path, origin: str, sender: str, depth: int) -> None:
+    def add_file(self, path: Path, origin: str, sender: str, depth: int, budget: _Budget) -> None:
         suffix = path.suffix.lower()
         try:
             mtime = path.stat().st_mtime
         except OSError:
             mtime = 0.0
         if suffix == ".zip" and depth < MAX_DEPTH:
-            self.add_zip(path, origin, sender, depth)
+            self.add_zip(path, origin, sender, depth, budget)
         elif suffix == ".eml" and depth < MAX_DEPTH:
-            self.add_eml(path, origin, depth)
+            self.add_eml(path, origin, depth, budget)
         else:
             self.items.append(Item(path, origin, sender=sender, mtime=mtime))
+            return
+        if depth > 0:  # an archive or e-mail inside another: its members are out, it is not needed
+            try:
+                path.unlink()
+            except OSError:
+                pass
 
     # --- archives ---------------------------------------------------------------------------
 
-    def add_zip(self, path: Path, origin: str, sender: str, depth: int) -> None:
+    def add_zip(self, path: Path, origin: str, sender: str, depth: int, budget: _Budget) -> None:
         try:
             zf = zipfile.ZipFile(path)
             infos = zf.infolist()
-        except (zipfile.BadZipFile, OSError, ValueError):
+        except NotImplementedError:  # "zip file version 22.9": a format feature Python lacks
+            self.items.append(Item(path, origin, error=ZIP_UNSUPPORTED))
+            return
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
             self.items.append(Item(path, origin, error="压缩包已损坏，无法解压"))
             return
-        found = False
         with zf:
+            members = []
             for info in infos:
-                if info.is_dir():
-                    continue
                 name = zip_member_name(info)
                 base = _base_name(name)
-                if _ignored_name(base) or "__MACOSX" in name.split("/"):
+                if (info.is_dir() or _ignored_name(base) or "__MACOSX" in name.split("/")
+                        or Path(base).suffix.lower() not in self.wanted):
                     continue
-                if Path(base).suffix.lower() not in self.wanted:
-                    continue
-                found = True
+                members.append((info, name, base))
+            if not members:
+                self.items.append(Item(path, origin, error="压缩包中没有工作簿（.xlsx）"))
+                return
+            declared = sum(info.file_size for info, _, _ in members)
+            if budget.refuses(declared):  # before inflating anything
+                self.items.append(Item(path, origin, error=(
+                    f"压缩包解压后过大（{_mb(declared)}，超过 {_mb(MAX_ARCHIVE_BYTES)}），"
+                    "不是各单位的报表，未解压")))
+                return
+            for info, name, base in members:
                 member_origin = origin + SEP + name
                 if info.flag_bits & 0x1:
                     self.items.append(Item(path, member_origin,
                                            error="压缩包设置了密码，无法解压：请发送不加密的压缩包或直接发送工作簿"))
                     continue
-                too_big = self.too_big(info.file_size, "压缩包中的文件")
-                if too_big:  # before inflating: the header's size is the first line of defence
-                    self.items.append(Item(path, member_origin, error=too_big))
-                    continue
-                try:
-                    data = _read_limited(zf, info)
-                except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
-                    self.items.append(Item(path, member_origin, error="压缩包中的此文件已损坏，无法解压"))
-                    continue
-                self.extract(path, member_origin, base, data, _zip_time(info), sender, depth,
-                             what="压缩包中的文件")
-        if not found:
-            self.items.append(Item(path, origin, error="压缩包中没有工作簿（.xlsx）"))
+                self.extract(path, member_origin, base, lambda info=info: zf.open(info), info.file_size,
+                             _zip_time(info), sender, depth, budget, what="压缩包中的文件")
 
     # --- e-mails ----------------------------------------------------------------------------
 
-    def add_eml(self, path: Path, origin: str, depth: int) -> None:
+    def add_eml(self, path: Path, origin: str, depth: int, budget: _Budget) -> None:
         try:
             msg = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-        except (OSError, ValueError) as exc:
-            self.items.append(Item(path, origin, error=f"无法读取邮件（{type(exc).__name__}）"))
+        except (OSError, ValueError, LookupError, RecursionError) as exc:
+            why = os_reason(exc) if isinstance(exc, OSError) else "邮件格式有误"
+            self.items.append(Item(path, origin, error=f"无法读取邮件（{why}）"))
             return
-        self.add_message(msg, path, origin, depth)
+        self.add_message(msg, path, origin, depth, budget)
 
-    def add_message(self, msg: EmailMessage, path: Path, origin: str, depth: int) -> None:
+    def add_message(self, msg: EmailMessage, path: Path, origin: str, depth: int, budget: _Budget) -> None:
         sender = _sender(msg)
         when = _date(msg) or _mtime(path)
         found = False
         for part in _attachments(msg):
             if part.get_content_type() == "message/rfc822":  # a forwarded e-mail
-                inner = part.get_content()
+                try:
+                    inner = part.get_content()
+                except (ValueError, LookupError, TypeError, KeyError):
+                    continue
                 if isinstance(inner, EmailMessage) and depth + 1 < MAX_DEPTH:
                     subject = str(inner.get("Subject", "") or "转发的邮件")
                     before = len(self.items)
-                    self.add_message(inner, path, origin + SEP + subject, depth + 1)
+                    self.add_message(inner, path, origin + SEP + subject, depth + 1, budget)
                     found = found or len(self.items) > before
                 continue
             name = attachment_name(part)
@@ -176,38 +238,52 @@ class _Gatherer:
             except (ValueError, TypeError, LookupError):
                 self.items.append(Item(path, origin + SEP + name, error="邮件附件已损坏，无法取出"))
                 continue
-            self.extract(path, origin + SEP + name, base, data, when, sender, depth, what="邮件附件")
+            self.extract(path, origin + SEP + name, base, lambda data=data: io.BytesIO(data), len(data),
+                         when, sender, depth, budget, what="邮件附件")
         if not found and depth == 0:
             self.items.append(Item(path, origin, error="邮件中没有工作簿附件"))
 
     # --- extraction ---------------------------------------------------------------------------
 
-    def too_big(self, size: int, what: str) -> str:
-        """Why a member or attachment of ``size`` bytes is not extracted, or ""."""
-        if size > MAX_MEMBER_BYTES:
-            return f"{what}过大（{size} 字节），不是报表工作簿"
-        if self.extracted + size > MAX_TOTAL_BYTES:
-            return "解压出的文件总量过大，未解压此文件"
-        return ""
-
-    def extract(self, container: Path, origin: str, name: str, data: bytes, when: float | None,
-                sender: str, depth: int, what: str) -> None:
-        """Store one member or attachment and add it (or why it could not be stored) to the
-        list: the size limits hold for e-mail attachments as for archive members, and a name the
-        file system refuses makes a line in the status list, not a traceback."""
-        too_big = self.too_big(len(data), what)
-        if too_big:
+    def extract(self, container: Path, origin: str, name: str, open_member: Callable[[], BinaryIO],
+                size: int, when: float | None, sender: str, depth: int, budget: _Budget, what: str) -> None:
+        """Store one member or attachment (streamed, never whole in memory) and add it, or why
+        it could not be stored, to the list. The limits hold for what is really inflated, not
+        only for what the header says; a name the file system refuses, a damaged member or an
+        unsupported compression makes a line in the status list, not a traceback, and leaves
+        no partial file behind."""
+        too_big = self.too_big(size, budget, what)
+        if too_big:  # before inflating: the header's size is the first line of defence
             self.items.append(Item(container, origin, error=too_big))
             return
         try:
-            dest = self.store(Path(container.name).stem, name, data, when)
+            dest = self.store(Path(container.name).stem, name, open_member, budget, when)
+        except _TooLarge as exc:
+            self.items.append(Item(container, origin, error=self.too_big(exc.args[0], budget, what)))
+            return
+        except NotImplementedError:  # a compression method Python lacks (Deflate64, …)
+            self.items.append(Item(container, origin, error=ZIP_METHOD_UNSUPPORTED))
+            return
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, RuntimeError):
+            self.items.append(Item(container, origin, error=f"{what}已损坏，无法解压"))
+            return
         except OSError as exc:
             self.items.append(Item(container, origin, error=f"{what}无法保存到输出文件夹（{os_reason(exc)}）"))
             return
-        self.add_file(dest, origin, sender, depth + 1)
+        self.add_file(dest, origin, sender, depth + 1, budget)
 
-    def store(self, group: str, name: str, data: bytes, when: float | None) -> Path:
-        """Write ``data`` below the inbox, in a folder named for its archive or e-mail, under a
+    @staticmethod
+    def too_big(size: int, budget: _Budget, what: str) -> str:
+        """Why a member or attachment of ``size`` bytes is not extracted, or ""."""
+        if size > MAX_FILE_BYTES:
+            return f"{what}过大（{_mb(size)}，超过 {_mb(MAX_FILE_BYTES)}），不是报表工作簿，未解压"
+        if budget.refuses(size):
+            return f"压缩包或邮件解压出的文件总量超过 {_mb(MAX_ARCHIVE_BYTES)}，未解压此文件"
+        return ""
+
+    def store(self, group: str, name: str, open_member: Callable[[], BinaryIO], budget: _Budget,
+              when: float | None) -> Path:
+        """Write a member below the inbox, in a folder named for its archive or e-mail, under a
         sanitised name made unique; never outside the inbox."""
         folder = self.inbox / safe_name(group, "附件", max_bytes=MAX_FOLDER_BYTES)
         folder.mkdir(parents=True, exist_ok=True)
@@ -220,11 +296,28 @@ class _Gatherer:
         dest = folder / candidate
         assert dest.resolve().is_relative_to(self.inbox.resolve()), dest  # safe_name guarantees it
         self.used.add(str(dest).casefold())
-        self.extracted += len(data)
-        dest.write_bytes(data)
+        written = 0
+        try:
+            with open_member() as src, open(dest, "wb") as out:
+                while chunk := src.read(_CHUNK):
+                    written += len(chunk)
+                    if written > MAX_FILE_BYTES or budget.refuses(written):
+                        raise _TooLarge(written)
+                    out.write(chunk)
+        except BaseException:
+            dest.unlink(missing_ok=True)
+            raise
+        finally:
+            budget.left -= written
         if when:
             os.utime(dest, (when, when))
         return dest
+
+
+ZIP_UNSUPPORTED = ("压缩包的格式版本不受支持，无法解压：请用 Windows 自带的“发送到 → 压缩(zipped)文件夹”"
+                   "或 WinRAR/7-Zip 的 ZIP 格式重新打包，或直接发送工作簿")
+ZIP_METHOD_UNSUPPORTED = ("压缩包中的此文件使用了不受支持的压缩方式（如 Deflate64），无法解压：请用标准 ZIP 格式"
+                          "重新打包，或直接发送工作簿")
 
 
 # --- names ----------------------------------------------------------------------------------------
@@ -241,14 +334,12 @@ def safe_name(name: str, fallback: str, max_bytes: int = MAX_NAME_BYTES) -> str:
     """A plain file name: no folder part, no characters Windows forbids, no leading dots or
     spaces (hidden files, '..'), not a device name, at most ``max_bytes`` in UTF-8 (the suffix
     kept, never a character cut in half)."""
-    name = _base_name(name)
-    name = _BAD_CHARS.sub("_", name).strip().lstrip(".").strip()
+    name = _BAD_CHARS.sub("_", _base_name(xml_text(name))).replace(REPLACEMENT, "_").strip().lstrip(".").strip()
     if not name or _RESERVED.match(name):
         name = fallback + ("_" + name if name else "")
     if len(name.encode("utf-8")) > max_bytes:
         stem, suffix = _split(name)
-        room = max_bytes - len(suffix.encode("utf-8"))
-        name = stem.encode("utf-8")[:max(room, 1)].decode("utf-8", "ignore") + suffix
+        name = clip_bytes(stem, max(max_bytes - len(suffix.encode("utf-8")), 1)) + suffix
     return name.rstrip(". ") or fallback
 
 
@@ -379,14 +470,3 @@ def _zip_time(info: zipfile.ZipInfo) -> float | None:
         return dt.datetime(*info.date_time).timestamp()
     except (ValueError, OverflowError):
         return None
-
-
-def _read_limited(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """Inflate a member, stopping past the size limit whatever its header claims."""
-    out = bytearray()
-    with zf.open(info) as fh:
-        while chunk := fh.read(1 << 20):
-            out += chunk
-            if len(out) > MAX_MEMBER_BYTES:
-                raise ValueError("member too large")
-    return bytes(out)

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..fileio import is_workbook
 from ..report import UnusableFile
 from ..rules import Finding
+from ..safetext import xml_text
 
 TEMPLATE_FILE = "return_email.txt.j2"
 OUTDIR_TEMPLATE = "退回邮件模板.txt.j2"  # a district's own template, found in OUTDIR
@@ -98,7 +99,7 @@ def check_email(address: str) -> str:
 def header_text(text: object) -> str:
     """Text for a mail header: line breaks and other control characters (a 机关名称 typed on
     two lines) become spaces, which the email package would otherwise refuse."""
-    out = "".join(" " if (ord(ch) < 32 or ord(ch) == 127) else ch for ch in str(text or ""))
+    out = "".join(" " if (ord(ch) < 32 or ord(ch) == 127) else ch for ch in xml_text(str(text or "")))
     return " ".join(out.split())
 
 
@@ -113,7 +114,8 @@ def _compiled(text: str):
 
 def render(text: str, **context: object) -> tuple[str, str]:
     """(subject, body) from the template."""
-    rendered = _compiled(text).render(**context)
+    # a lone surrogate (a cell's _xD800_ quoted in a finding) cannot be encoded: made visible
+    rendered = xml_text(_compiled(text).render(**context))
     lines = rendered.lstrip("\ufeff").split("\n")
     subject = ""
     if lines and lines[0].startswith(SUBJECT_PREFIX):

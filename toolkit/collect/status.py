@@ -4,10 +4,12 @@ finding of every file on a second sheet; the key figures per unit with a chart o
 from __future__ import annotations
 
 import io
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..rules.engine import SEVERITY_WORD
+from ..safetext import xml_text
 from .batch import FIGURES
 from .select import ERRORS, OTHER_YEAR, PASSED, STATUS_ORDER, SUPERSEDED, UNUSABLE
 
@@ -40,15 +42,23 @@ def sort_rows(rows: list["FileStatus"]) -> list["FileStatus"]:
                                        r.unit or "\uffff", r.index))
 
 
-def status_workbook(rows: list["FileStatus"], title: str) -> bytes:
+def status_workbook(rows: list["FileStatus"], title: str, note: str = "") -> bytes:
     """The status workbook's content. Built in memory and saved by the caller with
     ``atomic_write``: the file on disk is never half-written, and a copy left open in Excel is
-    found (its lock file) before anything is replaced."""
+    found (its lock file) before anything is replaced. ``note``: a line under the counts (why
+    no summary was written)."""
+    # constant_memory: each row goes out as it is written (every sheet here is written top to
+    # bottom), a fifth faster than keeping 10,000 rows of cells for the end. XlsxWriter keeps
+    # those rows in temporary files (unit names, findings): in a private folder, removed
+    # whatever happens, never left in the user's temp folder.
+    with tempfile.TemporaryDirectory(prefix="nianbao-status-", ignore_cleanup_errors=True) as tmp:
+        return _status_workbook(rows, title, note, tmp)
+
+
+def _status_workbook(rows: list["FileStatus"], title: str, note: str, tmpdir: str) -> bytes:
     import xlsxwriter
     buf = io.BytesIO()
-    # constant_memory: each row goes out as it is written (every sheet here is written top to
-    # bottom), a fifth faster than keeping 10,000 rows of cells for the end.
-    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_numbers": False,
+    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "tmpdir": tmpdir, "strings_to_numbers": False,
                                    "strings_to_formulas": False, "strings_to_urls": False})
     font = {"font_name": "宋体", "font_size": 10, "valign": "top"}
     head = wb.add_format({**font, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
@@ -60,26 +70,26 @@ def status_workbook(rows: list["FileStatus"], title: str) -> bytes:
     rows = sort_rows(rows)
 
     ws = wb.add_worksheet(SHEET_STATUS)
-    ws.write_string(0, 0, title, titlef)
+    _put(ws, 0, 0, title, titlef)
     counts = {s: sum(1 for r in rows if r.status == s) for s in STATUS_ORDER}
-    ws.write_string(1, 0, "；".join(f"{s} {n}" for s, n in counts.items() if n)
-                    + f"；共 {len(rows)} 个文件", plain)
+    _put(ws, 1, 0, "；".join(f"{s} {n}" for s, n in counts.items() if n)
+                    + f"；共 {len(rows)} 个文件" + (f"。{note}" if note else ""), plain)
     header_row = 2
     for c, (label, width) in enumerate(STATUS_COLUMNS):
         ws.set_column(c, c, width)
-        ws.write_string(header_row, c, label, head)
+        _put(ws, header_row, c, label, head)
     for i, r in enumerate(rows, start=header_row + 1):
-        ws.write_string(i, 0, r.unit or "", plain)
-        ws.write_string(i, 1, r.file_name, plain)
-        ws.write_string(i, 2, r.status, status_fmt[r.status])
+        _put(ws, i, 0, r.unit or "", plain)
+        _put(ws, i, 1, r.file_name, plain)
+        _put(ws, i, 2, r.status, status_fmt[r.status])
         ws.write_number(i, 3, r.n_errors, plain)
         ws.write_number(i, 4, r.n_warnings, plain)
-        ws.write_string(i, 5, first_problems(r), cell)
+        _put(ws, i, 5, first_problems(r), cell)
         if r.year is not None:
             ws.write_number(i, 6, r.year, plain)
-        ws.write_string(i, 7, Path(r.draft).name if r.draft else "", plain)
-        ws.write_string(i, 8, r.origin, plain)
-        ws.write_string(i, 9, r.path, plain)
+        _put(ws, i, 7, Path(r.draft).name if r.draft else "", plain)
+        _put(ws, i, 8, r.origin, plain)
+        _put(ws, i, 9, r.path, plain)
     last = header_row + len(rows)
     ws.autofilter(header_row, 0, max(last, header_row), len(STATUS_COLUMNS) - 1)
     ws.freeze_panes(header_row + 1, 2)
@@ -88,7 +98,7 @@ def status_workbook(rows: list["FileStatus"], title: str) -> bytes:
     ws = wb.add_worksheet(SHEET_FINDINGS)
     for c, (label, width) in enumerate(FINDING_COLUMNS):
         ws.set_column(c, c, width)
-        ws.write_string(0, c, label, head)
+        _put(ws, 0, c, label, head)
     n = 0
     for r in rows:
         for f in r.findings:
@@ -96,7 +106,7 @@ def status_workbook(rows: list["FileStatus"], title: str) -> bytes:
             values = (r.unit or "", r.file_name, r.status, SEVERITY_WORD[f.severity], f.rule, f.table,
                       f.row, f.column, f.cell, _text(f.expected), _text(f.found), f.message)
             for c, v in enumerate(values):
-                ws.write_string(n, c, v, cell if c == len(values) - 1 else plain)
+                _put(ws, n, c, v, cell if c == len(values) - 1 else plain)
     ws.autofilter(0, 0, max(n, 1), len(FINDING_COLUMNS) - 1)
     ws.freeze_panes(1, 2)
     _print_setup(ws, 0)
@@ -106,16 +116,16 @@ def status_workbook(rows: list["FileStatus"], title: str) -> bytes:
     units.sort(key=lambda r: (r.unit or ""))
     ws.set_column(0, 0, 24)
     ws.set_column(1, len(FIGURES) + 1, 12)
-    ws.write_string(0, 0, "单位", head)
+    _put(ws, 0, 0, "单位", head)
     for c, (label, _) in enumerate(FIGURES, start=1):
-        ws.write_string(0, c, label, head)
-    ws.write_string(0, len(FIGURES) + 1, "状态", head)
+        _put(ws, 0, c, label, head)
+    _put(ws, 0, len(FIGURES) + 1, "状态", head)
     for i, r in enumerate(units, start=1):
-        ws.write_string(i, 0, r.unit or "（未填机关名称）", plain)
+        _put(ws, i, 0, r.unit or "（未填机关名称）", plain)
         for c, v in enumerate(r.figures, start=1):
             if v is not None:
                 ws.write_number(i, c, v, plain)
-        ws.write_string(i, len(FIGURES) + 1, r.status, status_fmt[r.status])
+        _put(ws, i, len(FIGURES) + 1, r.status, status_fmt[r.status])
     ws.freeze_panes(1, 1)
     _print_setup(ws, 0)
     if units:
@@ -134,6 +144,12 @@ def status_workbook(rows: list["FileStatus"], title: str) -> bytes:
         ws.insert_chart(0, len(FIGURES) + 3, chart)
     wb.close()
     return buf.getvalue()
+
+
+def _put(ws, row: int, col: int, text: str, fmt) -> None:
+    """A text cell; what no XML file can hold (a lone surrogate from a cell or a file name) made
+    visible instead of failing the whole workbook."""
+    ws.write_string(row, col, xml_text(text), fmt)
 
 
 def _print_setup(ws, header_row: int) -> None:

@@ -15,7 +15,13 @@ from typing import Callable, Iterable, Mapping
 from .. import spec
 from ..report import Report
 from ..rules import CheckResult, check
+from ..values import shown_number
 from .batch import NUMBER_INDEX
+
+
+class SummaryNotWritten(Exception):
+    """The units' sums cannot make a workbook (a total beyond what Excel keeps exactly): the
+    reason is said with the batch's results, which stand without the summary."""
 
 
 class NumbersView(Mapping):
@@ -75,9 +81,17 @@ def write_summary(path: Path, parts: Mapping[str, tuple], *, unit: str, year: in
     from ..fileio import atomic_write
     from ..workbook.build import build_workbook
     from ..workbook.read import read_workbook
-    values: dict[str, object] = {"meta.unit": unit, "meta.year": year, "meta.unit_level": level,
-                                 **sum_inputs(parts.values())}
-    content = build_workbook(values)
+    totals = sum_inputs(parts.values())
+    too_large = [k for k, v in totals.items() if not abs(v) < spec.EXACT_LIMIT]  # type: ignore[arg-type]
+    if too_large:
+        shown = "；".join(f"{spec.describe(k)}为{shown_number(totals[k])}" for k in too_large[:3])  # type: ignore[arg-type]
+        raise SummaryNotWritten(f"{len(too_large)}项的各单位之和超过Excel能准确保存的{spec.EXACT_DIGITS}位数字"
+                                f"（{shown}{'等' if len(too_large) > 3 else ''}），请核实这些单位的数据")
+    values: dict[str, object] = {"meta.unit": unit, "meta.year": year, "meta.unit_level": level, **totals}
+    try:
+        content = build_workbook(values)
+    except ValueError as exc:  # a value the workbook cannot hold (the builder says which)
+        raise SummaryNotWritten(str(exc)) from None
     if save is None:
         atomic_write(path, content)
     else:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 
 from .. import spec
-from ..values import BLANK
+from ..values import BLANK, Problem
 from ..workbook import layout
 from . import text as textcheck
 from . import textrules
@@ -54,8 +54,16 @@ def _cell_problems(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
             continue
         what = "未填写" if problem.kind == "blank" else f"填写了“{problem.found}”"
         yield finding(ctx, rule, f"{spec.describe(key)}{what}：{problem.hint}。", (key,),
-                      expected="数字" if rule.id == "E1" else "≥0" + ("的整数" if spec.FIELDS[key].kind == "int" else ""),
+                      expected=_expected(rule, problem, spec.FIELDS[key]),
                       found=problem.found)
+
+
+def _expected(rule: CheckRule, problem: Problem, field: spec.Field) -> str:
+    if rule.id == "E1":
+        return "数字"
+    if problem.kind == "range":
+        return f"不超过{spec.EXACT_DIGITS}位数字"
+    return "≥0" + ("的整数" if field.kind == "int" else "")
 
 
 def _required(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
@@ -265,7 +273,9 @@ RULES: tuple[Rule, ...] = (
               "以文字形式填写的数字（全角数字、前后有空格）按数字计算，并给出提示",
               fn=_cell_problems),
     CheckRule("E2", "error", "件数为不小于0的整数，收费金额为不小于0、最多4位小数的数",
-              "t2.*、t3.*、t4.* 为整数 ≥ 0；t2.fees.amount 为 ≥ 0 的数，最多4位小数", fn=_cell_problems),
+              "t2.*、t3.*、t4.* 为整数 ≥ 0；t2.fees.amount 为 ≥ 0 的数，最多4位小数；"
+              f"都不超过{spec.EXACT_DIGITS}位数字（Excel 无法准确保存更大的数，如粘贴进件数的身份证号）",
+              fn=_cell_problems),
     SumRule("E3", "error", "勾稽关系（第一项加第二项之和，等于第三项加第四项之和）",
             "t3.new.{c} + t3.carried_over.{c} = t3.total.{c} + t3.carry_forward.{c}，c 为7列",
             over=T3_COLS, lhs=("t3.new.{c}", "t3.carried_over.{c}"),

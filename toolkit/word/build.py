@@ -25,13 +25,16 @@ from .. import spec
 from ..fileio import atomic_write, lock_files
 from ..report import Report, UnusableFile
 from ..rules import CheckResult, check
+from ..safetext import clip_bytes, shown_path, xml_text
+from .context import clean
 from .layout import lay_out
 from .render import render
 
 FINGERPRINT_PREFIX = "nianbao-report:"
 DRAFT_SUFFIX = "（草稿）"
 DRAFT_COLOR = RGBColor(0xC0, 0x00, 0x00)
-_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\ud800-\udfff]')
+MAX_OUTPUT_NAME_BYTES = 200  # Linux allows 255 bytes a name: room for "~$", "(2)" and more
 
 
 class ChecksFailed(Exception):
@@ -54,13 +57,19 @@ class BuildResult:
 # --- file names and overwriting ---------------------------------------------------------------
 
 def default_output(source: Path, values: dict[str, object], draft: bool) -> Path:
-    """``{unit}{year}年政府信息公开工作年度报告.docx`` beside the data file."""
+    """``{unit}{year}年政府信息公开工作年度报告.docx`` beside the data file. A unit's name too
+    long for a file name (255 bytes on Linux, including Word's ``~$`` lock-file prefix) is
+    shortened by bytes, keeping the year and the title."""
+    suffix = (DRAFT_SUFFIX if draft else "") + ".docx"
     if values.get("meta.unit") and values.get("meta.year"):
-        name = spec.title(values)
+        tail = spec.title({**values, "meta.unit": ""})
+        head = str(values["meta.unit"])
     else:
-        name = f"{source.stem}-政府信息公开工作年度报告"
-    name = _UNSAFE_NAME.sub("_", name).strip(" .") or "年度报告"
-    return source.parent / (name + (DRAFT_SUFFIX if draft else "") + ".docx")
+        tail = "-政府信息公开工作年度报告"
+        head = shown_path(source.stem)
+    room = MAX_OUTPUT_NAME_BYTES - len((tail + suffix).encode("utf-8"))
+    name = _UNSAFE_NAME.sub("_", xml_text(clip_bytes(head, room) + tail)).strip(" .") or "年度报告"
+    return source.parent / (name + suffix)
 
 
 def _main_part(z: zipfile.ZipFile) -> str:
@@ -138,10 +147,10 @@ def render_report(report: Report, template: Path | str | None = None,
     if draft:
         mark_draft(doc, result)
     cp = doc.core_properties
-    title = spec.title(report.values)
+    title = clean(spec.title(report.values))  # the unit's name as typed: a control character too
     cp.title = title + (DRAFT_SUFFIX if draft else "")
     cp.subject = spec.FORMAT_NAME
-    cp.comments = f"由 nianbao 根据 {Path(report.source).name} 生成"
+    cp.comments = clean(f"由 nianbao 根据 {shown_path(Path(report.source).name)} 生成")
     now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     cp.created = cp.modified = now
     cp.revision = 1

@@ -15,6 +15,7 @@ from typing import Iterator
 from .. import spec
 from ..report import Report
 from ..rules.engine import fmt_number
+from ..safetext import NOT_XML
 from ..values import show
 
 # docxtpl turns this character, inside a rendered run, into the end of the paragraph and the
@@ -25,7 +26,7 @@ PARAGRAPH_BREAK = "\a"
 # Characters XML 1.0 cannot hold (a .docx with one does not open), and docxtpl's own markers
 # (\a new paragraph, \f page break, \v): removed from what users typed. Tabs stay (docxtpl writes
 # a Word tab); line breaks separate paragraphs.
-_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_UNWRITABLE = NOT_XML
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b")
 # Leading/trailing blanks of a paragraph, full-width ones too: the template indents paragraphs
 # itself (two characters, GB/T 9704), so indentation typed as spaces would double it.

@@ -22,6 +22,8 @@ import xlsxwriter
 import xlsxwriter.xmlwriter
 
 from .. import __version__, spec
+from ..safetext import encodable
+from ..values import shown_number
 from . import layout
 from .layout import CellPos
 
@@ -175,14 +177,14 @@ def _write_value(ws, key: str, p: CellPos, data: dict, computed: dict, f: Format
     elif isinstance(value, bool):  # as given (JSON true), so the check quotes TRUE, not "True"
         ws.write_boolean(p.row, p.col, value, fmt)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        if isinstance(value, int) and abs(value) >= 10**15:
-            # Excel keeps 15 significant digits: a larger count would be saved changed.
-            raise ValueError(f"{spec.describe(key)}的数值{value}超过Excel能准确保存的15位数字")
+        if not abs(value) < spec.EXACT_LIMIT:  # NaN too: a larger count would be saved changed
+            raise ValueError(f"{spec.describe(key)}的数值{shown_number(value)}超过Excel能准确保存的"
+                             f"{spec.EXACT_DIGITS}位数字")
         ws.write_number(p.row, p.col, value, fmt)
     elif field.kind == "date" and isinstance(value, str) and _iso_date(value):
         ws.write_datetime(p.row, p.col, _iso_date(value), fmt)
     else:
-        text = str(value)
+        text = encodable(str(value))  # a lone surrogate (from a file name, argv) has no UTF-8
         if len(text) > MAX_CELL_TEXT:
             raise ValueError(f"{spec.describe(key)}超过Excel单元格的{MAX_CELL_TEXT}字上限（{len(text)}字）")
         ws.write_string(p.row, p.col, text, fmt)

@@ -1,0 +1,47 @@
+"""The mutation fuzz (tests/fuzzing.py) with a fixed seed and a small budget: no traceback, no
+hang, no reason that only says something unexpected happened. A larger budget by hand:
+
+    NIANBAO_FUZZ=10000 python3 -m pytest -q tests/test_fuzz.py     (or scripts/fuzz.py -n 10000)
+"""
+
+from __future__ import annotations
+
+import os
+
+import fuzzing
+import pytest
+
+CASES = int(os.environ.get("NIANBAO_FUZZ", "300"))  # about 30 s on two cores
+WORKERS = int(os.environ.get("NIANBAO_FUZZ_WORKERS", "2"))
+
+# Failures inside the OOXML reader and write-back of 0.1, which issue 10's rewrite (helper "ooxml",
+# toolkit/ooxml/) replaces: reported as expected failures, with their figures, until it lands.
+# Anything else (values, rules, collect, Word output, file names, a hang) fails the test.
+PENDING_REWRITE = ("workbook/xlsx.py:", "writeback/")
+
+
+def _pending(o: fuzzing.Outcome) -> bool:
+    return o.result == "fail" and (o.signature.startswith(PENDING_REWRITE)
+                                   or (o.step == "write-back" and o.signature.startswith("workbook/layout.py:")))
+
+
+def test_mutated_inputs_give_a_clear_result():
+    report = fuzzing.run(CASES, workers=WORKERS, timeout=30.0)
+    print(report.summary())
+    assert len(report.outcomes) == CASES
+    others = [o for o in report.failures if not _pending(o)]
+    assert not others, report.summary() + "\n\n" + "\n\n".join(
+        f"case {o.index} ({o.result} {o.step}):\n{o.detail}" for o in others[:5])
+    if report.failures:
+        pytest.xfail("failures left to the OOXML rewrite:\n" + report.summary())
+
+
+def test_cases_are_reproducible():
+    """A case is made from (seed, number) alone: the figures of a run can be looked into."""
+    bases = fuzzing.make_bases()
+    named = {k: fuzzing.named_cells(v) for k, v in bases.items() if k != "json"}
+    assert all(named[k] for k in named)
+    for index in (3, 17, 42):
+        a = fuzzing.build_case(fuzzing.plan(7, index, list(bases)), bases, named)
+        b = fuzzing.build_case(fuzzing.plan(7, index, list(bases)), bases, named)
+        assert a == b

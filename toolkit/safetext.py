@@ -1,0 +1,72 @@
+"""Text made safe to write: into XML (every Office file), file names and the console.
+
+What a user typed or a file carried may hold characters no XML file can: control characters
+(a workbook cell's ``_x0001_``), lone surrogates (a cell's ``_xD800_``, or a file name in GBK bytes
+on a UTF-8 system, which Python keeps as ``\\udcb5…``). Written as they are, they make lxml refuse
+or an encoder raise halfway through an output. Here each is replaced by something visible, and a
+GBK/UTF-8 file name is shown as its author wrote it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+REPLACEMENT = "\ufffd"  # �: "a character was here that cannot be shown"
+# XML 1.0's Char production, inverted: C0 controls but tab/newline/return, lone surrogates,
+# U+FFFE and U+FFFF.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ESCAPED = re.compile("[\udc80-\udcff]+")  # bytes that were not UTF-8 (surrogateescape)
+
+
+def _undo_escape(text: str) -> str:
+    """Escaped bytes (a name in GBK read as UTF-8) decoded as GB18030: the whole text, since
+    some GBK byte pairs are valid UTF-8 by chance (b"\xce\xbb" of 位 reads as λ); else each run
+    of escaped bytes alone."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("gb18030")
+    except UnicodeError:
+        pass
+
+    def decode(m: re.Match[str]) -> str:
+        try:
+            return m.group(0).encode("utf-8", "surrogateescape").decode("gb18030")
+        except UnicodeError:
+            return REPLACEMENT * len(m.group(0))
+    return _ESCAPED.sub(decode, text)
+
+
+def xml_text(text: str) -> str:
+    """``text`` with nothing an XML file cannot hold: escaped bytes decoded (see ``_undo_escape``),
+    any other lone surrogate or control character (tab, newlines kept) shown as �."""
+    if text.isascii() and text.isprintable():  # the usual case, first
+        return text
+    if _ESCAPED.search(text):
+        text = _undo_escape(text)
+    return NOT_XML.sub(REPLACEMENT, text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(text: str) -> str:
+    """``text`` with no lone surrogate (escaped bytes decoded, others shown as �), for a writer
+    that escapes control characters itself (XlsxWriter writes _x0008_, keeping what was typed)."""
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    if _ESCAPED.search(text):
+        text = _undo_escape(text)
+    return _SURROGATE.sub(REPLACEMENT, text)
+
+
+def shown_path(path: object) -> str:
+    """A path as the user would recognise it, safe to print and to write into a file."""
+    return xml_text(os.fspath(path) if isinstance(path, os.PathLike) else str(path))
+
+
+def clip_bytes(text: str, max_bytes: int) -> str:
+    """At most ``max_bytes`` of UTF-8, never a character cut in half."""
+    raw = text.encode("utf-8", "surrogatepass")
+    if len(raw) <= max_bytes:
+        return text
+    return raw[:max(max_bytes, 0)].decode("utf-8", "ignore")
