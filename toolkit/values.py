@@ -70,7 +70,7 @@ def show(raw: object) -> str:
 SHOWN_DIGITS = 30  # a longer number is shown by its first digits and its length
 
 
-def shown_number(v: int | float) -> str:
+def shown_number(v: float) -> str:
     """A number as a spreadsheet shows it: 5, 1.5, 1.10101199001011E+17 (15 significant digits,
     as Excel shows an ID number pasted into a cell); a number of thousands of digits (a JSON
     literal) by its first digits and its length, never the whole of it in a message."""

@@ -42,7 +42,7 @@ def sort_rows(rows: list["FileStatus"]) -> list["FileStatus"]:
                                        r.unit or "\uffff", r.index))
 
 
-def status_workbook(rows: list["FileStatus"], title: str, note: str = "") -> bytes:
+def status_workbook(rows: list[FileStatus], title: str, note: str = "") -> bytes:
     """The status workbook's content. Built in memory and saved by the caller with
     ``atomic_write``: the file on disk is never half-written, and a copy left open in Excel is
     found (its lock file) before anything is replaced. ``note``: a line under the counts (why
@@ -55,7 +55,7 @@ def status_workbook(rows: list["FileStatus"], title: str, note: str = "") -> byt
         return _status_workbook(rows, title, note, tmp)
 
 
-def _status_workbook(rows: list["FileStatus"], title: str, note: str, tmpdir: str) -> bytes:
+def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str) -> bytes:
     import xlsxwriter
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "tmpdir": tmpdir, "strings_to_numbers": False,
