@@ -165,7 +165,7 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     n_workers = workers or os.cpu_count() or 1
     mail = batch.MailSetup(template_text, unit or "", district_email)
     setup = batch.WorkerSetup(str(staging), prev, mail)
-    for res in batch.run(tasks, setup, n_workers, progress, timeout):
+    for res in batch.run(tasks, setup, n_workers, progress, timeout=timeout):
         results[res.index] = res
     ordered = [results[i] for i in range(len(items))]
 
