@@ -9,31 +9,17 @@ from __future__ import annotations
 import os
 
 import fuzzing
-import pytest
 
 CASES = int(os.environ.get("NIANBAO_FUZZ", "300"))  # about 30 s on two cores
 WORKERS = int(os.environ.get("NIANBAO_FUZZ_WORKERS", "2"))
-
-# Failures inside the OOXML reader and write-back of 0.1, which issue 10's rewrite (helper "ooxml",
-# toolkit/ooxml/) replaces: reported as expected failures, with their figures, until it lands.
-# Anything else (values, rules, collect, Word output, file names, a hang) fails the test.
-PENDING_REWRITE = ("workbook/xlsx.py:", "writeback/")
-
-
-def _pending(o: fuzzing.Outcome) -> bool:
-    return o.result == "fail" and (o.signature.startswith(PENDING_REWRITE)
-                                   or (o.step == "write-back" and o.signature.startswith("workbook/layout.py:")))
 
 
 def test_mutated_inputs_give_a_clear_result():
     report = fuzzing.run(CASES, workers=WORKERS, timeout=30.0)
     print(report.summary())
     assert len(report.outcomes) == CASES
-    others = [o for o in report.failures if not _pending(o)]
-    assert not others, report.summary() + "\n\n" + "\n\n".join(
-        f"case {o.index} ({o.result} {o.step}):\n{o.detail}" for o in others[:5])
-    if report.failures:
-        pytest.xfail("failures left to the OOXML rewrite:\n" + report.summary())
+    assert not report.failures, report.summary() + "\n\n" + "\n\n".join(
+        f"case {o.index} ({o.result} {o.step}):\n{o.detail}" for o in report.failures[:5])
 
 
 def test_cases_are_reproducible():

@@ -88,6 +88,15 @@ def test_json_number_of_5000_digits_is_e2(sample, tmp_path, literal):
     assert _cli("check", path).returncode == 1
 
 
+@pytest.mark.parametrize("year", ["9" * 5000, "２０２²"])
+def test_odd_digits_in_the_year(sample, tmp_path, year):
+    """Found by the fuzz: 5000 digits (int() refuses them) or a superscript digit in 报告年度."""
+    path = tmp_path / "year.json"
+    path.write_text(json.dumps({"format": spec.FORMAT_ID, **sample, "meta.year": year}), encoding="utf-8")
+    (f,) = [f for f in check_file(path).findings if "meta.year" in f.keys and f.rule == "E7"]
+    assert len(f.message) < 200
+
+
 def test_5000_digit_text_in_a_cell_is_e2(sample_xlsx, tmp_path):
     """mut/check_unexpected__values.py*: the same as text in a workbook cell."""
     path = set_cells(sample_xlsx, tmp_path / "digits.xlsx", {"t3.carried_over.natural": "9" * 5000})
@@ -108,6 +117,25 @@ def test_collect_sum_reaching_1e15_is_a_reason_on_the_summary(sample, tmp_path):
     assert json.loads(s.findings_path.read_text(encoding="utf-8"))["summary_note"] == s.summary_note
     proc = _cli("collect", tmp_path / "in", "-o", tmp_path / "out2", "--workers", "1")
     assert proc.returncode == 0 and "未生成汇总数据.xlsx" in proc.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_check_refuses_a_fifo_and_a_device(tmp_path):
+    """A single command reads no FIFO (it would wait forever) and no device (/dev/zero never ends)."""
+    os.mkfifo(tmp_path / "fifo.xlsx")
+    os.symlink("/dev/zero", tmp_path / "zero.xlsx")
+    for name, kind in (("fifo.xlsx", "命名管道"), ("zero.xlsx", "设备文件")):
+        proc = _cli("check", "--no-write-back", tmp_path / name)
+        assert proc.returncode == 2 and kind in proc.stdout + proc.stderr
+
+
+def test_export_keeps_a_lone_surrogate(sample_xlsx, tmp_path):
+    """A cell's _xD800_ exported to JSON: written as JSON's escape, read back as it was."""
+    path = set_cells(sample_xlsx, tmp_path / "surrogate.xlsx", {"text.other": "前_xD800_后"})
+    proc = _cli("export", path, "-o", tmp_path / "out.json")
+    assert proc.returncode == 0
+    data = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert data["text.other"] == "前\ud800后"
 
 
 def test_collect_single_unit_with_an_id_number(sample_xlsx, tmp_path):
@@ -285,7 +313,8 @@ def test_collect_skips_fifos_devices_and_links_out_of_the_input(sample_xlsx, tmp
 
 def test_file_over_the_size_limit_is_a_line(tmp_path, monkeypatch):
     import toolkit.collect.gather as gather_mod
-    monkeypatch.setattr(gather_mod, "MAX_FILE_BYTES", 1000)
+    import toolkit.limits
+    monkeypatch.setattr(toolkit.limits, "MAX_FILE_BYTES", 1000)
     (tmp_path / "big.xlsx").write_bytes(b"\0" * 1001)
     (item,) = gather_mod.gather([tmp_path / "big.xlsx"], tmp_path / "out")
     assert "文件过大" in item.error

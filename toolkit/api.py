@@ -5,12 +5,14 @@ thin shells over these.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import spec
 from .fileio import WORKBOOK_SUFFIXES, os_reason
 from .importers import DOCUMENT_SUFFIXES
+from .limits import input_problem
 from .report import Report, UnusableFile
 from .rules import CheckResult, check
 
@@ -27,6 +29,9 @@ def read_report(path: Path | str) -> Report:
 
     Raises UnusableFile with the reason in Chinese for anything that cannot be used."""
     path = Path(path)
+    problem = input_problem(path) if os.path.lexists(path) else ""
+    if problem:  # a FIFO would block the read forever, /dev/zero would never end
+        raise UnusableFile(problem)
     suffix = path.suffix.lower()
     if suffix == ".json":
         from .jsondata import read_json

@@ -142,7 +142,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .api import export_data
-    text = json.dumps(export_data(args.file), ensure_ascii=False, indent=1, default=str) + "\n"
+    from .jsondata import json_text
+    text = json_text(export_data(args.file))
     if args.output and args.output != "-":  # "-": standard output, as usual for commands
         from .fileio import atomic_write
         out = Path(args.output)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from . import spec
@@ -40,6 +41,9 @@ def parse_sources(obj: object) -> dict[str, str]:
     if not isinstance(sources, dict):
         return {}
     return {k: v for k, v in sources.items() if k in spec.FIELDS and isinstance(v, str)}
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _NonFinite(str):
@@ -99,4 +103,11 @@ def to_json_obj(values: dict[str, object]) -> dict[str, object]:
 
 
 def dumps(values: dict[str, object]) -> str:
-    return json.dumps(to_json_obj(values), ensure_ascii=False, indent=1) + "\n"
+    return json_text(to_json_obj(values))
+
+
+def json_text(obj: object) -> str:
+    """``obj`` as indented JSON that can always be saved as UTF-8: a lone surrogate (a cell's
+    _xD800_) has no UTF-8, so it is written as JSON's own escape and read back as it was."""
+    text = json.dumps(obj, ensure_ascii=False, indent=1, default=str) + "\n"
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

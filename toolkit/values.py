@@ -187,13 +187,14 @@ def parse_text(raw: object, field: Field) -> tuple[object, Problem | None]:
     if field.kind == "year":
         if isinstance(raw, str):
             text = _clean_number_text(raw).removesuffix("年")
-            if text.isdigit():
+            if text.isascii() and text.isdigit() and len(text) <= 9:  # not "²", not 5000 digits
                 raw = int(text)
         if isinstance(raw, float) and raw.is_integer():
             raw = int(raw)
         if isinstance(raw, int) and not isinstance(raw, bool) and FIRST_YEAR <= raw <= LAST_YEAR:
             return raw, None
-        return None, Problem("year", show(raw), f"{field.label}应为{FIRST_YEAR}年起的四位数字年份，如2024")
+        shown = shown_text(raw) if isinstance(raw, str) else show(raw)
+        return None, Problem("year", shown, f"{field.label}应为{FIRST_YEAR}年起的四位数字年份，如2024")
     if field.kind == "date":
         if isinstance(raw, _dt.datetime):
             return raw.date().isoformat(), None

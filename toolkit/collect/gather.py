@@ -15,7 +15,6 @@ import email.utils
 import io
 import os
 import re
-import stat
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..fileio import is_lock_file, os_reason
-from ..limits import MAX_ARCHIVE_BYTES, MAX_FILE_BYTES, MB
+from ..limits import MAX_ARCHIVE_BYTES, MAX_FILE_BYTES, input_problem, shown_size
 from ..safetext import REPLACEMENT, clip_bytes, shown_path, xml_text
 
 INBOX = "_收件"  # below OUTDIR: extracted attachments and archive members
@@ -62,32 +61,6 @@ def gather(inputs: list[Path | str], outdir: Path, inbox: str = INBOX,
     for raw in inputs:
         g.add_path(Path(raw))
     return g.items
-
-
-def _mb(size: int) -> str:
-    return f"{size / MB:.0f} MB" if size >= MB else f"{size} 字节"
-
-
-def input_problem(path: Path, root: Path | None = None) -> str:
-    """Why a file found in the inputs is not read, or "": not a regular file (a FIFO would block
-    the read forever, a device such as /dev/zero never ends), a link leading out of the input
-    folder ``root``, or larger than any report can be."""
-    try:
-        if root is not None and path.is_symlink():
-            target = path.resolve()
-            if not target.is_relative_to(root.resolve()):
-                return f"这是指向输入文件夹以外的链接（{shown_path(target)}），已跳过"
-        st = path.stat()
-    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
-        return f"无法读取文件（{os_reason(exc) if isinstance(exc, OSError) else '链接循环'}）"
-    if not stat.S_ISREG(st.st_mode):
-        kind = ("命名管道" if stat.S_ISFIFO(st.st_mode) else "设备文件"
-                if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
-                "套接字" if stat.S_ISSOCK(st.st_mode) else "文件夹" if stat.S_ISDIR(st.st_mode) else "特殊文件")
-        return f"这不是普通文件（{kind}），已跳过"
-    if st.st_size > MAX_FILE_BYTES:
-        return f"文件过大（{_mb(st.st_size)}，超过 {_mb(MAX_FILE_BYTES)}），不是报表工作簿，未读取"
-    return ""
 
 
 class _Budget:
@@ -187,7 +160,7 @@ class _Gatherer:
             declared = sum(info.file_size for info, _, _ in members)
             if budget.refuses(declared):  # before inflating anything
                 self.items.append(Item(path, origin, error=(
-                    f"压缩包解压后过大（{_mb(declared)}，超过 {_mb(MAX_ARCHIVE_BYTES)}），"
+                    f"压缩包解压后过大（{shown_size(declared)}，超过 {shown_size(MAX_ARCHIVE_BYTES)}），"
                     "不是各单位的报表，未解压")))
                 return
             for info, name, base in members:
@@ -276,9 +249,9 @@ class _Gatherer:
     def too_big(size: int, budget: _Budget, what: str) -> str:
         """Why a member or attachment of ``size`` bytes is not extracted, or ""."""
         if size > MAX_FILE_BYTES:
-            return f"{what}过大（{_mb(size)}，超过 {_mb(MAX_FILE_BYTES)}），不是报表工作簿，未解压"
+            return f"{what}过大（{shown_size(size)}，超过 {shown_size(MAX_FILE_BYTES)}），不是报表工作簿，未解压"
         if budget.refuses(size):
-            return f"压缩包或邮件解压出的文件总量超过 {_mb(MAX_ARCHIVE_BYTES)}，未解压此文件"
+            return f"压缩包或邮件解压出的文件总量超过 {shown_size(MAX_ARCHIVE_BYTES)}，未解压此文件"
         return ""
 
     def store(self, group: str, name: str, open_member: Callable[[], BinaryIO], budget: _Budget,
