@@ -26,7 +26,7 @@ def our_docx(tmp_path, sample) -> Path:
 
 
 def build_report_docx(tmp_path: Path, data: dict) -> Path:
-    from toolkit.api import new_workbook
+    from toolkit.app import new_workbook
     from toolkit.word import build_report
     book = new_workbook(tmp_path / "data.xlsx", data=data)
     built = build_report(book, tmp_path / "report.docx", force=True)
@@ -111,7 +111,7 @@ def test_import_command(tmp_path, sample):
 
 
 def test_import_to_workbook_keeps_printed_totals_said(tmp_path, sample):
-    from toolkit.api import read_report
+    from toolkit.app import read_report
     bad_total = sample["t3.total.natural"] + 1
     src = write_docx(tmp_path / "r.docx", sample, Variant(cells={"t3.total.natural": str(bad_total)}))
     proc = run_nianbao("import", src, "-o", tmp_path / "r.xlsx")

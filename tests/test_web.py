@@ -14,7 +14,7 @@ from chromium import DESKTOP, PHONE, Browser
 from conftest import run_nianbao
 
 from toolkit import spec
-from toolkit.api import read_report
+from toolkit.app import read_report
 from toolkit.web import render_page
 from toolkit.word.context import display_values
 
@@ -200,7 +200,7 @@ def test_contrast_formula():
 
 
 def test_page_in_the_browser(tmp_path, sample_json):
-    from toolkit.publish import build_reports
+    from toolkit.app import build_reports
     run = build_reports([sample_json], tmp_path / "out.docx", html=True)
     html = run.items[0].html
     assert html == tmp_path / "out.html" and run.exit_code == 0

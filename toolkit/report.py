@@ -11,11 +11,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from . import spec
+from .errors import UnusableFile as UnusableFile  # noqa: F401 - its old home, for one round
 from .values import BLANK, Formula, Problem, parse, show
-
-
-class UnusableFile(Exception):
-    """A file that cannot be used at all (exit code 2): the message is for the user, in Chinese."""
 
 
 Origin = Literal["workbook", "json", "live", "document"]

@@ -8,6 +8,7 @@ main process grow with the batch beyond what the status list needs.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
@@ -16,12 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .. import spec
+from .. import source, spec
+from ..errors import UnusableFile
 from ..fileio import is_workbook, os_reason
 from ..previous import unit_key
-from ..report import Report, UnusableFile
-from ..rules import Finding
+from ..report import Report
+from ..rules import Finding, check
 from .gather import Item
+
+log = logging.getLogger(__name__)
 
 # The figures charted per unit in the status list: key -> label.
 FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -117,23 +121,21 @@ _SETUP: WorkerSetup | None = None
 def _init(setup: WorkerSetup) -> None:
     global _SETUP
     _SETUP = setup
-    # Import the reader and rules now, once per worker, not inside the first task.
-    import toolkit.api  # noqa: F401
+    # Import the workbook reader now, once per worker, not inside the first task.
     import toolkit.workbook.read  # noqa: F401
 
 
 def process(task: Task) -> FileResult:
     """Read and check one file; for errors, write its annotated copy to the staging folder."""
-    from ..api import read_report
-    from ..rules import check
     assert _SETUP is not None
     res = FileResult(task.index, task.path, task.origin, task.sender, task.mtime, pid=os.getpid())
     try:
-        report = read_report(task.path)
+        report = source.read_report(task.path)
     except UnusableFile as exc:
         res.reason = str(exc)
         return _done(res)
     except Exception as exc:  # one bad file never stops the batch
+        log.debug("reading %s failed", task.origin, exc_info=True)
         res.reason = f"读取时出现意外错误（{type(exc).__name__}），无法读取"
         return _done(res)
     values = report.values
@@ -146,6 +148,7 @@ def process(task: Task) -> FileResult:
     try:
         result = check(report, previous)
     except Exception as exc:  # a rule crashing on odd data must not lose the other files
+        log.debug("checking %s failed", task.origin, exc_info=True)
         res.reason = f"校验时出现意外错误（{type(exc).__name__}）"
         return _done(res)
     res.findings = tuple(result.findings)
@@ -169,7 +172,7 @@ def process(task: Task) -> FileResult:
                 draft.write_bytes(make_draft(res, _SETUP.mail, res.return_stem))
                 res.staged_draft = str(draft)
             except Exception:  # the main process makes it again and reports what is wrong
-                pass
+                log.debug("e-mail draft for %s failed in the worker", task.origin, exc_info=True)
     return _done(res)
 
 
@@ -229,6 +232,7 @@ def annotated_copy(src: Path, result, dest: Path) -> str:
         shutil.copyfile(src, dest)
         return f"原样复制（{exc}）"
     except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
+        log.debug("write-back into a copy of %s failed", src, exc_info=True)
         shutil.copyfile(src, dest)
         return f"原样复制（写回时出现意外错误：{type(exc).__name__}）"
     dest.write_bytes(content)

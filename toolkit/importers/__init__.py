@@ -13,7 +13,7 @@ from ..report import UnusableFile
 from .document import Document
 from .tables import Imported, read_document
 
-# Published reports; spreadsheets are tried as our workbook first (toolkit.importing.read_any).
+# Published reports; spreadsheets are tried as our workbook first (toolkit.app.importing.read_any).
 DOCUMENT_SUFFIXES = (".docx", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".txt")
 SUFFIXES = (*DOCUMENT_SUFFIXES, ".xlsx", ".xlsm")
 

@@ -14,13 +14,14 @@ written, and ``WriteOutcome.reason`` says why in Chinese.
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import UnusableFile
 from ..fileio import atomic_write, lock_files, os_reason
-from ..report import UnusableFile
 from ..rules.engine import CheckResult
 from .patch import LossDetected, Rendered, render
 from .plan import Note, Plan, Write, build_plan
@@ -28,6 +29,8 @@ from .sheetxml import SheetShapeError
 
 __all__ = ["write_back", "render_workbook_bytes", "WriteOutcome", "Plan", "Write", "Note",
            "build_plan", "BACKUP_DIR", "side_copy_path"]
+
+log = logging.getLogger(__name__)
 
 BACKUP_DIR = "nianbao备份"  # beside the workbook: the version before the last write-back
 
@@ -136,6 +139,7 @@ def write_back(path: Path, result: CheckResult, *, dest: Path | None = None, bac
         outcome.reason = f"写回可能改变工作簿中的内容（{exc}），因此没有改动原文件"
         return _write_copy(outcome, side, exc.content)
     except Exception as exc:  # a workbook shaped as we never foresaw: say so, touch nothing
+        log.debug("write-back into %s failed", path, exc_info=True)
         outcome.reason = f"写回时出现意外错误（{type(exc).__name__}），原文件未改动"
         return outcome
     outcome.notes_skipped = rendered.notes_skipped

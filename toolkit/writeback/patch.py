@@ -23,10 +23,10 @@ import struct
 import zipfile
 from dataclasses import dataclass
 
+from ..errors import OutputBlocked
 from ..ooxml.package import Package
 from ..ooxml.workbook import Book
 from ..ooxml.xml import parse_xml
-from ..report import UnusableFile
 from ..rules.engine import CheckResult
 from ..workbook import layout
 from ..workbook.layout import CellPos
@@ -83,7 +83,7 @@ def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None 
         check_template(book)
         before = read_book(book, name)
         if _comparable(before.raw) != _comparable(result.report.raw):
-            raise UnusableFile("工作簿在校验之后又被修改过：请重新校验后再写回")
+            raise OutputBlocked("工作簿在校验之后又被修改过：请重新校验后再写回")
     resolve = _resolver(book)
     plan = build_plan(result, resolve=resolve, checked_at=checked_at)
     styles = _styles(book, resolve)
