@@ -251,7 +251,8 @@ def build_parser() -> Parser:
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=Parser, title="命令")
 
     s = sub.add_parser("new", parents=[common], help="生成标准填报工作簿",
-                       description="生成受保护的标准填报工作簿（.xlsx）；文件名以 .xlsm 结尾时，生成带“校验并生成年报”按钮的启用宏的工作簿（Excel + xlwings）。")
+                       description="生成受保护的标准填报工作簿（.xlsx）；文件名以 .xlsm 结尾时，"
+                       "生成带“校验并生成年报”按钮的启用宏的工作簿（Excel + xlwings）。")
     s.add_argument("out", metavar="OUT.xlsx", help="输出的工作簿（.xlsx，或带按钮的 .xlsm）")
     s.add_argument("--unit", help="机关名称")
     s.add_argument("--year", type=int, help="报告年度，如 2024")
