@@ -17,7 +17,7 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, describe, exit_code
+from .errors import EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, describe, exit_code
 
 # argparse's own messages (English, through gettext) in Chinese: matched here, in our parser, so
 # that nothing of argparse itself is patched. The first matching pattern translates a message;

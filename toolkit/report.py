@@ -14,7 +14,6 @@ from . import spec
 from .errors import UnusableFile as UnusableFile  # noqa: F401 - its old home, for one round
 from .values import BLANK, Formula, Problem, parse, show
 
-
 Origin = Literal["workbook", "json", "live", "document"]
 
 
