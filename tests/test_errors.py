@@ -56,7 +56,8 @@ def test_every_exit_2_error_is_an_unusable_file():
 @pytest.mark.parametrize("name, content, cls", [
     ("a.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), errors.OldFormat),
     ("a.xlsx", b"just text", errors.NotAWorkbook),
-    ("a.docx", b"PK", errors.NotAWorkbook),
+    ("a.doc", b"PK", errors.NotAWorkbook),
+    ("a.docx", b"PK", UnusableFile),
     ("a.json", b"[1]", errors.BadData),
     ("a.json", b"{", errors.BadData),
 ])
@@ -105,6 +106,7 @@ COMMANDS = {  # every command, with arguments that make it fail on a file that c
     "collect": ["{tmp}/bad.xlsx", "-o", "{tmp}/out", "--email", "not an address"],
     "demo": ["{tmp}/bad.xlsx/folder"],
     "rules": [],
+    "import": ["{tmp}/bad.xlsx", "-o", "-"],
     "gui": ["{tmp}/bad.xlsx"],
 }
 
@@ -118,7 +120,7 @@ def test_every_command_takes_debug():
         assert any("--debug" in a.option_strings for a in command._actions), name
 
 
-@pytest.mark.parametrize("command", ["new", "check", "export", "build", "collect", "demo"])
+@pytest.mark.parametrize("command", ["new", "check", "export", "build", "collect", "demo", "import"])
 def test_debug_shows_the_traceback(tmp_path, command):
     (tmp_path / "bad.xlsx").write_bytes(b"not a workbook")
     args = [a.format(tmp=tmp_path) for a in COMMANDS[command]]

@@ -27,7 +27,7 @@ def our_docx(tmp_path, sample) -> Path:
 
 def build_report_docx(tmp_path: Path, data: dict) -> Path:
     from toolkit.app import new_workbook
-    from toolkit.word import build_report
+    from toolkit.app import build_report
     book = new_workbook(tmp_path / "data.xlsx", data=data)
     built = build_report(book, tmp_path / "report.docx", force=True)
     return built.docx
