@@ -11,7 +11,7 @@ from docgen import Variant, html_page, write_docx
 
 from toolkit import spec
 from toolkit.importers import import_file
-from toolkit.report import UnusableFile
+from toolkit.errors import UnusableFile
 
 
 def differences(data: dict, imported) -> list:
@@ -177,7 +177,7 @@ def test_libreoffice_html_of_our_report(tmp_path, our_docx, sample):
 
 def test_our_published_web_page_reads_back_exactly(tmp_path, sample):
     """The page `nianbao build --html` writes for a website gives back the data it was made from."""
-    from toolkit.api import new_workbook
+    from toolkit.app import new_workbook
     from toolkit.publish import build_reports
     book = new_workbook(tmp_path / "data.xlsx", data=sample)
     run = build_reports([book], tmp_path / "report.docx", html=True)

@@ -12,7 +12,7 @@ from toolkit.ooxml.sheetread import SheetContext, read_cells, shift_formula
 from toolkit.ooxml.strings import shared_strings
 from toolkit.ooxml.styles import date_styles
 from toolkit.ooxml.xml import escape, parse_xml, unescape
-from toolkit.report import UnusableFile
+from toolkit.errors import UnusableFile
 from toolkit.values import Formula
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
