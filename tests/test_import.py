@@ -178,7 +178,7 @@ def test_libreoffice_html_of_our_report(tmp_path, our_docx, sample):
 def test_our_published_web_page_reads_back_exactly(tmp_path, sample):
     """The page `nianbao build --html` writes for a website gives back the data it was made from."""
     from toolkit.app import new_workbook
-    from toolkit.publish import build_reports
+    from toolkit.app import build_reports
     book = new_workbook(tmp_path / "data.xlsx", data=sample)
     run = build_reports([book], tmp_path / "report.docx", html=True)
     page = run.items[0].html

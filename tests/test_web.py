@@ -279,7 +279,7 @@ def test_nianbao_import_reads_the_page_back(tmp_path, sample):
 
 
 def test_a_forced_draft_page_says_so(tmp_path, sample):
-    from toolkit.publish import build_reports
+    from toolkit.app import build_reports
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({"format": spec.FORMAT_ID, **sample, "t3.new.natural": "/"},
                                ensure_ascii=False), "utf-8")
