@@ -54,7 +54,7 @@ def test_every_exit_2_error_is_an_unusable_file():
 
 
 @pytest.mark.parametrize("name, content, cls", [
-    ("a.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), errors.OldFormat),
+    ("a.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), errors.OldExcelFile),
     ("a.xlsx", b"just text", errors.NotAWorkbook),
     ("a.doc", b"PK", errors.NotAWorkbook),
     ("a.docx", b"PK", UnusableFile),
@@ -95,7 +95,7 @@ def test_check_json_says_the_code(tmp_path):
     proc = run_nianbao("check", bad, "--json")
     assert proc.returncode == 2
     obj = json.loads(proc.stdout)
-    assert obj["status"] == "unusable" and obj["code"] == "old_format" and "97-2003" in obj["reason"]
+    assert obj["status"] == "unusable" and obj["code"] == "old_excel" and "97-2003" in obj["reason"]
 
 
 COMMANDS = {  # every command, with arguments that make it fail on a file that cannot be used

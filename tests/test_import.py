@@ -240,3 +240,160 @@ def test_scanned_pdf_refused(tmp_path, pdf_variants):
     proc = run_nianbao("import", tmp_path / "scan.pdf")
     assert proc.returncode == 2
     assert "扫描件" in proc.stderr and "OCR" in proc.stderr
+
+
+# --- audit and new --from -------------------------------------------------------------------------
+
+def test_audit_batch(tmp_path, sample, pdf_variants):
+    import zipfile
+
+    import openpyxl
+    other = dict(sample, **{"meta.unit": "某某镇人民政府", "t3.new.natural": sample["t3.new.natural"] + 1})
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_docx(inbox / "jinping.docx", sample)
+    (inbox / "town.html").write_bytes(html_page(other, word=True, encoding="gbk"))
+    (inbox / "broken.pdf").write_bytes(b"%PDF-1.4 broken")
+    write_docx(inbox / "old.docx", sample, Variant(old_format=True))
+    with zipfile.ZipFile(tmp_path / "more.zip", "w") as zf:
+        zf.write(pdf_variants["ours"], "锦屏街道.pdf")
+    out = tmp_path / "out"
+    proc = run_nianbao("audit", inbox, tmp_path / "more.zip", "-o", out, "--workers", "2")
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # errors and unreadable files
+    book = out / "审核结果.xlsx"
+    wb = openpyxl.load_workbook(book)
+    rows = {r[0]: r for r in wb["审核结果"].iter_rows(min_row=2, values_only=True)}
+    status = {Path(k).name: r[4] for k, r in rows.items()}
+    assert status["town.html"] == "有错误"  # its new applications no longer add up
+    assert status["broken.pdf"] == "无法读取"
+    assert status["old.docx"] == "旧格式"
+    assert status["jinping.docx"] == "有提示"  # the same unit and year twice (the zip's PDF)
+    assert rows[str(inbox / "town.html")][3] == "网页"
+    findings = list(wb["全部问题"].iter_rows(min_row=2, values_only=True))
+    town = [f for f in findings if f[0].endswith("town.html") and f[3] == "错误"]
+    assert town and all(f[8] for f in town)  # where each was read in the original
+    assert any(f[4] == "重复" for f in findings)
+    data = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert {f["status"] for f in data["files"]} == {"errors", "unreadable", "old_format", "warnings"}
+    assert sorted(p.name for p in (out / "数据").iterdir()) == ["jinping.json", "town.json", "锦屏街道.json"]
+
+
+def test_audit_exit_codes(tmp_path, sample):
+    folder = tmp_path / "ok"
+    folder.mkdir()
+    write_docx(folder / "a.docx", sample)
+    assert run_nianbao("audit", folder, "-o", tmp_path / "o1").returncode == 0
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "x.pdf").write_bytes(b"nothing")
+    proc = run_nianbao("audit", bad, "-o", tmp_path / "o2")
+    assert proc.returncode == 2
+
+
+def test_audit_copies_across_units(tmp_path, sample):
+    """W13 over the batch: another unit's report whose section 五 is this one's."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_docx(folder / "a.docx", sample)
+    copied = dict(sample, **{"meta.unit": "某某街道", "text.other": "本年度未收取信息处理费。"})
+    write_docx(folder / "b.docx", copied)
+    from toolkit.app.audit import audit
+    summary = audit([folder], tmp_path / "out", workers=1)
+    w13 = [f for r in summary.rows for f in r.findings if f.rule == "W13"]
+    assert any("五、存在的主要问题及改进情况" in f.message for f in w13)
+    assert not any("六、其他需要报告的事项" in f.message for f in w13)
+
+
+def test_new_from_last_years_report(tmp_path, sample):
+    from toolkit.app import check_file, read_report
+    last = dict(sample, **{f"t3.carry_forward.{c}": i + 1 for i, c in enumerate(spec.T3_APPLICANT_COLUMNS)})
+    last["t3.carry_forward.total"] = sum(range(1, 7))
+    src = write_docx(tmp_path / "去年.docx", last)
+    proc = run_nianbao("new", tmp_path / "今年.xlsx", "--from", src)
+    assert proc.returncode == 0, proc.stderr
+    report = read_report(tmp_path / "今年.xlsx")
+    assert report.values["meta.unit"] == sample["meta.unit"]
+    assert report.values["meta.unit_level"] == "乡镇街道"
+    assert report.values["meta.year"] == sample["meta.year"] + 1
+    for i, col in enumerate(spec.T3_APPLICANT_COLUMNS):
+        assert report.values[f"t3.carried_over.{col}"] == i + 1
+    assert report.values["t3.carried_over.total"] == 21
+    assert all(not report.values.get(k) for k in spec.TEXT_KEYS)  # texts left empty
+    import zipfile
+    props = zipfile.ZipFile(tmp_path / "今年.xlsx").read("docProps/custom.xml").decode("utf-8")
+    assert "去年.docx" in props
+    # check --previous with that report: the carried-over applications agree (W1)
+    result = check_file(tmp_path / "今年.xlsx", tmp_path / "去年.docx")
+    assert not [f for f in result.findings if f.rule == "W1"]
+
+
+@pytest.mark.parametrize("what", ["audit", "new"])
+def test_written_workbooks_pass_openxml_audit(tmp_path, sample, what):
+    import shutil
+    import subprocess
+    tool = shutil.which("openxml-audit")
+    from conftest import require
+    require(tool, "openxml-audit is not installed (pip install openxml-audit)")
+    src = write_docx(tmp_path / "r.docx", sample)
+    if what == "audit":
+        run_nianbao("audit", src, "-o", tmp_path / "out")
+        book = tmp_path / "out" / "审核结果.xlsx"
+    else:
+        run_nianbao("new", tmp_path / "n.xlsx", "--from", src)
+        book = tmp_path / "n.xlsx"
+    proc = subprocess.run([tool, str(book)], capture_output=True, text=True, timeout=120)
+    assert "Errors: 0" in proc.stdout, proc.stdout[-2000:]
+
+
+# --- spreadsheets and plain text ----------------------------------------------------------------
+
+def test_reference_text_of_a_real_report(sample):
+    """The bundled real report (锦屏街道 2022), as a converter wrote its text: one cell per line."""
+    from conftest import REFERENCE, shared_text
+    shared_text(REFERENCE)
+    imported = import_file(REFERENCE)
+    assert differences(sample, imported) == []
+
+
+def test_text_with_rows_on_lines(tmp_path, sample):
+    from docgen import body
+    lines = []
+    for kind, content in body(sample, Variant(cells={"t3.granted.business": ""})):
+        if kind == "table":
+            for row in content:
+                lines.append("  ".join(text for text, _, _ in row if text))
+        else:
+            lines.append(str(content))
+    (tmp_path / "r.txt").write_text("\n".join(lines), encoding="gb18030")
+    imported = import_file(tmp_path / "r.txt")
+    report = imported.report("r.txt")
+    assert report.values["t3.new.total"] == sample["t3.new.total"]
+    assert report.values["t4.review.total"] == sample["t4.review.total"]
+    # the row with a blank cell cannot be split into columns: said, not guessed
+    assert imported.raw.get("t3.granted.natural") is None
+    assert any("（一）予以公开" in n and "无法对应到各列" in n for n in imported.notes)
+
+
+def test_units_own_spreadsheet(tmp_path, sample):
+    import docx
+    import openpyxl
+    src = write_docx(tmp_path / "r.docx", sample, Variant(extra_column="备注"))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "年报表格"
+    ws.cell(1, 1, spec.title(sample))
+    r = 3
+    for table in docx.Document(str(src)).tables:
+        for row in table.rows:
+            for j, cell in enumerate(row.cells):
+                ws.cell(r, j + 1, int(cell.text) if cell.text.isdigit() else cell.text)
+            r += 1
+        r += 1
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=6)
+    wb.save(tmp_path / "own.xlsx")
+    proc = run_nianbao("import", tmp_path / "own.xlsx", "-o", tmp_path / "own.json")
+    data = json.loads((tmp_path / "own.json").read_text(encoding="utf-8"))
+    assert data["t3.new.natural"] == sample["t3.new.natural"]
+    assert data["sources"]["t3.new.natural"].startswith("工作表“年报表格”")
+    assert all(data[k] == sample[k] for k in spec.NUMBER_KEYS)
+    assert "备注" in proc.stdout  # the extra column is said

@@ -89,6 +89,14 @@ def _trace(args: argparse.Namespace, exc: BaseException) -> None:
 # --- commands -------------------------------------------------------------------------------------
 
 def cmd_new(args: argparse.Namespace) -> int:
+    if args.from_:
+        from .app.importing import new_from
+        made = new_from(args.out, args.from_, unit=args.unit, year=args.year, overwrite=args.force)
+        for note in made.notes:
+            _err(f"nianbao：{note}")
+        _out(f"已生成{made.year or ''}年度的标准工作簿：{made.out}（机关名称、类别和上年结转取自 {args.from_}；"
+             "正文留空，请按本年情况撰写）")
+        return EXIT_OK
     from .app import new_workbook
     path = new_workbook(args.out, unit=args.unit, year=args.year, data=args.data,
                         overwrite=args.force)
@@ -160,6 +168,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         show(f"已导入：{outcome.out}")
     return EXIT_OK if outcome.result.passed else EXIT_ERRORS
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .app.audit import audit
+    from .collect.progress import Progress
+    workers = args.workers if args.workers and args.workers > 0 else None
+    summary = audit(args.inputs, Path(args.output), previous=args.previous or (), workers=workers,
+                    progress=Progress("审核"))
+    for note in summary.previous_notes:
+        _err(f"上年报告未使用：{note}")
+    _out(f"审核结果：{summary.book_path}")
+    _out(f"各报告的数据：{summary.outdir / '数据'}")
+    _out(summary.line())
+    return summary.exit_code
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
@@ -256,7 +278,11 @@ def build_parser() -> Parser:
     s.add_argument("out", metavar="OUT.xlsx", help="输出的工作簿（.xlsx，或带按钮的 .xlsm）")
     s.add_argument("--unit", help="机关名称")
     s.add_argument("--year", type=int, help="报告年度，如 2024")
-    s.add_argument("--data", metavar="DATA.json", help="用 JSON 数据文件填好各项（见 FORMAT.md）")
+    data = s.add_mutually_exclusive_group()
+    data.add_argument("--data", metavar="DATA.json", help="用 JSON 数据文件填好各项（见 FORMAT.md）")
+    data.add_argument("--from", dest="from_", metavar="去年的报告",
+                      help="从上年的报告（.docx、.pdf、.html、.xlsx、.json）开始：填好机关名称和类别，年度加一，"
+                           "“上年结转”取上年的“结转下年度”；正文留空")
     s.add_argument("--force", action="store_true", help="文件已存在时覆盖它（默认不覆盖：其中可能有已填写的数据）")
     s.set_defaults(func=cmd_new)
 
@@ -315,6 +341,18 @@ def build_parser() -> Parser:
     s.add_argument("--year", type=int, help="报告年度（代替标题中的）")
     s.add_argument("--force", action="store_true", help="输出文件已存在时覆盖它")
     s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("audit", parents=[common], help="审核：批量检查已发布的报告（Word、网页、PDF……）",
+                       description="批量导入并校验已发布的年度报告（文件、文件夹、.zip 均可），输出 审核结果.xlsx"
+                       "（每份报告一行，另有全部问题及其在原文中的位置）、findings.json 和 数据/"
+                       "（每份报告的 JSON 数据）。"
+                       "退出码 0 全部通过，1 有错误或无法读取的报告，2 没有可读取的报告。")
+    s.add_argument("inputs", nargs="+", metavar="INPUT", help="报告文件、文件夹或 .zip")
+    s.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="输出文件夹")
+    s.add_argument("--previous", nargs="+", action="extend", metavar="INPUT",
+                   help="上年的报告（文档、工作簿或 JSON 数据，按机关名称对应；启用跨年度规则 W1、W2、W8）")
+    s.add_argument("--workers", type=int, metavar="N", help="并行进程数（默认：CPU 核数）")
+    s.set_defaults(func=cmd_audit)
 
     s = sub.add_parser("collect", parents=[common], help="汇总：批量校验各单位报送的工作簿",
                        description="批量校验各单位报送的工作簿（文件夹、.zip 压缩包、.eml 邮件均可），"

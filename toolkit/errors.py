@@ -37,7 +37,8 @@ KINDS: dict[str, Kind] = {
     "not_workbook": Kind(EXIT_UNUSABLE, "不是 Excel 工作簿"),
     "damaged": Kind(EXIT_UNUSABLE, "文件已损坏"),
     "encrypted": Kind(EXIT_UNUSABLE, "文件设置了密码"),
-    "old_format": Kind(EXIT_UNUSABLE, "旧格式（.xls）文件"),
+    "old_excel": Kind(EXIT_UNUSABLE, "Excel 97-2003 格式（.xls）的文件"),
+    "old_format": Kind(EXIT_UNUSABLE, "2019年旧格式的报告"),
     "not_template": Kind(EXIT_UNUSABLE, "不是 nianbao 标准模板"),
     "template_version": Kind(EXIT_UNUSABLE, "模板格式或版本不符"),
     "bad_data": Kind(EXIT_UNUSABLE, "数据文件有误"),
@@ -104,8 +105,15 @@ class EncryptedFile(UnusableFile):
     code = "encrypted"
 
 
-class OldFormat(UnusableFile):
+class OldExcelFile(UnusableFile):
     """An Excel 97-2003 (.xls) file."""
+
+    code = "old_excel"
+
+
+class OldFormat(UnusableFile):
+    """A report or workbook of the 2019 format (国办公开办函〔2019〕60号): refused, and counted
+    apart from unreadable files in an audit."""
 
     code = "old_format"
 

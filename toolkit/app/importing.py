@@ -137,3 +137,48 @@ def workbook_data(report: Report) -> tuple[dict[str, object], list[str]]:
             notes.append(f"{spec.describe(key)}印的是{printed}，各项之和为{computed[key]}：工作簿中由公式计算为"
                          f"{computed[key]}")
     return data, notes
+
+
+@dataclass
+class NewFromOutcome:
+    out: Path
+    year: int | None
+    carried: dict[str, object]  # t3.carried_over.<column> -> value, from last year's 结转下年度
+    notes: list[str] = field(default_factory=list)
+
+
+def new_from(out: Path | str, previous: Path | str, *, unit: str | None = None, year: int | None = None,
+             overwrite: bool = False) -> NewFromOutcome:
+    """Next year's workbook from last year's report (any kind): unit and level, year + 1, and
+    上年结转 of each column = last year's 结转下年度. Texts stay empty: copying last year's text is
+    what assessments penalise. The workbook keeps which report it came from (its properties)."""
+    from .workbook import new_workbook
+    previous = Path(previous)
+    source = read_any(previous)
+    last = source.report.values
+    notes = list(source.notes)
+    data: dict[str, object] = {}
+    for key in ("meta.unit", "meta.unit_level"):
+        if last.get(key):
+            data[key] = last[key]
+    last_year = last.get("meta.year")
+    if year is None and isinstance(last_year, int):
+        year = last_year + 1
+    if year is None:
+        notes.append("上年报告中没有报告年度：请用 --year 给出本年度")
+    carried: dict[str, object] = {}
+    blank = []
+    for col in spec.T3_APPLICANT_COLUMNS:  # the 总计 column is a formula in the workbook
+        value = last.get(f"t3.carry_forward.{col}")
+        if isinstance(value, int):
+            carried[f"t3.carried_over.{col}"] = value
+        else:
+            blank.append(spec.FIELDS[f"t3.carry_forward.{col}"].col_label)
+    if blank:
+        notes.append("上年报告“四、结转下年度继续办理”中这些列不是有效数字，本年“上年结转”未填："
+                     + "、".join(blank))
+    data.update(carried)
+    label = f"{previous.name}（{source.kind}"
+    label += f"，{last.get('meta.unit') or ''}{last_year or ''}年度）" if last_year else "）"
+    path = new_workbook(out, unit=unit, year=year, data=data, overwrite=overwrite, source=label)
+    return NewFromOutcome(path, year, carried, notes)

@@ -14,13 +14,14 @@ from ..values import Formula, show
 
 
 def new_workbook(out: Path | str, *, unit: str | None = None, year: int | None = None,
-                 data: Path | str | dict | None = None, overwrite: bool = False) -> Path:
+                 data: Path | str | dict | None = None, overwrite: bool = False,
+                 source: str | None = None) -> Path:
     """Write the standard data-entry workbook, filled from a JSON data file or dict if given.
 
     Computed keys given in the data must equal what the workbook's formulas will compute, and
     every value must fit its cell: otherwise BadData names them, and nothing is written.
     An existing file is never replaced unless ``overwrite`` (OutputExists): it may be a filled
-    workbook."""
+    workbook. ``source``: the report it was started from, kept in the document properties."""
     # XlsxWriter (and the VBA tools) load only when a workbook is made, not for every command.
     from ..workbook.build import build_workbook, computed_values
     out = Path(out)
@@ -53,7 +54,7 @@ def new_workbook(out: Path | str, *, unit: str | None = None, year: int | None =
         raise BadData(f"数据中有{len(wrong)}个合计与各项之和不一致（工作簿中合计由公式计算，"
                       f"不能照填）：{shown}" + ("等" if len(wrong) > 5 else ""))
     try:
-        content = build_workbook(values, **macro)
+        content = build_workbook(values, **macro, source=source)
     except ValueError as exc:
         raise BadData(str(exc)) from None
     atomic_write(out, content)

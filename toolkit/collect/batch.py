@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from .. import source, spec
 from ..errors import UnusableFile
@@ -38,6 +39,7 @@ FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
 NUMBER_INDEX = {k: i for i, k in enumerate(spec.NUMBER_KEYS)}
 # A worker process that died (killed for memory, a crash in a C library) on this file.
 WORKER_DIED = "检查此文件时校验进程意外退出（文件可能异常或过大），无法读取"
+R = TypeVar("R")
 
 
 class FindingCounts:
@@ -239,24 +241,35 @@ def annotated_copy(src: Path, result, dest: Path) -> str:
     return ""
 
 
-def run(tasks: list[Task], setup: WorkerSetup, workers: int,
-        progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
-    """Every task's result, in task order. ``workers`` 1 runs in this process."""
+def run(tasks: list[Task], setup: Any, workers: int,
+        progress: Callable[[int, int], None] | None = None, *,
+        func: Callable[[Task], R] = process, init: Callable[[Any], None] = _init,  # type: ignore[assignment]
+        died: Callable[[Task], R] | None = None) -> list[R]:
+    """Every task's result, in task order. ``workers`` 1 runs in this process. ``func`` (a
+    module-level function: it is sent to the workers) checks one file, after ``init(setup)`` ran
+    once in each worker; ``died`` makes the result of a file whose worker process died. Collect
+    uses the defaults; the audit of published reports passes its own."""
     total = len(tasks)
-    out: list[FileResult] = []
+    out: list[R] = []
     if progress:
         progress(0, total)
-    for res in _results(tasks, setup, workers):
+    died = died or _died  # type: ignore[assignment]
+    for res in _results(tasks, setup, workers, func, init, died):  # type: ignore[arg-type]
         out.append(res)
         if progress:
             progress(len(out), total)
     return out
 
 
-def _results(tasks: list[Task], setup: WorkerSetup, workers: int) -> Iterator[FileResult]:
+def _died(task: Task) -> FileResult:
+    return FileResult(task.index, task.path, task.origin, task.sender, task.mtime, reason=WORKER_DIED)
+
+
+def _results(tasks: list[Task], setup: Any, workers: int, func: Callable[[Task], R],
+             init: Callable[[Any], None], died: Callable[[Task], R]) -> Iterator[R]:
     if workers <= 1 or len(tasks) <= 2:
-        _init(setup)
-        yield from map(process, tasks)
+        init(setup)
+        yield from map(func, tasks)
         return
     workers = min(workers, len(tasks))
     # Chunks big enough to make the inter-process traffic negligible, small enough for an
@@ -264,8 +277,8 @@ def _results(tasks: list[Task], setup: WorkerSetup, workers: int) -> Iterator[Fi
     chunk = max(1, min(64, len(tasks) // (workers * 8)))
     done = 0
     try:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(setup,)) as pool:
-            for res in pool.map(process, tasks, chunksize=chunk):
+        with ProcessPoolExecutor(max_workers=workers, initializer=init, initargs=(setup,)) as pool:
+            for res in pool.map(func, tasks, chunksize=chunk):
                 done += 1
                 yield res
         return
@@ -278,13 +291,12 @@ def _results(tasks: list[Task], setup: WorkerSetup, workers: int) -> Iterator[Fi
     rest = list(tasks[done:])
     while rest:
         try:
-            with ProcessPoolExecutor(max_workers=1, initializer=_init, initargs=(setup,)) as pool:
-                for res in pool.map(process, rest, chunksize=1):
+            with ProcessPoolExecutor(max_workers=1, initializer=init, initargs=(setup,)) as pool:
+                for res in pool.map(func, rest, chunksize=1):
                     rest.pop(0)
                     yield res
         except BrokenProcessPool:
-            bad = rest.pop(0)
-            yield FileResult(bad.index, bad.path, bad.origin, bad.sender, bad.mtime, reason=WORKER_DIED)
+            yield died(rest.pop(0))
 
 
 def tasks_of(items: Iterable[Item]) -> list[Task]:

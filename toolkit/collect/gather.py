@@ -45,19 +45,22 @@ class Item:
     mtime: float = 0.0  # file time: the file's, the archive member's or the e-mail's date
 
 
-def gather(inputs: list[Path | str], outdir: Path, inbox: str = INBOX) -> list[Item]:
+def gather(inputs: list[Path | str], outdir: Path, inbox: str = INBOX,
+           suffixes: tuple[str, ...] = REPORT_SUFFIXES) -> list[Item]:
     """Every file to check, in the order given (folders sorted). Extracted files go below
-    ``outdir/inbox``."""
+    ``outdir/inbox``. ``suffixes``: the kinds of file taken from folders, archives and e-mails
+    (the audit of published reports takes documents too)."""
     outdir = Path(outdir)
     inbox = outdir / inbox
-    g = _Gatherer(inbox, outdir.resolve())
+    g = _Gatherer(inbox, outdir.resolve(), suffixes)
     for raw in inputs:
         g.add_path(Path(raw))
     return g.items
 
 
 class _Gatherer:
-    def __init__(self, inbox: Path, outdir: Path) -> None:
+    def __init__(self, inbox: Path, outdir: Path, suffixes: tuple[str, ...] = REPORT_SUFFIXES) -> None:
+        self.wanted = suffixes + CONTAINER_SUFFIXES
         self.inbox = inbox
         self.outdir = outdir
         self.items: list[Item] = []
@@ -82,7 +85,7 @@ class _Gatherer:
                 if _ignored_name(name):
                     continue
                 p = here / name
-                if Path(name).suffix.lower() in REPORT_SUFFIXES + CONTAINER_SUFFIXES:
+                if Path(name).suffix.lower() in self.wanted:
                     self.add_file(p, str(p), sender="", depth=0)
 
     def add_file(self, path: Path, origin: str, sender: str, depth: int) -> None:
@@ -116,7 +119,7 @@ class _Gatherer:
                 base = _base_name(name)
                 if _ignored_name(base) or "__MACOSX" in name.split("/"):
                     continue
-                if Path(base).suffix.lower() not in REPORT_SUFFIXES + CONTAINER_SUFFIXES:
+                if Path(base).suffix.lower() not in self.wanted:
                     continue
                 found = True
                 member_origin = origin + SEP + name
@@ -165,7 +168,7 @@ class _Gatherer:
             base = _base_name(name)
             if _ignored_name(base):
                 continue
-            if Path(base).suffix.lower() not in REPORT_SUFFIXES + CONTAINER_SUFFIXES:
+            if Path(base).suffix.lower() not in self.wanted:
                 continue
             found = True
             try:

@@ -7,6 +7,7 @@ importers are adapters at the edge: nothing else in nianbao depends on them.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from ..report import UnusableFile
@@ -16,6 +17,16 @@ from .tables import Imported, read_document
 # Published reports; spreadsheets are tried as our workbook first (toolkit.app.importing.read_any).
 DOCUMENT_SUFFIXES = (".docx", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".txt")
 SUFFIXES = (*DOCUMENT_SUFFIXES, ".xlsx", ".xlsm")
+
+
+KINDS = {".docx": "Word 文档", ".html": "网页", ".htm": "网页", ".mhtml": "网页", ".mht": "网页", ".pdf": "PDF",
+         ".xlsx": "电子表格", ".xlsm": "电子表格", ".txt": "文本", ".json": "JSON 数据"}
+
+
+def kind_of(path: Path | str) -> str:
+    """What a person calls a file of this kind (before it is read: an .xlsx may be our workbook)."""
+    suffix = Path(path).suffix.lower()
+    return KINDS.get(suffix, suffix.lstrip(".").upper() or "未知")
 
 
 def is_document(path: Path | str) -> bool:
@@ -59,7 +70,8 @@ def import_file(path: Path | str) -> Imported:
         from ..fileio import os_reason
         raise UnusableFile(f"无法读取文件（{os_reason(exc)}）") from None
     except Exception as exc:  # a document shaped as nobody foresaw: a reason, never a traceback
+        logging.getLogger(__name__).debug("importing %s failed", path, exc_info=True)
         raise UnusableFile(f"读取文档时出现意外错误（{type(exc).__name__}），无法导入") from exc
 
 
-__all__ = ["Imported", "import_file", "is_document", "read_source", "SUFFIXES", "DOCUMENT_SUFFIXES"]
+__all__ = ["Imported", "import_file", "is_document", "read_source", "SUFFIXES", "DOCUMENT_SUFFIXES", "KINDS", "kind_of"]

@@ -26,6 +26,9 @@ class Cell:
 class Grid:
     rows: list[list[Cell]]
     page: str = ""  # the page the table starts on
+    # False where a source has no columns (plain text): cells are then matched to the official
+    # columns by their order only, never by a header above them
+    aligned: bool = True
 
     @property
     def n_cols(self) -> int:

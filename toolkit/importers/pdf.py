@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..report import UnusableFile
+from . import KINDS
 from .document import Cell, Document, Grid, Paragraph
 
-KIND = "PDF"
+KIND = KINDS[".pdf"]
 
 THIN = 2.0  # a path object thinner than this (pt) is a ruling line
 SNAP = 2.0  # coordinates closer than this are the same line

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .. import spec
-from ..report import Report, UnusableFile
+from ..report import OldFormat, Report, UnusableFile
 from .document import Cell, Document, Grid, Paragraph, norm
 
 OLD_FORMAT = "国办公开办函〔2019〕60号"
@@ -114,7 +114,7 @@ def looks_like_value(text: str) -> bool:
 T2_ROWS = tuple((key, label) for _, _, rows in spec.T2_BLOCKS for key, label in rows)
 T2_COLUMNS_OF = {key: cols for _, cols, rows in spec.T2_BLOCKS for key, _ in rows}
 T2_COLUMN_LABELS = tuple(dict.fromkeys((key, label) for _, cols, _ in spec.T2_BLOCKS for key, label in cols))
-T3_ROW_KEYS = {key for key, _ in spec.T3_ROWS}
+T3_LABELS = dict(spec.T3_ROWS)
 T3_OTHER_GROUP = next(group for group, key, _ in spec.T3_RESULT_ROWS if key == "other_other")
 T3_OTHER_KEYS = tuple(key for group, key, _ in spec.T3_RESULT_ROWS if group == T3_OTHER_GROUP)
 T4_LABEL_ROWS = tuple((key, label) for key, label in spec.T4_COLUMNS)
@@ -162,7 +162,7 @@ def read_document(doc: Document) -> Imported:
     state = _State(imported)
     marks = old_format_marks([c.text for g in doc.grids for row in g.rows for c in row])
     if marks:
-        raise UnusableFile(f"这是2019年的旧格式年度报告（{OLD_FORMAT}，表格中有“{marks[0]}”），"
+        raise OldFormat(f"这是2019年的旧格式年度报告（{OLD_FORMAT}，表格中有“{marks[0]}”），"
                            f"不是现行格式（{spec.FORMAT_NAME}），无法导入")
     for grid in doc.grids:
         table = classify(grid)
@@ -194,6 +194,8 @@ def _read_t2(grid: Grid, state: _State) -> None:
         label_text = norm(row[0].text) if row else ""
         if label_text == norm(spec.T2_CONTENT_LABEL):
             columns = {}
+            if not grid.aligned:
+                continue
             for j, cell in enumerate(row[1:], start=1):
                 key = match_label(norm(cell.text), T2_COLUMN_LABELS)
                 if key:
@@ -254,7 +256,9 @@ def _read_t3(grid: Grid, state: _State) -> None:
     table = spec.TABLE_BY_ID["t3"]
     imported = state.imported
     columns, first = _t3_header_columns(grid)
-    if len(columns) == len(spec.T3_COLUMNS):
+    if not grid.aligned:
+        columns = {}
+    elif len(columns) == len(spec.T3_COLUMNS):
         state.t3_columns, state.t3_width = columns, grid.n_cols
         extra = [_distinct([grid.rows[first - 1][j]])[0].text for j in range(min(columns), grid.n_cols)
                  if j not in columns and first > 0 and grid.rows[first - 1][j].text.strip()]
@@ -285,9 +289,11 @@ def _read_t3(grid: Grid, state: _State) -> None:
         if columns:
             cells = {col: row[j] for j, col in columns.items() if j < len(row)}
         else:
-            values = [c for c in _distinct(row) if c.origin not in label_origins]
+            cells_in_row = _distinct(row)
+            last_label = max((i for i, c in enumerate(cells_in_row) if c.origin in label_origins), default=-1)
+            values = cells_in_row[last_label + 1:]
             if len(values) != len(spec.T3_COLUMNS):
-                imported.notes.append(f"表三“{label}”行有{len(values)}个数值单元格，应为"
+                imported.notes.append(f"表三“{T3_LABELS[key]}”行有{len(values)}个数值单元格，应为"
                                       f"{len(spec.T3_COLUMNS)}个，无法对应到各列，未读取")
                 continue
             cells = {col: values[i] for i, (col, _) in enumerate(spec.T3_COLUMNS)}
@@ -318,6 +324,20 @@ def _read_t4(grid: Grid, state: _State) -> None:
         group = match_label(above, spec.T4_GROUPS)
         if col and group:
             columns[j] = f"t4.{group}.{col}"
+    if not grid.aligned:  # plain text: the official order, when the row has every value
+        columns = {}
+        order = [c.key for c in table.value_cells]
+        for row in grid.rows[header + 1:]:
+            cells = [c for c in _distinct(row) if looks_like_value(c.text)]
+            if len(cells) == len(order):
+                columns = {j: key for j, key in enumerate(order)}
+                grid = Grid([cells], grid.page)
+                header = -1
+                break
+            if cells and any(c.text.strip() for c in cells):
+                state.imported.notes.append(f"表四的数值行有{len(cells)}个数，应为{len(order)}个，"
+                                            "无法确定各数对应哪一列，未读取")
+                break
     for row in grid.rows[header + 1:]:
         if any(row[j].text.strip() for j in columns if j < len(row)):
             for j, key in columns.items():

@@ -15,9 +15,10 @@ import re
 from pathlib import Path
 
 from ..report import UnusableFile
+from . import KINDS
 from .document import Document, GridBuilder, Paragraph, clean_cell, norm
 
-KIND = "网页"
+KIND = KINDS[".html"]
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "hz-gb-2312"}

@@ -12,9 +12,10 @@ import zipfile
 from pathlib import Path
 
 from ..report import UnusableFile
+from . import KINDS
 from .document import Cell, Document, Grid, Paragraph, clean_cell
 
-KIND = "Word 文档"
+KIND = KINDS[".docx"]
 
 
 def read_docx(path: Path) -> Document:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import DamagedFile, EncryptedFile, NotAWorkbook, OldFormat, UnreadableFile
+from ..errors import DamagedFile, EncryptedFile, NotAWorkbook, OldExcelFile, UnreadableFile
 from .xml import CT_NS, PKG_REL_NS, Element, parse_xml
 
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a report workbook is ~30 KB
@@ -30,7 +30,7 @@ def sniff(data: bytes) -> None:
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         if "EncryptionInfo".encode("utf-16-le") in data[: 1 << 20]:
             raise EncryptedFile("工作簿设置了打开密码（已加密），无法读取：请在 Excel/WPS 中清除打开密码后另存，再发送")
-        raise OldFormat("这是 Excel 97-2003 格式（.xls）的文件，无法读取：请在 Excel/WPS 中打开，"
+        raise OldExcelFile("这是 Excel 97-2003 格式（.xls）的文件，无法读取：请在 Excel/WPS 中打开，"
                            "“另存为”Excel 工作簿（.xlsx）后再校验；最好直接用 nianbao 生成的 .xlsx 模板填写")
     if not data.startswith(b"PK"):
         raise NotAWorkbook("不是 Excel 工作簿（.xlsx）文件，无法读取")

@@ -89,6 +89,9 @@ class Formats:
         self.result_link = fmt(font_color="#0563C1", underline=1, valign="top")
 
 
+SOURCE_PROPERTY = "nianbao_source"
+
+
 def computed_values(data: dict[str, object]) -> dict[str, object]:
     """The value each computed key's formula will show for these inputs."""
     out: dict[str, object] = {}
@@ -435,7 +438,7 @@ def _macro_button(wb, button: tuple[str, str]) -> None:
 
 
 def build_workbook(data: dict[str, object] | None = None, vba_project: bytes | None = None,
-                   button: tuple[str, str] | None = None) -> bytes:
+                   button: tuple[str, str] | None = None, source: str | None = None) -> bytes:
     """The standard workbook as bytes, with ``data`` (key -> value) filled into the input cells.
 
     With ``vba_project`` (an xl/vbaProject.bin) it is a macro-enabled workbook (save it as
@@ -448,6 +451,8 @@ def build_workbook(data: dict[str, object] | None = None, vba_project: bytes | N
     wb.set_properties({"title": _xml_safe(spec.title(data)), "subject": spec.FORMAT_NAME,
                        "comments": spec.TEMPLATE_MARKER, "company": "nianbao"})
     wb.set_custom_property("nianbao_template", spec.TEMPLATE_MARKER)
+    if source:  # the report this workbook was started from (new --from): kept with the file
+        wb.set_custom_property(SOURCE_PROPERTY, _xml_safe(source)[:255])
     f = Formats(wb)
     computed = computed_values(data)
     if vba_project is not None:

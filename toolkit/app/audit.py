@@ -1,0 +1,370 @@
+"""The reviewer's batch (``nianbao audit``): published reports of any kind, checked in bulk.
+
+Gathering (folders, .zip, .eml) and the worker pool are collect's (toolkit.collect.gather and
+.batch); what differs is the per-file work (``audit_file``: import any kind of report, check it,
+write its data) and the outputs: 审核结果.xlsx (a row per report and every finding with where it
+was read), findings.json and OUTDIR/数据/*.json. Across the batch: the same unit and year twice,
+and W13 (a text section largely the same as another unit's).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import spec
+from ..collect import batch
+from ..collect.gather import REPORT_SUFFIXES, gather, safe_name
+from ..errors import OldFormat, OutputBlocked, UnusableFile
+from ..fileio import atomic_write, os_reason
+from ..importers import SUFFIXES as DOCUMENT_SUFFIXES
+from ..importers import kind_of
+from ..previous import PreviousYear, mismatch, unit_key
+from ..report import Report
+from ..rules import check
+from ..rules.engine import SEVERITY_WORD, Finding
+from ..rules.similarity import Shingles, normalize
+from .importing import data_object, read_any
+
+log = logging.getLogger(__name__)
+
+BOOK_FILE, FINDINGS_FILE, DATA_DIR = "审核结果.xlsx", "findings.json", "数据"
+PASSED, WARNINGS, ERRORS, UNREADABLE, OLD = "通过", "有提示", "有错误", "无法读取", "旧格式"
+STATUS_ORDER = (ERRORS, UNREADABLE, OLD, WARNINGS, PASSED)
+STATUS_CODE = {PASSED: "passed", WARNINGS: "warnings", ERRORS: "errors", UNREADABLE: "unreadable", OLD: "old_format"}
+AUDIT_SUFFIXES = tuple(dict.fromkeys((*DOCUMENT_SUFFIXES, *REPORT_SUFFIXES)))
+COPY_SHARE = 0.8  # W13: a text section this much the same as another unit's
+COPY_MIN_CHARS = 60  # shorter sections (无, 未收取信息处理费。) are alike by nature
+
+
+@dataclass
+class AuditResult:
+    """One report's outcome, as a worker sends it back."""
+
+    index: int
+    path: str
+    origin: str
+    kind: str = ""
+    status: str = UNREADABLE
+    reason: str = ""
+    unit: str | None = None
+    year: int | None = None
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[str, ...] = ()
+    data_file: str = ""
+    texts: dict[str, str] = field(default_factory=dict)  # for W13 across the batch
+
+    @property
+    def n_errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def n_warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    def settle(self) -> None:
+        if self.status in (UNREADABLE, OLD):
+            return
+        self.status = ERRORS if self.n_errors else WARNINGS if self.n_warnings else PASSED
+
+
+@dataclass
+class AuditSetup:
+    data_dir: str
+    names: dict[int, str]  # task index -> the data file's name
+    previous: dict[str, Report] = field(default_factory=dict)
+
+
+_SETUP: AuditSetup | None = None
+
+
+def _init(setup: AuditSetup) -> None:
+    global _SETUP
+    _SETUP = setup
+    import toolkit.importers.tables  # noqa: F401  (imported once per worker, not in the first task)
+
+
+def audit_file(task: batch.Task) -> AuditResult:
+    """Import, check and save the data of one report (runs in a worker)."""
+    assert _SETUP is not None
+    res = AuditResult(task.index, task.path, task.origin, kind_of(Path(task.path)))
+    try:
+        source = read_any(task.path)
+    except OldFormat as exc:
+        res.status, res.reason = OLD, str(exc)
+        return res
+    except UnusableFile as exc:
+        res.reason = str(exc)
+        return res
+    except Exception as exc:  # one bad file never stops the batch
+        log.debug("reading %s failed", task.origin, exc_info=True)
+        res.reason = f"读取时出现意外错误（{type(exc).__name__}），无法读取"
+        return res
+    report = source.report
+    res.kind = source.kind
+    unit, year = report.values.get("meta.unit"), report.values.get("meta.year")
+    res.unit = str(unit) if unit else None
+    res.year = year if isinstance(year, int) else None
+    notes = list(source.notes)
+    previous = _SETUP.previous.get(unit_key(unit)) if unit else None
+    if previous is not None:
+        why_not = mismatch(report, previous)
+        if why_not:
+            notes.append(why_not)
+            previous = None
+    try:
+        result = check(report, previous)
+    except Exception as exc:  # a rule crashing on odd data must not lose the other files
+        log.debug("checking %s failed", task.origin, exc_info=True)
+        res.reason = f"校验时出现意外错误（{type(exc).__name__}）"
+        return res
+    res.findings = tuple(result.findings)
+    res.notes = tuple(notes)
+    res.texts = {k: v for k in spec.TEXT_KEYS if isinstance(v := report.values.get(k), str)}
+    res.status = ""
+    res.settle()
+    name = _SETUP.names[task.index]
+    try:
+        text = json.dumps(data_object(source), ensure_ascii=False, indent=1, default=str) + "\n"
+        atomic_write(Path(_SETUP.data_dir) / name, text.encode("utf-8"))
+        res.data_file = name
+    except UnusableFile as exc:
+        res.notes += (f"数据未能保存：{exc}",)
+    return res
+
+
+def _died(task: batch.Task) -> AuditResult:
+    return AuditResult(task.index, task.path, task.origin, kind_of(Path(task.path)), reason=batch.WORKER_DIED)
+
+
+@dataclass
+class AuditSummary:
+    outdir: Path
+    rows: list[AuditResult]
+    book_path: Path
+    findings_path: Path
+    previous_notes: list[str]
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def exit_code(self) -> int:
+        """0 every report passes, 1 any has errors or cannot be read, 2 none could be read."""
+        if not self.rows or all(r.status in (UNREADABLE, OLD) for r in self.rows):
+            return 2
+        return 1 if any(r.status in (ERRORS, UNREADABLE, OLD) for r in self.rows) else 0
+
+    def line(self) -> str:
+        counts = "，".join(f"{s} {self.count(s)}" for s in STATUS_ORDER if self.count(s))
+        return f"共 {len(self.rows)} 份报告：{counts or '无'}（{self.seconds:.1f} 秒）"
+
+
+def audit(inputs: list[Path | str], outdir: Path | str, *, previous: list[Path | str] | tuple = (),
+          workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> AuditSummary:
+    started = time.perf_counter()
+    outdir = Path(outdir)
+    try:
+        (outdir / DATA_DIR).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputBlocked(f"无法创建输出文件夹（{os_reason(exc)}）：{outdir}") from None
+    for stale in (outdir / DATA_DIR).glob("*.json"):  # a previous run's data is not this batch's
+        stale.unlink(missing_ok=True)
+    prev_notes: list[str] = []
+    prev: dict[str, Report] = {}
+    if previous:
+        loaded = PreviousYear.from_items(gather(list(previous), outdir, inbox="_上年", suffixes=AUDIT_SUFFIXES))
+        prev, prev_notes = loaded.by_unit, loaded.notes
+    items = gather(list(inputs), outdir, inbox="_收件", suffixes=AUDIT_SUFFIXES)
+    results: dict[int, AuditResult] = {}
+    tasks: list[batch.Task] = []
+    names: dict[int, str] = {}
+    used: set[str] = set()
+    for i, item in enumerate(items):
+        if item.error:
+            results[i] = AuditResult(i, str(item.path), item.origin, kind_of(item.path), reason=item.error)
+            continue
+        tasks.append(batch.Task(i, str(item.path), item.origin, item.sender, item.mtime))
+        names[i] = _data_name(item.path, used)
+    setup = AuditSetup(str(outdir / DATA_DIR), names, prev)
+    n_workers = workers or os.cpu_count() or 1
+    for res in batch.run(tasks, setup, n_workers, progress, func=audit_file, init=_init, died=_died):
+        results[res.index] = res
+    rows = [results[i] for i in range(len(items))]
+    _flag_duplicates(rows)
+    _flag_copies(rows)
+    for r in rows:
+        r.settle()
+    summary = AuditSummary(outdir, rows, outdir / BOOK_FILE, outdir / FINDINGS_FILE, prev_notes)
+    atomic_write(summary.book_path, audit_workbook(rows))
+    _write_findings(summary)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _data_name(path: Path, used: set[str]) -> str:
+    stem = safe_name(path.stem, "报告", max_bytes=120)
+    name, n = f"{stem}.json", 1
+    while name.casefold() in used:
+        n += 1
+        name = f"{stem}({n}).json"
+    used.add(name.casefold())
+    return name
+
+
+def _flag_duplicates(rows: list[AuditResult]) -> None:
+    """The same unit's report for the same year twice (a copy, or two versions published)."""
+    by_key: dict[tuple[str, int], list[AuditResult]] = defaultdict(list)
+    for r in rows:
+        if r.unit and r.year:
+            by_key[(unit_key(r.unit), r.year)].append(r)
+    for group in by_key.values():
+        if len(group) < 2:
+            continue
+        for r in group:
+            others = "、".join(o.origin for o in group if o is not r)
+            message = f"{r.unit}{r.year}年度的报告在本批次中出现了不止一次：另见 {others}"
+            r.findings += (Finding("重复", "warning", message, table="基本信息", row="机关名称、报告年度"),)
+
+
+def _flag_copies(rows: list[AuditResult]) -> None:
+    """W13 over the batch: a text section 80 % or more the same as another unit's, by the measure
+    W8 uses (rules/similarity.py: the share of its 8-character shingles found in the other). An
+    index from shingle to reports finds the pairs worth comparing; shingles in very many reports
+    are the format's phrases, not a copy, and are not followed."""
+    readable = [r for r in rows if r.texts and r.unit]
+    by_index = {r.index: r for r in readable}
+    for key in spec.TEXT_KEYS:
+        shingles: dict[int, Shingles] = {}
+        for r in readable:
+            text = r.texts.get(key, "")
+            if len(normalize(text)) >= COPY_MIN_CHARS:
+                shingles[r.index] = Shingles.of(text)
+        if len(shingles) < 2:
+            continue
+        index: dict[str, list[int]] = defaultdict(list)
+        for i, s in shingles.items():
+            for item in s.items:
+                index[item].append(i)
+        common = max(50, len(shingles) // 5)
+        shared: Counter[tuple[int, int]] = Counter()
+        for owners in index.values():
+            if 1 < len(owners) <= common:
+                for a in owners:
+                    for b in owners:
+                        if a != b:
+                            shared[(a, b)] += 1
+        flagged: set[int] = set()
+        for (a, b), n in shared.most_common():
+            ra, rb = by_index[a], by_index[b]
+            if a in flagged or n < COPY_SHARE * len(shingles[a]) or unit_key(ra.unit) == unit_key(rb.unit):
+                continue
+            share = shingles[a].share_in(shingles[b])
+            if share >= COPY_SHARE:
+                flagged.add(a)
+                label = spec.TEXT_LABELS[key]
+                ra.findings += (Finding(
+                    "W13", "warning", f"正文「{label}」有{share:.0%}与“{rb.unit}”的报告（{rb.origin}）相同，"
+                    "请确认不是照抄（抄袭他人报告会被扣分）", (key,), "正文", label,
+                    found=f"{share:.0%}", expected=f"低于{COPY_SHARE:.0%}"),)
+
+
+# --- outputs -------------------------------------------------------------------------------------
+
+ROW_COLUMNS = (("文件", 40), ("机关名称", 24), ("年度", 7), ("类型", 10), ("状态", 9), ("错误数", 7),
+               ("提示数", 7), ("说明", 70), ("数据文件", 30))
+FINDING_COLUMNS = (("文件", 40), ("机关名称", 24), ("年度", 7), ("级别", 6), ("规则", 6), ("表格", 8),
+                   ("行", 36), ("列", 14), ("出处（原文中的位置）", 44), ("应为", 12), ("实为", 12), ("说明", 80))
+STATUS_FILL = {ERRORS: "#FFC7CE", UNREADABLE: "#FFC7CE", OLD: "#FFEB9C", WARNINGS: "#FFEB9C", PASSED: "#C6EFCE"}
+
+
+def _note(r: AuditResult) -> str:
+    if r.reason:
+        return r.reason
+    errors = [f.message for f in r.findings if f.severity == "error"]
+    parts = list(r.notes) + errors[:3] + ([f"（另有{len(errors) - 3}个错误）"] if len(errors) > 3 else [])
+    if not errors:
+        parts += [f.message for f in r.findings[:2]]
+    return "；".join(parts)
+
+
+def _text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def audit_workbook(rows: list[AuditResult]) -> bytes:
+    import io
+
+    import xlsxwriter
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_numbers": False,
+                                   "strings_to_formulas": False, "strings_to_urls": False})
+    font = {"font_name": "宋体", "font_size": 10, "valign": "top"}
+    head = wb.add_format({**font, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+    wrap = wb.add_format({**font, "text_wrap": True})
+    plain = wb.add_format(font)
+    status_fmt = {s: wb.add_format({**font, "bold": True, "bg_color": c, "align": "center"})
+                  for s, c in STATUS_FILL.items()}
+    ordered = sorted(rows, key=lambda r: (STATUS_ORDER.index(r.status), -r.n_errors, r.unit or "\uffff",
+                                          r.index))
+
+    ws = wb.add_worksheet("审核结果")
+    for c, (label, width) in enumerate(ROW_COLUMNS):
+        ws.set_column(c, c, width)
+        ws.write_string(0, c, label, head)
+    for i, r in enumerate(ordered, start=1):
+        ws.write_string(i, 0, r.origin, plain)
+        ws.write_string(i, 1, r.unit or "", plain)
+        if r.year is not None:
+            ws.write_number(i, 2, r.year, plain)
+        ws.write_string(i, 3, r.kind, plain)
+        ws.write_string(i, 4, r.status, status_fmt[r.status])
+        ws.write_number(i, 5, r.n_errors, plain)
+        ws.write_number(i, 6, r.n_warnings, plain)
+        ws.write_string(i, 7, _note(r)[:32000], wrap)
+        ws.write_string(i, 8, f"{DATA_DIR}/{r.data_file}" if r.data_file else "", plain)
+    ws.autofilter(0, 0, max(len(ordered), 1), len(ROW_COLUMNS) - 1)
+    ws.freeze_panes(1, 1)
+
+    ws = wb.add_worksheet("全部问题")
+    for c, (label, width) in enumerate(FINDING_COLUMNS):
+        ws.set_column(c, c, width)
+        ws.write_string(0, c, label, head)
+    n = 0
+    for r in ordered:
+        for f in r.findings:
+            n += 1
+            values = (r.origin, r.unit or "", _text(r.year), SEVERITY_WORD[f.severity], f.rule, f.table, f.row,
+                      f.column, f.cell, _text(f.expected), _text(f.found), f.message)
+            for c, v in enumerate(values):
+                ws.write_string(n, c, v[:32000], wrap if c == len(values) - 1 else plain)
+    ws.autofilter(0, 0, max(n, 1), len(FINDING_COLUMNS) - 1)
+    ws.freeze_panes(1, 1)
+    wb.close()
+    return buf.getvalue()
+
+
+def _write_findings(s: AuditSummary) -> None:
+    obj = {
+        "counts": {STATUS_CODE[k]: s.count(k) for k in STATUS_ORDER},
+        "previous_notes": s.previous_notes,
+        "files": [{
+            "file": r.origin, "path": r.path, "kind": r.kind, "status": STATUS_CODE[r.status],
+            "status_text": r.status, "reason": r.reason or None, "unit": r.unit, "year": r.year,
+            "errors": r.n_errors, "warnings": r.n_warnings, "notes": list(r.notes),
+            "data": f"{DATA_DIR}/{r.data_file}" if r.data_file else None,
+            "findings": [f.to_dict() for f in r.findings]} for r in s.rows],
+    }
+    text = json.dumps(obj, ensure_ascii=False, indent=1, default=str) + "\n"
+    atomic_write(s.findings_path, text.encode("utf-8"))

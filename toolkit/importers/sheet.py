@@ -1,0 +1,87 @@
+"""A unit's own spreadsheet (.xlsx that is not our template) holding the official tables (openpyxl).
+
+Each sheet is cut into blocks at empty rows: a block whose rows hold one cell each is text (a
+title, a heading, a paragraph), any other block is a table; the tables are then found by their
+labels like every other document's. Merged cells are expanded; a value read from a cell names
+the sheet and the cell (工作表“表三”!D7). Formulas are read as the values the spreadsheet last
+showed (what the unit saw and sent).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import zipfile
+from pathlib import Path
+
+from ..report import UnusableFile
+from . import KINDS
+from .document import Cell, Document, Grid, Paragraph, clean_cell
+
+KIND = KINDS[".xlsx"]
+MAX_ROWS, MAX_COLS = 2000, 60  # an official table is far smaller: a runaway used range is cut
+
+
+def read_sheet(path: Path) -> Document:
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+    try:
+        wb = openpyxl.load_workbook(str(path), data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise UnusableFile(f"无法作为电子表格打开（{type(exc).__name__}）") from None
+    doc = Document(KIND)
+    for ws in wb.worksheets:
+        n_rows, n_cols = min(ws.max_row, MAX_ROWS), min(ws.max_column, MAX_COLS)
+        origin_of: dict[tuple[int, int], tuple[int, int]] = {}
+        for rng in ws.merged_cells.ranges:
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    origin_of[(r, c)] = (rng.min_row, rng.min_col)
+        values = {(cell.row, cell.column): cell.value
+                  for row in ws.iter_rows(min_row=1, max_row=n_rows, max_col=n_cols) for cell in row
+                  if cell.value is not None}
+        rows: list[list[Cell]] = []
+        for r in range(1, n_rows + 1):
+            row = []
+            for c in range(1, n_cols + 1):
+                orow, ocol = origin_of.get((r, c), (r, c))
+                text = _text(values.get((orow, ocol)))
+                place = f"工作表“{ws.title}”{get_column_letter(ocol)}{orow}"
+                row.append(Cell(text, orow * (MAX_COLS + 1) + ocol + len(doc.blocks) * 10**7, place))
+            rows.append(row)
+        _blocks(doc, rows)
+    return doc
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        return value.isoformat()[:10]
+    return clean_cell(str(value))
+
+
+def _blocks(doc: Document, rows: list[list[Cell]]) -> None:
+    block: list[list[Cell]] = []
+
+    def flush() -> None:
+        if not block:
+            return
+        if all(len({c.origin for c in row if c.text}) <= 1 for row in block):
+            for row in block:
+                text = next((c.text for c in row if c.text), "")
+                doc.blocks.append(Paragraph(text, next((c.page for c in row if c.text), "")))
+        else:
+            first = min(min((j for j, c in enumerate(row) if c.text), default=0) for row in block)
+            doc.blocks.append(Grid([row[first:] for row in block], block[0][first].page))
+        block.clear()
+
+    for row in rows:
+        if any(c.text for c in row):
+            block.append(row)
+        else:
+            flush()
+    flush()
