@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 
 import pytest
 
+from toolkit.errors import UnusableFile
 from toolkit.ooxml.cells import BadReference, CellPos, a1, col_index, col_letter, quote_sheet, split_a1
+from toolkit.ooxml.comments import CommentsPart, VmlDrawing
 from toolkit.ooxml.package import relative_target, resolve_target
+from toolkit.ooxml.sheetedit import CellValue, SheetEditor, SheetShapeError
 from toolkit.ooxml.sheetread import SheetContext, read_cells, shift_formula
 from toolkit.ooxml.strings import shared_strings
 from toolkit.ooxml.styles import date_styles
 from toolkit.ooxml.xml import escape, parse_xml, unescape
-from toolkit.errors import UnusableFile
+from toolkit.ooxml.zipwrite import Member, copied, write_zip
 from toolkit.values import Formula
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -87,8 +92,10 @@ def test_shared_strings_join_runs_and_skip_phonetics():
 
 
 def test_date_styles_builtin_and_custom():
-    root = parse_xml(f'<styleSheet {NS}><numFmts><numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;"/>'
-                     f'<numFmt numFmtId="165" formatCode="0.00&quot;d&quot;"/><numFmt numFmtId="x" formatCode="y"/></numFmts>'
+    root = parse_xml(f'<styleSheet {NS}><numFmts>'
+                     '<numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;"/>'
+                     '<numFmt numFmtId="165" formatCode="0.00&quot;d&quot;"/>'
+                     '<numFmt numFmtId="x" formatCode="y"/></numFmts>'
                      f'<cellXfs><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/>'
                      f'<xf numFmtId="1.5"/></cellXfs></styleSheet>'.encode())
     assert date_styles(root) == {1, 2}
@@ -113,7 +120,8 @@ def test_cells_without_r_follow_their_predecessor():
 
 
 def test_huge_numbers_are_numbers_not_errors():
-    root = parse_xml(sheet(f'<row r="1"><c r="A1"><v>{"9" * 5000}</v></c><c r="B1"><v>110101199001011234</v></c></row>'))
+    root = parse_xml(sheet(f'<row r="1"><c r="A1"><v>{"9" * 5000}</v></c>'
+                           '<c r="B1"><v>110101199001011234</v></c></row>'))
     got = read_cells(root, {(0, 0), (0, 1)}, CTX)
     assert got[(0, 0)] == float("inf") and got[(0, 1)] == 110101199001011234
 
@@ -147,3 +155,127 @@ def test_relationship_targets():
     assert resolve_target("xl/workbook.xml", "../../sheet1.xml") is None
     assert relative_target("xl/worksheets/sheet1.xml", "xl/comments1.xml") == "../comments1.xml"
     assert relative_target("xl/worksheets/sheet1.xml", "xl/drawings/vmlDrawing1.vml") == "../drawings/vmlDrawing1.vml"
+
+
+# --- editing sheets --------------------------------------------------------------------------
+
+
+
+def edited(xml: str, writes=None, clear=None, links=None) -> str:
+    ed = SheetEditor(xml.encode())
+    if clear is not None:
+        ed.clear_from(clear)
+    ed.set_cells(writes or {})
+    if links is not None:
+        ed.replace_hyperlinks(links, clear)
+    return ed.to_bytes().decode().split("\n", 1)[1]
+
+
+def test_editor_sets_cells_in_order_and_keeps_the_rest():
+    xml = (f'<worksheet {NS} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+           f'mc:Ignorable="x14ac"><dimension ref="A1:C2"/><sheetData>'
+           '<row r="1" spans="1:3"><c r="A1" s="4"><v>1</v></c><c r="C1" t="s"><v>0</v></c></row>'
+           '<row r="3"><c r="A3"><f>A1</f><v>1</v></c></row></sheetData></worksheet>')
+    out = edited(xml, {(0, 1): CellValue("文<本>"), (0, 0): CellValue(5), (1, 3): CellValue(2.5, "7")})
+    assert out == (f'<worksheet {NS} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+                   'mc:Ignorable="x14ac"><dimension ref="A1:D3"/><sheetData>'
+                   '<row r="1"><c r="A1" s="4"><v>5</v></c><c r="B1" t="inlineStr"><is>'
+                   '<t xml:space="preserve">文&lt;本&gt;</t></is></c><c r="C1" t="s"><v>0</v></c></row>'
+                   '<row r="2"><c r="D2" s="7"><v>2.5</v></c></row>'
+                   '<row r="3"><c r="A3"><f>A1</f><v>1</v></c></row></sheetData></worksheet>')
+
+
+def test_editor_leaves_a_cell_holding_the_number_alone_and_keeps_prefixes():
+    xml = ('<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+           '<x:row r="1"><x:c r="A1" t="n" cm="1"><x:v>2</x:v></x:c></x:row></x:sheetData></x:worksheet>')
+    assert edited(xml, {(0, 0): CellValue(2)}) == xml
+    assert '<x:c r="A1"><x:v>1</x:v></x:c>' in edited(xml, {(0, 0): CellValue(1)})
+
+
+def test_editor_gives_positions_to_cells_and_rows_without_r():
+    xml = (f'<worksheet {NS}><sheetData><row><c><v>1</v></c><c><v>2</v></c></row>'
+           '<row><c><v>3</v></c></row></sheetData></worksheet>')
+    out = edited(xml, {(1, 1): CellValue(9), (5, 0): CellValue(1)})
+    assert ('<row r="1"><c><v>1</v></c><c><v>2</v></c></row><row r="2"><c r="A2"><v>3</v></c>'
+            '<c r="B2"><v>9</v></c></row><row r="6"><c r="A6"><v>1</v></c></row>') in out
+
+
+def test_editor_clears_rows_and_replaces_only_internal_links_below():
+    xml = (f'<worksheet {NS} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+           '<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="4"><c r="A4"><v>1</v></c></row>'
+           '<row r="5"><c r="A5"><v>1</v></c></row></sheetData><hyperlinks><hyperlink ref="A1" location="S!A1"/>'
+           '<hyperlink ref="A4" location="S!B2"/><hyperlink ref="A5" r:id="rId1"/></hyperlinks>'
+           '<pageMargins left="1" right="1" top="1" bottom="1" header="0" footer="0"/></worksheet>')
+    out = edited(xml, {(3, 0): CellValue("x")}, clear=3, links=[("A4", "'表 一'!B2", "'表 一'!B2")])
+    assert '<row r="5">' not in out and '<row r="4"><c r="A4" t="inlineStr">' in out
+    assert ('<hyperlinks><hyperlink ref="A1" location="S!A1"/><hyperlink ref="A5" r:id="rId1"/>'
+            '<hyperlink ref="A4" location="\'表 一\'!B2" display="\'表 一\'!B2"/></hyperlinks><pageMargins') in out
+    # no hyperlinks element yet: it goes where the schema puts it (before pageMargins)
+    plain = f'<worksheet {NS}><sheetData/><pageMargins left="1"/></worksheet>'
+    assert edited(plain, links=[("A1", "S!A1", "x")]).endswith(
+        '<sheetData/><hyperlinks><hyperlink ref="A1" location="S!A1" display="x"/></hyperlinks>'
+        '<pageMargins left="1"/></worksheet>')
+
+
+@pytest.mark.parametrize("xml, phrase", [
+    (f'<worksheet {NS}><sheetData><row r="x"/></sheetData></worksheet>', "行号无效"),
+    (f'<worksheet {NS}><sheetData><row r="2"/><row r="2"/></sheetData></worksheet>', "出现了两次"),
+    (f'<worksheet {NS}/>', "sheetData"),
+    (f'<chartsheet {NS}/>', "不是工作表"),
+])
+def test_editor_refuses_what_it_cannot_edit(xml, phrase):
+    with pytest.raises(SheetShapeError, match=phrase):
+        SheetEditor(xml.encode(), "第1张工作表")
+
+
+# --- comments and VML ------------------------------------------------------------------------
+
+def test_comments_read_runs_and_add_in_excels_look():
+    part = CommentsPart(f'<comments {NS}><authors><author> </author></authors><commentList>'
+                        '<comment ref="B2" authorId="0"><text><r><t>nianbao </t></r><r><t>校验：x</t></r></text>'
+                        '</comment></commentList></comments>'.encode())
+    (c,) = part.comments()
+    assert (c.cell, c.author, c.text) == ((1, 1), " ", "nianbao 校验：x")
+    part.remove(c)
+    part.add("A1", "nianbao", "a\x01b")
+    out = part.to_bytes().decode()
+    assert ('<authors><author> </author><author>nianbao</author></authors><commentList>'
+            '<comment ref="A1" authorId="1"><text><r><rPr><sz val="9"/><color indexed="81"/>'
+            '<rFont val="宋体"/><charset val="134"/></rPr><t xml:space="preserve">a_x0001_b</t></r></text>'
+            '</comment></commentList>') in out
+    assert len(part) == 1
+
+
+def test_vml_notes_found_by_cell_added_with_fresh_ids_and_br_closed():
+    vml = (b'<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+           b'xmlns:x="urn:schemas-microsoft-com:office:excel"><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" '
+           b'data="2"/></o:shapelayout><v:shape id="_x0000_s2050"><v:textbox><div>a<br>b</div></v:textbox>'
+           b'<x:ClientData ObjectType="Note"><x:Row>4</x:Row><x:Column>3</x:Column></x:ClientData></v:shape>'
+           b'<v:shape id="pic"><x:ClientData ObjectType="Pict"/></v:shape></xml>')
+    d = VmlDrawing(vml)
+    ((shape, cell),) = d.note_shapes()
+    assert cell == (4, 3)
+    d.remove(shape)
+    d.add_notes([(6, 1)])
+    out = d.to_bytes().decode()
+    assert 'id="_x0000_s2049"' in out and '<x:Row>6</x:Row><x:Column>1</x:Column>' in out
+    assert 'id="pic"' in out and out.count("<v:shapetype") == 1
+    assert [c for _, c in VmlDrawing(out.encode()).note_shapes()] == [(6, 1)]
+
+
+# --- writing the zip -------------------------------------------------------------------------
+
+def test_zip_members_are_copied_as_stored_and_new_ones_deflated():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("a.xml", "<a/>" * 100)
+        z.writestr(zipfile.ZipInfo("b.bin"), b"\x00" * 10)  # stored
+    src = buf.getvalue()
+    with zipfile.ZipFile(io.BytesIO(src)) as z:
+        members = [copied(src, i) for i in z.infolist()]
+    out = write_zip([*members, Member.new("xl/新.xml", "<新/>".encode())])
+    with zipfile.ZipFile(io.BytesIO(out)) as z:
+        assert z.testzip() is None
+        assert z.read("a.xml") == b"<a/>" * 100 and z.read("b.bin") == b"\x00" * 10
+        assert z.read("xl/新.xml") == "<新/>".encode()
+        assert z.getinfo("b.bin").compress_type == zipfile.ZIP_STORED

@@ -61,3 +61,35 @@ def test_single_input_keeps_its_output_name_and_codes(tmp_path, sample):
     unusable.write_text("{", "utf-8")
     proc = run_nianbao("build", unusable)
     assert proc.returncode == 2 and "坏.json" in proc.stderr
+
+
+FAKE_SOFFICE = """#!/usr/bin/env python3
+# A LibreOffice that crashes on the document named 1.docx: converting several files it stops there.
+import sys
+from pathlib import Path
+args = sys.argv[1:]
+outdir = Path(args[args.index("--outdir") + 1])
+outdir.mkdir(parents=True, exist_ok=True)
+for name in [a for a in args if a.endswith(".docx")]:
+    if Path(name).name == "1.docx":
+        (outdir / "1.pdf").write_bytes(b"%PDF-1.7 cut short")
+        sys.exit(134)
+    (outdir / (Path(name).stem + ".pdf")).write_bytes(b"%PDF-1.7\\n%%EOF\\n")
+"""
+
+
+def test_a_document_that_crashes_libreoffice_costs_only_its_own_pdf(tmp_path, monkeypatch):
+    from toolkit.word import pdf
+    fake = tmp_path / "soffice"
+    fake.write_text(FAKE_SOFFICE, "utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(pdf, "find_soffice", lambda: str(fake))
+    docs = []
+    for i in range(4):
+        docs.append(tmp_path / f"r{i}.docx")
+        docs[-1].write_bytes(b"PK")
+    outcomes = to_pdfs([(d, d.with_suffix(".pdf")) for d in docs])
+    assert [o.problem for o in outcomes][0] == "" and "退出码134" in outcomes[1].problem
+    assert [bool(o.problem) for o in outcomes] == [False, True, False, False]
+    assert not docs[1].with_suffix(".pdf").exists()  # the cut-short PDF is not passed on
+    assert docs[3].with_suffix(".pdf").read_bytes().endswith(b"%%EOF\n")

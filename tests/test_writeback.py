@@ -533,7 +533,7 @@ def test_parts_are_the_same_with_or_without_the_raw_copy(tmp_path, sample, monke
     assert not result.passed
     when = dt.datetime(2025, 1, 20, 9, 30)
     fast = render_workbook_bytes(path, result, checked_at=when)
-    monkeypatch.setattr(patch, "can_copy_raw", lambda dst: False)
+    monkeypatch.setattr(patch, "copyable", lambda info: False)
     plain = render_workbook_bytes(path, result, checked_at=when)
 
     def parts(data: bytes) -> dict[str, bytes]:
@@ -557,14 +557,68 @@ def test_a_write_back_that_would_change_a_value_leaves_the_original(tmp_path, sa
     result = check_file(path)
     assert not result.passed
     ref = layout.positions()["t3.new.natural"].a1
-    real_edit = patch.SheetXml.edit
+    real_edit = patch.SheetEditor.edited
 
     def faulty_edit(self, *args, **kwargs):  # a bug that would turn the user's 6 into 7
         out = real_edit(self, *args, **kwargs)
-        return re.sub(rf'(<c r="{ref}"[^>]*><v>)6(</v>)'.encode(), rb"\g<1>7\2", out)
+        return out and re.sub(rf'(<c r="{ref}"[^>]*><v>)6(</v>)'.encode(), rb"\g<1>7\2", out)
 
-    monkeypatch.setattr(patch.SheetXml, "edit", faulty_edit)
+    monkeypatch.setattr(patch.SheetEditor, "edited", faulty_edit)
     outcome = write_back(path, result)
     assert path.read_bytes() == original
     assert outcome.written == side_copy_path(path) and side_copy_path(path).exists()
     assert "没有改动原文件" in outcome.reason and "t3.new.natural" in outcome.reason
+
+
+def _notes(path: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    wb = openpyxl.load_workbook(path)
+    return {(ws.title, c.coordinate): (c.comment.author, c.comment.text)
+            for ws in wb for row in ws.iter_rows() for c in row if c.comment is not None}
+
+
+def test_our_notes_stay_ours_after_other_programs_resave_them(tmp_path, sample):
+    """LibreOffice re-saves our notes with another author, text in runs, its own VML and ids;
+    openpyxl then rewrites them once more. The next check still replaces them (by the text's
+    prefix and the cells the last check marked), removes those of fixed cells, and leaves the
+    user's notes as they were."""
+    import lo
+    from wbedit import set_cells
+    lo.require_soffice()
+    path, _ = user_changed_workbook(tmp_path, faulty(sample))
+    assert write_back(path, check_file(path), checked_at=WHEN).ok
+    resaved = lo.convert(path, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
+    before = _notes(resaved)
+    user = {k: v for k, v in before.items() if "nianbao 校验" not in v[1]}
+    ours = {k for k, v in before.items() if "nianbao 校验" in v[1]}
+    assert user and ours
+
+    result = check_file(resaved)  # the same errors again: each noted cell keeps one note
+    assert write_back(resaved, result, checked_at=WHEN).ok
+    again = _notes(resaved)
+    assert {k for k, v in again.items() if "nianbao 校验" in v[1]} == ours
+    assert all(v[1].count("nianbao 校验") == 1 for k, v in again.items() if k in ours)
+    assert {k: v for k, v in again.items() if k in user} == user
+
+    fixed = set_cells(lo.convert(resaved, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo2"), tmp_path / "fixed.xlsx",
+                      {k: sample[k] for k in ("t2.rules.issued", "t3.new.natural")})
+    result = check_file(fixed)
+    assert result.passed
+    assert write_back(fixed, result, checked_at=WHEN).ok
+    after = _notes(fixed)
+    told = {(p.sheet, p.a1) for f in result.findings for p in map(CellPos.parse, f.cells or (f.cell,))}
+    left = {k for k, v in after.items() if "nianbao 校验" in v[1]}
+    assert left <= told and not left & (ours - told)  # the fixed cells lost their notes
+    assert {k: v for k, v in after.items() if k in user} == user
+
+
+def test_a_nan_cell_reads_back_as_itself(tmp_path, sample):
+    """A <v>NaN</v> cell (written by some generators) is the same value after write-back: NaN
+    equals NaN in the read-back check, so the original is written, not a copy beside it."""
+    from wbedit import patch_part, sheet_part
+    path = make(tmp_path / "src.xlsx", inputs(sample))
+    p = layout.positions()["t3.new.natural"]
+    nan = patch_part(path, tmp_path / "nan.xlsx", sheet_part(path, p.sheet),
+                     lambda b: re.sub(rf'(<c r="{p.a1}"[^>]*>)<v>[^<]*</v>'.encode(), rb"\1<v>NaN</v>", b))
+    result = check_file(nan)
+    outcome = write_back(nan, result, checked_at=WHEN)
+    assert outcome.ok and outcome.written == nan, outcome.message()

@@ -83,19 +83,18 @@ def page_table(table: spec.Table, shown: dict[str, object]) -> PageTable:
     value_cols = {c.col for c in table.value_cells}
     rows: list[list[Cell]] = [[] for _ in range(table.n_rows)]
     for c in sorted(table.cells, key=lambda c: (c.row, c.col)):
-        span = {"rowspan": c.rowspan, "colspan": c.colspan}
         if c.key:
-            rows[c.row].append(Cell("td", str(shown[c.key]), headers=" ".join(headers[(c.row, c.col)]),
-                                    **span))
+            rows[c.row].append(Cell("td", str(shown[c.key]), c.rowspan, c.colspan,
+                                    headers=" ".join(headers[(c.row, c.col)])))
         elif c.role == "header":
             # 表三's corner: the note above the row labels, not the header of any value
             corner = c.rowspan > 1 and not value_cols & set(range(c.col, c.col + c.colspan))
-            rows[c.row].append(Cell("th", c.text, scope="colgroup" if c.colspan > 1 else "col",
-                                    id=_cell_id(table, c), kind="corner" if corner else "", **span))
+            rows[c.row].append(Cell("th", c.text, c.rowspan, c.colspan, scope="colgroup" if c.colspan > 1 else "col",
+                                    id=_cell_id(table, c), kind="corner" if corner else ""))
         else:
             group = c.rowspan > 1
-            rows[c.row].append(Cell("th", c.text, scope="rowgroup" if group else "row",
-                                    id=_cell_id(table, c), kind="group" if group else "label", **span))
+            rows[c.row].append(Cell("th", c.text, c.rowspan, c.colspan, scope="rowgroup" if group else "row",
+                                    id=_cell_id(table, c), kind="group" if group else "label"))
     frozen = tuple(tuple(r) for r in rows)
     return PageTable(table.id, _caption(table), frozen[:table.header_rows], frozen[table.header_rows:])
 

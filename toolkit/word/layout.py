@@ -77,7 +77,7 @@ def _set_lines(paragraph: Paragraph, lines: list[str]) -> None:
     runs = paragraph.runs
     keep = runs[0]
     for run in runs[1:]:
-        run._r.getparent().remove(run._r)
+        paragraph._p.remove(run._r)
     for child in list(keep._r):
         if child.tag != qn("w:rPr"):
             keep._r.remove(child)

@@ -145,7 +145,7 @@ def _convert_all(soffice: str, profile: Path, tmp: Path, outcomes: list[PdfOutco
     # different folders may share a name, so each is converted under a name of its own.
     inputs, outdir = tmp / "in", tmp / "out"
     inputs.mkdir()
-    sources: list[Path] = []
+    sources: dict[int, Path] = {}
     for i, o in enumerate(outcomes):
         src = inputs / f"{i}.docx"
         try:
@@ -153,31 +153,52 @@ def _convert_all(soffice: str, profile: Path, tmp: Path, outcomes: list[PdfOutco
         except OSError as exc:
             o.problem = f"无法读取 Word 报告（{os_reason(exc)}），未生成 PDF：{o.docx}"
             continue
-        sources.append(src)
+        sources[i] = src
     if not sources:
         return
+    failure = _soffice(soffice, profile, list(sources.values()), outdir, timeout)
+    missing = [i for i in sources if not _complete(outdir / f"{i}.pdf")]
+    if failure and len(sources) > 1 and missing:
+        # LibreOffice stopped part way (a document that crashes or hangs it): the reports it did
+        # not reach are converted one by one, so that one bad file costs only its own PDF.
+        failures = {i: _soffice(soffice, profile, [sources[i]], outdir, timeout // 2) for i in missing}
+    else:
+        failures = dict.fromkeys(missing, failure)
+    for i in sources:
+        o, made = outcomes[i], outdir / f"{i}.pdf"
+        if i in missing and not _complete(made):
+            o.problem = failures.get(i) or NOT_CONVERTED
+            continue
+        try:
+            atomic_write(o.pdf, made.read_bytes())  # the temporary folder may be another file system
+        except UnusableFile as exc:
+            o.problem = f"PDF 未能写入：{exc}"
+
+
+def _complete(pdf: Path) -> bool:
+    """A whole PDF (one cut short by a crash has no end-of-file mark)."""
+    try:
+        with open(pdf, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(fh.tell() - 1024, 0))
+            return b"%%EOF" in fh.read()
+    except OSError:
+        return False
+
+
+def _soffice(soffice: str, profile: Path, sources: list[Path], outdir: Path, timeout: int) -> str:
+    """One LibreOffice run converting ``sources`` into ``outdir``: "" or why it failed."""
     cmd = [soffice, f"-env:UserInstallation={(profile / 'profile').as_uri()}", "--headless",
            "--norestore", "--nologo", "--convert-to", "pdf", "--outdir", str(outdir),
            *map(str, sources)]
-    failure = ""
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", check=False,
                               timeout=timeout, env=_environment(profile))
-        if proc.returncode != 0:
-            detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
-            failure = f"LibreOffice 未能生成 PDF（退出码{proc.returncode}）：Word 报告已生成。{detail[0]}"
     except subprocess.TimeoutExpired:
-        failure = f"LibreOffice 转换 PDF 超时（{timeout}秒）：Word 报告已生成"
+        return f"LibreOffice 转换 PDF 超时（{timeout}秒）：Word 报告已生成"
     except OSError as exc:
-        failure = f"无法运行 LibreOffice（{os_reason(exc)}）：Word 报告已生成"
-    for i, o in enumerate(outcomes):
-        if o.problem:
-            continue
-        made = outdir / f"{i}.pdf"
-        if made.exists() and made.stat().st_size:
-            try:
-                atomic_write(o.pdf, made.read_bytes())  # the temporary folder may be another file system
-            except UnusableFile as exc:
-                o.problem = f"PDF 未能写入：{exc}"
-        else:
-            o.problem = failure or NOT_CONVERTED
+        return f"无法运行 LibreOffice（{os_reason(exc)}）：Word 报告已生成"
+    if proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
+        return f"LibreOffice 未能生成 PDF（退出码{proc.returncode}）：Word 报告已生成。{detail[0]}"
+    return ""

@@ -22,10 +22,10 @@ from pathlib import Path
 
 from ..errors import UnusableFile
 from ..fileio import atomic_write, lock_files, os_reason
+from ..ooxml.sheetedit import SheetShapeError
 from ..rules.engine import CheckResult
 from .patch import LossDetected, Rendered, render
 from .plan import Note, Plan, Write, build_plan
-from .sheetxml import SheetShapeError
 
 __all__ = ["write_back", "render_workbook_bytes", "WriteOutcome", "Plan", "Write", "Note",
            "build_plan", "BACKUP_DIR", "side_copy_path"]
@@ -138,9 +138,9 @@ def write_back(path: Path, result: CheckResult, *, dest: Path | None = None, bac
         side = side_copy_path(path)
         outcome.reason = f"写回可能改变工作簿中的内容（{exc}），因此没有改动原文件"
         return _write_copy(outcome, side, exc.content)
-    except Exception as exc:  # a workbook shaped as we never foresaw: say so, touch nothing
-        log.debug("write-back into %s failed", path, exc_info=True)
-        outcome.reason = f"写回时出现意外错误（{type(exc).__name__}），原文件未改动"
+    except Exception:  # a workbook shaped as we never foresaw: say so, touch nothing
+        log.debug("write-back of %s failed", path, exc_info=True)
+        outcome.reason = "工作簿的内部结构与 nianbao 所知的不同，无法安全写入，原文件未改动"
         return outcome
     outcome.notes_skipped = rendered.notes_skipped
     if not in_place:
