@@ -145,7 +145,7 @@ SENTENCES: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("county", R, "2022年共受理政府信息公开申请95件。", ()),
     ("county", R, "2022年共受理政府信息公开申请98件。", ("W5:t3.new.total",)),
     ("county", R, "从申请人类型看，自然人申请81件，法人或其他组织申请14件。", ()),
-    ("county", R, "从申请人类型看，自然人申请85件，法人或其他组织申请10件。", ("W5:t3.new.natural", "W5:t3.new.business")),
+    ("county", R, "从申请人类型看，自然人申请88件，法人或其他组织申请10件。", ("W5:t3.new.natural", "W5:t3.new.business")),
     ("county", R, "在已办结的92件申请中，予以公开40件，占43.5%；部分公开12件，占13.0%；不予公开5件；无法提供24件；"
                   "不予处理5件；其他处理6件。", ()),
     ("county", R, "在已办结的92件申请中，予以公开40件，占45%；部分公开12件。", ("W5:t3.granted.total",)),
@@ -186,7 +186,7 @@ SENTENCES: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("department", R, "本局共受理政府信息公开申请十三件（含上年结转一件），已全部办结。", ("W10:t3.carry_forward.total",)),
     ("department", R, "本局共受理政府信息公开申请十三件（含上年结转一件），办结十二件，一件结转至下年度继续办理。", ()),
     ("department", R, "收到的申请中，自然人申请9件，商业企业申请2件，法律服务机构申请1件。", ()),
-    ("department", R, "收到的申请中，自然人申请10件，商业企业申请2件，法律服务机构申请1件。", ("W5:t3.new.natural",)),
+    ("department", R, "收到的申请中，自然人申请11件，商业企业申请2件，法律服务机构申请1件。", ("W5:t3.new.natural",)),
     ("department", R, "办结的12件中，予以公开6件、部分公开2件、无法提供3件、不予处理1件。", ()),
     ("department", R, "办结的12件中，予以公开6件、部分公开2件、无法提供2件、不予处理2件。",
      ("W5:t3.unable_not_held.total", "W5:t3.rejected_petition.total")),
@@ -208,6 +208,18 @@ SENTENCES: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("county", R, "收到申请95件，为群众提供政策咨询服务300余次。", ()),
     ("county", "text.oversight", "全年办理人大代表建议和政协提案136件，均已按时办结。", ()),
     ("forward", R, "对上年结转的申请，均已办结。", ()),
+    ("county", R, "全年共办理政府信息公开申请100件。", ()),
+    ("county", R, "全年共办理政府信息公开申请92件。", ()),
+    ("county", R, "全年共办理政府信息公开申请90件。", ("W5:t3.total.total",)),
+    # --- the styles of real reports: 沭阳县 (受理 = 新收 + 上年结转), 上海市 (受理 = 新收) ------------------
+    ("county", R, "2022年，县政府办公室共受理政府信息公开申请100件，其中新收申请95件，上年结转5件。"
+                  "按申请人类型划分，自然人提出申请85件，法人或其他组织提出申请15件。", ()),
+    ("county", R, "2022年，县政府办公室共受理政府信息公开申请100件，其中新收申请95件，上年结转6件。",
+     ("W5:t3.carried_over.total",)),
+    ("county", R, "2022年，本机关共收到政府信息公开申请95件（不含上年结转），在收到的95件申请中，自然人申请81件。", ()),
+    ("county", R, "2022年，本机关共收到政府信息公开申请100件（不含上年结转）。", ("W5:t3.new.total",)),
+    ("county", R, "因政府信息公开被申请行政复议5件，其中维持3件，撤销1件，尚未审结1件。", ()),
+    ("county", R, "因政府信息公开被申请行政复议5件，其中维持3件，撤销2件。", ("W5:t4.review.corrected",)),
 ]
 
 
@@ -328,15 +340,21 @@ REPORTS = [("street", SAMPLE, STREET_REPORT), ("county", COUNTY, COUNTY_REPORT),
 def test_whole_report_that_agrees_is_quiet(name, tables, texts):
     result = check(report({**tables, **texts}))
     assert not result.errors, [f.message for f in result.errors]
-    assert len(result.warnings) <= 1, [f.message for f in result.warnings]
-    # and the reader did read it: changing one figure of its tables is noticed
-    assert result.warnings == [] or name == "county", [f.message for f in result.warnings]
+    # the issue allows one warning on a clean real report; these written ones collect none
+    assert result.warnings == [], [f.message for f in result.warnings]
 
 
-def test_whole_report_with_one_figure_changed_is_noticed():
-    texts = {**COUNTY_REPORT, R: COUNTY_REPORT[R].replace("予以公开40件", "予以公开41件")}
-    findings = text_findings({**COUNTY, **texts})
-    assert [(f.rule, f.keys[1]) for f in findings] == [("W5", "t3.granted.total")]
+@pytest.mark.parametrize("name, old, new, tables, expected", [
+    ("street", "共收到政府信息公开申请5件", "共收到政府信息公开申请6件", {}, ("W5", "t3.new.total")),
+    ("county", "予以公开40件", "予以公开41件", {}, ("W5", "t3.granted.total")),
+    ("department", "结果维持1件", "结果维持1件，纠正1件", {}, ("W5", "t4.review.corrected")),
+    ("township", "", "", {"t4.review.pending": 1}, ("W10", "t4.review.total")),
+])
+def test_whole_report_with_one_figure_changed_is_noticed(name, old, new, tables, expected):
+    _, base, texts = next(r for r in REPORTS if r[0] == name)
+    texts = {k: v.replace(old, new) if old else v for k, v in texts.items()}
+    findings = text_findings({**base, **tables, **texts})
+    assert [(f.rule, f.keys[1]) for f in findings] == [expected], [f.message for f in findings]
 
 
 # --- numbers ----------------------------------------------------------------------------------------

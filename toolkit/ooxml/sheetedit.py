@@ -97,6 +97,7 @@ class SheetEditor:
                 row.set("r", str(row_no + 1))
             self.rows[row_no] = row
         self._cells: dict[int, dict[int, Element]] = {}  # row -> col -> cell, for rows looked at
+        self.dirty = False  # an edit changed something (positions given to cells do not count)
 
     def _t(self, name: str) -> str:
         return self.ns + name
@@ -149,6 +150,7 @@ class SheetEditor:
         for n in [n for n in self.rows if n >= first]:
             self.data.remove(self.rows.pop(n))
             self._cells.pop(n, None)
+            self.dirty = True
 
     def set_cells(self, writes: dict[tuple[int, int], CellValue]) -> None:
         """Set cells ((row, col) 0-based -> value); rows and cells are created where missing."""
@@ -164,6 +166,7 @@ class SheetEditor:
             cell = cells.get(c)
             if cell is not None and _same_number(cell, cv, v_tag):
                 continue  # most marks keep their value: their cells stay as they are
+            self.dirty = True
             if cell is None:
                 cell = etree.SubElement(self.rows[r], self._t("c"))
                 cells[c] = cell
@@ -229,12 +232,14 @@ class SheetEditor:
                     continue
                 if row >= from_row and h.get(f"{{{REL_NS}}}id") is None:
                     block.remove(h)
+                    self.dirty = True
         if links and block is None:
             block = etree.Element(self._t("hyperlinks"))
             insert_in_order(self.root, block)
         for ref, location, display in links:
             etree.SubElement(block, self._t("hyperlink"), ref=ref, location=escape(location),
                              display=escape(display))
+            self.dirty = True
         if block is not None and len(block) == 0:
             self.root.remove(block)
 
@@ -245,12 +250,21 @@ class SheetEditor:
         el = etree.Element(self._t("legacyDrawing"))
         el.set(f"{{{REL_NS}}}id", rid)
         insert_in_order(self.root, el)
+        self.dirty = True
+
+    def remove_legacy_drawing(self) -> None:
+        el = self.legacy_drawing()
+        if el is not None:
+            self.root.remove(el)
+            self.dirty = True
 
     def to_bytes(self) -> bytes:
         return to_bytes(self.root)
 
     def edited(self) -> bytes | None:
-        """The part's new bytes, or None when the edits left its content as it was (results
-        rewritten to the same values): then the part is kept byte for byte."""
+        """The part's new bytes, or None when the edits left its content as it was (nothing
+        changed, or results rewritten to the same values): then the part is kept byte for byte."""
+        if not self.dirty:
+            return None
         new = to_bytes(self.root)
         return None if new == to_bytes(parse_xml(self._data)) else new

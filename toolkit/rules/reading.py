@@ -279,7 +279,9 @@ def _claim(s: _Sentence, events: list[_Event], p: _Event, n: Number, parent: Cla
     if not cols and term.table in ("t3", "t4"):
         cols = ("total",)
     if not rows and term.role == "applicant" and "申请" in s.text[p.end:n.start]:
-        rows = ("new",)  # 自然人申请4件: applications received
+        # 自然人申请4件: applications received, counted with or without 上年结转 (as the report's
+        # main figure may be)
+        rows, also = ("new",), (("new", "carried_over"),)
     if not rows or not cols:
         return None
     return Claim(s.text_key, s.text, start if not listed else p.start, p.end, term, n, rows, cols, also, parent=parent,

@@ -18,7 +18,8 @@ PERCENT_TOLERANCE = 0.1  # percentage points: 3/7 written 42.9% or 42.86% is rig
 
 def quote(sentence: str, start: int, end: int) -> str:
     """The sentence, or the part of a long one around [start, end)."""
-    sentence = sentence.strip()
+    lead = len(sentence) - len(sentence.lstrip())
+    sentence, start, end = sentence.strip(), start - lead, end - lead
     if len(sentence) <= _QUOTE_MAX:
         return sentence
     a = max(0, min(start, len(sentence)) - 20)
@@ -46,6 +47,14 @@ def where(keys: tuple[str, ...]) -> str:
     if len(cols) == 1:
         return f"{table}" + "、".join(f"「{r}」" for r in rows) + f"行「{cols[0]}」列之和"
     return "、".join(spec.describe(k) for k in keys) + "之和"
+
+
+# How a reading of a figure is said in a message: 受理6件 (若含上年结转，应为…)
+_READING_WORDS = {("new",): "指本年新收", ("new", "carried_over"): "含上年结转", ("total",): "指已办结"}
+
+
+def _rows_of(keys: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(k.split(".")[1] for k in keys))
 
 
 def _table_sum(ctx: Context, keys: tuple[str, ...]) -> int | float | None:
@@ -90,8 +99,10 @@ def _claim_findings(rule: CheckRule, ctx: Context, claim: Claim,
     found = claim.number.value
     keys, expected = readings[0]
     should = f"应为“{claim.with_number(fmt_number(expected))}”"
-    if len(readings) > 1 and readings[1][1] != expected:
-        should += f"（若含上年结转，应为{fmt_number(readings[1][1])}{claim.number.unit}）"
+    others = [f"若{_READING_WORDS.get(_rows_of(k), '按另一种算法')}，应为{fmt_number(v)}{claim.number.unit}"
+              for k, v in readings[1:] if v != expected]
+    if others:
+        should += "（" + "；".join(dict.fromkeys(others)) + "）"
     elif claim.includes_carried:
         should += "（含上年结转）"
     said = quote(claim.sentence, claim.start, claim.number.end)

@@ -110,7 +110,9 @@ TERMS: tuple[Term, ...] = (
     _t3("新收申请", ("收到", "共收到", "新收", "新收到", "接收", "新接收", "登记", "新受理", _short(T3_LABEL["new"])),
         "received", ("new",)),
     _t3("受理申请", ("受理", "共受理"), "received", ("new",), also_rows=(("new", "carried_over"),)),
-    _t3("办结申请", ("办结", "答复", "作出答复", "办理", "办理完毕"), "handled", ("total",)),
+    _t3("办结申请", ("办结", "答复", "作出答复", "办理完毕"), "handled", ("total",)),
+    # 共办理申请100件 is said of the year's caseload as often as of what was concluded
+    _t3("办理申请", ("办理",), "handled", ("total",), also_rows=(("new",), ("new", "carried_over"))),
     _t3("上年结转", ("上年结转", "上年度结转", "上一年度结转", "上年度转入", "结转上年",
                    _short(T3_LABEL["carried_over"])), "carried_over", ("carried_over",)),
     _t3("上年结转", ("含上年结转", "包含上年结转", "包括上年结转", "含上年度结转", "含上一年度结转"),
@@ -137,7 +139,8 @@ TERMS: tuple[Term, ...] = (
          ("suit_after_review",)),
     Term(T4_COL_LABEL["upheld"], (T4_COL_LABEL["upheld"], "维持", "予以维持", "被维持"), "t4", "t4col",
          cols=("upheld",)),
-    Term(T4_COL_LABEL["corrected"], (T4_COL_LABEL["corrected"], "纠正", "被纠正", "纠错", "被纠错", "败诉"), "t4",
+    Term(T4_COL_LABEL["corrected"], (T4_COL_LABEL["corrected"], "纠正", "被纠正", "纠错", "被纠错", "败诉", "撤销",
+                                     "被撤销", "确认违法", "责令履行", "责令重新答复"), "t4",
          "t4col", cols=("corrected",)),
     Term(T4_COL_LABEL["other"], (T4_COL_LABEL["other"],), "t4", "t4col", cols=("other",)),
     Term(T4_COL_LABEL["pending"], (T4_COL_LABEL["pending"], "未审结", "正在审理", "尚在审理", "审理中"), "t4",
@@ -161,7 +164,7 @@ TERMS: tuple[Term, ...] = (
 # Phrases that contain a term's words but speak of something else: they stop a number from
 # being read as that term's (规章制度5项 is not 5 规章).
 STOP_PHRASES = ("规章制度", "制度规章", "复议机关", "行政许可事项", "行政处罚事项", "行政强制事项", "结果公开",
-                "个人信息",
+                "个人信息", "不含上年结转", "不包含上年结转", "不包括上年结转", "未含上年结转",
                 # part of the handled figure, never all of it: 延期答复2件, 当场答复3件
                 "延期答复", "延长答复", "逾期答复", "超期答复", "当场答复", "现场答复", "当面答复", "书面答复",
                 "电话答复", "网上答复", "邮寄答复", "延期办结", "逾期办结", "超期办结", "当场办结")

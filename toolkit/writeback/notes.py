@@ -141,7 +141,7 @@ def _apply(pkg: Package, ch: Changes, sheet_part: str, sheet: SheetEditor, notes
         if not vml.has_shapes():
             ch.drop(vml_part)
             drop_relationship(rels_root, vml_rel.id)
-            sheet.root.remove(ld)
+            sheet.remove_legacy_drawing()
         else:
             ch.put(vml_part, vml.to_bytes())
     else:
