@@ -16,6 +16,7 @@ command -v Xvfb >/dev/null 2>&1 || need+=(xvfb xauth)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -q "Noto Serif CJK" || need+=(fonts-noto-cjk fontconfig)
 python3 -c "import tkinter" 2>/dev/null || need+=(python3-tk)
+python3 -c "import ensurepip, venv" 2>/dev/null || need+=(python3-venv)  # Debian/Ubuntu: venv's pip bootstrap
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing: ${need[*]}"
@@ -36,5 +37,7 @@ if [ -d /etc/fonts/conf.d ] && [ -w /etc/fonts/conf.d ]; then
   done
 fi
 
-python3 -m pip install -q --disable-pip-version-check -e ".[test]"
-python3 -m pytest "$@"
+# The tests' own virtual environment (.venv, as the README's set-up makes): the system Python may refuse
+# pip installs (PEP 668). It sees the system's packages too (Debian's python3-uno, for /usr/bin/python3).
+python3 scripts/install.py -q --extra test --system-site-packages
+exec .venv/bin/python -m pytest "$@"

@@ -55,7 +55,7 @@ def test_check_clean_error_warning_unusable(files):
     assert run_nianbao("check", files["clean"]).returncode == 0
     proc = run_nianbao("check", files["error"])
     assert proc.returncode == 1 and "E3" in proc.stdout and "表三" in proc.stdout
-    assert f"（{layout.positions()['t3.carry_forward.natural']}）" in proc.stdout
+    assert f"（{layout.t3_check_cells()['natural'][1]}）" in proc.stdout  # the 勾稽关系 line
     proc = run_nianbao("check", files["warning"])
     assert proc.returncode == 0 and "W8" in proc.stdout and "通过（有提示）" in proc.stdout
     assert run_nianbao("check", files["unusable"]).returncode == 2
@@ -98,11 +98,13 @@ def test_check_json_schema(files):
         assert set(f) == FINDING_KEYS
         assert f["severity"] in ("error", "warning") and f["rule"][0] in "EW"
         assert isinstance(f["keys"], list) and all(k in spec.FIELDS for k in f["keys"])
-        assert isinstance(f["cells"], list) and f["cell"] in f["cells"]
+        # the cell to look at first is one of the cells involved, or the line that checks them (E3)
+        assert isinstance(f["cells"], list) and (f["cell"] in f["cells"] or f["row"] == layout.T3_CHECK_LABEL)
         assert f["table"] and f["row"] and f["message"]
     e3 = [f for f in obj["findings"] if f["rule"] == "E3" and f["column"] == "自然人"][0]
     assert (e3["expected"], e3["found"]) == (6, 5)
-    assert e3["cell"] == str(layout.positions()["t3.carry_forward.natural"])
+    assert e3["cell"] == str(layout.t3_check_cells()["natural"][1])
+    assert str(layout.positions()["t3.carry_forward.natural"]) in e3["cells"]
     clean = json.loads(run_nianbao("check", "--json", files["clean"]).stdout)
     assert clean["status"] == "passed" and clean["findings"] == []
     bad = json.loads(run_nianbao("check", "--json", files["unusable"]).stdout)

@@ -73,7 +73,18 @@ class Parser(argparse.ArgumentParser):
 
 
 def _out(text: str = "") -> None:
-    print(text, flush=True)
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # The reader went away (`nianbao check … | head -1`): the rest of the output goes nowhere,
+        # but the work (writing the results back) goes on.
+        _stdout_to_devnull()
+
+
+def _stdout_to_devnull() -> None:
+    """Point stdout at devnull, so that later prints and Python's final flush are silent."""
+    import os
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _err(text: str) -> None:
@@ -147,7 +158,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .app.workbook import export_text, write_export
-    if args.output:
+    if args.output and args.output != "-":  # "-": standard output, as usual for commands
         write_export(args.file, args.output, overwrite=args.force)
         _out(f"已导出：{args.output}")
     else:
@@ -300,7 +311,7 @@ def build_parser() -> Parser:
     s = sub.add_parser("export", parents=[common], help="把工作簿的数据导出为 JSON",
                        description="输出报告数据（FORMAT.md 的 JSON 格式），可存档、比对，或用 new --data 重建工作簿。")
     s.add_argument("file", metavar="FILE")
-    s.add_argument("-o", "--output", metavar="OUT.json", help="写入文件（默认输出到屏幕）")
+    s.add_argument("-o", "--output", metavar="OUT.json", help="写入文件（默认或“-”：输出到屏幕）")
     s.add_argument("--force", action="store_true", help="OUT.json 已存在时覆盖它")
     s.set_defaults(func=cmd_export)
 
@@ -399,10 +410,8 @@ def main(argv: list[str] | None = None) -> int:
         _err("nianbao：已中断")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        # The reader of our output went away (`nianbao check … | head`): not an error of ours.
-        # Point stdout at devnull so that Python's final flush does not complain either.
-        import os
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # The reader of our output went away (`nianbao export … | head`): not an error of ours.
+        _stdout_to_devnull()
         return EXIT_OK
     except Exception as exc:  # an error for the user (toolkit.errors), or one nobody foresaw
         _trace(args, exc)

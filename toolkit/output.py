@@ -6,13 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import spec
-from .rules.engine import SEVERITY_WORD, CheckResult, Finding
+from .rules.engine import SEVERITY_WORD, TABLE_ORDER, CheckResult, Finding
 from .values import BLANK
 
 if TYPE_CHECKING:
     from .app.demo import DemoResult
-
-TABLE_ORDER = ("模板", "基本信息", "正文", "表二", "表三", "表四")
 
 
 def verdict(result: CheckResult) -> str:

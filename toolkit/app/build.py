@@ -60,8 +60,9 @@ def report_path(result: CheckResult, source: Path | str) -> Path:
     from a web address) gets it in the home folder."""
     from ..word.build import default_output
     source = Path(source)
-    if not (source.parent.is_dir() and str(source.parent) not in ("", ".")):
-        source = Path.home() / source.name
+    # A relative path (`nianbao gui 样例.xlsx`) is in the current folder; only a source whose folder
+    # is not there (a web address) sends the report home.
+    source = source.absolute() if source.parent.is_dir() else Path.home() / source.name
     return default_output(source, result.report.values, draft=False)
 
 

@@ -119,6 +119,10 @@ def collect(inputs: list[Path | str], outdir: Path | str, *, unit: str | None = 
     the batch runs, one file's trouble is that file's line in the status list, never the end."""
     from . import returns
     outdir = Path(outdir)
+    missing = [str(p) for p in inputs if not Path(p).exists()]
+    if inputs and len(missing) == len(inputs):  # a mistyped folder: nothing to do, nothing to create
+        raise UnusableFile(f"找不到要汇总的文件或文件夹：{'、'.join(missing[:5])}" + ("等" if len(missing) > 5 else "")
+                           + "。请检查路径，未生成任何输出")
     district_email = returns.check_email(district_email)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -193,7 +197,9 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
         except OSError as exc:
             notes.append(f"上次生成的{SUMMARY_FILE}无法删除（{os_reason(exc)}）：它不是本批次的汇总，请勿使用")
 
-    title = f"{unit or ''}{batch_year or ''}年政府信息公开工作年度报告 报送情况".strip()
+    # Without a year (every file unreadable) no "…年…年度报告" title with a hole in it.
+    title = (f"{unit or ''}{batch_year}年政府信息公开工作年度报告 报送情况" if batch_year
+             else f"{unit or ''}政府信息公开工作年度报告 报送情况")
     status_path = _save(outdir / STATUS_FILE, status.status_workbook(rows, title), notes)
 
     worker_rss = [r.rss_kib for r in ordered if r.rss_kib]

@@ -35,8 +35,10 @@ MODULE_SOURCE = (
     "End Sub\r\n"
 )
 
-INSTALL_HINT = ("生成带按钮的工作簿（.xlsm）需要安装 xlwings 和 pyOpenVBA："
-                "pip install \"nianbao[excel]\"；或改为生成 .xlsx 工作簿")
+# Only from the project's folder or offline bundle: "nianbao" on the package index is not ours.
+INSTALL_HINT = ("生成带按钮的工作簿（.xlsm）需要安装 xlwings 和 pyOpenVBA：在 nianbao 文件夹中运行 "
+                "python3 scripts/install.py --extra excel（Windows：py scripts\\install.py --extra excel；"
+                "离线安装包：安装.bat / install.sh 加 --extra excel）；或改为生成 .xlsx 工作簿")
 
 
 def quickstart_path() -> Path:

@@ -77,7 +77,7 @@ class Launcher:
     def choose(self, path: Path | str | None) -> None:
         if not path:
             return
-        self.path = Path(path)
+        self.path = Path(path).absolute()  # results and report beside it, whatever the folder later
         self.result, self.rows, self.ok = None, [], None
         self.results_in = self.report = None
         self.status = f"已选择：{self.path.name}。按“校验并生成年报”开始。"

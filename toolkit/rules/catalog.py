@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from .. import spec
 from ..values import BLANK
+from ..workbook import layout
 from . import text as textcheck
 from . import textrules
 from .engine import CheckRule, Context, Finding, Rule, SumRule, finding, fmt_number
@@ -23,6 +24,14 @@ T4_GROUP_KEYS = tuple(g for g, _ in spec.T4_GROUPS)
 
 
 # --- cell rules ---------------------------------------------------------------------------------
+
+def _balance_line(ctx: Context, column: str) -> tuple[str, str]:
+    """E3's place: the column's 勾稽关系 line under table 三 (the workbook checks the balance
+    there), not 结转下年度, which units would otherwise "fix" alone."""
+    if f"t3.new.{column}" not in ctx.report.cells:  # JSON data: no cells
+        return layout.T3_CHECK_LABEL, ""
+    return layout.T3_CHECK_LABEL, str(layout.t3_check_cells()[column][1])
+
 
 def _cell_problems(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     """E1/E2: each number cell's problem (blank, placeholder, text, date, formula, negative...).
@@ -260,7 +269,8 @@ RULES: tuple[Rule, ...] = (
     SumRule("E3", "error", "勾稽关系（第一项加第二项之和，等于第三项加第四项之和）",
             "t3.new.{c} + t3.carried_over.{c} = t3.total.{c} + t3.carry_forward.{c}，c 为7列",
             over=T3_COLS, lhs=("t3.new.{c}", "t3.carried_over.{c}"),
-            rhs=("t3.total.{c}", "t3.carry_forward.{c}"), focus="t3.carry_forward.{c}"),
+            rhs=("t3.total.{c}", "t3.carry_forward.{c}"), anchor=_balance_line,
+            hint="四个数都可能填错，请逐一核对，不要只改“结转下年度继续办理”凑平。"),
     SumRule("E4", "error", "（七）总计等于21个办理结果之和",
             "t3.total.{c} = Σ 21个办理结果行的 t3.<行>.{c}，c 为7列",
             over=T3_COLS, lhs=("t3.total.{c}",), rhs=tuple(f"t3.{r}.{{c}}" for r in spec.T3_RESULT_KEYS)),

@@ -11,7 +11,7 @@ is made from the same findings.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Callable, Iterable, Literal
 
 from .. import spec
@@ -70,16 +70,17 @@ def place(key: str) -> tuple[str, str, str]:
 
 def finding(ctx: Context, rule: "Rule", message: str, keys: Iterable[str], *, focus: str = "",
             expected: object = None, found: object = None, row: str | None = None,
-            column: str | None = None, severity: Severity | None = None) -> Finding:
+            column: str | None = None, severity: Severity | None = None, cell: str | None = None) -> Finding:
     """A finding located at ``focus`` (default: the first key), involving ``keys``; of the
-    rule's severity unless the rule gives a milder one for this case."""
+    rule's severity unless the rule gives a milder one for this case. ``row`` and ``cell`` name
+    another place to look first (a check line rather than one of the keys' cells)."""
     keys = tuple(keys)
     focus = focus or keys[0]
     table, row_label, col_label = place(focus)
     cells = ctx.report.cells
     return Finding(rule.id, severity or rule.severity, message, keys, table,
                    row_label if row is None else row, col_label if column is None else column,
-                   cells.get(focus, ""), tuple(cells[k] for k in keys if k in cells),
+                   cells.get(focus, "") if cell is None else cell, tuple(cells[k] for k in keys if k in cells),
                    expected, found)
 
 
@@ -131,22 +132,25 @@ class SumRule(Rule):
     lhs: tuple[str, ...] = ()
     rhs: tuple[str, ...] = ()
     focus: str = ""
+    # (row label, cell) of the line that checks the equation for an item, where there is one
+    anchor: Callable[[Context, str], tuple[str, str]] | None = None
+    hint: str = ""  # what to do, after the figures
 
     @property
     def needs_previous(self) -> bool:
         return any(parse_term(t).previous for t in (*self.lhs, *self.rhs))
 
     @cached_property
-    def equations(self) -> tuple[tuple[tuple[Term, ...], tuple[Term, ...], str], ...]:
+    def equations(self) -> tuple[tuple[tuple[Term, ...], tuple[Term, ...], str, str], ...]:
         """The concrete equations, expanded once (a batch runs the rules thousands of times)."""
         return tuple((tuple(parse_term(k.format(c=item)) for k in self.lhs),
                       tuple(parse_term(k.format(c=item)) for k in self.rhs),
-                      self.focus.format(c=item)) for item in self.over)
+                      self.focus.format(c=item), item) for item in self.over)
 
     def run(self, ctx: Context) -> Iterable[Finding]:
         if self.needs_previous and ctx.previous is None:
             return
-        for lhs, rhs, focus in self.equations:
+        for lhs, rhs, focus, item in self.equations:
             left = [_value(ctx, t) for t in lhs]
             right = [_value(ctx, t) for t in rhs]
             if None in left or None in right:
@@ -156,8 +160,9 @@ class SumRule(Rule):
             if abs(a - b) < 1e-9:
                 continue
             keys = tuple(dict.fromkeys(t.key for t in (*lhs, *rhs) if not t.previous))
+            row, cell = self.anchor(ctx, item) if self.anchor else (None, None)
             yield finding(ctx, self, self._message(lhs, rhs, left, right, a, b), keys,
-                          focus=focus or lhs[0].key, expected=b, found=a)
+                          focus=focus or lhs[0].key, expected=b, found=a, row=row, cell=cell)
 
     def _message(self, lhs, rhs, left, right, a, b) -> str:
         where = spec.describe(lhs[0].key) if len(lhs) == 1 else _column_place(lhs[0].key)
@@ -165,7 +170,7 @@ class SumRule(Rule):
         right_text = _sum_text(rhs, right)
         return (f"{where}：{self.title}不成立。{left_text}"
                 f"{'' if len(lhs) == 1 else ' = ' + fmt_number(a)}，应等于{right_text} = {fmt_number(b)}，"
-                f"相差{fmt_number(abs(a - b))}。")
+                f"相差{fmt_number(abs(a - b))}。{self.hint}")
 
 
 def _value(ctx: Context, term: Term) -> int | float | None:
@@ -210,14 +215,37 @@ class CheckRule(Rule):
 
 
 SEVERITY_ORDER = {"error": 0, "warning": 1}
+TABLE_ORDER = ("模板", "基本信息", "正文", "表二", "表三", "表四")  # as the form goes
+
+
+@cache
+def _positions() -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+    """(table, row label) and (table, column label) -> first position in the form, for sorting."""
+    rows: dict[tuple[str, str], int] = {}
+    cols: dict[tuple[str, str], int] = {}
+    for i, key in enumerate(spec.FIELDS):
+        table, row, col = place(key)
+        rows.setdefault((table, row), i)
+        cols.setdefault((table, col), i)
+    return rows, cols
+
+
+def order_key(f: Finding) -> tuple:
+    """Errors first, then by table, row, column (as the form goes), then rule: the same file
+    always lists its findings in the same order."""
+    rows, cols = _positions()
+    table = TABLE_ORDER.index(f.table) if f.table in TABLE_ORDER else len(TABLE_ORDER)
+    rule = (f.rule[:1], int(f.rule[1:])) if f.rule[1:].isdigit() else (f.rule, 0)
+    big = len(spec.FIELDS)  # a line of its own below the table (勾稽关系) comes after its rows
+    return (SEVERITY_ORDER[f.severity], table, rows.get((f.table, f.row), big),
+            cols.get((f.table, f.column), big), rule, f.message)
 
 
 def run_rules(rules: Iterable[Rule], ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     for rule in rules:
         out.extend(rule.run(ctx))
-    # errors first, then by the order of the rules (already), stable
-    out.sort(key=lambda f: SEVERITY_ORDER[f.severity])
+    out.sort(key=order_key)
     return out
 
 

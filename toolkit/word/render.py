@@ -128,6 +128,7 @@ class PreparedTemplate(DocxTemplate):
                     sources[str(rel.target_part.partname)] = self.patch_xml(xml)
         self.sources = sources  # the cleaned XML of each part, as compiled
         try:
+            markers = any("{{" in src or "{%" in src for src in sources.values())
             unknown = unknown_variables(list(sources.values()), self.env)
             self.compiled = {part: self.env.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", src))
                              for part, src in sources.items()}
@@ -136,6 +137,10 @@ class PreparedTemplate(DocxTemplate):
                 if exc.source and exc.lineno else ""
             raise TemplateProblem(f"Word 模板 {name} 中的模板标记有语法错误：{exc.message}"
                                   + (f"（在“{text[:60]}”附近）" if text else "")) from None
+        if not markers:  # last year's report itself, say: filling it would only copy it
+            raise TemplateProblem(
+                f"Word 模板 {name} 中没有任何变量（如 {{{{ t3.new.natural }}}}），不是模板，填不进本年的数据："
+                "请用 word_templates/annual_report.docx 或在它基础上修改的模板")
         if unknown:
             shown = "、".join(f"{{{{ {v} }}}}{_suggest(v)}" for v in unknown[:8])
             raise TemplateProblem(
