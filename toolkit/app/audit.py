@@ -132,10 +132,11 @@ def audit_file(task: batch.Task) -> AuditResult:
     name = _SETUP.names[task.index]
     try:
         text = json.dumps(data_object(source), ensure_ascii=False, indent=1, default=str) + "\n"
-        atomic_write(Path(_SETUP.data_dir) / name, text.encode("utf-8"))
+        # a new file in this run's own folder: no need for atomic_write's fsync (hundreds of them)
+        (Path(_SETUP.data_dir) / name).write_text(text, encoding="utf-8")
         res.data_file = name
-    except UnusableFile as exc:
-        res.notes += (f"数据未能保存：{exc}",)
+    except OSError as exc:
+        res.notes += (f"数据未能保存（{os_reason(exc)}）",)
     return res
 
 
@@ -229,49 +230,58 @@ def _flag_duplicates(rows: list[AuditResult]) -> None:
         if len(group) < 2:
             continue
         for r in group:
-            others = "、".join(o.origin for o in group if o is not r)
-            message = f"{r.unit}{r.year}年度的报告在本批次中出现了不止一次：另见 {others}"
+            others = [o.origin for o in group if o is not r]
+            others_text = "、".join(others[:3]) + (f" 等{len(others)}份" if len(others) > 3 else "")
+            message = f"{r.unit}{r.year}年度的报告在本批次中出现了不止一次：另见 {others_text}"
             r.findings += (Finding("重复", "warning", message, table="基本信息", row="机关名称、报告年度"),)
 
 
 def _flag_copies(rows: list[AuditResult]) -> None:
     """W13 over the batch: a text section 80 % or more the same as another unit's, by the measure
-    W8 uses (rules/similarity.py: the share of its 8-character shingles found in the other). An
-    index from shingle to reports finds the pairs worth comparing; shingles in very many reports
-    are the format's phrases, not a copy, and are not followed."""
+    W8 uses (rules/similarity.py: the share of its 8-character shingles found in the other).
+
+    Identical texts are compared once (a batch holds many copies of the same report); an index
+    from shingle to texts finds the pairs worth comparing, and shingles found in very many texts
+    are the format's own phrases, not a copy, and are not followed."""
     readable = [r for r in rows if r.texts and r.unit]
-    by_index = {r.index: r for r in readable}
     for key in spec.TEXT_KEYS:
-        shingles: dict[int, Shingles] = {}
+        owners: dict[str, list[AuditResult]] = defaultdict(list)  # normalised text -> its reports
         for r in readable:
-            text = r.texts.get(key, "")
-            if len(normalize(text)) >= COPY_MIN_CHARS:
-                shingles[r.index] = Shingles.of(text)
-        if len(shingles) < 2:
-            continue
+            text = normalize(r.texts.get(key, ""))
+            if len(text) >= COPY_MIN_CHARS:
+                owners[text].append(r)
+        texts = list(owners)
+        shingles = [Shingles.of(t) for t in texts]
         index: dict[str, list[int]] = defaultdict(list)
-        for i, s in shingles.items():
-            for item in s.items:
+        for i, sh in enumerate(shingles):
+            for item in sh.items:
                 index[item].append(i)
-        common = max(50, len(shingles) // 5)
+        common = max(50, len(texts) // 5)
         shared: Counter[tuple[int, int]] = Counter()
-        for owners in index.values():
-            if 1 < len(owners) <= common:
-                for a in owners:
-                    for b in owners:
+        for holders in index.values():
+            if 1 < len(holders) <= common:
+                for a in holders:
+                    for b in holders:
                         if a != b:
                             shared[(a, b)] += 1
-        flagged: set[int] = set()
-        for (a, b), n in shared.most_common():
-            ra, rb = by_index[a], by_index[b]
-            if a in flagged or n < COPY_SHARE * len(shingles[a]) or unit_key(ra.unit) == unit_key(rb.unit):
-                continue
-            share = shingles[a].share_in(shingles[b])
-            if share >= COPY_SHARE:
-                flagged.add(a)
+        # candidates for each text: itself (the same text under several units), then the others
+        candidates: dict[int, list[tuple[float, int]]] = {i: [(1.0, i)] for i in range(len(texts))}
+        for (a, b), n in shared.items():
+            if n >= COPY_SHARE * len(shingles[a]):
+                share = shingles[a].share_in(shingles[b])
+                if share >= COPY_SHARE:
+                    candidates[a].append((share, b))
+        for a, found in candidates.items():
+            found.sort(key=lambda sb: -sb[0])
+            for r in owners[texts[a]]:
+                other = next(((share, o) for share, b in found for o in owners[texts[b]]
+                              if unit_key(o.unit) != unit_key(r.unit)), None)
+                if other is None:
+                    continue
+                share, o = other
                 label = spec.TEXT_LABELS[key]
-                ra.findings += (Finding(
-                    "W13", "warning", f"正文「{label}」有{share:.0%}与“{rb.unit}”的报告（{rb.origin}）相同，"
+                r.findings += (Finding(
+                    "W13", "warning", f"正文「{label}」有{share:.0%}与“{o.unit}”的报告（{o.origin}）相同，"
                     "请确认不是照抄（抄袭他人报告会被扣分）", (key,), "正文", label,
                     found=f"{share:.0%}", expected=f"低于{COPY_SHARE:.0%}"),)
 

@@ -121,9 +121,14 @@ def norm(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).translate(_QUOTES)
 
 
+_PLAIN = re.compile(r"[^\r\n\v\u2028\u2029\u00a0\u200b\ufeff]*")
+
+
 def clean_cell(text: str) -> str:
     """A cell's text as a person reads it: non-breaking and other odd blanks made plain, lines
     joined (a label wrapped in its cell is one label), the edges trimmed."""
+    if _PLAIN.fullmatch(text):  # most cells: one line, nothing odd
+        return text.strip(" \t\u3000")
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
     lines = [line.strip(" \t\u3000") for line in re.split(r"[\r\n\v\u2028\u2029]+", text)]
     return _join_lines([line for line in lines if line])

@@ -33,7 +33,7 @@ SNAP = 2.0  # coordinates closer than this are the same line
 _PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(第?\s*\d+\s*页?(\s*[/共]\s*\d+\s*页?)?)[-—–－_\s]*$|^\d+\s*/\s*\d+$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Char:
     text: str
     x0: float
@@ -50,37 +50,26 @@ class Char:
         return (self.top + self.bottom) / 2
 
 
-@dataclass
 class Line:
-    chars: list[Char]
+    """Characters on one line, left to right; measured once (a page has hundreds of lines)."""
 
-    @property
-    def text(self) -> str:
-        out = ""
+    __slots__ = ("chars", "x0", "x1", "top", "height", "text")
+
+    def __init__(self, chars: list[Char]) -> None:
+        self.chars = chars
+        self.x0 = chars[0].x0
+        self.x1 = chars[-1].x1
+        self.top = min(c.top for c in chars)
+        self.height = max(c.bottom for c in chars) - self.top
+        out = []
         prev: Char | None = None
-        for ch in self.chars:
+        for ch in chars:
             if prev is not None and ch.x0 - prev.x1 > 0.6 * max(1.0, prev.bottom - prev.top) \
                     and (prev.text.isascii() or ch.text.isascii()):
-                out += " "
-            out += ch.text
+                out.append(" ")
+            out.append(ch.text)
             prev = ch
-        return out
-
-    @property
-    def x0(self) -> float:
-        return self.chars[0].x0
-
-    @property
-    def x1(self) -> float:
-        return self.chars[-1].x1
-
-    @property
-    def top(self) -> float:
-        return min(c.top for c in self.chars)
-
-    @property
-    def height(self) -> float:
-        return max(c.bottom for c in self.chars) - self.top
+        self.text = "".join(out)
 
 
 def read_pdf(path: Path) -> Document:
@@ -124,12 +113,22 @@ def _read_page(pdf, index: int) -> tuple[list[Char], list[tuple], float]:  # noq
                     continue
                 chars.append(Char(ch, rect.left, height - rect.top, rect.right, height - rect.bottom))
         edges = []
-        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
-            x0, y0, x1, y1 = obj.get_bounds()  # PDF space: y up from the bottom of the page
-            if y1 - y0 <= THIN < x1 - x0:
-                edges.append(("h", height - (y0 + y1) / 2, x0, x1))
-            elif x1 - x0 <= THIN < y1 - y0:
-                edges.append(("v", (x0 + x1) / 2, height - y1, height - y0))
+        # the raw API: pypdfium2's get_objects wraps every object of the page (thousands of
+        # characters' text objects) to filter them; only paths are wanted here
+        raw_page = page.raw
+        x0, y0, x1, y1 = (ctypes.c_float() for _ in range(4))
+        bounds = (ctypes.byref(x0), ctypes.byref(y0), ctypes.byref(x1), ctypes.byref(y1))
+        for k in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
+            obj = pdfium_c.FPDFPage_GetObject(raw_page, k)
+            if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+                continue
+            if not pdfium_c.FPDFPageObj_GetBounds(obj, *bounds):
+                continue
+            # PDF space: y up from the bottom of the page
+            if y1.value - y0.value <= THIN < x1.value - x0.value:
+                edges.append(("h", height - (y0.value + y1.value) / 2, x0.value, x1.value))
+            elif x1.value - x0.value <= THIN < y1.value - y0.value:
+                edges.append(("v", (x0.value + x1.value) / 2, height - y1.value, height - y0.value))
         textpage.close()
         return chars, edges, width
     finally:
@@ -250,15 +249,23 @@ def _grid(table: _Table, chars: list[Char], page: str, base: int) -> Grid:
 def _lines(chars: list[Char]) -> list[Line]:
     """Characters grouped into lines (by their vertical centre), each sorted left to right."""
     lines: list[list[Char]] = []
-    for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
-        if lines:
-            last = lines[-1]
-            ref = last[0]
-            if abs(ch.cy - ref.cy) <= 0.5 * max(1.0, ref.bottom - ref.top):
-                last.append(ch)
-                continue
+    ref_cy = ref_half = 0.0
+    for ch in sorted(chars, key=_by_centre):
+        cy = (ch.top + ch.bottom) / 2
+        if lines and abs(cy - ref_cy) <= ref_half:
+            lines[-1].append(ch)
+            continue
         lines.append([ch])
-    return [Line(sorted(line, key=lambda c: c.x0)) for line in lines]
+        ref_cy, ref_half = cy, 0.5 * max(1.0, ch.bottom - ch.top)
+    return [Line(sorted(line, key=_by_x)) for line in lines]
+
+
+def _by_centre(c: Char) -> tuple[float, float]:
+    return (c.top + c.bottom, c.x0)
+
+
+def _by_x(c: Char) -> float:
+    return c.x0
 
 
 def _document(pages: list[tuple[list[Char], list[tuple], float]]) -> Document:

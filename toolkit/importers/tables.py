@@ -13,6 +13,7 @@ import datetime as _dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .. import spec
 from ..report import OldFormat, Report, UnusableFile
@@ -41,12 +42,14 @@ _NUMBERING = re.compile(r"^(?:\(?[一二三四五六七八九十]+[).]|\(\d+\)|\
 _REMARK = re.compile(r"\([^()]*\)$")
 
 
+@lru_cache(maxsize=16384)
 def _core(text: str) -> str:
     """A normalised label without its numbering and a closing remark: （二）部分公开（区分处理的…）
     -> 部分公开."""
     return _REMARK.sub("", _NUMBERING.sub("", text))
 
 
+@lru_cache(maxsize=16384)  # the same labels recur in every report of a batch
 def match_label(text: str, candidates: tuple[tuple[str, str], ...]) -> str | None:
     """The key whose label ``text`` (normalised) says: the longest label found whole in it, else the
     longest label core in it, else a label the text abbreviates. None when nothing or a tie."""

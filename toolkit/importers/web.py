@@ -177,6 +177,8 @@ class _Walker:
 
 
 def _span(value: str | None) -> int:
+    if value is None:
+        return 1
     try:
         return max(1, min(200, int(str(value).strip() or 1)))
     except ValueError:
