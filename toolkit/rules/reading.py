@@ -200,6 +200,7 @@ def _read_sentence(s: _Sentence) -> list[Claim]:
     claims: list[Claim] = []
     parent: Claim | None = None
     consumed: set[int] = set()  # numbers taken by a 分别/各 list
+    last_count: Number | None = None  # the count a share (占…%) that follows it is of
     for i, ev in enumerate(events):
         if ev.kind == "mark" and ev.mark == _MARK_PARTS:
             # the figure the parts belong to: not a 含上年结转 note between them
@@ -215,10 +216,11 @@ def _read_sentence(s: _Sentence) -> list[Claim]:
         n = ev.number
         assert n is not None
         if n.is_percent:
-            _attach_percent(s, claims, n)
+            _attach_percent(s, claims, n, last_count)
             continue
         if not n.is_count:
             continue
+        last_count = n
         p = _nearest_phrase(s, events, i)
         if p is None or p.stop or p.term is None:
             continue
@@ -359,14 +361,14 @@ def _mark_includes(claims: list[Claim], s: _Sentence, ev: _Event) -> None:
             return
 
 
-def _attach_percent(s: _Sentence, claims: list[Claim], n: Number) -> None:
-    """…3件，占60%: the share goes with the sentence's last figure, when 占 introduces it."""
-    c0, _ = s.clause_text(n.start)
+def _attach_percent(s: _Sentence, claims: list[Claim], n: Number, last_count: Number | None) -> None:
+    """…3件，占60%: the share goes with the count just before it, when 占 introduces it and that
+    count is a claim (当面申请12件，占12.6% is of no cell)."""
     before = s.text[max(0, n.start - 10):n.start]
-    if not _PERCENT_OF.search(before) or not claims:
+    if not _PERCENT_OF.search(before) or not claims or last_count is None:
         return
     last = claims[-1]
-    if last.number.end <= n.start and s.clause(last.number.start) >= s.clause(n.start) - 1:
+    if last.number is last_count and s.clause(last.number.start) >= s.clause(n.start) - 1:
         last.percent = n
 
 
