@@ -9,6 +9,11 @@ figure it is part of (其中), then from the sentence's previous figure of the s
 ``分别`` pairs a list of phrases with a list of numbers in order; ``各``/``均为`` gives each phrase the
 one number. ``含上年结转`` (or a 其中 part that is 上年结转) makes a received figure 新收 + 上年结转.
 
+Precision before recall: outside （二）依申请公开情况 a sentence speaks of 表三 only when it speaks
+of 申请 and 公开/信息, and of 表四 only when it speaks of 公开; a clause about other work (建议, 提案,
+热线, 审批…), another year (上年, 2021年), or a part of the same kind as its figure (其中按期办结…)
+gives no claim; approximate figures (余, 多, 近, 约) are never read.
+
 Everything is decided per sentence in one pass over it; a text is read in time linear in its length.
 """
 
@@ -61,6 +66,7 @@ def _not_between(term: Term) -> re.Pattern:
     if words not in _NOT_BETWEEN:
         _NOT_BETWEEN[words] = re.compile("|".join(map(re.escape, words)))
     return _NOT_BETWEEN[words]
+
 
 # A sentence without a number in a unit some term counts in (or a share) holds no claim: most
 # sentences of a report are not read further.
