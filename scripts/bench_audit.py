@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 def make_sources(folder: Path, distinct: int, seed: int = 11) -> tuple[list[Path], list[Path]]:
     """``distinct`` reports as PDF and as web pages (built once)."""
     from toolkit.collect.samplebatch import random_values
-    from toolkit.publish import build_reports
+    from toolkit.app import build_reports
     from toolkit.sample import sample_data
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)

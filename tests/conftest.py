@@ -90,5 +90,5 @@ def sample() -> dict:
 
 @pytest.fixture
 def sample_xlsx(tmp_path, sample) -> Path:
-    from toolkit.api import new_workbook
+    from toolkit.app import new_workbook
     return new_workbook(tmp_path / "锦屏街道2022.xlsx", data=sample)

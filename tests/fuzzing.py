@@ -392,7 +392,8 @@ def mutate_json(rng: random.Random, text: str) -> bytes:
 def make_bases() -> dict[str, bytes]:
     """A passing workbook, one with errors, one saved by openpyxl (no cached values, inline strings),
     one written back by nianbao (results sheet, notes, VML), and a JSON data file."""
-    from toolkit.api import check_file, new_workbook
+    from toolkit.app.check import check_file
+    from toolkit.app.workbook import new_workbook
     from toolkit.collect.samplebatch import random_values
     from toolkit.jsondata import dumps
     from toolkit.sample import sample_data
@@ -529,9 +530,9 @@ def _signature(exc: BaseException) -> str:
 
 def run_case(case: Case, name: str, data: bytes, workdir: Path, word: bool) -> Outcome:
     """The steps of one case; the first failure is the outcome."""
-    from toolkit.api import UNREADABLE, read_report
-    from toolkit.report import UnusableFile
+    from toolkit.errors import UnusableFile
     from toolkit.rules import check
+    from toolkit.source import UNREADABLE, read_report
     started = time.perf_counter()
     path = workdir / name
     path.write_bytes(data)

@@ -13,8 +13,8 @@ import pytest
 
 from conftest import run_nianbao
 from toolkit import spec
-from toolkit.api import read_report
-from toolkit.report import UnusableFile
+from toolkit.app import read_report
+from toolkit.errors import UnusableFile
 from toolkit.rules import check
 from toolkit.workbook import layout
 
@@ -26,7 +26,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory) -> Path:
-    from toolkit.api import new_workbook
+    from toolkit.app import new_workbook
     from toolkit.sample import sample_data
     return new_workbook(tmp_path_factory.mktemp("bad") / "filled.xlsx", data=sample_data())
 

@@ -44,7 +44,7 @@ def test_new_blank_with_unit_and_year(tmp_path):
     out = tmp_path / "空白.xlsx"
     proc = run_nianbao("new", out, "--unit", "某某区某某街道办事处", "--year", "2024")
     assert proc.returncode == 0 and "已生成" in proc.stdout
-    from toolkit.api import read_report
+    from toolkit.app import read_report
     report = read_report(out)
     assert report.values["meta.unit"] == "某某区某某街道办事处" and report.values["meta.year"] == 2024
     proc = run_nianbao("check", out)
@@ -266,7 +266,7 @@ def test_lock_files_among_the_files_are_skipped(tmp_path, sample_xlsx):
 
 
 def test_previous_of_another_unit_is_not_used(tmp_path, sample_xlsx):
-    from toolkit.api import new_workbook
+    from toolkit.app import new_workbook
     from toolkit.sample import sample_data
     other = new_workbook(tmp_path / "other.xlsx", data={**sample_data(), "meta.unit": "别的街道",
                                                         "meta.year": 2021})

@@ -317,7 +317,7 @@ def test_summary_equals_independent_sums(batch, collected):
     assert cells["meta.unit"] == "测试区政务公开科" and cells["meta.year"] == YEAR
     assert all(not cells[k] for k in spec.TEXT_KEYS)
     # totals are formulas; our reader recomputes them: the grand total equals the result rows
-    from toolkit.api import check_file
+    from toolkit.app import check_file
     result = check_file(out / "汇总数据.xlsx")
     grand = sum(batch.values[u][f"t3.{r}.{c}"] for u in batch.passed_units
                 for r in spec.T3_RESULT_KEYS for c in spec.T3_APPLICANT_COLUMNS)
@@ -330,7 +330,7 @@ def test_returned_copies_carry_their_findings(batch, collected):
     report = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     by_unit = {f["unit"]: f for f in report["files"] if f["status"] == "errors"}
     assert set(by_unit) == batch.error_units
-    from toolkit.api import check_file
+    from toolkit.app import check_file
     for unit, entry in by_unit.items():
         copy = Path(entry["returned"])
         assert copy.parent == out / "退回" and copy.exists()

@@ -371,9 +371,9 @@ def test_write_back_raising_inside_a_worker(tmp_path, monkeypatch):
 def test_a_dying_worker_loses_only_its_file(tmp_path, monkeypatch):
     """A worker killed on one file (as by the system for memory): that file is listed as not
     readable, every other file is checked."""
-    import toolkit.api
+    import toolkit.source
     parent = os.getpid()
-    real = toolkit.api.read_report
+    real = toolkit.source.read_report
     files = _three_with_errors(tmp_path)
     files.append(_write(tmp_path, "丁局.xlsx", random_values(random.Random(30), "丁局", 2024)))
 
@@ -381,7 +381,7 @@ def test_a_dying_worker_loses_only_its_file(tmp_path, monkeypatch):
         if os.getpid() != parent and Path(path).name == "乙局.xlsx":
             os._exit(9)
         return real(path)
-    monkeypatch.setattr(toolkit.api, "read_report", dies_on_yi)  # inherited by fork
+    monkeypatch.setattr(toolkit.source, "read_report", dies_on_yi)  # inherited by fork
     s = collect(files, tmp_path / "out", workers=2)
     status = {Path(f.origin).name: (f.status, f.note) for f in s.files}
     assert status["乙局.xlsx"][0] == "无法读取" and "意外退出" in status["乙局.xlsx"][1]
@@ -391,7 +391,7 @@ def test_a_dying_worker_loses_only_its_file(tmp_path, monkeypatch):
 
 def test_second_run_into_the_same_outdir_is_refused(tmp_path):
     from toolkit.collect import _RunLock
-    from toolkit.report import UnusableFile
+    from toolkit.errors import UnusableFile
     rng = random.Random(31)
     _write(tmp_path, "a.xlsx", random_values(rng, "甲局", 2024))
     out = tmp_path / "out"

@@ -44,9 +44,9 @@ def test_demo_makes_workbook_checks_writes_back_and_builds(demo):
 
 def test_demo_again_keeps_the_workbook_and_rebuilds(demo, tmp_path):
     proc, folder = demo
-    from toolkit.word.demo import run_demo
+    from toolkit.app import run_demo
     again = run_demo(folder, pdf=False)
-    assert again.reused and again.exit_code == 0 and again.build is not None
+    assert again.reused and again.exit_code == 0 and again.done.report is not None
 
 
 def _pdf_text(pdf: Path) -> str:

@@ -14,7 +14,7 @@ import fake_xlwings as fx
 from conftest import require_module
 from wbedit import set_cells
 
-from toolkit.api import check_file, new_workbook
+from toolkit.app import check_file, new_workbook
 from toolkit.excel import vba
 from toolkit.excel.button import main
 from toolkit.excel.live import read_live
@@ -195,7 +195,7 @@ def test_button_passed_builds_the_report_next_to_the_workbook(tmp_path, sample_x
     assert outcome.report.name == "锦屏街道2022年政府信息公开工作年度报告.docx"
     assert str(outcome.report) in outcome.message
     # the same report as `nianbao build` makes from the same file
-    from toolkit.word import build_report
+    from toolkit.app import build_report
     cli = build_report(sample_xlsm, tmp_path / "cli.docx").docx
     assert _docx_text(outcome.report) == _docx_text(cli)
     assert any("锦屏" in t for t in _docx_text(cli))

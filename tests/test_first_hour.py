@@ -87,7 +87,7 @@ def test_findings_in_a_stable_order_errors_first(tmp_path, sample):
     # mistakes in 表四 (E1), 表三 (E3) and 表二 (E2) and a warning (W3): listed by severity, then as
     # the form goes (table, row, column), not by rule
     from toolkit import spec
-    from toolkit.api import read_report
+    from toolkit.app import read_report
     data = {k: v for k, v in sample.items() if k in spec.INPUT_KEYS}
     data.update({"t4.review.upheld": "/", "t3.carry_forward.natural": 1, "t2.rules.issued": -1,
                  "meta.unit_level": "乡镇街道", "t2.rules.in_force": 2})

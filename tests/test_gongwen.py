@@ -18,7 +18,7 @@ import pytest
 from conftest import require_module
 
 from toolkit import spec
-from toolkit.publish import build_reports
+from toolkit.app import build_reports
 from toolkit.word.context import chinese_date
 from toolkit.word.layout import title_lines
 

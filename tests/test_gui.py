@@ -15,7 +15,7 @@ import pytest
 from conftest import require, require_module
 from wbedit import set_cells
 
-from toolkit.api import check_file
+from toolkit.app import check_file
 from toolkit.gui.model import Launcher
 from toolkit.workbook import layout
 

@@ -19,7 +19,7 @@ from conftest import run_nianbao
 from wbedit import patch_part, set_cells, sheet_part
 
 from toolkit import spec
-from toolkit.api import check_file
+from toolkit.app.check import check_file
 from toolkit.collect import collect
 from toolkit.workbook import layout
 
@@ -222,7 +222,7 @@ def test_build_with_a_70_character_unit_name(sample_xlsx, tmp_path):
 def test_build_with_a_control_character_in_the_unit_name(sample, tmp_path, escape):
     """08: a control character or a lone surrogate in the unit name (Word's document properties),
     as a cell's escape in the workbook's XML."""
-    from toolkit.api import new_workbook
+    from toolkit.app.workbook import new_workbook
     marked = new_workbook(tmp_path / "marked.xlsx", data={**sample, "meta.unit": "锦屏街道QQQ"})
     path = patch_part(marked, tmp_path / "ctrl.xlsx", "xl/sharedStrings.xml",
                       lambda xml: xml.replace(b"QQQ", escape.encode()))
@@ -267,8 +267,8 @@ def test_collect_stops_a_file_that_takes_too_long(sample_xlsx, tmp_path, monkeyp
     """``--timeout``: a file that takes longer is a line in the status list, the batch goes on."""
     import time
 
-    import toolkit.api
-    real = toolkit.api.read_report
+    import toolkit.source
+    real = toolkit.source.read_report
     folder = tmp_path / "in"
     folder.mkdir()
     for name in ("a.xlsx", "b.xlsx", "slow.xlsx"):
@@ -278,7 +278,7 @@ def test_collect_stops_a_file_that_takes_too_long(sample_xlsx, tmp_path, monkeyp
         if Path(path).name == "slow.xlsx":
             time.sleep(60)
         return real(path)
-    monkeypatch.setattr(toolkit.api, "read_report", slow)  # inherited by the workers (fork)
+    monkeypatch.setattr(toolkit.source, "read_report", slow)  # inherited by the workers (fork)
     started = time.monotonic()
     s = collect([folder], tmp_path / "out", workers=2, timeout=2)
     assert time.monotonic() - started < 30

@@ -11,7 +11,7 @@ from docgen import Variant, html_page, write_docx
 
 from toolkit import spec
 from toolkit.importers import import_file
-from toolkit.report import UnusableFile
+from toolkit.errors import UnusableFile
 
 
 def differences(data: dict, imported) -> list:
@@ -26,8 +26,8 @@ def our_docx(tmp_path, sample) -> Path:
 
 
 def build_report_docx(tmp_path: Path, data: dict) -> Path:
-    from toolkit.api import new_workbook
-    from toolkit.word import build_report
+    from toolkit.app import new_workbook
+    from toolkit.app import build_report
     book = new_workbook(tmp_path / "data.xlsx", data=data)
     built = build_report(book, tmp_path / "report.docx", force=True)
     return built.docx
@@ -111,7 +111,7 @@ def test_import_command(tmp_path, sample):
 
 
 def test_import_to_workbook_keeps_printed_totals_said(tmp_path, sample):
-    from toolkit.api import read_report
+    from toolkit.app import read_report
     bad_total = sample["t3.total.natural"] + 1
     src = write_docx(tmp_path / "r.docx", sample, Variant(cells={"t3.total.natural": str(bad_total)}))
     proc = run_nianbao("import", src, "-o", tmp_path / "r.xlsx")
@@ -177,8 +177,8 @@ def test_libreoffice_html_of_our_report(tmp_path, our_docx, sample):
 
 def test_our_published_web_page_reads_back_exactly(tmp_path, sample):
     """The page `nianbao build --html` writes for a website gives back the data it was made from."""
-    from toolkit.api import new_workbook
-    from toolkit.publish import build_reports
+    from toolkit.app import new_workbook
+    from toolkit.app import build_reports
     book = new_workbook(tmp_path / "data.xlsx", data=sample)
     run = build_reports([book], tmp_path / "report.docx", html=True)
     page = run.items[0].html
@@ -297,7 +297,7 @@ def test_audit_copies_across_units(tmp_path, sample):
     write_docx(folder / "a.docx", sample)
     copied = dict(sample, **{"meta.unit": "某某街道", "text.other": "本年度未收取信息处理费。"})
     write_docx(folder / "b.docx", copied)
-    from toolkit.audit import audit
+    from toolkit.app.audit import audit
     summary = audit([folder], tmp_path / "out", workers=1)
     w13 = [f for r in summary.rows for f in r.findings if f.rule == "W13"]
     assert any("五、存在的主要问题及改进情况" in f.message for f in w13)
@@ -305,7 +305,7 @@ def test_audit_copies_across_units(tmp_path, sample):
 
 
 def test_new_from_last_years_report(tmp_path, sample):
-    from toolkit.api import check_file, read_report
+    from toolkit.app import check_file, read_report
     last = dict(sample, **{f"t3.carry_forward.{c}": i + 1 for i, c in enumerate(spec.T3_APPLICANT_COLUMNS)})
     last["t3.carry_forward.total"] = sum(range(1, 7))
     src = write_docx(tmp_path / "去年.docx", last)

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from toolkit import spec
-from toolkit.api import new_workbook, read_report
+from toolkit.app import new_workbook, read_report
 from toolkit.rules import check
 from toolkit.workbook import layout
 

@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 
+from toolkit.errors import UnusableFile
 from toolkit.ooxml.cells import BadReference, CellPos, a1, col_index, col_letter, quote_sheet, split_a1
 from toolkit.ooxml.comments import CommentsPart, VmlDrawing
 from toolkit.ooxml.package import relative_target, resolve_target
@@ -17,7 +18,6 @@ from toolkit.ooxml.strings import shared_strings
 from toolkit.ooxml.styles import date_styles
 from toolkit.ooxml.xml import escape, parse_xml, unescape
 from toolkit.ooxml.zipwrite import Member, copied, write_zip
-from toolkit.report import UnusableFile
 from toolkit.values import Formula
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'

@@ -9,7 +9,7 @@ import lo
 from conftest import run_nianbao
 
 from toolkit import spec
-from toolkit.publish import build_reports
+from toolkit.app import build_reports
 from toolkit.word.pdf import to_pdfs
 
 

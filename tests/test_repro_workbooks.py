@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import SHARED, require, run_nianbao
 
-from toolkit.api import check_file
+from toolkit.app import check_file
 from toolkit.report import UnusableFile
 from toolkit.writeback import write_back
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from toolkit import spec
-from toolkit.api import export_data, new_workbook
+from toolkit.app import export_data, new_workbook
 from toolkit.workbook.build import computed_values
 from toolkit.workbook.read import read_workbook
 

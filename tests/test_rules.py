@@ -13,7 +13,7 @@ import pytest
 
 from conftest import REFERENCE, shared_text
 from toolkit import spec
-from toolkit.api import new_workbook, read_report
+from toolkit.app import new_workbook, read_report
 from toolkit.rules import RULE_BY_ID, CheckResult, check
 from toolkit.rules.engine import place
 from toolkit.workbook import layout
@@ -292,7 +292,7 @@ def test_sample_is_clean(tmp_path, kind, sample):
 
 
 def test_bundled_sample_file_checks_clean():
-    from toolkit.api import check_file
+    from toolkit.app import check_file
     from toolkit.sample import SAMPLE_FILE
     result = check_file(ROOT / "toolkit" / "sample" / SAMPLE_FILE)
     assert result.findings == []

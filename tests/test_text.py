@@ -209,6 +209,8 @@ SENTENCES: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("county", "text.oversight", "全年办理人大代表建议和政协提案136件，均已按时办结。", ()),
     ("forward", R, "对上年结转的申请，均已办结。", ()),
     ("county", R, "全年共办理政府信息公开申请100件。", ()),
+    ("county", R, "全年答复均在法定期限内，平均答复时间为9.6个工作日。", ()),
+    ("county", R, "从申请方式看，收到申请95件，当面申请12件，占12.6%。", ()),
     ("county", R, "全年共办理政府信息公开申请92件。", ()),
     ("county", R, "全年共办理政府信息公开申请90件。", ("W5:t3.total.total",)),
     # --- the styles of real reports: 沭阳县 (受理 = 新收 + 上年结转), 上海市 (受理 = 新收) ------------------
@@ -330,10 +332,49 @@ TOWNSHIP_REPORT = {
     "text.problems": "公开的主动性有待加强。下一步将加强对村（社区）的指导。",
     "text.other": "无其他需要报告的事项，本年度未收取信息处理费。",
 }
+# A county's report in the words web-published ones use: rates, channels, 较2021年, 平均答复时间.
+COUNTY_WEB_REPORT = {
+    "text.overview": "2022年，县政府办公室坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神，认真落实《中华人民共和国政府信息公开条例》，围绕县委、县政府中心工作，不断加大政府信息公开力度，全年召开政务公开工作专题会议2次，印发《2022年政务公开工作要点》1份。",
+    "text.proactive": "全年通过政府门户网站累计发布各类政府信息12,356条，其中发布政策文件156件、政策解读89篇、新闻发布会8场。"
+                      "制发行政规范性文件12件、废止3件，现行有效86件，均已在门户网站规范性文件库集中公开。"
+                      "全县作出行政许可决定1,203件、行政处罚决定56件、行政强制决定4件。"
+                      "县财政局公开部门预算、决算97个。",
+    "text.on_request": "2022年，县政府办公室共收到政府信息公开申请95件，较2021年增加20件，增长26.7%；加上上年结转的5件，共需办理100件。"
+                       "从申请方式看，当面申请12件，占12.6%，网络申请70件，信函申请13件。"
+                       "从申请人看，自然人申请81件，占85.3%；法人或其他组织申请14件，占14.7%。"
+                       "从办理结果看，予以公开40件，部分公开12件，不予公开5件，无法提供24件，不予处理5件，其他处理6件，另有8件结转至2023年继续办理。"
+                       "全年答复均在法定期限内，平均答复时间为9.6个工作日。"
+                       "因政府信息公开被申请行政复议5件、被提起行政诉讼5件，复议结果为维持3件、纠正1件、尚未审结1件。",
+    "text.management": "制定完善政府信息公开保密审查、发布审核等制度4项，对拟公开的3,000余条信息进行保密审查。",
+    "text.platform": "政府门户网站全年访问量达120万余人次，开设专题专栏18个，政务新媒体发布信息2,100余条。",
+    "text.oversight": "组织政务公开业务培训3期，培训人员260余人次；开展第三方评估1次，通报问题12个，已全部整改到位。"
+                      "未发生因政务公开工作不到位引起的责任追究情况。",
+    "text.problems": "一是政策解读质量有待提升；二是基层政务公开标准化规范化水平仍需加强。",
+    "text.other": "本年度未收取信息处理费。",
+}
+
+# A department's, plainly written: 接收, 上一年度结转, 同意公开, a review upheld by 复议机关.
+DEPARTMENT_PLAIN_REPORT = {
+    "text.overview": "本局深入贯彻落实《中华人民共和国政府信息公开条例》，全面推进决策、执行、管理、服务、结果公开，各项工作取得明显成效。",
+    "text.proactive": "2022年，我局通过县政府门户网站公开各类信息326条，其中机构信息12条、政策文件23条、工作动态210条、人事信息6条、财政资金信息15条、其他信息60条。"
+                      "全年共计办理建设用地审批事项45件、不动产登记业务3,215件。"
+                      "全年出台行政规范性文件2件，废止1件。",
+    "text.on_request": "本年度我局共接收政府信息公开申请12件，比上年减少3件，全部为网上申请。"
+                       "上一年度结转申请1件。"
+                       "按照法定时限，我局对13件申请全部予以答复，其中1件因需征求第三方意见，依法延长答复期限，结转至2023年办理。"
+                       "办理结果为：同意公开6件、部分公开2件、本机关不掌握相关政府信息3件、重复申请1件。"
+                       "本年度行政复议1件，复议机关维持了我局的答复；未发生行政诉讼。",
+    "text.management": "建立健全信息发布审查机制，落实“三审三校”制度，全年未发生泄密事件。",
+    "text.platform": "进一步规范局政务公开专栏，新设“土地征收”等栏目3个。",
+    "text.oversight": "开展政务公开培训2次，参训80余人次，将政务公开工作纳入各科室年度考核。",
+    "text.problems": "公开内容的深度和广度仍需拓展。",
+    "text.other": "本年度未收取信息处理费。",
+}
 ZERO = {**SAMPLE, **t3({}), "meta.unit": "某镇人民政府"}
 
 REPORTS = [("street", SAMPLE, STREET_REPORT), ("county", COUNTY, COUNTY_REPORT),
-           ("department", DEPARTMENT, DEPARTMENT_REPORT), ("township", ZERO, TOWNSHIP_REPORT)]
+           ("department", DEPARTMENT, DEPARTMENT_REPORT), ("township", ZERO, TOWNSHIP_REPORT),
+           ("county_web", COUNTY, COUNTY_WEB_REPORT), ("department_plain", DEPARTMENT, DEPARTMENT_PLAIN_REPORT)]
 
 
 @pytest.mark.parametrize("name, tables, texts", REPORTS, ids=[r[0] for r in REPORTS])
@@ -349,6 +390,8 @@ def test_whole_report_that_agrees_is_quiet(name, tables, texts):
     ("county", "予以公开40件", "予以公开41件", {}, ("W5", "t3.granted.total")),
     ("department", "结果维持1件", "结果维持1件，纠正1件", {}, ("W5", "t4.review.corrected")),
     ("township", "", "", {"t4.review.pending": 1}, ("W10", "t4.review.total")),
+    ("county_web", "自然人申请81件，占85.3%", "自然人申请81件，占83.5%", {}, ("W5", "t3.new.natural")),
+    ("department_plain", "同意公开6件", "同意公开7件", {}, ("W5", "t3.granted.total")),
 ])
 def test_whole_report_with_one_figure_changed_is_noticed(name, old, new, tables, expected):
     _, base, texts = next(r for r in REPORTS if r[0] == name)

@@ -14,7 +14,7 @@ from chromium import DESKTOP, PHONE, Browser
 from conftest import run_nianbao
 
 from toolkit import spec
-from toolkit.api import read_report
+from toolkit.app import read_report
 from toolkit.web import render_page
 from toolkit.word.context import display_values
 
@@ -200,7 +200,7 @@ def test_contrast_formula():
 
 
 def test_page_in_the_browser(tmp_path, sample_json):
-    from toolkit.publish import build_reports
+    from toolkit.app import build_reports
     run = build_reports([sample_json], tmp_path / "out.docx", html=True)
     html = run.items[0].html
     assert html == tmp_path / "out.html" and run.exit_code == 0
@@ -279,7 +279,7 @@ def test_nianbao_import_reads_the_page_back(tmp_path, sample):
 
 
 def test_a_forced_draft_page_says_so(tmp_path, sample):
-    from toolkit.publish import build_reports
+    from toolkit.app import build_reports
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({"format": spec.FORMAT_ID, **sample, "t3.new.natural": "/"},
                                ensure_ascii=False), "utf-8")

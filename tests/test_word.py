@@ -17,8 +17,11 @@ from docx.text.paragraph import Paragraph
 
 from conftest import REFERENCE, run_nianbao, run_python, shared_text
 from toolkit import spec
-from toolkit.report import Report, UnusableFile
-from toolkit.word import ChecksFailed, TemplateProblem, build_report, render_report
+from toolkit.errors import UnusableFile
+from toolkit.report import Report
+from toolkit.app import build_report
+from toolkit.errors import ChecksFailed, TemplateProblem
+from toolkit.word import render_report
 from toolkit.word.build import is_untouched_report
 from toolkit.word.render import PACKAGED_TEMPLATE
 

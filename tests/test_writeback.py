@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from conftest import require
 from toolkit import spec
-from toolkit.api import check_file
+from toolkit.app import check_file
 from toolkit.cli import main
 from toolkit.workbook import layout
 from toolkit.workbook.build import build_workbook
@@ -524,7 +524,7 @@ def test_parts_are_the_same_with_or_without_the_raw_copy(tmp_path, sample, monke
     workbooks with the same parts: the plain one serves a Python whose zipfile changed."""
     import zipfile as zf_module
 
-    from toolkit.api import check_file, new_workbook
+    from toolkit.app import check_file, new_workbook
     from toolkit.writeback import patch, render_workbook_bytes
     data = {**sample, "t3.new.natural": 6}
     data = {k: v for k, v in data.items() if not spec.FIELDS[k].is_computed}
@@ -547,7 +547,7 @@ def test_parts_are_the_same_with_or_without_the_raw_copy(tmp_path, sample, monke
 def test_a_write_back_that_would_change_a_value_leaves_the_original(tmp_path, sample, monkeypatch):
     """The safety net: should the sheet editor ever change a user's value, the read-back check
     catches it, the original stays byte for byte, and the results go to a copy beside it."""
-    from toolkit.api import check_file, new_workbook
+    from toolkit.app import check_file, new_workbook
     from toolkit.workbook import layout
     from toolkit.writeback import patch, side_copy_path
     data = {k: v for k, v in {**sample, "t3.new.natural": 6}.items()

@@ -1,49 +1,76 @@
-"""The ``nianbao`` command: a thin shell over ``toolkit.api``.
+"""The ``nianbao`` command: it parses the arguments, calls ``toolkit.app`` and prints the results.
 
 Each subcommand imports what it needs when it runs, so that ``nianbao check`` starts without
-loading XlsxWriter, docxtpl or jinja2. Exit codes: 0 passed (warnings allowed), 1 errors found,
-2 a file could not be used or the command was wrong.
+loading XlsxWriter, docxtpl or jinja2. Exit codes (``toolkit.errors``): 0 passed (warnings
+allowed), 1 errors found, 2 a file could not be used or the command was wrong, 130 interrupted.
+Every command takes ``--debug``: the full traceback of an error, and the library's log.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
+import re
 import sys
+import traceback
 from pathlib import Path
 
 from . import __version__
+from .errors import EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, describe, exit_code
 from .limits import COLLECT_TIMEOUT
 
-EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
+# argparse's own messages (English, through gettext) in Chinese: matched here, in our parser, so
+# that nothing of argparse itself is patched. The first matching pattern translates a message;
+# ``{n}`` is the n-th group, itself translated again (an ``argument X: …`` wraps another message).
+_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.S), t) for p, t in (
+    (r"^argument (.+?): (.*)$", "参数 {0}：{1}"),
+    (r"^the following arguments are required: (.*)$", "缺少参数：{0}"),
+    (r"^unrecognized arguments: (.*)$", "无法识别的参数：{0}"),
+    (r"^invalid choice: (.*?) \(choose from (.*)\)$", "没有这个命令或选项值：{0}（可选：{1}）"),
+    (r"^invalid \S+ value: (.*)$", "参数值不对：{0}"),
+    (r"^expected one argument$", "需要一个参数值"),
+    (r"^expected at least one argument$", "需要至少一个参数值"),
+    (r"^expected at most one argument$", "最多一个参数值"),
+    (r"^expected (\d+) arguments?$", "需要 {0} 个参数值"),
+    (r"^ambiguous option: (.*) could match (.*)$", "选项 {0} 不明确，可能是 {1}"),
+    (r"^not allowed with argument (.*)$", "不能与 {0} 同时使用"),
+    (r"^ignored explicit argument (.*)$", "多余的参数值：{0}"),
+    (r"^one of the arguments (.*) is required$", "须给出其中之一：{0}"),
+))
+
+
+def translate(message: str) -> str:
+    """An argparse message in Chinese (unknown ones are left as they are)."""
+    for pattern, template in _MESSAGES:
+        m = pattern.match(message)
+        if m:
+            return template.format(*(translate(g) if i else g for i, g in enumerate(m.groups())))
+    return message
+
+
+class Formatter(argparse.HelpFormatter):
+    """argparse's help layout, with its words in Chinese."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, with usage errors in Chinese and exit code 2."""
+    """argparse in Chinese (help, usage and errors), with usage errors exiting with code 2."""
+
+    def __init__(self, *args, add_help: bool = True, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", Formatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        print(f"nianbao：命令参数有误：{message}", file=sys.stderr)
+        print(f"nianbao：命令参数有误：{translate(message)}", file=sys.stderr)
         raise SystemExit(EXIT_UNUSABLE)
-
-
-# argparse's own words, in Chinese (it looks them up through gettext at call time).
-_ARGPARSE_WORDS = {
-    "usage: ": "用法：",
-    "positional arguments": "参数",
-    "options": "选项",
-    "show this help message and exit": "显示本帮助并退出",
-    "show program's version number and exit": "显示版本号并退出",
-    "the following arguments are required: %s": "缺少参数：%s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "没有这个命令或选项值：%(value)r（可选：%(choices)s）",
-    "unrecognized arguments: %s": "无法识别的参数：%s",
-    "invalid %(type)s value: %(value)r": "参数值不对：%(value)r",
-    "expected one argument": "需要一个参数值",
-    "expected at least one argument": "需要至少一个参数值",
-    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
-    "not allowed with argument %s": "不能与 %s 同时使用",
-}
-argparse._ = lambda text: _ARGPARSE_WORDS.get(text, text)  # type: ignore[attr-defined]
 
 
 def _out(text: str = "") -> None:
@@ -65,18 +92,24 @@ def _err(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
+def _trace(args: argparse.Namespace, exc: BaseException) -> None:
+    """With --debug, the traceback of an error that became a message."""
+    if getattr(args, "debug", False):
+        traceback.print_exception(exc)
+
+
 # --- commands -------------------------------------------------------------------------------------
 
 def cmd_new(args: argparse.Namespace) -> int:
     if args.from_:
-        from .importing import new_from
+        from .app.importing import new_from
         made = new_from(args.out, args.from_, unit=args.unit, year=args.year, overwrite=args.force)
         for note in made.notes:
             _err(f"nianbao：{note}")
         _out(f"已生成{made.year or ''}年度的标准工作簿：{made.out}（机关名称、类别和上年结转取自 {args.from_}；"
              "正文留空，请按本年情况撰写）")
         return EXIT_OK
-    from .api import new_workbook
+    from .app import new_workbook
     path = new_workbook(args.out, unit=args.unit, year=args.year, data=args.data,
                         overwrite=args.force)
     _out(f"已生成标准工作簿：{path}")
@@ -84,81 +117,58 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .api import check_file, read_report
+    from .app import FileCheck, check_files
     from .output import render_result, render_unusable, result_json, unusable_json
-    from .report import UnusableFile
 
-    previous = None
-    if args.previous and len(args.previous) == 1:  # one file: last year's for every file checked
-        try:
-            previous = read_report(args.previous[0])
-        except UnusableFile as exc:
-            _err(render_unusable(args.previous[0], f"上年数据无法读取：{exc}"))
-            return EXIT_UNUSABLE
-    elif args.previous:  # several: each file gets its own unit's
-        from .previous import PreviousYear
-        previous = PreviousYear.load(args.previous)
-        for note in previous.notes:
-            _err(f"上年数据未使用：{note}")
-    worst = EXIT_OK
-    results = []
-    from .fileio import is_lock_file, is_workbook
-    for name in args.files:
-        if is_lock_file(Path(name)):  # `*.xlsx` also matches Excel's ~$name.xlsx while it is open
+    results: list[dict] = []
+
+    def show(item: FileCheck) -> None:  # as each file is done, so a long run shows its progress
+        if item.skipped:
             if not args.json:
-                _out(f"【跳过】{name}：这是 Excel/WPS/LibreOffice 打开工作簿时产生的锁文件，不是工作簿")
-            continue
-        try:
-            result = check_file(name, previous)
-        except UnusableFile as exc:
-            worst = max(worst, EXIT_UNUSABLE)
-            results.append(unusable_json(name, str(exc)))
+                _out(f"【跳过】{item.path}：{item.skipped}")
+            return
+        if item.error is not None:
+            _trace(args, item.error)
+            results.append(unusable_json(item.path, str(item.error), item.error.code))
             if not args.json:
-                _out(render_unusable(name, str(exc)))
-            continue
-        worst = max(worst, EXIT_OK if result.passed else EXIT_ERRORS)
-        results.append(result_json(result))
+                _out(render_unusable(item.path, str(item.error)))
+            return
+        assert item.result is not None
+        results.append(result_json(item.result))
         if not args.json:
-            _out(render_result(result))
-        if not args.no_write_back and is_workbook(name):
-            # Results into the workbook itself (marks, notes, the results sheet). A workbook that
-            # cannot be written (open in Excel/WPS, read-only...) keeps the check's exit code:
-            # the check itself ran, and the line below says why the workbook was not written.
-            from .writeback import write_back
-            outcome = write_back(Path(name), result)
+            _out(render_result(item.result))
+        outcome = item.write_back
+        if outcome is not None:
             results[-1]["write_back"] = {"written": str(outcome.written) if outcome.written else None,
                                          "backup": str(outcome.backup) if outcome.backup else None,
                                          "reason": outcome.reason}
             if not args.json:
                 _out("  " + outcome.message())
+
+    run = check_files(args.files, previous=args.previous or (), write_back=not args.no_write_back,
+                      each=show)
+    for note in run.previous_notes:
+        _err(f"上年数据未使用：{note}")
     if args.json:
         one = len(args.files) == 1 and len(results) == 1  # one file named: its object, else a list
         _out(json.dumps(results[0] if one else results, ensure_ascii=False, indent=1, default=str))
-    if not results:
+    if not run.checked:
         _err("nianbao：没有可校验的文件（只有锁文件）")
-        return EXIT_UNUSABLE
-    return worst
+    return run.exit_code
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .api import export_data
-    from .jsondata import json_text
-    text = json_text(export_data(args.file))
+    from .app.workbook import export_text, write_export
     if args.output and args.output != "-":  # "-": standard output, as usual for commands
-        from .fileio import atomic_write
-        out = Path(args.output)
-        if out.exists() and not args.force:
-            _err(f"nianbao：文件已存在，未覆盖：{out}。请换一个文件名，或确认要覆盖时加 --force")
-            return EXIT_UNUSABLE
-        atomic_write(out, text.encode("utf-8"))
+        write_export(args.file, args.output, overwrite=args.force)
         _out(f"已导出：{args.output}")
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(export_text(args.file))
     return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .importing import import_report
+    from .app.importing import import_report
     from .output import render_result
     outcome = import_report(args.file, args.output, unit=args.unit, year=args.year, force=args.force)
     show = _err if outcome.out is None else _out  # `-o -`: the JSON alone on standard output
@@ -173,7 +183,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from .audit import audit
+    from .app.audit import audit
     from .collect.progress import Progress
     workers = args.workers if args.workers and args.workers > 0 else None
     summary = audit(args.inputs, Path(args.output), previous=args.previous or (), workers=workers,
@@ -187,7 +197,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    from .collect import collect
+    from .app import collect
     from .collect.progress import Progress
     workers = args.workers if args.workers and args.workers > 0 else None
     summary = collect(args.inputs, Path(args.output), unit=args.unit, previous=args.previous or (),
@@ -212,11 +222,13 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .app import build_reports
     from .output import render_result, render_unusable
-    from .publish import build_reports
     run = build_reports(args.files, args.output, html=args.html, pdf=args.pdf, template=args.template,
                         force=args.force)
     for built in run.items:
+        if built.error is not None:
+            _trace(args, built.error)
         if built.unusable:
             _err(render_unusable(str(built.source), built.refused))
             continue
@@ -242,7 +254,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .word.demo import demo_lines, run_demo
+    from .app import run_demo
+    from .output import demo_lines
     demo = run_demo(args.folder)
     for line in demo_lines(demo):
         _out(line)
@@ -262,13 +275,21 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 # --- the parser ----------------------------------------------------------------------------------
 
+DEBUG_HELP = "出错时显示完整的调用栈（traceback）和运行日志，便于报告问题"
+
+
 def build_parser() -> Parser:
     p = Parser(prog="nianbao", description="政府信息公开工作年度报告：标准工作簿、校验、生成 Word 报告。")
-    p.add_argument("--version", action="version", version=f"nianbao {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
+    p.add_argument("--version", action="version", version=f"nianbao {__version__}", help="显示版本号并退出")
+    p.add_argument("--debug", action="store_true", help=DEBUG_HELP)
+    # every command takes --debug too (after its name); SUPPRESS keeps one given before the name
+    common = Parser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
+    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=Parser, title="命令")
 
-    s = sub.add_parser("new", help="生成标准填报工作簿", description="生成受保护的标准填报工作簿（.xlsx）；"
-                       "文件名以 .xlsm 结尾时，生成带“校验并生成年报”按钮的启用宏的工作簿（Excel + xlwings）。")
+    s = sub.add_parser("new", parents=[common], help="生成标准填报工作簿",
+                       description="生成受保护的标准填报工作簿（.xlsx）；文件名以 .xlsm 结尾时，"
+                       "生成带“校验并生成年报”按钮的启用宏的工作簿（Excel + xlwings）。")
     s.add_argument("out", metavar="OUT.xlsx", help="输出的工作簿（.xlsx，或带按钮的 .xlsm）")
     s.add_argument("--unit", help="机关名称")
     s.add_argument("--year", type=int, help="报告年度，如 2024")
@@ -280,7 +301,7 @@ def build_parser() -> Parser:
     s.add_argument("--force", action="store_true", help="文件已存在时覆盖它（默认不覆盖：其中可能有已填写的数据）")
     s.set_defaults(func=cmd_new)
 
-    s = sub.add_parser("check", help="校验工作簿或 JSON 数据",
+    s = sub.add_parser("check", parents=[common], help="校验工作簿或 JSON 数据",
                        description="按 FORMAT.md 的全部规则校验；退出码 0 通过，1 有错误，2 文件无法使用。")
     s.add_argument("files", nargs="+", metavar="FILE", help="工作簿（.xlsx/.xlsm）或 JSON 数据文件")
     s.add_argument("--json", action="store_true", help="以 JSON 输出校验结果")
@@ -291,14 +312,14 @@ def build_parser() -> Parser:
                    help="上年的工作簿或 JSON 数据（启用规则 W1、W2、W8）；可重复给出多个，按机关名称对应")
     s.set_defaults(func=cmd_check)
 
-    s = sub.add_parser("export", help="把工作簿的数据导出为 JSON",
+    s = sub.add_parser("export", parents=[common], help="把工作簿的数据导出为 JSON",
                        description="输出报告数据（FORMAT.md 的 JSON 格式），可存档、比对，或用 new --data 重建工作簿。")
     s.add_argument("file", metavar="FILE")
     s.add_argument("-o", "--output", metavar="OUT.json", help="写入文件（默认或“-”：输出到屏幕）")
     s.add_argument("--force", action="store_true", help="OUT.json 已存在时覆盖它")
     s.set_defaults(func=cmd_export)
 
-    s = sub.add_parser("build", help="生成 Word 年度报告（可同时生成网页和 PDF）",
+    s = sub.add_parser("build", parents=[common], help="生成 Word 年度报告（可同时生成网页和 PDF）",
                        description="先校验，再按国家格式生成 Word 年度报告（公文格式，可在 Word/WPS 中修改）。"
                        "数据有错误时不生成（退出码 1），加 --force 生成标明“草稿”的报告。"
                        "默认保存在数据文件旁：{机关名称}{年度}年政府信息公开工作年度报告.docx。"
@@ -314,16 +335,16 @@ def build_parser() -> Parser:
                    help="数据有错误也生成（标明草稿）；覆盖生成后被修改过的报告")
     s.set_defaults(func=cmd_build)
 
-    s = sub.add_parser("demo", help="用内置示例走一遍：生成工作簿、校验、生成 Word 报告",
+    s = sub.add_parser("demo", parents=[common], help="用内置示例走一遍：生成工作簿、校验、生成 Word 报告",
                        description="把内置示例（锦屏街道2022年报告）写成工作簿，校验，写回结果，"
                        "生成 Word 报告（装有 LibreOffice 时也生成 PDF），并说明生成了什么、在哪里。")
     s.add_argument("folder", nargs="?", metavar="DIR", help="输出文件夹（默认：当前文件夹下的“年报示例”）")
     s.set_defaults(func=cmd_demo)
 
-    s = sub.add_parser("rules", help="列出全部校验规则（Markdown）")
+    s = sub.add_parser("rules", parents=[common], help="列出全部校验规则（Markdown）")
     s.set_defaults(func=cmd_rules)
 
-    s = sub.add_parser("import", help="导入已发布的报告（Word、网页、PDF、电子表格、文本）",
+    s = sub.add_parser("import", parents=[common], help="导入已发布的报告（Word、网页、PDF、电子表格、文本）",
                        description="读取一份已发布的年度报告（.docx、.html/.htm/.mhtml、有文字层的 .pdf、"
                        "非本模板的 .xlsx、.txt），写出 JSON 数据（含每个数据的出处）或标准工作簿，并校验。"
                        "退出码 0 通过，1 有错误，2 文件无法读取（扫描件、2019年旧格式、不是年度报告等）。")
@@ -336,7 +357,7 @@ def build_parser() -> Parser:
     s.add_argument("--force", action="store_true", help="输出文件已存在时覆盖它")
     s.set_defaults(func=cmd_import)
 
-    s = sub.add_parser("audit", help="审核：批量检查已发布的报告（Word、网页、PDF……）",
+    s = sub.add_parser("audit", parents=[common], help="审核：批量检查已发布的报告（Word、网页、PDF……）",
                        description="批量导入并校验已发布的年度报告（文件、文件夹、.zip 均可），输出 审核结果.xlsx"
                        "（每份报告一行，另有全部问题及其在原文中的位置）、findings.json 和 数据/"
                        "（每份报告的 JSON 数据）。"
@@ -348,7 +369,7 @@ def build_parser() -> Parser:
     s.add_argument("--workers", type=int, metavar="N", help="并行进程数（默认：CPU 核数）")
     s.set_defaults(func=cmd_audit)
 
-    s = sub.add_parser("collect", help="汇总：批量校验各单位报送的工作簿",
+    s = sub.add_parser("collect", parents=[common], help="汇总：批量校验各单位报送的工作簿",
                        description="批量校验各单位报送的工作簿（文件夹、.zip 压缩包、.eml 邮件均可），"
                        "输出 汇总状态.xlsx、汇总数据.xlsx、退回/（有错误单位的批注工作簿和邮件草稿）、"
                        "findings.json。退出码 0 全部通过，1 有错误或无法读取的文件，2 没有可读取的文件。")
@@ -366,7 +387,7 @@ def build_parser() -> Parser:
                    "“退回邮件模板.txt.j2”或内置模板）")
     s.set_defaults(func=cmd_collect)
 
-    s = sub.add_parser("gui", help="打开校验窗口（不用命令行）",
+    s = sub.add_parser("gui", parents=[common], help="打开校验窗口（不用命令行）",
                        description="打开一个小窗口：选择工作簿，按一个按钮校验并生成 Word 报告。")
     s.add_argument("file", nargs="?", metavar="FILE", help="打开时就校验的工作簿或 JSON 数据文件")
     s.set_defaults(func=cmd_gui)
@@ -383,19 +404,22 @@ def main(argv: list[str] | None = None) -> int:
                 pass
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "debug", False):
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
+                            format="%(levelname)s %(name)s: %(message)s")
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_UNUSABLE
-    from .report import UnusableFile
     try:
         return args.func(args)
-    except UnusableFile as exc:
-        _err(f"nianbao：{exc}")
-        return EXIT_UNUSABLE
     except KeyboardInterrupt:
         _err("nianbao：已中断")
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader of our output went away (`nianbao export … | head`): not an error of ours.
         _stdout_to_devnull()
         return EXIT_OK
+    except Exception as exc:  # an error for the user (toolkit.errors), or one nobody foresaw
+        _trace(args, exc)
+        _err(f"nianbao：{describe(exc)}")
+        return exit_code(exc)

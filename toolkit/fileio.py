@@ -8,7 +8,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .report import UnusableFile
+from .errors import OutputBlocked
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -84,11 +84,11 @@ def atomic_write(path: Path, content: bytes, mode: int | None = None) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=".nianbao-", suffix=path.suffix, dir=folder)
     except FileNotFoundError:
-        raise UnusableFile(f"文件夹不存在：{folder}") from None
+        raise OutputBlocked(f"文件夹不存在：{folder}") from None
     except PermissionError:
-        raise UnusableFile(f"没有在此文件夹写文件的权限：{folder}") from None
+        raise OutputBlocked(f"没有在此文件夹写文件的权限：{folder}") from None
     except OSError as exc:
-        raise UnusableFile(f"无法在此文件夹写文件（{os_reason(exc)}）：{folder}") from None
+        raise OutputBlocked(f"无法在此文件夹写文件（{os_reason(exc)}）：{folder}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(content)
@@ -99,8 +99,8 @@ def atomic_write(path: Path, content: bytes, mode: int | None = None) -> None:
         tmp = ""
     except OSError as exc:
         if isinstance(exc, PermissionError):
-            raise UnusableFile(f"没有写入权限（文件只读，或被其他程序占用）：{path}") from None
-        raise UnusableFile(f"无法写入文件（{os_reason(exc)}）：{path}") from None
+            raise OutputBlocked(f"没有写入权限（文件只读，或被其他程序占用）：{path}") from None
+        raise OutputBlocked(f"无法写入文件（{os_reason(exc)}）：{path}") from None
     finally:  # on every path, Ctrl+C included: no half-written .nianbao-* file stays behind
         if tmp:
             try:

@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 from . import spec
-from .report import Report, UnusableFile
+from .errors import BadData, UnreadableFile
+from .report import Report
 from .values import Formula, show
 
 SOURCES = "sources"  # FORMAT.md's optional key -> place object of an imported report
@@ -17,20 +18,20 @@ def parse_data(obj: object, source: str) -> dict[str, object]:
     """Validate a JSON data object: the right format, no unknown key (a misspelt key would
     silently lose its value), values that JSON can hold. Returns key -> raw value."""
     if not isinstance(obj, dict):
-        raise UnusableFile("JSON 数据文件应为一个对象（{\"format\": ..., 键: 值}）")
+        raise BadData("JSON 数据文件应为一个对象（{\"format\": ..., 键: 值}）")
     fmt = obj.get("format")
     if fmt != spec.FORMAT_ID:
         found = "没有 format 项" if fmt is None else f"format 为 “{fmt}”"
-        raise UnusableFile(f"JSON 数据文件的 format 应为 “{spec.FORMAT_ID}”，实际{found}")
+        raise BadData(f"JSON 数据文件的 format 应为 “{spec.FORMAT_ID}”，实际{found}")
     unknown = [k for k in obj if k not in ("format", SOURCES) and k not in spec.FIELDS]
     if unknown:
-        raise UnusableFile(f"JSON 数据文件中有{len(unknown)}个未知的键：" + "、".join(unknown[:5])
+        raise BadData(f"JSON 数据文件中有{len(unknown)}个未知的键：" + "、".join(unknown[:5])
                            + ("等" if len(unknown) > 5 else "") + "（键名见 FORMAT.md）")
     # lists and objects, and NaN/Infinity (Python's json accepts them; no workbook can hold them).
     # A number too large for a float (1e999) is a value out of range: E2 says so.
     bad = [k for k, v in obj.items() if k not in ("format", SOURCES) and isinstance(v, (list, dict, _NonFinite))]
     if bad:
-        raise UnusableFile("JSON 数据文件中这些键的值不是数字或文字：" + "、".join(bad[:5]))
+        raise BadData("JSON 数据文件中这些键的值不是数字或文字：" + "、".join(bad[:5]))
     return {k: v for k, v in obj.items() if k not in ("format", SOURCES)}
 
 
@@ -65,15 +66,15 @@ def _load(path: Path | str) -> tuple[dict[str, object], dict[str, str]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise UnusableFile("找不到文件") from None
+        raise UnreadableFile("找不到文件") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise UnusableFile(f"无法读取 JSON 数据文件（{type(exc).__name__}）") from exc
+        raise UnreadableFile(f"无法读取 JSON 数据文件（{type(exc).__name__}）") from exc
     try:
         obj = json.loads(text, parse_int=_int, parse_constant=_NonFinite)
     except json.JSONDecodeError as exc:
-        raise UnusableFile(f"JSON 数据文件格式错误：第{exc.lineno}行第{exc.colno}列") from exc
+        raise BadData(f"JSON 数据文件格式错误：第{exc.lineno}行第{exc.colno}列") from exc
     except RecursionError:
-        raise UnusableFile("JSON 数据文件格式错误：括号嵌套过深") from None
+        raise BadData("JSON 数据文件格式错误：括号嵌套过深") from None
     return parse_data(obj, str(path)), parse_sources(obj)
 
 

@@ -1,9 +1,16 @@
-"""Findings for people (a Chinese report grouped by table) and for programs (JSON)."""
+"""What the commands show: findings for people (a Chinese report grouped by table) and for
+programs (JSON), and the lines of ``nianbao demo``."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from . import spec
 from .rules.engine import SEVERITY_WORD, TABLE_ORDER, CheckResult, Finding
 from .values import BLANK
+
+if TYPE_CHECKING:
+    from .app.demo import DemoResult
 
 
 def verdict(result: CheckResult) -> str:
@@ -59,6 +66,39 @@ def result_json(result: CheckResult) -> dict:
             "notes": list(result.notes), "findings": [f.to_dict() for f in result.findings]}
 
 
-def unusable_json(source: str, reason: str) -> dict:
-    return {"file": source, "status": "unusable", "reason": reason, "errors": 0, "warnings": 0,
-            "findings": []}
+def unusable_json(source: str, reason: str, code: str = "unusable") -> dict:
+    return {"file": source, "status": "unusable", "code": code, "reason": reason, "errors": 0,
+            "warnings": 0, "findings": []}
+
+
+def demo_lines(demo: DemoResult) -> list[str]:
+    """What the demo did, in Chinese, for the console."""
+    from .sample import sample_data
+    from .workbook.layout import SHEET_RESULTS
+    done = demo.done
+    title = spec.title(sample_data())
+    lines = [f"nianbao 示例：{title}（示例数据即该街道公开发布的2022年报告）", ""]
+    state = "已存在，沿用其中的数据" if demo.reused else "已生成"
+    lines.append(f"1. 填报工作簿（{state}）：{demo.workbook}")
+    lines.append("2. 校验结果：")
+    lines.extend("   " + line for line in render_result(done.result).splitlines())
+    if done.write_back is not None and done.write_back.ok:
+        lines.append(f"3. 校验结果已写回工作簿（“{SHEET_RESULTS}”工作表）")
+    elif done.write_back is not None:
+        lines.append(f"3. {done.write_back.message()}")
+    if done.report:
+        lines.append(f"4. Word 报告：{done.report}")
+        if done.pdf:
+            lines.append(f"5. PDF：{done.pdf}")
+        elif done.pdf_problem:
+            lines.append(f"5. 未生成 PDF：{done.pdf_problem}")
+        else:
+            lines.append("5. 未安装 LibreOffice，未生成 PDF（可在 Word/WPS 中另存为 PDF）")
+    elif done.report_problem:
+        lines.append(f"4. {done.report_problem}")
+    else:
+        lines.append("4. 数据有错误，未生成 Word 报告（改正后运行 nianbao build）")
+    lines += ["", "下一步：用 Excel 或 WPS 打开工作簿，改成本单位的数据，然后运行",
+              f"  nianbao check \"{demo.workbook}\"",
+              f"  nianbao build \"{demo.workbook}\""]
+    return lines

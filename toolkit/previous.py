@@ -2,21 +2,68 @@
 
 A district passes all of last year's workbooks (or their JSON data) at once; each of this year's
 files is checked against the one of its own unit, found by ``meta.unit``, never by file name.
-This is core (``check`` uses it as well as ``collect``); only ``PreviousYear.load`` reaches into
-the collect package, lazily, to unpack folders, archives and e-mails.
+This is core (``check`` uses it as well as ``collect``): it reads files through ``source`` and
+imports nothing above it. Folders, archives and e-mails are unpacked by the caller (collect's
+``gather``), which hands the files over as items (``PreviousYear.from_items``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from .report import Report, UnusableFile
+from .errors import UnusableFile
+from .report import Report
+from .source import read_report
 
 
 def unit_key(unit: object) -> str:
     """Units are matched by name, ignoring spaces (half- and full-width) and letter case."""
     return "".join(str(unit or "").split()).casefold()
+
+
+def saved_timestamp(saved_at: str | None) -> float | None:
+    """docProps' modified time (ISO 8601, usually UTC with Z) as a timestamp."""
+    if not saved_at:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(saved_at.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.timestamp()
+
+
+def mismatch(report: Report, previous: Report) -> str | None:
+    """Why last year's report cannot serve for this one (another unit, not the year before)."""
+    unit, year = report.values.get("meta.unit"), report.values.get("meta.year")
+    p_unit, p_year = previous.values.get("meta.unit"), previous.values.get("meta.year")
+    if unit and p_unit and unit_key(unit) != unit_key(p_unit):
+        return f"上年数据是“{p_unit}”的，不是“{unit}”的，未用于跨年度校验（W1、W2、W8）"
+    if isinstance(year, int) and isinstance(p_year, int) and p_year != year - 1:
+        return f"上年数据是{p_year}年度的，不是{year - 1}年度的，未用于跨年度校验（W1、W2、W8）"
+    return None
+
+
+class Source(Protocol):
+    """A file to read, as collect's ``gather`` lists it (or a plain path, through ``load``)."""
+
+    path: Path
+    origin: str  # as the user knows it ("邮件.eml › 附件名")
+    mtime: float
+    error: str  # why it could not even be extracted ("" when it can be read)
+
+
+@dataclass
+class _File:
+    path: Path
+    origin: str
+    mtime: float
+    error: str = ""
 
 
 def light(report: Report) -> Report:
@@ -36,18 +83,13 @@ class PreviousYear:
         return self.by_unit.get(unit_key(unit)) if unit else None
 
     @classmethod
-    def load(cls, inputs: list[Path | str], outdir: Path | None = None,
-             suffixes: tuple[str, ...] | None = None) -> PreviousYear:
-        """Read last year's files: workbooks and JSON data (``suffixes``: also published reports),
-        and, when ``outdir`` is given to extract into, folders, .zip archives and e-mails. The
-        newest file of a unit counts."""
-        from .api import read_report
-        from .collect.gather import REPORT_SUFFIXES, Item, gather
-        from .collect.select import saved_timestamp
-        if outdir is not None:
-            items = gather(list(inputs), Path(outdir), inbox="_上年", suffixes=suffixes or REPORT_SUFFIXES)
-        else:
-            items = [Item(Path(p), str(p), mtime=_mtime(Path(p))) for p in inputs]
+    def load(cls, inputs: Iterable[Path | str]) -> PreviousYear:
+        """Read last year's files (workbooks and JSON data). The newest file of a unit counts."""
+        return cls.from_items(_File(Path(p), str(p), _mtime(Path(p))) for p in inputs)
+
+    @classmethod
+    def from_items(cls, items: Iterable[Source]) -> PreviousYear:
+        """Read last year's files as gathered from folders, archives and e-mails."""
         best: dict[str, tuple[tuple, Report]] = {}
         notes: list[str] = []
         for item in items:

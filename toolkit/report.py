@@ -11,17 +11,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from . import spec
+
+# Their old home, for one round: the errors live in toolkit.errors.
+from .errors import OldFormat as OldFormat  # noqa: F401
+from .errors import UnusableFile as UnusableFile  # noqa: F401
 from .values import BLANK, Formula, Problem, parse, show
-
-
-class UnusableFile(Exception):
-    """A file that cannot be used at all (exit code 2): the message is for the user, in Chinese."""
-
-
-class OldFormat(UnusableFile):
-    """A report or workbook of the 2019 format (国办公开办函〔2019〕60号): refused, and counted
-    apart from unreadable files in an audit."""
-
 
 Origin = Literal["workbook", "json", "live", "document"]
 
@@ -44,7 +38,7 @@ class Report:
     @classmethod
     def from_raw(cls, raw: dict[str, object], source: str, origin: Origin,
                  cells: dict[str, str] | None = None, expected_formulas: dict[str, str] | None = None,
-                 saved_at: str | None = None) -> "Report":
+                 saved_at: str | None = None) -> Report:
         """Type every raw value. For workbooks, ``expected_formulas`` holds each computed key's
         formula as the template writes it: an intact formula is recomputed from the inputs (cached
         values are never trusted); a deleted or changed one keeps what the cell shows, so the sum

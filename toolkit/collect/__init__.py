@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import shutil
 import time
@@ -18,13 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ..errors import OutputBlocked, UnusableFile
 from ..fileio import lock_files, os_reason
 from ..limits import COLLECT_TIMEOUT
 from ..previous import PreviousYear
-from ..report import Report, UnusableFile
+from ..report import Report
 from ..rules import Finding
 from ..safetext import xml_text
 from .batch import FindingCounts
+
+log = logging.getLogger(__name__)
 
 STATUS_FILE = "汇总状态.xlsx"
 SUMMARY_FILE = "汇总数据.xlsx"
@@ -100,8 +104,10 @@ class CollectSummary:
 
 
 def load_previous(inputs: list[Path | str], outdir: Path) -> tuple[dict[str, Report], list[str]]:
-    """(unit_key -> last year's report, notes on files not used), extracting into ``outdir``."""
-    prev = PreviousYear.load(inputs, outdir)
+    """(unit_key -> last year's report, notes on files not used), extracting folders, archives
+    and e-mails into ``outdir``."""
+    from .gather import gather
+    prev = PreviousYear.from_items(gather(list(inputs), Path(outdir), inbox="_上年"))
     return prev.by_unit, prev.notes
 
 
@@ -126,7 +132,7 @@ def collect(inputs: list[Path | str], outdir: Path | str, *, unit: str | None = 
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UnusableFile(f"无法创建输出文件夹（{os_reason(exc)}）：{outdir}") from None
+        raise OutputBlocked(f"无法创建输出文件夹（{os_reason(exc)}）：{outdir}") from None
     template_text = returns.template_text(outdir, template)  # fail early on a bad template
     returns.trial_draft(template_text, unit or "", district_email)
     with _RunLock(outdir):
@@ -152,7 +158,7 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     try:
         staging.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UnusableFile(f"无法在输出文件夹中创建“{RETURNS_DIR}”文件夹（{os_reason(exc)}）：{returns_dir}") from None
+        raise OutputBlocked(f"无法在输出文件夹中创建“{RETURNS_DIR}”文件夹（{os_reason(exc)}）：{returns_dir}") from None
 
     results: dict[int, batch.FileResult] = {}
     tasks = []
@@ -256,6 +262,7 @@ def _returns(ordered: list, rows: list[FileStatus], returns_dir: Path, mail) -> 
             row.returned_note = _join(row.returned_note, f"未能保存退回邮件草稿（{os_reason(exc)}）")
             continue
         except Exception as exc:  # noqa: BLE001 - this unit's data in the district's template
+            log.debug("e-mail draft for %s failed", r.origin, exc_info=True)
             row.returned_note = _join(row.returned_note, f"未能生成退回邮件草稿（{type(exc).__name__}：{exc}），"
                                       "请手工发送退回副本")
             continue
@@ -271,7 +278,7 @@ def _join(*notes: str) -> str:
 def _refuse_if_open(path: Path) -> None:
     locks = lock_files(path)
     if locks:
-        raise UnusableFile(f"{path.name} 正被 Excel/WPS/LibreOffice 打开（发现锁文件 {locks[0].name}），"
+        raise OutputBlocked(f"{path.name} 正被 Excel/WPS/LibreOffice 打开（发现锁文件 {locks[0].name}），"
                            f"请关闭后重试：{path}")
 
 
@@ -307,7 +314,7 @@ class _RunLock:
         try:
             self.fh = open(self.path, "a+b")
         except OSError as exc:
-            raise UnusableFile(f"无法在输出文件夹中写文件（{os_reason(exc)}）：{self.path.parent}") from None
+            raise OutputBlocked(f"无法在输出文件夹中写文件（{os_reason(exc)}）：{self.path.parent}") from None
         try:
             if os.name == "nt":
                 import msvcrt
@@ -319,7 +326,7 @@ class _RunLock:
         except OSError:
             self.fh.close()
             self.fh = None
-            raise UnusableFile(f"另一个 nianbao collect 正在向此输出文件夹写入，请等它结束后再运行，"
+            raise OutputBlocked(f"另一个 nianbao collect 正在向此输出文件夹写入，请等它结束后再运行，"
                                f"或换一个输出文件夹：{self.path.parent}") from None
         return self
 
@@ -353,7 +360,7 @@ def _clear_previous_run(outdir: Path) -> None:
                 try:
                     p.unlink()
                 except OSError as exc:
-                    raise UnusableFile(f"上次退回的文件无法删除（{os_reason(exc)}，可能正被打开），"
+                    raise OutputBlocked(f"上次退回的文件无法删除（{os_reason(exc)}，可能正被打开），"
                                        f"请关闭后重试：{p}") from None
 
 

@@ -21,13 +21,16 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .. import spec
+from .. import source, spec
+from ..errors import UnusableFile
 from ..fileio import is_workbook, os_reason
 from ..limits import COLLECT_TIMEOUT
 from ..previous import unit_key
-from ..report import Report, UnusableFile
-from ..rules import Finding
+from ..report import Report
+from ..rules import Finding, check
 from .gather import Item
+
+log = logging.getLogger(__name__)
 
 # The figures charted per unit in the status list: key -> label.
 FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -38,7 +41,6 @@ FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("行政诉讼", ("t4.suit_direct.total", "t4.suit_after_review.total")),
 )
 NUMBER_INDEX = {k: i for i, k in enumerate(spec.NUMBER_KEYS)}
-log = logging.getLogger(__name__)
 # A last resort, for what no specific reason covers (the exception goes to the log, --debug).
 RULE_FAILED = "此文件中有校验规则无法处理的数据，未能完成校验：请把此文件发给 nianbao 的维护者"
 # A worker process that died (killed for memory, a crash in a C library) on this file.
@@ -127,25 +129,22 @@ _SETUP: WorkerSetup | None = None
 def _init(setup: WorkerSetup) -> None:
     global _SETUP
     _SETUP = setup
-    # Import the reader and rules now, once per worker, not inside the first task.
-    import toolkit.api  # noqa: F401
+    # Import the workbook reader now, once per worker, not inside the first task.
     import toolkit.workbook.read  # noqa: F401
 
 
 def process(task: Task) -> FileResult:
     """Read and check one file; for errors, write its annotated copy to the staging folder."""
-    from ..api import UNREADABLE, read_report
-    from ..rules import check
     assert _SETUP is not None
     res = FileResult(task.index, task.path, task.origin, task.sender, task.mtime, pid=os.getpid())
     try:
-        report = read_report(task.path)
+        report = source.read_report(task.path)
     except UnusableFile as exc:
         res.reason = str(exc)
         return _done(res)
     except Exception:  # one bad file never stops the batch (read_report has said what it could)
         log.debug("reading %s", task.origin, exc_info=True)
-        res.reason = UNREADABLE
+        res.reason = source.UNREADABLE
         return _done(res)
     values = report.values
     unit = values.get("meta.unit")
@@ -181,7 +180,7 @@ def process(task: Task) -> FileResult:
                 draft.write_bytes(make_draft(res, _SETUP.mail, res.return_stem))
                 res.staged_draft = str(draft)
             except Exception:  # the main process makes it again and reports what is wrong
-                pass
+                log.debug("e-mail draft for %s failed in the worker", task.origin, exc_info=True)
     return _done(res)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 from email import policy
 from email.errors import MessageError
 from email.headerregistry import Address
@@ -18,8 +19,8 @@ from email.message import EmailMessage
 from importlib import resources
 from pathlib import Path
 
+from ..errors import BadArgument, TemplateProblem
 from ..fileio import is_workbook
-from ..report import UnusableFile
 from ..rules import Finding
 from ..safetext import xml_text
 
@@ -27,6 +28,8 @@ TEMPLATE_FILE = "return_email.txt.j2"
 OUTDIR_TEMPLATE = "退回邮件模板.txt.j2"  # a district's own template, found in OUTDIR
 SUBJECT_PREFIX = "主题："
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+log = logging.getLogger(__name__)
 
 
 def template_text(outdir: Path, template: Path | str | None = None) -> str:
@@ -39,17 +42,17 @@ def template_text(outdir: Path, template: Path | str | None = None) -> str:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise UnusableFile(f"找不到退回邮件模板：{path}") from None
+        raise TemplateProblem(f"找不到退回邮件模板：{path}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise UnusableFile(f"无法读取退回邮件模板（应为 UTF-8 文本）：{path}（{type(exc).__name__}）") from None
+        raise TemplateProblem(f"无法读取退回邮件模板（应为 UTF-8 文本）：{path}（{type(exc).__name__}）") from None
     import jinja2
     try:
         render(text, unit="示例单位", year=2024, file_name="示例.xlsx", errors=[finding_view(sample_finding())],
                warnings=[], district="", district_email="", date="", to="")
     except jinja2.TemplateSyntaxError as exc:
-        raise UnusableFile(f"退回邮件模板第{exc.lineno}行有错误：{exc.message}（{path}）") from None
+        raise TemplateProblem(f"退回邮件模板第{exc.lineno}行有错误：{exc.message}（{path}）") from None
     except jinja2.TemplateError as exc:
-        raise UnusableFile(f"退回邮件模板有错误：{exc}（{path}）") from None
+        raise TemplateProblem(f"退回邮件模板有错误：{exc}（{path}）") from None
     return text
 
 
@@ -75,9 +78,10 @@ def trial_draft(template: str, district: str = "", district_email: str = "") -> 
               findings=(sample_finding(),), attachment=b"", attachment_name="示例（退回修改）.xlsx",
               to="unit@example.com", district=district, district_email=district_email)
     except jinja2.TemplateError as exc:
-        raise UnusableFile(f"退回邮件模板有错误：{exc}") from None
+        raise TemplateProblem(f"退回邮件模板有错误：{exc}") from None
     except Exception as exc:  # noqa: BLE001 - whatever it is, the user must see it before the run
-        raise UnusableFile(f"无法生成退回邮件（{type(exc).__name__}：{exc}），请检查退回邮件模板"
+        log.debug("the trial e-mail draft failed", exc_info=True)
+        raise TemplateProblem(f"无法生成退回邮件（{type(exc).__name__}：{exc}），请检查退回邮件模板"
                            "和 --unit、--email") from None
 
 
@@ -92,7 +96,7 @@ def check_email(address: str) -> str:
         ok = False
     local, _, domain = address.partition("@")
     if not ok or not local or not domain or any(ch.isspace() for ch in address):
-        raise UnusableFile(f"--email 不是有效的电子邮件地址：“{address}”（应形如 zwgk@example.gov.cn）")
+        raise BadArgument(f"--email 不是有效的电子邮件地址：“{address}”（应形如 zwgk@example.gov.cn）")
     return address
 
 

@@ -7,11 +7,11 @@ rename files, and two files of one unit may carry any names.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from .batch import FileResult, unit_key
+from ..previous import saved_timestamp, unit_key
+from .batch import FileResult
 
 # Statuses as the status list shows them, in the order it lists them (errors first).
 ERRORS, UNUSABLE, OTHER_YEAR, SUPERSEDED, PASSED = "有错误", "无法读取", "年度不符", "被替代", "通过"
@@ -37,19 +37,6 @@ def batch_year(results: list[FileResult], year: int | None = None) -> int | None
         return None
     best = max(counts.values())
     return max(y for y, n in counts.items() if n == best)
-
-
-def saved_timestamp(saved_at: str | None) -> float | None:
-    """docProps' modified time (ISO 8601, usually UTC with Z) as a timestamp."""
-    if not saved_at:
-        return None
-    try:
-        when = dt.datetime.fromisoformat(saved_at.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return when.timestamp()
 
 
 def newest_key(res: FileResult) -> tuple:

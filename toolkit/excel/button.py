@@ -10,11 +10,15 @@ message box. Nothing reaches the user as a traceback.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..report import UnusableFile
+from ..app import check_book
+from ..errors import UnusableFile
+
+log = logging.getLogger(__name__)
 
 TITLE = "nianbao 校验并生成年报"
 
@@ -29,15 +33,10 @@ class Outcome:
 
 
 def run(book: Any) -> Outcome:
-    """Check the open book, write the results into it, build the report. Raises UnusableFile."""
-    from ..rules import check
-    from . import outputs
-    from .apply import write_results
-    from .live import name_targets, read_live
-
-    report = read_live(book)
-    result = check(report)
-    plan = write_results(book, result, name_targets(book))
+    """Check the open book, write the results into it, build the report (``toolkit.app.check_book``),
+    and say so. Raises UnusableFile."""
+    done = check_book(book)
+    result, plan = done.result, done.write_back
     n_err, n_warn = len(result.errors), len(result.warnings)
     if not result.passed:
         first = result.errors[0]
@@ -47,10 +46,9 @@ def run(book: Any) -> Outcome:
             "出错的单元格已标红（提示标橙），鼠标移到单元格上可看说明；"
             "全部问题逐条列在“校验结果”工作表（单元格一栏可点击跳转）。\n\n"
             f"第一个错误{where}：{first.message}", "critical", None, result, plan)
-    try:
-        made = outputs.build_word(result, book.fullname)
-    except UnusableFile as exc:
-        return Outcome(f"校验通过（{n_warn} 个提示），但 Word 报告没有生成：{exc}",
+    made = done.report
+    if made is None:
+        return Outcome(f"校验通过（{n_warn} 个提示），但 Word 报告没有生成：{done.report_problem}",
                        "critical", None, result, plan)
     tail = f"\n\n有 {n_warn} 个提示（单元格标橙），请看“校验结果”工作表，确认无误即可。" if n_warn else ""
     return Outcome(f"校验通过。\n\nWord 报告已生成：\n{made}{tail}\n\n"
@@ -67,6 +65,7 @@ def main(book: Any = None) -> Outcome:
     except UnusableFile as exc:
         outcome = Outcome(f"无法校验此工作簿：{exc}", "critical")
     except Exception as exc:  # a message box, never a traceback, for the user
+        log.debug("the button's check failed", exc_info=True)
         outcome = Outcome(f"校验时出错（{type(exc).__name__}：{exc}）。\n"
                           "请把此消息截图发给信息化负责人，或改用 nianbao check 命令。", "critical")
     book.app.alert(outcome.message, title=TITLE, mode=outcome.mode)

@@ -15,7 +15,7 @@ import zipfile
 from functools import cache
 from pathlib import Path
 
-from ..report import UnusableFile
+from ..errors import MissingProgram
 
 MACRO_NAME = "NianbaoCheck"  # the macro the button is bound to
 MODULE_NAME = "nianbao"
@@ -45,10 +45,10 @@ def quickstart_path() -> Path:
     try:
         import xlwings
     except ImportError:
-        raise UnusableFile(INSTALL_HINT) from None
+        raise MissingProgram(INSTALL_HINT) from None
     path = Path(xlwings.__file__).parent / QUICKSTART
     if not path.is_file():
-        raise UnusableFile(f"已安装的 xlwings 中没有 {QUICKSTART}，无法生成带按钮的工作簿：{INSTALL_HINT}")
+        raise MissingProgram(f"已安装的 xlwings 中没有 {QUICKSTART}，无法生成带按钮的工作簿：{INSTALL_HINT}")
     return path
 
 
@@ -58,7 +58,7 @@ def vba_project() -> bytes:
     try:
         from pyopenvba import ExcelFile
     except ImportError:
-        raise UnusableFile(INSTALL_HINT) from None
+        raise MissingProgram(INSTALL_HINT) from None
     with tempfile.TemporaryDirectory(prefix="nianbao-vba-") as tmp:
         work = Path(tmp) / "project.xlsm"
         shutil.copyfile(quickstart_path(), work)

@@ -2,11 +2,12 @@
 into it, build the Word report, list the findings, open the outputs.
 
 The window only shows this object's state and calls its methods, so tests drive the whole
-behaviour without a display, and the same library functions as ``nianbao check`` do the work.
+behaviour without a display; the work is ``toolkit.app.check_and_annotate``, as for the demo.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -14,10 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..fileio import is_workbook
-from ..report import UnusableFile
+from ..app import check_and_annotate
+from ..errors import UnusableFile
 from ..rules import CheckResult
 from ..rules.engine import SEVERITY_WORD, Finding
+
+log = logging.getLogger(__name__)
 
 FILE_TYPES = (("工作簿或 JSON 数据", "*.xlsx *.xlsm *.json"), ("全部文件", "*"))
 COLUMNS = (("severity", "类别", 50), ("rule", "规则", 50), ("table", "表格", 70),
@@ -85,36 +88,34 @@ class Launcher:
         if self.path is None:
             self.status = "请先选择文件。"
             return
-        from ..api import check_file
-        from ..excel import outputs
         self.result, self.rows, self.results_in, self.report = None, [], None, None
         try:
-            result = check_file(self.path)
+            done = check_and_annotate(self.path)
         except UnusableFile as exc:
             self.ok = False
             self.status = f"无法校验 {self.path.name}：{exc}"
             return
         except Exception as exc:  # a message, never a traceback, for the user
+            log.debug("checking %s failed", self.path, exc_info=True)
             self.ok = False
             self.status = f"校验时出错（{type(exc).__name__}：{exc}），请把此消息发给信息化负责人。"
             return
-        self.result = result
+        result = self.result = done.result
         self.rows = [Row.of(f) for f in result.findings]
         self.ok = result.passed
         notes: list[str] = []
-        if is_workbook(self.path):
-            written = outputs.write_back_file(self.path, result)
+        written = done.write_back
+        if written is not None:
             self.results_in = written.written
             if written.written == self.path and not written.reason:
                 notes.append("结果已写入工作簿的“校验结果”工作表，有问题的单元格已标色")
             else:
                 notes.append(written.message())
-        if result.passed:
-            try:
-                self.report = outputs.build_word(result, self.path)
-                notes.append(f"Word 报告已生成：{self.report}")
-            except UnusableFile as exc:
-                notes.append(f"Word 报告没有生成：{exc}")
+        if done.report:
+            self.report = done.report
+            notes.append(f"Word 报告已生成：{self.report}")
+        elif done.report_problem:
+            notes.append(f"Word 报告没有生成：{done.report_problem}")
         else:
             notes.append("有错误，未生成 Word 报告：改正后再校验")
         counts = f"{len(result.errors)} 个错误，{len(result.warnings)} 个提示"

@@ -104,8 +104,8 @@ def main(path: Path | str | None = None, run: bool = True) -> int:
     try:
         root = tk.Tk()
     except tk.TclError as exc:
-        from ..report import UnusableFile
-        raise UnusableFile(f"无法打开窗口（没有图形界面：{exc}）：请在桌面环境中运行，或使用 nianbao check") from None
+        from ..errors import MissingProgram
+        raise MissingProgram(f"无法打开窗口（没有图形界面：{exc}）：请在桌面环境中运行，或使用 nianbao check") from None
     launcher = Launcher()
     window = Window(root, launcher)
     if path:

@@ -7,13 +7,14 @@ importers are adapters at the edge: nothing else in nianbao depends on them.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from ..report import UnusableFile
 from .document import Document
 from .tables import Imported, read_document
 
-# Published reports; spreadsheets are tried as our workbook first (toolkit.importing.read_any).
+# Published reports; spreadsheets are tried as our workbook first (toolkit.app.importing.read_any).
 DOCUMENT_SUFFIXES = (".docx", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".txt")
 SUFFIXES = (*DOCUMENT_SUFFIXES, ".xlsx", ".xlsm")
 
@@ -69,6 +70,7 @@ def import_file(path: Path | str) -> Imported:
         from ..fileio import os_reason
         raise UnusableFile(f"无法读取文件（{os_reason(exc)}）") from None
     except Exception as exc:  # a document shaped as nobody foresaw: a reason, never a traceback
+        logging.getLogger(__name__).debug("importing %s failed", path, exc_info=True)
         raise UnusableFile(f"读取文档时出现意外错误（{type(exc).__name__}），无法导入") from exc
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..report import UnusableFile
+from ..errors import DamagedFile, EncryptedFile, NotAWorkbook, OldExcelFile, UnreadableFile
 from .xml import CT_NS, PKG_REL_NS, Element, parse_xml
 
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a report workbook is ~30 KB
@@ -29,11 +29,11 @@ def sniff(data: bytes) -> None:
     """Refuse, with the reason in words, what is not an .xlsx/.xlsm package."""
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         if "EncryptionInfo".encode("utf-16-le") in data[: 1 << 20]:
-            raise UnusableFile("工作簿设置了打开密码（已加密），无法读取：请在 Excel/WPS 中清除打开密码后另存，再发送")
-        raise UnusableFile("这是 Excel 97-2003 格式（.xls）的文件，无法读取：请在 Excel/WPS 中打开，"
+            raise EncryptedFile("工作簿设置了打开密码（已加密），无法读取：请在 Excel/WPS 中清除打开密码后另存，再发送")
+        raise OldExcelFile("这是 Excel 97-2003 格式（.xls）的文件，无法读取：请在 Excel/WPS 中打开，"
                            "“另存为”Excel 工作簿（.xlsx）后再校验；最好直接用 nianbao 生成的 .xlsx 模板填写")
     if not data.startswith(b"PK"):
-        raise UnusableFile("不是 Excel 工作簿（.xlsx）文件，无法读取")
+        raise NotAWorkbook("不是 Excel 工作簿（.xlsx）文件，无法读取")
 
 
 def rels_name(part: str) -> str:
@@ -79,7 +79,7 @@ def parse_relationships(source: str, root: Element) -> list[Relationship]:
         external = el.get("TargetMode") == "External"
         target = "" if external else resolve_target(source, el.get("Target", ""))
         if target is None:
-            raise UnusableFile(f"工作簿内部的关系指向压缩包之外（{el.get('Target')}），可能是恶意文件，拒绝读取")
+            raise DamagedFile(f"工作簿内部的关系指向压缩包之外（{el.get('Target')}），可能是恶意文件，拒绝读取")
         out.append(Relationship(el.get("Id", ""), el.get("Type", ""), target, external))
     return out
 
@@ -150,11 +150,11 @@ class Package:
     def open(cls, path: Path | str) -> Package:
         path = Path(path)
         if not path.exists():
-            raise UnusableFile("找不到文件")
+            raise UnreadableFile("找不到文件")
         if path.is_dir():
-            raise UnusableFile("这是一个文件夹，不是工作簿")
+            raise NotAWorkbook("这是一个文件夹，不是工作簿")
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise UnusableFile(f"文件过大（{path.stat().st_size} 字节），不是年报工作簿，拒绝读取")
+            raise NotAWorkbook(f"文件过大（{path.stat().st_size} 字节），不是年报工作簿，拒绝读取")
         return cls.from_bytes(path.read_bytes(), path)
 
     @classmethod
@@ -165,17 +165,17 @@ class Package:
             zf = zipfile.ZipFile(io.BytesIO(data))
             names = zf.namelist()
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-            raise UnusableFile("工作簿文件已损坏（不是完整的 .xlsx 压缩包），无法读取：请重新保存或重新发送") from exc
+            raise DamagedFile("工作簿文件已损坏（不是完整的 .xlsx 压缩包），无法读取：请重新保存或重新发送") from exc
         pkg = cls(Path(path), zf, data)
         try:
             bad = next((n for n in names if _bad_member(n)), None)
             if bad is not None:
-                raise UnusableFile(f"工作簿的压缩包中有无效的部件名（{bad[:80]}），可能是恶意文件，拒绝读取")
+                raise DamagedFile(f"工作簿的压缩包中有无效的部件名（{bad[:80]}），可能是恶意文件，拒绝读取")
             if CONTENT_TYPES not in names:
-                raise UnusableFile("不是 Excel 工作簿（压缩包中没有工作簿内容），无法读取")
+                raise NotAWorkbook("不是 Excel 工作簿（压缩包中没有工作簿内容），无法读取")
             main = [r.target for r in pkg.relationships("") if r.type.endswith(OFFICE_DOCUMENT)]
             if not main or not pkg.has(main[0]):
-                raise UnusableFile("不是 Excel 工作簿（压缩包中没有工作簿内容），无法读取")
+                raise NotAWorkbook("不是 Excel 工作簿（压缩包中没有工作簿内容），无法读取")
         except BaseException:
             zf.close()
             raise
@@ -203,17 +203,17 @@ class Package:
             try:
                 info = self.zf.getinfo(name)
             except KeyError:
-                raise UnusableFile(f"工作簿不完整：缺少 {name}") from None
+                raise DamagedFile(f"工作簿不完整：缺少 {name}") from None
             if info.file_size > MAX_PART_BYTES:
-                raise UnusableFile(f"工作簿中的 {name} 过大（{info.file_size} 字节），拒绝读取")
+                raise DamagedFile(f"工作簿中的 {name} 过大（{info.file_size} 字节），拒绝读取")
             try:
                 self._cache[name] = self.zf.read(info)
             except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-                raise UnusableFile(f"工作簿文件已损坏（{name} 无法解压）") from exc
+                raise DamagedFile(f"工作簿文件已损坏（{name} 无法解压）") from exc
             except RuntimeError as exc:  # encrypted zip member
-                raise UnusableFile("工作簿的压缩包设置了密码，无法读取") from exc
+                raise EncryptedFile("工作簿的压缩包设置了密码，无法读取") from exc
             except Exception as exc:  # zlib.error and friends: a damaged member
-                raise UnusableFile(f"工作簿文件已损坏（{name} 无法解压）") from exc
+                raise DamagedFile(f"工作簿文件已损坏（{name} 无法解压）") from exc
         return self._cache[name]
 
     def xml(self, name: str) -> Element:

@@ -12,7 +12,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-from ..report import UnusableFile
+from ..errors import DamagedFile
 from ..values import Formula
 from .cells import MAX_COL, MAX_ROW, BadReference, a1, col_index, col_letter, split_a1
 from .strings import string_item
@@ -32,8 +32,8 @@ class SheetContext:
     label: str  # "第3张工作表（表三 依申请公开）"
 
 
-def _bad(ctx: SheetContext, what: str) -> UnusableFile:
-    return UnusableFile(f"{ctx.label}{what}，无法读取：请在 Excel/WPS 中打开并另存后再发送")
+def _bad(ctx: SheetContext, what: str) -> DamagedFile:
+    return DamagedFile(f"{ctx.label}{what}，无法读取：请在 Excel/WPS 中打开并另存后再发送")
 
 
 def read_cells(root: Element, wanted: set[tuple[int, int]], ctx: SheetContext,

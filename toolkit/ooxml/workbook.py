@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..report import UnusableFile
+from ..errors import UnusableFile
 from .cells import CellPos
 from .package import Package
 from .sheetread import SheetContext, read_cells

@@ -12,7 +12,7 @@ import re
 
 from lxml import etree
 
-from ..report import UnusableFile
+from ..errors import DamagedFile
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -34,19 +34,19 @@ def refuse_dtd(data: bytes) -> None:
     if b"\x00" in data:
         # UTF-16/32 (allowed by XML, written by no spreadsheet program) would hide a DTD from
         # the byte search below; every ASCII-compatible encoding spells it in these bytes.
-        raise UnusableFile("工作簿内部的 XML 不是 UTF-8 编码，拒绝读取")
+        raise DamagedFile("工作簿内部的 XML 不是 UTF-8 编码，拒绝读取")
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise UnusableFile("工作簿内部的 XML 含有文档类型声明（DTD），可能是恶意文件，拒绝读取")
+        raise DamagedFile("工作簿内部的 XML 含有文档类型声明（DTD），可能是恶意文件，拒绝读取")
 
 
 def parse_xml(data: bytes, part: str = "") -> Element:
-    """One part as an lxml element tree; UnusableFile (saying which part) when it is not XML."""
+    """One part as an lxml element tree; DamagedFile (saying which part) when it is not XML."""
     refuse_dtd(data)
     try:
         return etree.fromstring(data, _PARSER)
     except (etree.XMLSyntaxError, ValueError, LookupError) as exc:
         where = f"（{part}）" if part else ""
-        raise UnusableFile(f"工作簿内部的 XML 已损坏{where}，无法读取") from exc
+        raise DamagedFile(f"工作簿内部的 XML 已损坏{where}，无法读取") from exc
 
 
 def to_bytes(root: Element) -> bytes:

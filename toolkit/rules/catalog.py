@@ -325,7 +325,8 @@ RULES: tuple[Rule, ...] = (
     CheckRule("W10", "warning", "正文中的结果用语与表格一致",
               "“均获维持/全部维持/零纠错”时所说的复议或诉讼（未说明则三组）t4.*.corrected 与 t4.*.pending 为0；"
               "“无败诉”时 t4.*.corrected 为0；“全部办结/均已办结/已全部答复”时 t3.carry_forward.total 为0；"
-              "“未发生行政复议/诉讼”时相应的 t4.*.total 为0", fn=textrules.outcome_words),
+              "“未发生行政复议/诉讼”时相应的 t4.*.total 为0（第一部分正文中说到政府信息公开的句子；"
+              "“除…外，其余均…”、说明了结转的句子不算）", fn=textrules.outcome_words),
     CheckRule("W11", "warning", "报告在法定期限内公布",
               "meta.date 不晚于次年1月31日（部门、乡镇街道）或3月31日（政府）；其他类别、未填类别或日期时不检查",
               fn=_late),

@@ -9,6 +9,11 @@ figure it is part of (其中), then from the sentence's previous figure of the s
 ``分别`` pairs a list of phrases with a list of numbers in order; ``各``/``均为`` gives each phrase the
 one number. ``含上年结转`` (or a 其中 part that is 上年结转) makes a received figure 新收 + 上年结转.
 
+Precision before recall: outside （二）依申请公开情况 a sentence speaks of 表三 only when it speaks
+of 申请 and 公开/信息, and of 表四 only when it speaks of 公开; a clause about other work (建议, 提案,
+热线, 审批…), another year (上年, 2021年), or a part of the same kind as its figure (其中按期办结…)
+gives no claim; approximate figures (余, 多, 近, 约) are never read.
+
 Everything is decided per sentence in one pass over it; a text is read in time linear in its length.
 """
 
@@ -61,6 +66,7 @@ def _not_between(term: Term) -> re.Pattern:
     if words not in _NOT_BETWEEN:
         _NOT_BETWEEN[words] = re.compile("|".join(map(re.escape, words)))
     return _NOT_BETWEEN[words]
+
 
 # A sentence without a number in a unit some term counts in (or a share) holds no claim: most
 # sentences of a report are not read further.
@@ -200,6 +206,7 @@ def _read_sentence(s: _Sentence) -> list[Claim]:
     claims: list[Claim] = []
     parent: Claim | None = None
     consumed: set[int] = set()  # numbers taken by a 分别/各 list
+    last_count: Number | None = None  # the count a share (占…%) that follows it is of
     for i, ev in enumerate(events):
         if ev.kind == "mark" and ev.mark == _MARK_PARTS:
             # the figure the parts belong to: not a 含上年结转 note between them
@@ -215,10 +222,11 @@ def _read_sentence(s: _Sentence) -> list[Claim]:
         n = ev.number
         assert n is not None
         if n.is_percent:
-            _attach_percent(s, claims, n)
+            _attach_percent(s, claims, n, last_count)
             continue
         if not n.is_count:
             continue
+        last_count = n
         p = _nearest_phrase(s, events, i)
         if p is None or p.stop or p.term is None:
             continue
@@ -359,14 +367,14 @@ def _mark_includes(claims: list[Claim], s: _Sentence, ev: _Event) -> None:
             return
 
 
-def _attach_percent(s: _Sentence, claims: list[Claim], n: Number) -> None:
-    """…3件，占60%: the share goes with the sentence's last figure, when 占 introduces it."""
-    c0, _ = s.clause_text(n.start)
+def _attach_percent(s: _Sentence, claims: list[Claim], n: Number, last_count: Number | None) -> None:
+    """…3件，占60%: the share goes with the count just before it, when 占 introduces it and that
+    count is a claim (当面申请12件，占12.6% is of no cell)."""
     before = s.text[max(0, n.start - 10):n.start]
-    if not _PERCENT_OF.search(before) or not claims:
+    if not _PERCENT_OF.search(before) or not claims or last_count is None:
         return
     last = claims[-1]
-    if last.number.end <= n.start and s.clause(last.number.start) >= s.clause(n.start) - 1:
+    if last.number is last_count and s.clause(last.number.start) >= s.clause(n.start) - 1:
         last.percent = n
 
 

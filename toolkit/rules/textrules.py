@@ -235,8 +235,9 @@ def _outcomes(rule: CheckRule, ctx: Context, text_key: str, sentence: str) -> It
             continue
         if not (text_key == "text.on_request" or voc.RECEIVED_CONTEXT in sentence):
             continue
-        # 上年结转的申请均已办结 speaks of the carried ones only; 含上年结转 is just a note
-        if any(w in sentence for w in voc.OTHER_BUSINESS) or "结转" in _INCLUDES.sub("", prefix):
+        # 上年结转的申请均已办结 speaks of the carried ones only, and a sentence that itself tells of
+        # 结转 (…其中1件结转至下年度) is not wrong; 含上年结转 is just a note
+        if any(w in sentence for w in voc.OTHER_BUSINESS) or "结转" in _INCLUDES.sub("", sentence):
             continue
         n = ctx.number("t3.carry_forward.total")
         if n:

@@ -1,8 +1,8 @@
-"""``nianbao build``: a checked report as a Word document (and a PDF).
+"""A checked report as a Word document: its file name, the guard against overwriting, the draft.
 
-The data is read and checked first; a report with errors is not built unless forced, and then it
-is visibly a draft (a red line above the title, 草稿 in every page header, （草稿） in the file
-name). An existing report is never overwritten while it is open in Word/WPS/LibreOffice, nor when
+The workflows (read, check, refuse or build, web page, PDF) are in ``toolkit.app``. A report with
+errors is not built unless forced, and then it is visibly a draft (a red line above the title, 草稿
+in every page header, （草稿） in the file name). An existing report is never overwritten while it is open in Word/WPS/LibreOffice, nor when
 someone edited it after nianbao wrote it: every report carries a fingerprint of its own text
 (docProps ``identifier``), so an untouched report can be rebuilt freely and an edited one is kept
 unless ``--force`` says otherwise.
@@ -14,7 +14,6 @@ import datetime as _dt
 import hashlib
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -22,9 +21,10 @@ from docx.oxml.ns import qn
 from docx.shared import RGBColor
 
 from .. import spec
+from ..errors import BadArgument, OutputBlocked, OutputExists
 from ..fileio import atomic_write, lock_files
-from ..report import Report, UnusableFile
-from ..rules import CheckResult, check
+from ..report import Report
+from ..rules import CheckResult
 from ..safetext import clip_bytes, shown_path, xml_text
 from .context import clean
 from .layout import lay_out
@@ -35,23 +35,6 @@ DRAFT_SUFFIX = "（草稿）"
 DRAFT_COLOR = RGBColor(0xC0, 0x00, 0x00)
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\ud800-\udfff]')
 MAX_OUTPUT_NAME_BYTES = 200  # Linux allows 255 bytes a name: room for "~$", "(2)" and more
-
-
-class ChecksFailed(Exception):
-    """The data has errors and the build was not forced: nothing was written."""
-
-    def __init__(self, result: CheckResult) -> None:
-        super().__init__(f"{len(result.errors)} 个错误")
-        self.result = result
-
-
-@dataclass
-class BuildResult:
-    docx: Path
-    check: CheckResult
-    draft: bool  # built with --force although the data has errors
-    pdf: Path | None = None
-    pdf_problem: str = ""  # why the PDF asked for was not made (the .docx was)
 
 
 # --- file names and overwriting ---------------------------------------------------------------
@@ -98,11 +81,11 @@ def is_untouched_report(path: Path) -> bool:
 def guard_output(out: Path, force: bool) -> None:
     """Refuse to write over a report that is open, or that was edited, unless forced."""
     if out.suffix.lower() != ".docx":
-        raise UnusableFile(f"输出文件应以 .docx 结尾：{out.name}")
+        raise BadArgument(f"输出文件应以 .docx 结尾：{out.name}")
     if lock_files(out):
-        raise UnusableFile(f"{out.name} 正在 Word/WPS 中打开：请先关闭它再生成（或用 -o 另存为其他文件）")
+        raise OutputBlocked(f"{out.name} 正在 Word/WPS 中打开：请先关闭它再生成（或用 -o 另存为其他文件）")
     if out.exists() and not force and not is_untouched_report(out):
-        raise UnusableFile(f"{out} 已存在，且在生成后被修改过（或不是 nianbao 生成的）：为免覆盖其中的修改，"
+        raise OutputExists(f"{out} 已存在，且在生成后被修改过（或不是 nianbao 生成的）：为免覆盖其中的修改，"
                            "没有写入。请用 -o 指定其他文件名，或加 --force 覆盖它")
 
 
@@ -159,34 +142,9 @@ def render_report(report: Report, template: Path | str | None = None,
 
 
 def write_report(report: Report, result: CheckResult, target: Path, *,
-                 template: Path | str | None = None, force: bool = False) -> BuildResult:
+                 template: Path | str | None = None, force: bool = False) -> Path:
     """Write the Word report of checked data to ``target`` (a draft when ``result`` has errors),
-    unless ``target`` is open or was edited since nianbao wrote it (UnusableFile)."""
+    unless ``target`` is open or was edited since nianbao wrote it (an UnusableFile)."""
     guard_output(target, force)
     atomic_write(target, render_report(report, template, result))
-    return BuildResult(target, result, bool(result.errors))
-
-
-def build_report(path: Path | str, out: Path | str | None = None, *, pdf: bool = False,
-                 template: Path | str | None = None, force: bool = False) -> BuildResult:
-    """Read, check and build the Word report of a workbook or JSON data file.
-
-    Raises ChecksFailed (nothing written) when the data has errors and ``force`` is false;
-    UnusableFile when the data, the template or the output cannot be used. (Many files at once,
-    with web pages and one LibreOffice for all PDFs: ``toolkit.publish.build_reports``.)"""
-    from ..api import read_report
-    source = Path(path)
-    report = read_report(source)
-    result = check(report)
-    draft = bool(result.errors)
-    if draft and not force:
-        raise ChecksFailed(result)
-    target = Path(out) if out else default_output(source, report.values, draft)
-    built = write_report(report, result, target, template=template, force=force)
-    if pdf:
-        from .pdf import to_pdf
-        try:
-            built.pdf = to_pdf(target)
-        except UnusableFile as exc:
-            built.pdf_problem = str(exc)
-    return built
+    return target

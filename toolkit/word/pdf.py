@@ -12,8 +12,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import ConversionFailed, MissingProgram, UnusableFile
 from ..fileio import atomic_write, os_reason
-from ..report import UnusableFile
 
 FONT_CONF = Path(__file__).parent / "fonts" / "64-nianbao-gov-fonts.conf"
 NO_LIBREOFFICE = ("未找到 LibreOffice，无法生成 PDF：Word 报告已生成，可在 Word/WPS 中“另存为 PDF”；"
@@ -83,7 +83,7 @@ def _profile_lock(profile: Path, timeout: int):
             except OSError:
                 continue
             if time.monotonic() > deadline:
-                raise UnusableFile("另一个 PDF 转换正在进行，等待超时：Word 报告已生成，请稍后再转换") from None
+                raise ConversionFailed("另一个 PDF 转换正在进行，等待超时：Word 报告已生成，请稍后再转换") from None
             time.sleep(0.2)
     try:
         yield
@@ -95,12 +95,13 @@ def _profile_lock(profile: Path, timeout: int):
 
 
 def to_pdf(docx: Path, pdf: Path | None = None, timeout: int = 180) -> Path:
-    """Convert ``docx`` to ``pdf`` (default: beside it); raises UnusableFile with the reason."""
+    """Convert ``docx`` to ``pdf`` (default: beside it); raises MissingProgram (no LibreOffice) or
+    ConversionFailed with the reason."""
     docx = Path(docx)
     target = Path(pdf) if pdf else docx.with_suffix(".pdf")
     outcome = to_pdfs([(docx, target)], timeout=timeout)[0]
     if outcome.problem:
-        raise UnusableFile(outcome.problem)
+        raise (MissingProgram if outcome.problem == NO_LIBREOFFICE else ConversionFailed)(outcome.problem)
     return target
 
 

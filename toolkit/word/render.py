@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass
@@ -30,17 +31,16 @@ from lxml import etree
 
 from ..fileio import os_reason
 from .. import spec
-from ..report import Report, UnusableFile
+from ..errors import TemplateProblem
+from ..report import Report
 from .context import make_context
+
+log = logging.getLogger(__name__)
 
 PACKAGED_TEMPLATE = Path(__file__).with_name("annual_report.docx")
 # What docxtpl's resolve_listing rewrites: \a new paragraph, \t tab, \n line break, \f page break.
 # (Serialised XML has none of them outside text: lxml escapes them in attributes.)
 _LISTING_CHARS = re.compile("[\a\t\n\f]")
-
-
-class TemplateProblem(UnusableFile):
-    """A Word template that cannot be used: the message names the template and what is wrong."""
 
 
 def _environment() -> jinja2.Environment:
@@ -215,6 +215,7 @@ def prepare(template: Path | str | None = None) -> PreparedTemplate:
         except TemplateProblem:
             raise
         except Exception as exc:  # a damaged or non-Word zip
+            log.debug("preparing the Word template %s failed", path, exc_info=True)
             raise TemplateProblem(f"无法打开 Word 模板 {path.name}（{type(exc).__name__}）："
                                   "请确认它是用 Word/WPS 保存的 .docx 文件") from None
         _PREPARED[digest] = prepared

@@ -13,10 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import spec
+from ..errors import NotOurTemplate, OldFormat, TemplateVersion, UnusableFile
 from ..ooxml.cells import CellPos
 from ..ooxml.package import Package
 from ..ooxml.workbook import Book, core_modified
-from ..report import OldFormat, Report, UnusableFile
+from ..report import Report
 from . import layout
 
 OLD_FORMAT_MESSAGE = ("这是2019年旧版格式（国办公开办函〔2019〕60号）的报表，2021年度起已停用："
@@ -68,15 +69,15 @@ def check_marker(marker: object, old_format: Callable[[], bool] = lambda: False)
     if not isinstance(marker, str) or not marker.startswith("NIANBAO:"):
         if old_format():
             raise OldFormat(OLD_FORMAT_MESSAGE)
-        raise UnusableFile("不是 nianbao 标准模板（没有找到模板标记）：请用 nianbao new 生成的模板填写，"
+        raise NotOurTemplate("不是 nianbao 标准模板（没有找到模板标记）：请用 nianbao new 生成的模板填写，"
                            "或把数据转成 JSON 数据文件")
     if marker != spec.TEMPLATE_MARKER:
         _, fmt, version = (marker.split(":") + ["", ""])[:3]
         if fmt != spec.FORMAT_ID:
-            raise UnusableFile(f"模板的报表格式为 {fmt}，本程序只处理 {spec.FORMAT_ID}")
+            raise TemplateVersion(f"模板的报表格式为 {fmt}，本程序只处理 {spec.FORMAT_ID}")
         found = version.lstrip("v")
         newer = found.isascii() and found.isdigit() and int(found) > spec.TEMPLATE_VERSION
-        raise UnusableFile(
+        raise TemplateVersion(
             f"模板版本为第{found}版，本程序使用第{spec.TEMPLATE_VERSION}版："
             + ("请升级 nianbao 后再校验" if newer else
                "请用 nianbao new 生成新模板，把数据转填过去（或让填报单位用新模板重填）"))
@@ -84,7 +85,7 @@ def check_marker(marker: object, old_format: Callable[[], bool] = lambda: False)
 
 def check_names(missing: list[str]) -> None:
     if missing:
-        raise UnusableFile(f"模板被改动：缺少{len(missing)}个单元格名称（如 {missing[0]}），"
+        raise NotOurTemplate(f"模板被改动：缺少{len(missing)}个单元格名称（如 {missing[0]}），"
                            "请用 nianbao new 生成的模板重新填写")
 
 

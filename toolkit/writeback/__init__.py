@@ -21,9 +21,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import DamagedFile, UnusableFile
 from ..fileio import atomic_write, lock_files, os_reason
 from ..ooxml.sheetedit import SheetShapeError
-from ..report import UnusableFile
 from ..rules.engine import CheckResult
 from .patch import LossDetected, Rendered, render
 from .plan import Note, Plan, Write, build_plan
@@ -86,7 +86,7 @@ def _render(data: bytes, result: CheckResult, checked_at, name: str) -> Rendered
     except SheetShapeError as exc:
         raise UnusableFile(f"工作簿的内部结构无法安全写入（{exc}）") from None
     except zipfile.BadZipFile:  # a member's local header or data damaged: copying it would fail
-        raise UnusableFile("工作簿的压缩结构已损坏（有部件无法原样复制），无法安全写入校验结果：请用 Excel 或 WPS "
+        raise DamagedFile("工作簿的压缩结构已损坏（有部件无法原样复制），无法安全写入校验结果：请用 Excel 或 WPS "
                            "打开后另存为 .xlsx 再校验") from None
 
 

@@ -21,13 +21,13 @@ import datetime as _dt
 import math
 from dataclasses import dataclass
 
+from ..errors import OutputBlocked, UnusableFile
 from ..ooxml.cells import CellPos
 from ..ooxml.package import CONTENT_TYPES, Package, rels_name
 from ..ooxml.sheetedit import CellValue, SheetEditor
 from ..ooxml.sheetread import read_cells
 from ..ooxml.workbook import Book
 from ..ooxml.zipwrite import Member, copied, copyable, raw_member, write_zip
-from ..report import UnusableFile
 from ..rules.engine import CheckResult
 from ..values import Formula
 from ..workbook import layout
@@ -105,7 +105,7 @@ def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None 
         check_template(book)
         before = read_book(book, name)
         if _comparable(before.raw) != _comparable(result.report.raw):
-            raise UnusableFile("工作簿在校验之后又被修改过：请重新校验后再写回")
+            raise OutputBlocked("工作簿在校验之后又被修改过：请重新校验后再写回")
     resolve = book.resolve
     plan = build_plan(result, resolve=resolve, checked_at=checked_at)
     sheets = _Sheets(book)

@@ -13,12 +13,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .fileio import atomic_write, os_reason
-from .previous import unit_key
-from .report import Report, UnusableFile
-from .rules import CheckResult, check
-
-EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+from ..errors import (
+    EXIT_ERRORS,
+    EXIT_OK,
+    EXIT_UNUSABLE,
+    BadArgument,
+    NianbaoError,
+    OutputBlocked,
+    TemplateProblem,
+    UnusableFile,
+)
+from ..fileio import atomic_write, os_reason
+from ..previous import unit_key
+from ..report import Report
+from ..rules import CheckResult, check
+from ..source import read_report
 
 
 @dataclass
@@ -34,6 +43,7 @@ class Built:
     refused: str = ""  # why no report was written for this input
     unusable: bool = False  # the input itself could not be read (rather than checked and refused)
     problems: list[str] = field(default_factory=list)  # outputs asked for that were not made
+    error: NianbaoError | None = None  # the error behind ``refused``, when there was one (for --debug)
 
     @property
     def failed(self) -> bool:
@@ -52,7 +62,7 @@ class BuildRun:
             return EXIT_OK
         if all(b.unusable for b in self.items):
             return EXIT_UNUSABLE
-        return EXIT_FAILED
+        return EXIT_ERRORS
 
 
 def _outputs(paths: list[Path], output: Path | str | None) -> Path | None:
@@ -63,12 +73,12 @@ def _outputs(paths: list[Path], output: Path | str | None) -> Path | None:
     out = Path(output)
     if len(paths) > 1 or out.is_dir():
         if out.suffix.lower() == ".docx":
-            raise UnusableFile(f"有{len(paths)}个输入文件时，-o 应为文件夹（各报告按机关名称和年度命名），"
+            raise BadArgument(f"有{len(paths)}个输入文件时，-o 应为文件夹（各报告按机关名称和年度命名），"
                                f"而不是一个 .docx 文件：{out}")
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise UnusableFile(f"无法创建输出文件夹 {out}（{os_reason(exc)}）") from None
+            raise OutputBlocked(f"无法创建输出文件夹 {out}（{os_reason(exc)}）") from None
         return out
     return None
 
@@ -85,10 +95,8 @@ def build_reports(paths: list[Path | str], output: Path | str | None = None, *, 
 
     Raises UnusableFile only for a wrong ``output``; everything about one input is in its
     ``Built``."""
-    from .api import read_report
-    from .word.build import default_output, write_report
-    from .word.render import TemplateProblem
-
+    # python-docx and docxtpl load when a report is built, not with every command
+    from ..word.build import default_output, write_report
     sources = [Path(p) for p in paths]
     folder = _outputs(sources, output)
     run = BuildRun([])
@@ -100,7 +108,7 @@ def build_reports(paths: list[Path | str], output: Path | str | None = None, *, 
         try:
             report = read_report(source)
         except UnusableFile as exc:
-            built.refused, built.unusable = str(exc), True
+            built.refused, built.unusable, built.error = str(exc), True, exc
             continue
         ident = _identity(report)
         if ident is not None and ident in first_of:
@@ -129,10 +137,10 @@ def build_reports(paths: list[Path | str], output: Path | str | None = None, *, 
         try:
             write_report(report, built.check, target, template=template, force=force)
         except TemplateProblem as exc:
-            built.refused, built.unusable = str(exc), True
+            built.refused, built.unusable, built.error = str(exc), True, exc
             continue
         except UnusableFile as exc:
-            built.refused = str(exc)
+            built.refused, built.error = str(exc), exc
             continue
         built.docx = target
         if html:
@@ -143,7 +151,7 @@ def build_reports(paths: list[Path | str], output: Path | str | None = None, *, 
 
 
 def _write_page(built: Built, report: Report) -> None:
-    from .web import render_page
+    from ..web import render_page
     target = built.docx.with_suffix(".html")
     try:
         atomic_write(target, render_page(report, draft=built.check if built.draft else None).encode("utf-8"))
@@ -155,7 +163,7 @@ def _write_page(built: Built, report: Report) -> None:
 
 def _write_pdfs(items: list[Built]) -> None:
     """All PDFs with one LibreOffice process."""
-    from .word.pdf import to_pdfs
+    from ..word.pdf import to_pdfs
     outcomes = to_pdfs([(b.docx, b.docx.with_suffix(".pdf")) for b in items])
     for built, outcome in zip(items, outcomes, strict=True):
         if outcome.problem:

@@ -10,6 +10,7 @@ and W13 (a text section largely the same as another unit's).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from collections import Counter, defaultdict
@@ -17,16 +18,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import spec
-from .collect import batch
-from .collect.gather import REPORT_SUFFIXES, gather, safe_name
-from .fileio import atomic_write, os_reason
-from .importers import SUFFIXES as DOCUMENT_SUFFIXES
-from .importers import kind_of
-from .previous import PreviousYear, unit_key
-from .report import OldFormat, Report, UnusableFile
-from .rules.engine import SEVERITY_WORD, Finding
-from .rules.similarity import Shingles, normalize
+from .. import spec
+from ..collect import batch
+from ..collect.gather import REPORT_SUFFIXES, gather, safe_name
+from ..errors import OldFormat, OutputBlocked, UnusableFile
+from ..fileio import atomic_write, os_reason
+from ..importers import SUFFIXES as DOCUMENT_SUFFIXES
+from ..importers import kind_of
+from ..previous import PreviousYear, mismatch, unit_key
+from ..report import Report
+from ..rules import check
+from ..rules.engine import SEVERITY_WORD, Finding
+from ..rules.similarity import Shingles, normalize
+from .importing import data_object, read_any
+
+log = logging.getLogger(__name__)
 
 BOOK_FILE, FINDINGS_FILE, DATA_DIR = "审核结果.xlsx", "findings.json", "数据"
 PASSED, WARNINGS, ERRORS, UNREADABLE, OLD = "通过", "有提示", "有错误", "无法读取", "旧格式"
@@ -82,14 +88,10 @@ def _init(setup: AuditSetup) -> None:
     global _SETUP
     _SETUP = setup
     import toolkit.importers.tables  # noqa: F401  (imported once per worker, not in the first task)
-    import toolkit.importing  # noqa: F401
 
 
 def audit_file(task: batch.Task) -> AuditResult:
     """Import, check and save the data of one report (runs in a worker)."""
-    from .api import previous_mismatch
-    from .importing import data_object, read_any
-    from .rules import check
     assert _SETUP is not None
     res = AuditResult(task.index, task.path, task.origin, kind_of(Path(task.path)))
     try:
@@ -101,6 +103,7 @@ def audit_file(task: batch.Task) -> AuditResult:
         res.reason = str(exc)
         return res
     except Exception as exc:  # one bad file never stops the batch
+        log.debug("reading %s failed", task.origin, exc_info=True)
         res.reason = f"读取时出现意外错误（{type(exc).__name__}），无法读取"
         return res
     report = source.report
@@ -111,13 +114,14 @@ def audit_file(task: batch.Task) -> AuditResult:
     notes = list(source.notes)
     previous = _SETUP.previous.get(unit_key(unit)) if unit else None
     if previous is not None:
-        mismatch = previous_mismatch(report, previous)
-        if mismatch:
-            notes.append(mismatch)
+        why_not = mismatch(report, previous)
+        if why_not:
+            notes.append(why_not)
             previous = None
     try:
         result = check(report, previous)
     except Exception as exc:  # a rule crashing on odd data must not lose the other files
+        log.debug("checking %s failed", task.origin, exc_info=True)
         res.reason = f"校验时出现意外错误（{type(exc).__name__}）"
         return res
     res.findings = tuple(result.findings)
@@ -171,13 +175,13 @@ def audit(inputs: list[Path | str], outdir: Path | str, *, previous: list[Path |
     try:
         (outdir / DATA_DIR).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UnusableFile(f"无法创建输出文件夹（{os_reason(exc)}）：{outdir}") from None
+        raise OutputBlocked(f"无法创建输出文件夹（{os_reason(exc)}）：{outdir}") from None
     for stale in (outdir / DATA_DIR).glob("*.json"):  # a previous run's data is not this batch's
         stale.unlink(missing_ok=True)
     prev_notes: list[str] = []
     prev: dict[str, Report] = {}
     if previous:
-        loaded = PreviousYear.load(list(previous), outdir, suffixes=AUDIT_SUFFIXES)
+        loaded = PreviousYear.from_items(gather(list(previous), outdir, inbox="_上年", suffixes=AUDIT_SUFFIXES))
         prev, prev_notes = loaded.by_unit, loaded.notes
     items = gather(list(inputs), outdir, inbox="_收件", suffixes=AUDIT_SUFFIXES)
     results: dict[int, AuditResult] = {}

@@ -2,7 +2,7 @@
 report (``new --from``). The CLI only parses arguments and prints what these return.
 
 Documents (Word, web pages, PDF, spreadsheets that are not our template, text) are read by
-``toolkit.importers``; our own workbooks and JSON by ``toolkit.api.read_report``. Both give the
+``toolkit.importers``; our own workbooks and JSON by ``toolkit.source.read_report``. Both give the
 same report data, so ``check`` judges an imported report by the same rules.
 """
 
@@ -12,12 +12,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import spec
-from .fileio import WORKBOOK_SUFFIXES, atomic_write
-from .importers import Imported, import_file, is_document
-from .jsondata import found_values, to_json_obj
-from .report import Report, UnusableFile
-from .rules import CheckResult, check
+from .. import spec
+from ..errors import OutputExists, UnusableFile
+from ..fileio import WORKBOOK_SUFFIXES, atomic_write
+from ..importers import Imported, import_file, is_document
+from ..jsondata import found_values, to_json_obj
+from ..report import Report
+from ..rules import CheckResult, check
+from ..source import read_report
 
 DATA_SUFFIXES = (".json",)
 
@@ -36,7 +38,6 @@ def read_any(path: Path | str, *, unit: str | None = None, year: int | None = No
     """Any report file as report data: our workbook or JSON by their reader, a document (or a
     spreadsheet that is not our template) by the importers. ``unit``/``year`` override what the
     document says (its title may lack them). UnusableFile with one reason otherwise."""
-    from .api import read_report
     path = Path(path)
     suffix = path.suffix.lower()
     imported: Imported | None = None
@@ -106,10 +107,10 @@ def import_report(path: Path | str, out: Path | str | None = None, *, unit: str 
     result.notes.extend(source.notes)
     target = path.with_suffix(".json") if out is None else (None if str(out) == "-" else Path(out))
     if target is not None and target.exists() and not force:
-        raise UnusableFile(f"文件已存在，未覆盖：{target}。请换一个文件名，或确认要覆盖时加 --force")
+        raise OutputExists(f"文件已存在，未覆盖：{target}。请换一个文件名，或确认要覆盖时加 --force")
     outcome = ImportOutcome(source, result, target)
     if target is not None and target.suffix.lower() in WORKBOOK_SUFFIXES:
-        from .api import new_workbook
+        from .workbook import new_workbook
         data, outcome.total_notes = workbook_data(source.report)
         new_workbook(target, data=data, overwrite=True)
         return outcome
@@ -124,7 +125,7 @@ def import_report(path: Path | str, out: Path | str | None = None, *, unit: str 
 def workbook_data(report: Report) -> tuple[dict[str, object], list[str]]:
     """The inputs of a report for a workbook (whose totals are formulas), and a line for every
     printed total that differs from the sum of its printed parts."""
-    from .workbook.build import computed_values
+    from ..workbook.build import computed_values
     values = found_values(report)
     data = {k: v for k, v in values.items() if k not in spec.COMPUTED_KEYS and v is not None}
     computed = computed_values(data)
@@ -151,7 +152,7 @@ def new_from(out: Path | str, previous: Path | str, *, unit: str | None = None, 
     """Next year's workbook from last year's report (any kind): unit and level, year + 1, and
     上年结转 of each column = last year's 结转下年度. Texts stay empty: copying last year's text is
     what assessments penalise. The workbook keeps which report it came from (its properties)."""
-    from .api import new_workbook
+    from .workbook import new_workbook
     previous = Path(previous)
     source = read_any(previous)
     last = source.report.values
