@@ -162,6 +162,6 @@ def test_a_caught_exception_is_logged_for_debug(tmp_path, monkeypatch, caplog):
         raise ZeroDivisionError("odd file")
     monkeypatch.setattr(reader, "read_workbook", broken)
     with caplog.at_level(logging.DEBUG, logger="toolkit"):
-        with pytest.raises(errors.UnreadableFile, match="意外错误"):
+        with pytest.raises(errors.UnreadableFile, match="无法识别的数据"):
             read_report(tmp_path / "x.xlsx")
     assert any(r.exc_info and r.exc_info[0] is ZeroDivisionError for r in caplog.records)
