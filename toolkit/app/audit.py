@@ -316,10 +316,10 @@ def _text(v: object) -> str:
 def audit_workbook(rows: list[AuditResult]) -> bytes:
     import io
 
-    import xlsxwriter
+    from ..workbook.writer import Workbook
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_numbers": False,
-                                   "strings_to_formulas": False, "strings_to_urls": False})
+    wb = Workbook(buf, {"constant_memory": True, "strings_to_numbers": False,
+                        "strings_to_formulas": False, "strings_to_urls": False})
     font = {"font_name": "宋体", "font_size": 10, "valign": "top"}
     head = wb.add_format({**font, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     wrap = wb.add_format({**font, "text_wrap": True})

@@ -44,11 +44,11 @@ def status_workbook(rows: list["FileStatus"], title: str) -> bytes:
     """The status workbook's content. Built in memory and saved by the caller with
     ``atomic_write``: the file on disk is never half-written, and a copy left open in Excel is
     found (its lock file) before anything is replaced."""
-    import xlsxwriter
+    from ..workbook.writer import Workbook
     buf = io.BytesIO()
     # constant_memory: each row goes out as it is written (every sheet here is written top to
     # bottom), a fifth faster than keeping 10,000 rows of cells for the end.
-    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_numbers": False,
+    wb = Workbook(buf, {"constant_memory": True, "strings_to_numbers": False,
                                    "strings_to_formulas": False, "strings_to_urls": False})
     font = {"font_name": "宋体", "font_size": 10, "valign": "top"}
     head = wb.add_format({**font, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})

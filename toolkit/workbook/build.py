@@ -18,20 +18,12 @@ import re
 import zipfile
 from pathlib import Path
 
-import xlsxwriter
-import xlsxwriter.xmlwriter
-
 from .. import __version__, spec
 from . import layout
 from .layout import CellPos
+from .writer import Workbook
 
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
-
-# A text that holds a literal _xHHHH_ is written with its underscore escaped (_x005F_). XlsxWriter
-# finds those sequences without overlap, so in "_x005F_x0041_" it escapes the first only and the
-# text reads back as "_x005FA". Escaping every underscore that starts such a sequence (a lookahead
-# match, replaced by XlsxWriter's own "_x005F" + the match) writes what Excel writes.
-xlsxwriter.xmlwriter.re_control_chars_1 = re.compile(r"(_(?=x[0-9a-fA-F]{4}_))")
 
 INSTRUCTIONS = """\
 1. 浅黄色单元格是填写区，其余单元格受保护，不能修改；合计（总计）由公式自动计算。
@@ -50,7 +42,7 @@ FONT = "宋体"
 class Formats:
     """The workbook's cell formats, made once per workbook."""
 
-    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+    def __init__(self, wb: Workbook) -> None:
         base = {"font_name": FONT, "font_size": 11, "valign": "vcenter", "border": 1}
 
         def fmt(**kw):
@@ -446,7 +438,7 @@ def build_workbook(data: dict[str, object] | None = None, vba_project: bytes | N
     Raises ValueError when a value cannot be placed (a text longer than a cell holds)."""
     data = dict(data or {})
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
+    wb = Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
                                       "strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties({"title": _xml_safe(spec.title(data)), "subject": spec.FORMAT_NAME,
                        "comments": spec.TEMPLATE_MARKER, "company": "nianbao"})
