@@ -40,7 +40,7 @@ def test_dependencies_are_exactly_what_toolkit_imports():
     extras = {k: {_name(r) for r in v} for k, v in project["optional-dependencies"].items()}
     imported = _imports()
     needed = {DISTRIBUTION.get(m, m).lower() for m in imported if m not in OPTIONAL}
-    assert runtime == needed, f"declared but not imported: {runtime - needed}; imported but not declared: {needed - runtime}"
+    assert runtime == needed, f"declared, not imported: {runtime - needed}; imported, not declared: {needed - runtime}"
     for module, extra in OPTIONAL.items():
         if module in imported:
             assert DISTRIBUTION.get(module, module).lower() in extras[extra], (module, extra)
