@@ -41,7 +41,7 @@ def default_output(source: Path, values: dict[str, object], draft: bool) -> Path
     if values.get("meta.unit") and values.get("meta.year"):
         name = spec.title(values)
     else:
-        name = f"{source.stem}-政府信息公开工作年度报告"
+        name = f"{source.stem}-{spec.REPORT_NAME}"
     name = _UNSAFE_NAME.sub("_", name).strip(" .") or "年度报告"
     return source.parent / (name + (DRAFT_SUFFIX if draft else "") + ".docx")
 

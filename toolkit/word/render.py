@@ -29,9 +29,9 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 from lxml import etree
 
-from ..fileio import os_reason
 from .. import spec
 from ..errors import TemplateProblem
+from ..fileio import os_reason
 from ..report import Report
 from .context import make_context
 

@@ -25,9 +25,9 @@ from .writer import Workbook
 
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 
-INSTRUCTIONS = """\
+INSTRUCTIONS = f"""\
 1. 浅黄色单元格是填写区，其余单元格受保护，不能修改；合计（总计）由公式自动计算。
-2. 数字单元格只填阿拉伯数字，没有发生的填0，不要留空，不要填“/”“-”“无”或带“件”等文字；收费金额以万元为单位，最多4位小数。
+2. 数字单元格只填阿拉伯数字，没有发生的填0，不要留空，不要填“/”“-”“无”或带“件”等文字；收费金额以{spec.FEES_UNIT}为单位，{spec.FEES_DECIMALS_TEXT}。
 3. 表三下方的“勾稽关系”一行实时显示每列是否满足“第一项加第二项之和，等于第三项加第四项之和”：绿色为平衡，红色为不平衡。
 4. 正文各部分可写多段，段与段之间在单元格内按 Alt+Enter（WPS、LibreOffice 同样）换行；不要在正文中重复填写小标题。
 5. 填好后用 nianbao 校验（命令 nianbao check 或工作簿中的按钮）：结果写在“校验结果”工作表，有问题的单元格标红（错误）或标橙（提示）。
@@ -207,9 +207,10 @@ def _validations(ws, sheet: str) -> None:
             "validate": "custom",
             "value": f"=AND(ISNUMBER({p.a1}),{p.a1}>=0,ROUND({p.a1},{spec.FEES_DECIMALS})={p.a1})",
             "error_type": "stop", "error_title": "金额格式不对",
-            "error_message": f"收费金额以万元为单位，填写大于或等于0的数，最多{spec.FEES_DECIMALS}位小数。"
+            "error_message": f"收费金额以{spec.FEES_UNIT}为单位，填写大于或等于0的数，{spec.FEES_DECIMALS_TEXT}。"
                              "例如 3 万 5 千元填 3.5。",
-            "input_title": "单位：万元", "input_message": "以万元为单位，最多4位小数；没有收费填0"})
+            "input_title": f"单位：{spec.FEES_UNIT}",
+            "input_message": f"以{spec.FEES_UNIT}为单位，{spec.FEES_DECIMALS_TEXT}；没有收费填0"})
 
 
 def _main_sheet(wb, f: Formats, data: dict) -> None:
@@ -225,7 +226,7 @@ def _main_sheet(wb, f: Formats, data: dict) -> None:
     ws.set_row(layout.ROW_TITLE, 32)
     ws.merge_range(layout.ROW_TITLE, 0, layout.ROW_TITLE, last, None, f.title)
     title = _xml_safe(spec.title(data))
-    ws.write_formula(layout.ROW_TITLE, 0, f'={unit}&{year}&"年政府信息公开工作年度报告"', f.title, title)
+    ws.write_formula(layout.ROW_TITLE, 0, f'={unit}&{year}&"{spec.TITLE_SUFFIX}"', f.title, title)
 
     ws.write_string(layout.ROW_RESULT, 0, "nianbao 校验结果", f.header)
     ws.merge_range(layout.ROW_RESULT, 1, layout.ROW_RESULT, last, "尚未用 nianbao 校验", f.status)
