@@ -25,7 +25,7 @@ def parse_data(obj: object, source: str) -> dict[str, object]:
     unknown = [k for k in obj if k not in ("format", SOURCES) and k not in spec.FIELDS]
     if unknown:
         raise BadData(f"JSON 数据文件中有{len(unknown)}个未知的键：" + "、".join(unknown[:5])
-                           + ("等" if len(unknown) > 5 else "") + "（键名见 FORMAT.md）")
+                           + ("等" if len(unknown) > 5 else "") + "（键名见 docs/format.md）")
     # lists and objects, and NaN/Infinity (Python's json accepts them; no workbook can hold them)
     bad = [k for k, v in obj.items() if k not in ("format", SOURCES) and (
         isinstance(v, (list, dict)) or (isinstance(v, float) and (v != v or abs(v) == float("inf"))))]
