@@ -83,7 +83,7 @@ def status_workbook(rows: list["FileStatus"], title: str) -> bytes:
     last = header_row + len(rows)
     ws.autofilter(header_row, 0, max(last, header_row), len(STATUS_COLUMNS) - 1)
     ws.freeze_panes(header_row + 1, 2)
-    _print_setup(ws, header_row)
+    print_setup(ws, header_row)
 
     ws = wb.add_worksheet(SHEET_FINDINGS)
     for c, (label, width) in enumerate(FINDING_COLUMNS):
@@ -94,12 +94,12 @@ def status_workbook(rows: list["FileStatus"], title: str) -> bytes:
         for f in r.findings:
             n += 1
             values = (r.unit or "", r.file_name, r.status, SEVERITY_WORD[f.severity], f.rule, f.table,
-                      f.row, f.column, f.cell, _text(f.expected), _text(f.found), f.message)
+                      f.row, f.column, f.cell, cell_text(f.expected), cell_text(f.found), f.message)
             for c, v in enumerate(values):
                 ws.write_string(n, c, v, cell if c == len(values) - 1 else plain)
     ws.autofilter(0, 0, max(n, 1), len(FINDING_COLUMNS) - 1)
     ws.freeze_panes(1, 2)
-    _print_setup(ws, 0)
+    print_setup(ws, 0)
 
     ws = wb.add_worksheet(SHEET_FIGURES)
     units = [r for r in rows if r.status in (PASSED, ERRORS) and r.numbers is not None]
@@ -117,7 +117,7 @@ def status_workbook(rows: list["FileStatus"], title: str) -> bytes:
                 ws.write_number(i, c, v, plain)
         ws.write_string(i, len(FIGURES) + 1, r.status, status_fmt[r.status])
     ws.freeze_panes(1, 1)
-    _print_setup(ws, 0)
+    print_setup(ws, 0)
     if units:
         shown = min(len(units), MAX_CHART_UNITS)
         chart = wb.add_chart({"type": "bar"})
@@ -136,7 +136,7 @@ def status_workbook(rows: list["FileStatus"], title: str) -> bytes:
     return buf.getvalue()
 
 
-def _print_setup(ws, header_row: int) -> None:
+def print_setup(ws, header_row: int) -> None:
     """Printed on A4 landscape, one page wide, the header row on every page."""
     ws.set_landscape()
     ws.set_paper(9)
@@ -144,7 +144,7 @@ def _print_setup(ws, header_row: int) -> None:
     ws.repeat_rows(header_row)
 
 
-def _text(v: object) -> str:
+def cell_text(v: object) -> str:
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():
