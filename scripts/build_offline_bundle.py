@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -35,6 +36,16 @@ PLATFORMS: dict[str, list[str]] = {
     "win32": ["win32"],
     "manylinux_x86_64": [f"{tag}_x86_64" for tag in _MANYLINUX],
     "manylinux_aarch64": [f"{tag}_aarch64" for tag in _MANYLINUX],
+}
+# The target's environment markers: `pip download --platform` evaluates markers such as
+# `pywin32; platform_system == "Windows"` (xlwings) for the machine it runs on, not for the target.
+TARGET_MARKERS: dict[str, dict[str, str]] = {
+    "win_amd64": {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt", "platform_machine": "AMD64"},
+    "win32": {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt", "platform_machine": "x86"},
+    "manylinux_x86_64": {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
+                         "platform_machine": "x86_64"},
+    "manylinux_aarch64": {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
+                          "platform_machine": "aarch64"},
 }
 # Which platform name this machine is (sysconfig.get_platform()).
 CURRENT = {"win-amd64": "win_amd64", "win32": "win32", "linux-x86_64": "manylinux_x86_64",
@@ -136,6 +147,64 @@ def download(requirement: str, platform: str, pythons: tuple[str, ...], dest: Pa
         run([*cmd, requirement])
 
 
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _fits(wheel: Path, python: str) -> bool:
+    """Whether a wheel (by its file name's tags) installs on CPython ``python`` ("3.11")."""
+    pytags, abi = wheel.name[:-4].split("-")[-3:-1]
+    cp = int(python.replace(".", ""))
+    for tag in pytags.split("."):
+        if tag in ("py3", f"cp{cp}") or (abi == "abi3" and tag.startswith("cp") and int(tag[2:]) <= cp):
+            return True
+    return False
+
+
+def missing_requirements(wheels: Path, platform: str, python: str, extras: dict[str, set[str]]) -> list[str]:
+    """Requirements of the wheels in ``wheels`` that apply on the target (its markers, Python and the
+    ``extras`` asked for, by distribution) and that no wheel there provides."""
+    try:
+        from packaging.requirements import Requirement
+    except ImportError:  # a bare venv: pip's own copy
+        from pip._vendor.packaging.requirements import Requirement
+    have = {_canonical(w.name.split("-")[0]) for w in wheels.glob("*.whl") if _fits(w, python)}
+    env = {**TARGET_MARKERS[platform], "python_version": python, "python_full_version": f"{python}.0",
+           "implementation_name": "cpython", "platform_python_implementation": "CPython"}
+    missing: list[str] = []
+    for wheel in sorted(wheels.glob("*.whl")):
+        with zipfile.ZipFile(wheel) as zf:
+            meta = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
+            lines = zf.read(meta).decode("utf-8", "replace").splitlines()
+        wanted = ["", *extras.get(_canonical(wheel.name.split("-")[0]), ())]
+        for line in lines:
+            if not line.startswith("Requires-Dist:"):
+                continue
+            req = Requirement(line.partition(":")[2].strip())
+            if req.marker is not None and not any(req.marker.evaluate({**env, "extra": e}) for e in wanted):
+                continue
+            if _canonical(req.name) not in have:
+                missing.append(f"{req.name}{req.specifier}")
+                have.add(_canonical(req.name))
+    return missing
+
+
+def complete(wheels: Path, platform: str, pythons: tuple[str, ...], excel: bool) -> None:
+    """Download what pip's marker evaluation for this machine left out for the target."""
+    extras = {"nianbao": {"excel"}} if excel else {}
+    for py in pythons:
+        for _ in range(5):  # requirements of requirements
+            missing = missing_requirements(wheels, platform, py, extras)
+            if not missing:
+                break
+            download_each(missing, platform, (py,), wheels)
+
+
+def download_each(requirements: list[str], platform: str, pythons: tuple[str, ...], dest: Path) -> None:
+    for requirement in requirements:
+        download(requirement, platform, pythons, dest)
+
+
 def build(platform: str, out_dir: Path, pythons: tuple[str, ...] = PYTHONS, excel: bool = True) -> Path:
     ver = version()
     name = f"nianbao-离线安装包-{ver}-{platform}"
@@ -156,6 +225,8 @@ def build(platform: str, out_dir: Path, pythons: tuple[str, ...] = PYTHONS, exce
             extras_note = "不含 Excel 按钮（xlwings）所需的文件：此平台没有它的二进制文件。"
             print(f"{platform}: Excel 按钮的依赖没有此平台的 wheel，只打包 nianbao 本身", file=sys.stderr)
             download(str(own), platform, pythons, wheels)
+            excel = False
+        complete(wheels, platform, pythons, excel)
         for launcher in ("install.py", "nianbao-gui.bat", "nianbao-gui.sh", "nianbao.desktop"):
             shutil.copy2(SCRIPTS / launcher, top / launcher)
         (top / "安装.bat").write_bytes(INSTALL_BAT.replace("\n", "\r\n").encode("utf-8"))

@@ -40,4 +40,5 @@ fi
 # The tests' own virtual environment (.venv, as the README's set-up makes): the system Python may refuse
 # pip installs (PEP 668). It sees the system's packages too (Debian's python3-uno, for /usr/bin/python3).
 python3 scripts/install.py -q --extra test --system-site-packages
-exec .venv/bin/python -m pytest "$@"
+export PATH="$PWD/.venv/bin:$PATH"  # as activated: the tools it installed (openxml-audit) are commands too
+exec python -m pytest "$@"

@@ -26,6 +26,7 @@ class Variant:
     old_format: bool = False  # table 二 of the 2019 format
     date: str = ""  # 落款 date as printed, e.g. 2023年1月20日
     title: str = ""  # a title other than the standard one
+    borders: bool = True  # False: tables without ruling lines (cells only positioned, in a PDF)
 
 
 def printed(data: dict, key: str, variant: Variant) -> str:
@@ -132,7 +133,7 @@ def write_docx(path: Path, data: dict, variant: Variant | None = None) -> Path:
     for kind, content in body(data, variant):
         if kind == "table":
             rows = content
-            _docx_table(doc, rows)  # type: ignore[arg-type]
+            _docx_table(doc, rows, variant.borders)  # type: ignore[arg-type]
         else:
             p = doc.add_paragraph(str(content))
             if kind in ("title", "h1"):
@@ -165,11 +166,12 @@ def _layout(rows: list[list[tuple[str, int, int]]]) -> tuple[list[tuple[int, int
     return placed, width
 
 
-def _docx_table(doc, rows) -> None:  # noqa: ANN001
+def _docx_table(doc, rows, borders: bool = True) -> None:  # noqa: ANN001
     placed, width = _layout(rows)
     height = len(rows)
     table = doc.add_table(rows=height, cols=width)
-    table.style = "Table Grid"
+    if borders:
+        table.style = "Table Grid"
     for r, c, text, rs, cs in placed:
         cell = table.cell(r, c)
         if rs > 1 or cs > 1:

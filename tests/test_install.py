@@ -125,3 +125,31 @@ def test_offline_bundle_installs_with_no_index_and_runs_the_demo(tmp_path):
     proc = subprocess.run([str(nianbao), "demo", str(demo)], capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert list(demo.glob("*.xlsx")) and list(demo.glob("*.docx"))
+
+
+def _bundle_module():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("build_offline_bundle", SCRIPTS / "build_offline_bundle.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bundle_adds_what_the_target_needs_beyond_this_machines_markers(tmp_path):
+    # `pip download --platform win_amd64` on Linux leaves out xlwings' `pywin32; platform_system ==
+    # "Windows"`: the bundle's own check asks for it, per Python version.
+    bundle = _bundle_module()
+    meta = ("Metadata-Version: 2.1\nName: xlwings\nVersion: 0.37.8\n"
+            'Requires-Dist: pywin32>=224; platform_system == "Windows"\n'
+            'Requires-Dist: appscript>=1.0.1; platform_system == "Darwin"\nRequires-Dist: pandas; extra == "all"\n')
+    with zipfile.ZipFile(tmp_path / "xlwings-0.37.8-cp311-cp311-win_amd64.whl", "w") as zf:
+        zf.writestr("xlwings-0.37.8.dist-info/METADATA", meta)
+    assert bundle.missing_requirements(tmp_path, "win_amd64", "3.11", {}) == ["pywin32>=224"]
+    assert bundle.missing_requirements(tmp_path, "manylinux_x86_64", "3.11", {}) == []
+    def wheel(name: str) -> None:
+        with zipfile.ZipFile(tmp_path / name, "w") as zf:
+            zf.writestr("pywin32-312.dist-info/METADATA", "Name: pywin32\n")
+    wheel("pywin32-312-cp310-cp310-win_amd64.whl")  # another Python's wheel does not count
+    assert bundle.missing_requirements(tmp_path, "win_amd64", "3.11", {}) == ["pywin32>=224"]
+    wheel("pywin32-312-cp311-cp311-win_amd64.whl")
+    assert bundle.missing_requirements(tmp_path, "win_amd64", "3.11", {}) == []

@@ -294,7 +294,7 @@ def build_parser() -> Parser:
     s.add_argument("--unit", help="机关名称")
     s.add_argument("--year", type=int, help="报告年度，如 2024")
     data = s.add_mutually_exclusive_group()
-    data.add_argument("--data", metavar="DATA.json", help="用 JSON 数据文件填好各项（见 FORMAT.md）")
+    data.add_argument("--data", metavar="DATA.json", help="用 JSON 数据文件填好各项（格式见 docs/format.md）")
     data.add_argument("--from", dest="from_", metavar="去年的报告",
                       help="从上年的报告（.docx、.pdf、.html、.xlsx、.json）开始：填好机关名称和类别，年度加一，"
                            "“上年结转”取上年的“结转下年度”；正文留空")
@@ -302,7 +302,7 @@ def build_parser() -> Parser:
     s.set_defaults(func=cmd_new)
 
     s = sub.add_parser("check", parents=[common], help="校验工作簿或 JSON 数据",
-                       description="按 FORMAT.md 的全部规则校验；退出码 0 通过，1 有错误，2 文件无法使用。")
+                       description="按国家格式的全部规则（docs/format.md、docs/rules.md）校验；退出码 0 通过，1 有错误，2 文件无法使用。")
     s.add_argument("files", nargs="+", metavar="FILE", help="工作簿（.xlsx/.xlsm）或 JSON 数据文件")
     s.add_argument("--json", action="store_true", help="以 JSON 输出校验结果")
     s.add_argument("--no-write-back", action="store_true",
@@ -313,7 +313,7 @@ def build_parser() -> Parser:
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("export", parents=[common], help="把工作簿的数据导出为 JSON",
-                       description="输出报告数据（FORMAT.md 的 JSON 格式），可存档、比对，或用 new --data 重建工作簿。")
+                       description="输出报告数据（JSON 数据格式，见 docs/format.md），可存档、比对，或用 new --data 重建工作簿。")
     s.add_argument("file", metavar="FILE")
     s.add_argument("-o", "--output", metavar="OUT.json", help="写入文件（默认或“-”：输出到屏幕）")
     s.add_argument("--force", action="store_true", help="OUT.json 已存在时覆盖它")

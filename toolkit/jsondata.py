@@ -26,7 +26,7 @@ def parse_data(obj: object, source: str) -> dict[str, object]:
     unknown = [k for k in obj if k not in ("format", SOURCES) and k not in spec.FIELDS]
     if unknown:
         raise BadData(f"JSON 数据文件中有{len(unknown)}个未知的键：" + "、".join(unknown[:5])
-                           + ("等" if len(unknown) > 5 else "") + "（键名见 FORMAT.md）")
+                           + ("等" if len(unknown) > 5 else "") + "（键名见 docs/format.md）")
     # lists and objects, and NaN/Infinity (Python's json accepts them; no workbook can hold them).
     # A number too large for a float (1e999) is a value out of range: E2 says so.
     bad = [k for k, v in obj.items() if k not in ("format", SOURCES) and isinstance(v, (list, dict, _NonFinite))]

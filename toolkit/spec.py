@@ -28,6 +28,10 @@ Role = Literal["header", "label", "input", "computed"]
 UNIT_LEVELS = ("部门", "政府", "乡镇街道", "其他")
 FIRST_YEAR, LAST_YEAR = 2021, 2100  # this format is used for report years from 2021 on
 FEES_DECIMALS = 4
+FEES_UNIT = "万元"  # 行政事业性收费 is reported in 万元
+FEES_DECIMALS_TEXT = f"最多{FEES_DECIMALS}位小数"  # how messages and instructions say it
+REPORT_NAME = "政府信息公开工作年度报告"
+TITLE_SUFFIX = "年" + REPORT_NAME  # the title is {机关名称}{年度}年政府信息公开工作年度报告 (``title``)
 # Excel keeps 15 significant digits: a number this large is saved changed (an ID number pasted
 # into a count shows as 1.10101199001011E+17), so no valid number reaches it.
 EXACT_LIMIT = 10**15
@@ -125,16 +129,25 @@ TEXT_PARTS: tuple[TextPart, ...] = (
     TextPart("text.other", "", "六", True),
 )
 
-TEXT_LABELS = {
-    "text.overview": "一、总体情况（开头段落）",
-    "text.proactive": "（一）主动公开情况",
-    "text.on_request": "（二）依申请公开情况",
-    "text.management": "（三）政府信息管理情况",
-    "text.platform": "（四）政府信息公开平台建设情况",
-    "text.oversight": "（五）监督保障情况",
-    "text.problems": "五、存在的主要问题及改进情况",
-    "text.other": "六、其他需要报告的事项",
-}
+OPENING_PARAGRAPH = "（开头段落）"
+
+
+def _text_label(part: TextPart) -> str:
+    """A text part as staff call it: its heading, or its section's (the opening paragraph of 一)."""
+    if part.heading:
+        return part.heading
+    heading = next(s.heading for s in SECTIONS if s.number == part.section)
+    opening = any(p.section == part.section and p.heading for p in TEXT_PARTS)
+    return heading + (OPENING_PARAGRAPH if opening else "")
+
+
+TEXT_LABELS = {p.key: _text_label(p) for p in TEXT_PARTS}
+
+
+def section_keys(number: str) -> tuple[str, ...]:
+    """The text keys of a section (``"一"``: the opening paragraph and its five parts)."""
+    return tuple(p.key for p in TEXT_PARTS if p.section == number)
+
 
 META: tuple[Field, ...] = (
     Field("meta.unit", "text", "meta", "机关名称", required=True),
@@ -371,7 +384,7 @@ META_KEYS = tuple(f.key for f in META)
 
 def title(data: dict) -> str:
     """The report's title, as FORMAT.md defines it."""
-    return f"{data.get('meta.unit') or ''}{data.get('meta.year') or ''}年政府信息公开工作年度报告"
+    return f"{data.get('meta.unit') or ''}{data.get('meta.year') or ''}{TITLE_SUFFIX}"
 
 
 def describe(key: str) -> str:

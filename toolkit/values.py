@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .spec import EXACT_DIGITS, EXACT_LIMIT, FEES_DECIMALS, FIRST_YEAR, LAST_YEAR, Field
+from .spec import (EXACT_DIGITS, EXACT_LIMIT, FEES_DECIMALS, FEES_DECIMALS_TEXT, FEES_UNIT, FIRST_YEAR,
+                   LAST_YEAR, Field)
 
 
 BLANK = "空白"  # how an empty cell is shown in messages, and recognised in findings
@@ -172,7 +173,7 @@ def parse_number(raw: object, field: Field) -> tuple[int | float | None, Problem
     except InvalidOperation:
         places = 0
     if places > FEES_DECIMALS:
-        return None, Problem("decimals", show(raw), f"金额以万元为单位，最多保留{FEES_DECIMALS}位小数")
+        return None, Problem("decimals", show(raw), f"金额以{FEES_UNIT}为单位，{FEES_DECIMALS_TEXT}")
     if isinstance(number, float) and number.is_integer():
         number = int(number)
     return number, None

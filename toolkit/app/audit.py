@@ -21,6 +21,7 @@ from pathlib import Path
 from .. import spec
 from ..collect import batch
 from ..collect.gather import REPORT_SUFFIXES, gather, safe_name
+from ..collect.status import cell_text, print_setup
 from ..errors import OldFormat, OutputBlocked, UnusableFile
 from ..fileio import atomic_write, os_reason
 from ..importers import SUFFIXES as DOCUMENT_SUFFIXES
@@ -44,7 +45,7 @@ COPY_MIN_CHARS = 60  # shorter sections (无, 未收取信息处理费。) are a
 
 
 @dataclass
-class AuditResult:
+class AuditResult(batch.FindingCounts):
     """One report's outcome, as a worker sends it back."""
 
     index: int
@@ -59,14 +60,6 @@ class AuditResult:
     notes: tuple[str, ...] = ()
     data_file: str = ""
     texts: dict[str, str] = field(default_factory=dict)  # for W13 across the batch
-
-    @property
-    def n_errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
-
-    @property
-    def n_warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
 
     def settle(self) -> None:
         if self.status in (UNREADABLE, OLD):
@@ -305,21 +298,13 @@ def _note(r: AuditResult) -> str:
     return "；".join(parts)
 
 
-def _text(v: object) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
 def audit_workbook(rows: list[AuditResult]) -> bytes:
     import io
 
-    import xlsxwriter
+    from ..workbook.writer import Workbook
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_numbers": False,
-                                   "strings_to_formulas": False, "strings_to_urls": False})
+    wb = Workbook(buf, {"constant_memory": True, "strings_to_numbers": False,
+                        "strings_to_formulas": False, "strings_to_urls": False})
     font = {"font_name": "宋体", "font_size": 10, "valign": "top"}
     head = wb.add_format({**font, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     wrap = wb.add_format({**font, "text_wrap": True})
@@ -346,6 +331,7 @@ def audit_workbook(rows: list[AuditResult]) -> bytes:
         ws.write_string(i, 8, f"{DATA_DIR}/{r.data_file}" if r.data_file else "", plain)
     ws.autofilter(0, 0, max(len(ordered), 1), len(ROW_COLUMNS) - 1)
     ws.freeze_panes(1, 1)
+    print_setup(ws, 0)
 
     ws = wb.add_worksheet("全部问题")
     for c, (label, width) in enumerate(FINDING_COLUMNS):
@@ -355,12 +341,13 @@ def audit_workbook(rows: list[AuditResult]) -> bytes:
     for r in ordered:
         for f in r.findings:
             n += 1
-            values = (r.origin, r.unit or "", _text(r.year), SEVERITY_WORD[f.severity], f.rule, f.table, f.row,
-                      f.column, f.cell, _text(f.expected), _text(f.found), f.message)
+            values = (r.origin, r.unit or "", cell_text(r.year), SEVERITY_WORD[f.severity], f.rule, f.table, f.row,
+                      f.column, f.cell, cell_text(f.expected), cell_text(f.found), f.message)
             for c, v in enumerate(values):
                 ws.write_string(n, c, v[:32000], wrap if c == len(values) - 1 else plain)
     ws.autofilter(0, 0, max(n, 1), len(FINDING_COLUMNS) - 1)
     ws.freeze_panes(1, 1)
+    print_setup(ws, 0)
     wb.close()
     return buf.getvalue()
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .. import spec
 from ..errors import OutputBlocked, UnusableFile
 from ..fileio import lock_files, os_reason
 from ..limits import COLLECT_TIMEOUT
@@ -207,8 +208,8 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
             notes.append(f"上次生成的{SUMMARY_FILE}无法删除（{os_reason(exc)}）：它不是本批次的汇总，请勿使用")
 
     # Without a year (every file unreadable) no "…年…年度报告" title with a hole in it.
-    title = (f"{unit or ''}{batch_year}年政府信息公开工作年度报告 报送情况" if batch_year
-             else f"{unit or ''}政府信息公开工作年度报告 报送情况")
+    title = (spec.title({"meta.unit": unit, "meta.year": batch_year}) if batch_year
+             else f"{unit or ''}{spec.REPORT_NAME}") + " 报送情况"
     status_path = _save(outdir / STATUS_FILE, status.status_workbook(rows, title, summary_note), notes)
 
     worker_rss = [r.rss_kib for r in ordered if r.rss_kib]

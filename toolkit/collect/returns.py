@@ -19,6 +19,7 @@ from email.message import EmailMessage
 from importlib import resources
 from pathlib import Path
 
+from .. import spec
 from ..errors import BadArgument, TemplateProblem
 from ..fileio import is_workbook
 from ..rules import Finding
@@ -59,7 +60,6 @@ def template_text(outdir: Path, template: Path | str | None = None) -> str:
 def sample_finding() -> Finding:
     """A blank-cell error as the rules would report it, for trying a template before the batch.
     Labels and the address come from the spec and the layout, like every real finding's."""
-    from .. import spec
     from ..rules.engine import place
     from ..workbook.layout import positions
     key = spec.NUMBER_KEYS[0]
@@ -119,7 +119,7 @@ def _compiled(text: str):
 def render(text: str, **context: object) -> tuple[str, str]:
     """(subject, body) from the template."""
     # a lone surrogate (a cell's _xD800_ quoted in a finding) cannot be encoded: made visible
-    rendered = xml_text(_compiled(text).render(**context))
+    rendered = xml_text(_compiled(text).render(report_name=spec.REPORT_NAME, **context))
     lines = rendered.lstrip("\ufeff").split("\n")
     subject = ""
     if lines and lines[0].startswith(SUBJECT_PREFIX):
@@ -160,7 +160,8 @@ def draft(*, template: str, unit: str, year: object, file_name: str, findings: t
             msg["To"] = Address(display_name=header_text(unit), addr_spec=to)
         except (ValueError, IndexError, MessageError):  # an odd sender address: the user fills in To
             pass
-    msg["Subject"] = header_text(subject) or header_text(f"【退回修改】{unit}{year}年政府信息公开工作年度报告")
+    fallback = "【退回修改】" + spec.title({"meta.unit": unit, "meta.year": year})
+    msg["Subject"] = header_text(subject) or header_text(fallback)
     msg.set_content(body, charset="utf-8")
     data = attachment if isinstance(attachment, bytes) else attachment.read_bytes()
     if is_workbook(attachment_name):

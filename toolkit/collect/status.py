@@ -56,10 +56,10 @@ def status_workbook(rows: list[FileStatus], title: str, note: str = "") -> bytes
 
 
 def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str) -> bytes:
-    import xlsxwriter
+    from ..workbook.writer import Workbook
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "tmpdir": tmpdir, "strings_to_numbers": False,
-                                   "strings_to_formulas": False, "strings_to_urls": False})
+    wb = Workbook(buf, {"constant_memory": True, "tmpdir": tmpdir, "strings_to_numbers": False,
+                        "strings_to_formulas": False, "strings_to_urls": False})
     font = {"font_name": "宋体", "font_size": 10, "valign": "top"}
     head = wb.add_format({**font, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     cell = wb.add_format({**font, "text_wrap": True})
@@ -93,7 +93,7 @@ def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str)
     last = header_row + len(rows)
     ws.autofilter(header_row, 0, max(last, header_row), len(STATUS_COLUMNS) - 1)
     ws.freeze_panes(header_row + 1, 2)
-    _print_setup(ws, header_row)
+    print_setup(ws, header_row)
 
     ws = wb.add_worksheet(SHEET_FINDINGS)
     for c, (label, width) in enumerate(FINDING_COLUMNS):
@@ -104,12 +104,12 @@ def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str)
         for f in r.findings:
             n += 1
             values = (r.unit or "", r.file_name, r.status, SEVERITY_WORD[f.severity], f.rule, f.table,
-                      f.row, f.column, f.cell, _text(f.expected), _text(f.found), f.message)
+                      f.row, f.column, f.cell, cell_text(f.expected), cell_text(f.found), f.message)
             for c, v in enumerate(values):
                 _put(ws, n, c, v, cell if c == len(values) - 1 else plain)
     ws.autofilter(0, 0, max(n, 1), len(FINDING_COLUMNS) - 1)
     ws.freeze_panes(1, 2)
-    _print_setup(ws, 0)
+    print_setup(ws, 0)
 
     ws = wb.add_worksheet(SHEET_FIGURES)
     units = [r for r in rows if r.status in (PASSED, ERRORS) and r.numbers is not None]
@@ -127,7 +127,7 @@ def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str)
                 ws.write_number(i, c, v, plain)
         _put(ws, i, len(FIGURES) + 1, r.status, status_fmt[r.status])
     ws.freeze_panes(1, 1)
-    _print_setup(ws, 0)
+    print_setup(ws, 0)
     if units:
         shown = min(len(units), MAX_CHART_UNITS)
         chart = wb.add_chart({"type": "bar"})
@@ -152,7 +152,7 @@ def _put(ws, row: int, col: int, text: str, fmt) -> None:
     ws.write_string(row, col, xml_text(text), fmt)
 
 
-def _print_setup(ws, header_row: int) -> None:
+def print_setup(ws, header_row: int) -> None:
     """Printed on A4 landscape, one page wide, the header row on every page."""
     ws.set_landscape()
     ws.set_paper(9)
@@ -160,7 +160,7 @@ def _print_setup(ws, header_row: int) -> None:
     ws.repeat_rows(header_row)
 
 
-def _text(v: object) -> str:
+def cell_text(v: object) -> str:
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():

@@ -22,12 +22,14 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import spec
 from ..report import UnusableFile
 from . import KINDS
-from .document import Cell, Document, Grid, Paragraph
+from .document import Cell, Document, Grid, Paragraph, norm
 
 KIND = KINDS[".pdf"]
 
+HEADINGS = frozenset(norm(s.heading) for s in spec.SECTIONS)  # always a paragraph of their own
 THIN = 2.0  # a path object thinner than this (pt) is a ruling line
 SNAP = 2.0  # coordinates closer than this are the same line
 _PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(第?\s*\d+\s*页?(\s*[/共]\s*\d+\s*页?)?)[-—–－_\s]*$|^\d+\s*/\s*\d+$")
@@ -294,6 +296,11 @@ def _document(pages: list[tuple[list[Char], list[tuple], float]]) -> Document:
             items.append((line.top, (line, label, width)))
         items.sort(key=lambda it: it[0])
         page_lines.append(items)
+    if not any(isinstance(item, Grid) for items in page_lines for _, item in items):
+        # Tables drawn without ruling lines: their cells are only positioned, and labels wrapped
+        # in narrow columns interleave on the same text lines. Splitting them would be a guess.
+        doc.notes.append("这个 PDF 中的表格没有表格线，无法可靠地划分单元格，表格中的数字未读取"
+                         "（请用 Word 版或网页版的报告导入）")
     _join_split_rows(page_lines)
     running = _running_lines(page_lines)
     # a paragraph may run on over a page break: it is only closed by what starts a new one
@@ -313,7 +320,9 @@ def _document(pages: list[tuple[list[Char], list[tuple], float]]) -> Document:
             text = line.text.strip()
             if _PAGE_NUMBER.match(text) or text in running:
                 continue
-            if paragraph and _starts_paragraph(paragraph[-1], line, margin, new_page):
+            heading = norm(text) in HEADINGS
+            if paragraph and (heading or _starts_paragraph(paragraph[-1], line, margin, new_page)
+                              or norm(paragraph[-1].text) in HEADINGS):
                 _flush(doc, paragraph, label)
                 paragraph = []
             if not paragraph:

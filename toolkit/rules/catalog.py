@@ -272,8 +272,8 @@ RULES: tuple[Rule, ...] = (
               "每个数字单元格都是数字：空白、“/”“-”“—”“无”、带文字的“5件”、日期、逻辑值、公式都是错误；"
               "以文字形式填写的数字（全角数字、前后有空格）按数字计算，并给出提示",
               fn=_cell_problems),
-    CheckRule("E2", "error", "件数为不小于0的整数，收费金额为不小于0、最多4位小数的数",
-              "t2.*、t3.*、t4.* 为整数 ≥ 0；t2.fees.amount 为 ≥ 0 的数，最多4位小数；"
+    CheckRule("E2", "error", f"件数为不小于0的整数，收费金额为不小于0、{spec.FEES_DECIMALS_TEXT}的数",
+              f"t2.*、t3.*、t4.* 为整数 ≥ 0；t2.fees.amount 为 ≥ 0 的数，{spec.FEES_DECIMALS_TEXT}；"
               f"都不超过{spec.EXACT_DIGITS}位数字（Excel 无法准确保存更大的数，如粘贴进件数的身份证号）",
               fn=_cell_problems),
     SumRule("E3", "error", "勾稽关系（第一项加第二项之和，等于第三项加第四项之和）",

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from .. import spec
 
-SECTION_ONE = ("text.overview", "text.proactive", "text.on_request", "text.management",
-               "text.platform", "text.oversight")
+SECTION_ONE = spec.section_keys("一")
 
 _TOTAL_WITH_PARTS = re.compile(r"(\d+)\s*条[，,]\s*其中([^。；]*)")
 _PART = re.compile(r"(\d+)\s*条")

@@ -48,7 +48,7 @@ def default_output(source: Path, values: dict[str, object], draft: bool) -> Path
         tail = spec.title({**values, "meta.unit": ""})
         head = str(values["meta.unit"])
     else:
-        tail = "-政府信息公开工作年度报告"
+        tail = f"-{spec.REPORT_NAME}"
         head = shown_path(source.stem)
     room = MAX_OUTPUT_NAME_BYTES - len((tail + suffix).encode("utf-8"))
     name = _UNSAFE_NAME.sub("_", xml_text(clip_bytes(head, room) + tail)).strip(" .") or "年度报告"

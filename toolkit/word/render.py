@@ -29,9 +29,9 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 from lxml import etree
 
-from ..fileio import os_reason
 from .. import spec
 from ..errors import TemplateProblem
+from ..fileio import os_reason
 from ..report import Report
 from .context import make_context
 
@@ -145,7 +145,7 @@ class PreparedTemplate(DocxTemplate):
             shown = "、".join(f"{{{{ {v} }}}}{_suggest(v)}" for v in unknown[:8])
             raise TemplateProblem(
                 f"Word 模板 {name} 中有{len(unknown)}个变量不是报告格式中的键：{shown}"
-                + ("等" if len(unknown) > 8 else "") + "。变量名须与 FORMAT.md 的键完全一致，"
+                + ("等" if len(unknown) > 8 else "") + "。变量名须与 docs/format.md 中的键完全一致，"
                 "如 {{ t3.new.natural }}；请改正模板后重试")
 
     def init_docx(self, reload: bool = True) -> None:

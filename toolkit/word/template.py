@@ -393,8 +393,7 @@ def _signature(doc: DocumentObject) -> None:
 
 def _body(doc: DocumentObject) -> None:
     title = doc.add_paragraph(style=doc.styles[STYLE_TITLE[1]])
-    _run(title, var("meta.unit") + var("meta.year") + "年政府信息公开工作年度报告")
-    assert spec.title({"meta.unit": "X", "meta.year": 1}) == "X1年政府信息公开工作年度报告"
+    _run(title, var("meta.unit") + var("meta.year") + spec.TITLE_SUFFIX)
     after_table = False
     for section in spec.SECTIONS:
         heading = doc.add_paragraph(section.heading, style=doc.styles[STYLE_H1[1]])
@@ -478,7 +477,7 @@ def _prune(doc: DocumentObject) -> None:
 
 def _properties(doc: DocumentObject) -> None:
     cp = doc.core_properties
-    cp.title = "政府信息公开工作年度报告"
+    cp.title = spec.REPORT_NAME
     cp.subject = spec.FORMAT_NAME
     cp.author = cp.last_modified_by = "nianbao"
     cp.comments = ("nianbao 的 Word 模板：变量为 FORMAT.md 的键（如 {{ t3.new.natural }}），"

@@ -18,26 +18,18 @@ import re
 import zipfile
 from pathlib import Path
 
-import xlsxwriter
-import xlsxwriter.xmlwriter
-
 from .. import __version__, spec
 from ..safetext import encodable
 from ..values import shown_number
 from . import layout
 from .layout import CellPos
+from .writer import Workbook
 
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 
-# A text that holds a literal _xHHHH_ is written with its underscore escaped (_x005F_). XlsxWriter
-# finds those sequences without overlap, so in "_x005F_x0041_" it escapes the first only and the
-# text reads back as "_x005FA". Escaping every underscore that starts such a sequence (a lookahead
-# match, replaced by XlsxWriter's own "_x005F" + the match) writes what Excel writes.
-xlsxwriter.xmlwriter.re_control_chars_1 = re.compile(r"(_(?=x[0-9a-fA-F]{4}_))")
-
-INSTRUCTIONS = """\
+INSTRUCTIONS = f"""\
 1. 浅黄色单元格是填写区，其余单元格受保护，不能修改；合计（总计）由公式自动计算。
-2. 数字单元格只填阿拉伯数字，没有发生的填0，不要留空，不要填“/”“-”“无”或带“件”等文字；收费金额以万元为单位，最多4位小数。
+2. 数字单元格只填阿拉伯数字，没有发生的填0，不要留空，不要填“/”“-”“无”或带“件”等文字；收费金额以{spec.FEES_UNIT}为单位，{spec.FEES_DECIMALS_TEXT}。
 3. 表三下方的“勾稽关系”一行实时显示每列是否满足“第一项加第二项之和，等于第三项加第四项之和”：绿色为平衡，红色为不平衡。
 4. 正文各部分可写多段，段与段之间在单元格内按 Alt+Enter（WPS、LibreOffice 同样）换行；不要在正文中重复填写小标题。
 5. 填好后用 nianbao 校验（命令 nianbao check 或工作簿中的按钮）：结果写在“校验结果”工作表，有问题的单元格标红（错误）或标橙（提示）。
@@ -52,7 +44,7 @@ FONT = "宋体"
 class Formats:
     """The workbook's cell formats, made once per workbook."""
 
-    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+    def __init__(self, wb: Workbook) -> None:
         base = {"font_name": FONT, "font_size": 11, "valign": "vcenter", "border": 1}
 
         def fmt(**kw):
@@ -217,9 +209,10 @@ def _validations(ws, sheet: str) -> None:
             "validate": "custom",
             "value": f"=AND(ISNUMBER({p.a1}),{p.a1}>=0,ROUND({p.a1},{spec.FEES_DECIMALS})={p.a1})",
             "error_type": "stop", "error_title": "金额格式不对",
-            "error_message": f"收费金额以万元为单位，填写大于或等于0的数，最多{spec.FEES_DECIMALS}位小数。"
+            "error_message": f"收费金额以{spec.FEES_UNIT}为单位，填写大于或等于0的数，{spec.FEES_DECIMALS_TEXT}。"
                              "例如 3 万 5 千元填 3.5。",
-            "input_title": "单位：万元", "input_message": "以万元为单位，最多4位小数；没有收费填0"})
+            "input_title": f"单位：{spec.FEES_UNIT}",
+            "input_message": f"以{spec.FEES_UNIT}为单位，{spec.FEES_DECIMALS_TEXT}；没有收费填0"})
 
 
 def _main_sheet(wb, f: Formats, data: dict) -> None:
@@ -235,7 +228,7 @@ def _main_sheet(wb, f: Formats, data: dict) -> None:
     ws.set_row(layout.ROW_TITLE, 32)
     ws.merge_range(layout.ROW_TITLE, 0, layout.ROW_TITLE, last, None, f.title)
     title = _xml_safe(spec.title(data))
-    ws.write_formula(layout.ROW_TITLE, 0, f'={unit}&{year}&"年政府信息公开工作年度报告"', f.title, title)
+    ws.write_formula(layout.ROW_TITLE, 0, f'={unit}&{year}&"{spec.TITLE_SUFFIX}"', f.title, title)
 
     ws.write_string(layout.ROW_RESULT, 0, "nianbao 校验结果", f.header)
     ws.merge_range(layout.ROW_RESULT, 1, layout.ROW_RESULT, last, "尚未用 nianbao 校验", f.status)
@@ -448,7 +441,7 @@ def build_workbook(data: dict[str, object] | None = None, vba_project: bytes | N
     Raises ValueError when a value cannot be placed (a text longer than a cell holds)."""
     data = dict(data or {})
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
+    wb = Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
                                       "strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties({"title": _xml_safe(spec.title(data)), "subject": spec.FORMAT_NAME,
                        "comments": spec.TEMPLATE_MARKER, "company": "nianbao"})
