@@ -13,9 +13,16 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .spec import (EXACT_DIGITS, EXACT_LIMIT, FEES_DECIMALS, FEES_DECIMALS_TEXT, FEES_UNIT, FIRST_YEAR,
-                   LAST_YEAR, Field)
-
+from .spec import (
+    EXACT_DIGITS,
+    EXACT_LIMIT,
+    FEES_DECIMALS,
+    FEES_DECIMALS_TEXT,
+    FEES_UNIT,
+    FIRST_YEAR,
+    LAST_YEAR,
+    Field,
+)
 
 BLANK = "空白"  # how an empty cell is shown in messages, and recognised in findings
 
