@@ -79,9 +79,10 @@ def check_marker(marker: object, old_format: Callable[[], bool] = lambda: False)
         if fmt != spec.FORMAT_ID:
             raise TemplateVersion(f"模板的报表格式为 {fmt}，本程序只处理 {spec.FORMAT_ID}")
         found = version.lstrip("v")
-        if found.isdigit() and 1 <= int(found) < spec.TEMPLATE_VERSION:
+        number = int(found) if found.isascii() and found.isdigit() else None
+        if number is not None and 1 <= number < spec.TEMPLATE_VERSION:
             return  # an earlier release's template: read as it is, by its defined names
-        newer = found.isascii() and found.isdigit() and int(found) > spec.TEMPLATE_VERSION
+        newer = number is not None and number > spec.TEMPLATE_VERSION
         raise TemplateVersion(
             f"模板版本为第{found}版，本程序使用第{spec.TEMPLATE_VERSION}版："
             + ("请升级 nianbao 后再校验" if newer else
