@@ -20,7 +20,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from lo import calc_edit, delete_rows, insert_rows, typed  # noqa: E402
 
 from toolkit import spec  # noqa: E402
-from toolkit.api import new_workbook  # noqa: E402
+from toolkit.app.workbook import new_workbook  # noqa: E402
 from toolkit.sample import sample_data  # noqa: E402
 
 OUT = ROOT / "tests" / "fixtures" / "libreoffice"

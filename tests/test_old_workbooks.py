@@ -12,9 +12,9 @@ import pytest
 from conftest import ROOT, run_nianbao
 
 from toolkit import spec
-from toolkit.api import read_report
 from toolkit.rules import check
 from toolkit.sample import sample_data
+from toolkit.source import read_report
 
 RELEASES = ROOT / "tests" / "fixtures" / "releases"
 LABELS = ("v0.1",)  # commit ca63ae5

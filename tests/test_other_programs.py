@@ -22,8 +22,10 @@ from conftest import ROOT, run_nianbao
 from lo import calc_edit, delete_rows, insert_rows, typed
 from wbedit import patch_part, set_cells, sheet_part
 
-from toolkit.api import check_file, new_workbook, read_report
+from toolkit.app.check import check_file
+from toolkit.app.workbook import new_workbook
 from toolkit.rules import check
+from toolkit.source import read_report
 from toolkit.workbook import layout
 from toolkit.workbook.structure import locate
 
