@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ..report import UnusableFile
 from .cells import BadReference, split_a1
 from .xml import MAIN_NS, XML_NS, Element, escape, local, ns_of, parse_xml, to_bytes, unescape
 
@@ -153,7 +154,7 @@ class VmlDrawing:
         else:
             try:
                 self.root = parse_xml(_BR.sub(b"<br/>", data))
-            except Exception as exc:
+            except UnusableFile as exc:
                 raise PartShapeError("VML drawing is not XML") from exc
 
     def note_shapes(self) -> list[tuple[Element, tuple[int, int]]]:

@@ -9,12 +9,11 @@ linear in the rows and cells of the sheet.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from lxml import etree
 
-from .cells import MAX_COL, MAX_ROW, BadReference, a1, col_letter, split_a1
+from .cells import MAX_COL, BadReference, a1, col_letter, row_index, split_a1
 from .xml import MAIN_NS, REL_NS, XML_NS, Element, escape, local, ns_of, parse_xml, to_bytes
 
 # CT_Worksheet's children in schema order (ECMA-376 Part 1, 18.3.1.99): Excel refuses a sheet whose
@@ -27,7 +26,6 @@ WORKSHEET_ORDER = (
     "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags",
     "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
     "controls", "webPublishItems", "tableParts", "extLst")
-_ROW_NUMBER = re.compile(r"[0-9]{1,7}")
 
 
 class SheetShapeError(Exception):
@@ -85,12 +83,10 @@ class SheetEditor:
         row_no = -1
         for i, row in enumerate(data_el.iterchildren(self.ns + "row"), 1):
             r = row.get("r")
-            if r is None:
-                row_no += 1
-            elif _ROW_NUMBER.fullmatch(r) and 0 < int(r) <= MAX_ROW:
-                row_no = int(r) - 1
-            else:
-                raise SheetShapeError(f"{label}的第{i}行行号无效（r=\"{r[:20]}\"）")
+            try:
+                row_no = row_index(r, row_no)
+            except BadReference:
+                raise SheetShapeError(f"{label}的第{i}行行号无效（r=\"{r[:20]}\"）") from None
             if row_no in self.rows:
                 raise SheetShapeError(f"{label}的第{row_no + 1}行出现了两次")
             if r is None:  # (rows added before it must not move it)
