@@ -133,10 +133,10 @@ def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None 
 
         # notes first: ``recorded`` reads the marks of the last check, before they are rewritten
         apply_notes(pkg, ch, part, editor, notes_by_sheet.get(sheet, []), number, recorded)
+        cells = {(w.row, w.col): CellValue(w.value, None if w.style == "keep" else styles[w.style]) for w in writes}
         if clear is not None:
-            editor.clear_from(clear)
-        editor.set_cells({(w.row, w.col): CellValue(w.value, None if w.style == "keep" else styles[w.style])
-                          for w in writes})
+            editor.clear_from(clear, keep=set(cells))
+        editor.set_cells(cells)
         if results_header is not None and sheet == results_header.sheet:
             editor.replace_hyperlinks([(w.a1, str(w.link), str(w.value)) for w in writes if w.link], clear)
         edited = editor.edited()
