@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..report import UnusableFile
+from ..errors import UnusableFile
 from .cells import BadReference, split_a1
 from .xml import MAIN_NS, XML_NS, Element, escape, local, ns_of, parse_xml, to_bytes, unescape
 

@@ -21,7 +21,7 @@ import datetime as _dt
 import math
 from dataclasses import dataclass
 
-from ..errors import OutputBlocked, UnusableFile
+from ..errors import NotOurTemplate, OutputBlocked
 from ..ooxml.cells import CellPos
 from ..ooxml.package import CONTENT_TYPES, Package, rels_name
 from ..ooxml.sheetedit import CellValue, SheetEditor
@@ -144,7 +144,7 @@ def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None 
             ch.put(part, edited)
     missing = {w.sheet for w in plan.writes} - set(book.sheets)
     if missing:
-        raise UnusableFile(f"工作簿中没有工作表“{sorted(missing)[0]}”，无法写回")
+        raise NotOurTemplate(f"工作簿中没有工作表“{sorted(missing)[0]}”，无法写回")
     if ch.overrides_add or ch.defaults_add or ch.removed:
         ch.put(CONTENT_TYPES, ch.content_types(pkg.read(CONTENT_TYPES)))
     content = _zip(pkg, ch)
