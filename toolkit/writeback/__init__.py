@@ -84,10 +84,10 @@ def _render(data: bytes, result: CheckResult, checked_at, name: str) -> Rendered
     try:
         return render(data, result, checked_at=checked_at, name=name or "workbook.xlsx")
     except SheetShapeError as exc:
-        raise UnusableFile(f"工作簿的内部结构无法安全写入（{exc}）") from None
+        raise DamagedFile(f"工作簿的内部结构无法安全写入（{exc}）") from None
     except zipfile.BadZipFile:  # a member's local header or data damaged: copying it would fail
         raise DamagedFile("工作簿的压缩结构已损坏（有部件无法原样复制），无法安全写入校验结果：请用 Excel 或 WPS "
-                           "打开后另存为 .xlsx 再校验") from None
+                          "打开后另存为 .xlsx 再校验") from None
 
 
 def _open_reason(path: Path) -> str | None:
