@@ -80,6 +80,7 @@ class FileResult(FindingCounts):
     previous_used: bool = False
     rss_kib: int = 0  # the worker's peak memory after this file (for the benchmark)
     pid: int = 0
+    mail_date: float | None = None  # the Date of the e-mail it came in (set by the main process)
 
     def number(self, key: str) -> object:
         return None if self.numbers is None else self.numbers[NUMBER_INDEX[key]]
@@ -192,14 +193,14 @@ def return_names(stem: str, suffix: str) -> tuple[str, str]:
     return f"{stem}（退回修改）{suffix}", f"{stem}（退回通知）.eml"
 
 
-def make_draft(res: FileResult, mail: MailSetup, stem: str) -> bytes:
+def make_draft(res: FileResult, mail: MailSetup, stem: str, to: str | None = None, reply=None) -> bytes:
     from . import returns
     copy_name = return_names(stem, Path(res.staged).suffix)[0]
     file_name = res.origin.replace("\\", "/").rsplit("/", 1)[-1].rsplit(" › ", 1)[-1]
     return returns.draft(template=mail.template, unit=res.unit or "（未填机关名称）", year=res.year,
                          file_name=file_name, findings=res.findings, attachment=Path(res.staged),
-                         attachment_name=copy_name, to=res.sender, district=mail.district,
-                         district_email=mail.district_email)
+                         attachment_name=copy_name, to=res.sender if to is None else to,
+                         district=mail.district, district_email=mail.district_email, reply=reply)
 
 
 def _done(res: FileResult) -> FileResult:
