@@ -212,3 +212,27 @@ def test_email_date_decides_the_newest(tmp_path):
     rows = {r["来源"].split(" › ")[0].rsplit("/", 1)[-1]: r for r in _status(out)}
     assert rows["2.eml"]["状态"] == "通过" and rows["1.eml"]["状态"] == "被替代"
     assert "邮件日期" in rows["1.eml"]["主要问题"]
+
+
+def test_same_section_five_warned_on_both(district):
+    _, out, *_ = district
+    data = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    w13 = {f["unit"]: [x for x in f["findings"] if x["rule"] == "W13"] for f in data["files"]}
+    assert len(w13["甲街道办事处"]) == 1 and len(w13["某某区城北街道办事处"]) == 1
+    assert "某某区城北街道办事处" in w13["甲街道办事处"][0]["message"]
+    assert "甲街道办事处" in w13["某某区城北街道办事处"][0]["message"]
+    assert "100%" in w13["甲街道办事处"][0]["message"] and "五、" in w13["甲街道办事处"][0]["message"]
+    assert not w13["乙局"]  # the format's own opening words are not a copy
+
+
+def test_boilerplate_is_not_a_copy():
+    from toolkit.rules.copies import find_copies
+    opening = ("根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和"
+               "《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求，编制本报告。"
+               "本报告所列数据的统计期限自2024年1月1日起至2024年12月31日止。")
+    a = {"text.overview": opening + "本局全年主动公开文件一百二十件，办理申请十件，全部在法定期限内答复，"
+                                    "未发生行政复议和行政诉讼，门户网站专栏更新及时，群众满意度较高。"}
+    b = {"text.overview": opening + "本街道围绕基层政务公开标准化建设，更新公开目录，开展政府开放日活动。"}
+    assert find_copies([(0, "a", a), (1, "b", b)], ["text.overview"]) == []
+    c = find_copies([(0, "a", a), (1, "c", dict(a))], ["text.overview"])
+    assert {(x.index, x.other) for x in c} == {(0, 1), (1, 0)}

@@ -24,6 +24,7 @@ from ..fileio import is_workbook, os_reason
 from ..previous import unit_key
 from ..report import Report
 from ..rules import Finding, check
+from ..rules.copies import COPY_MIN_CHARS
 from .gather import Item
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("行政诉讼", ("t4.suit_direct.total", "t4.suit_after_review.total")),
 )
 NUMBER_INDEX = {k: i for i, k in enumerate(spec.NUMBER_KEYS)}
+# W13 across the batch compares the sections assessments look at for copies: 一 and 五.
+COPY_KEYS = tuple(p.key for p in spec.TEXT_PARTS if p.section in ("一", "五"))
 # A worker process that died (killed for memory, a crash in a C library) on this file.
 WORKER_DIED = "检查此文件时校验进程意外退出（文件可能异常或过大），无法读取"
 R = TypeVar("R")
@@ -81,6 +84,7 @@ class FileResult(FindingCounts):
     rss_kib: int = 0  # the worker's peak memory after this file (for the benchmark)
     pid: int = 0
     mail_date: float | None = None  # the Date of the e-mail it came in (set by the main process)
+    texts: dict[str, str] = field(default_factory=dict)  # sections 一 and 五, for W13 across the batch
 
     def number(self, key: str) -> object:
         return None if self.numbers is None else self.numbers[NUMBER_INDEX[key]]
@@ -156,6 +160,7 @@ def process(task: Task) -> FileResult:
         return _done(res)
     res.findings = tuple(result.findings)
     res.numbers = tuple(values.get(k) for k in spec.NUMBER_KEYS)
+    res.texts = {k: v for k in COPY_KEYS if isinstance(v := values.get(k), str) and len(v) >= COPY_MIN_CHARS}
     res.state = "passed" if result.passed else "errors"
     if not result.passed:
         dest = Path(_SETUP.staging) / f"{task.index:06d}{Path(task.path).suffix.lower()}"
