@@ -236,3 +236,10 @@ def test_boilerplate_is_not_a_copy():
     assert find_copies([(0, "a", a), (1, "b", b)], ["text.overview"]) == []
     c = find_copies([(0, "a", a), (1, "c", dict(a))], ["text.overview"])
     assert {(x.index, x.other) for x in c} == {(0, 1), (1, 0)}
+
+
+def test_return_body_reads_naturally(district):
+    _, out, *_ = district
+    body = _parse(out / "退回" / "乙局（退回通知）.eml").get_body().get_content()
+    assert "表三「" in body and "【表三】表三" not in body, body
+    assert "“表三 依申请公开”工作表" in body and "'表三" not in body

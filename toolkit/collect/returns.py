@@ -138,8 +138,23 @@ def render(text: str, **context: object) -> tuple[str, str]:
 
 
 def finding_view(f: Finding) -> dict[str, object]:
+    """A finding as the templates use it. ``lead``: 【表三】 only when the message does not
+    already begin with its table (the rules' messages do: no 【表三】表三「…」 doubling);
+    ``place``: the cell in words (“表三 依申请公开”工作表 D34 单元格)."""
+    table, message = f.table or "", f.message or ""
+    lead = f"【{table}】" if table and not message.startswith(table) else ""
     return {"rule": f.rule, "severity": f.severity, "table": f.table, "row": f.row,
-            "column": f.column, "cell": f.cell, "message": f.message}
+            "column": f.column, "cell": f.cell, "message": message, "lead": lead, "place": cell_words(f.cell)}
+
+
+def cell_words(cell: str | None) -> str:
+    """'表三 依申请公开'!D34 -> “表三 依申请公开”工作表 D34 单元格."""
+    if not cell:
+        return ""
+    sheet, sep, ref = cell.rpartition("!")
+    if not sep:
+        return f"{cell} 单元格"
+    return f"“{sheet.strip(chr(39))}”工作表 {ref.replace('$', '')} 单元格"
 
 
 def draft(*, template: str, unit: str, year: object, file_name: str, findings: tuple[Finding, ...],
