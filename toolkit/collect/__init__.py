@@ -355,7 +355,7 @@ def _notices(ordered: list, rows: list[FileStatus], items: list, units, returns_
             drafts.append(path)
     if units.roster is None:
         return drafts
-    covered = units.covered(ordered)
+    covered = units.covered()
     from ..previous import unit_key
     for entry in units.roster.entries:
         if unit_key(entry.name) in covered:

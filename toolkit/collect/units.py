@@ -17,7 +17,7 @@ from ..previous import unit_key
 from .batch import FileResult
 from .gather import Item
 from .returns import Reply
-from .roster import AMBIGUOUS, EXACT, NORMALISED, OUTSIDE, Entry, Match, Names, Roster
+from .roster import EXACT, NORMALISED, Entry, Match, Names, Roster
 
 
 def parse_same(pairs: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
@@ -54,10 +54,11 @@ class Units:
                 u.matches[r.index] = roster.match(r.unit)
             else:
                 # an unusable file: its sender, by address, else by the name the e-mail is from
+                # (a file from a folder that cannot be read belongs to no one known: no match said)
                 mail = items[r.index].mail
-                entry = roster.by_email(mail.address) if mail else None
-                u.matches[r.index] = (Match(EXACT, entry) if entry else roster.match(mail.name) if mail
-                                      else Match(OUTSIDE))
+                if mail is not None:
+                    entry = roster.by_email(mail.address)
+                    u.matches[r.index] = Match(EXACT, entry) if entry else roster.match(mail.name)
         if roster is None:
             u._suspect([r for r in results if r.state != "unusable" and r.unit])
         return u
@@ -102,10 +103,10 @@ class Units:
             return mail.address, Reply(mail.message_id, mail.references, mail.subject)
         return r.sender, None
 
-    def covered(self, results: list[FileResult]) -> set[str]:
+    def covered(self) -> set[str]:
         """unit_key of every roster entry that sent something (usable or not)."""
         return {unit_key(m.entry.name) for m in self.matches.values()
                 if m.entry and m.how in (EXACT, NORMALISED)}
 
 
-__all__ = ["AMBIGUOUS", "Units", "parse_same"]
+__all__ = ["Units", "parse_same"]
