@@ -29,7 +29,7 @@ from ..importers import kind_of
 from ..previous import PreviousYear, mismatch, unit_key
 from ..report import Report
 from ..rules import check
-from ..rules.copies import COPY_SHARE, find_copies
+from ..rules.copies import copy_finding, find_copies
 from ..rules.engine import SEVERITY_WORD, Finding
 from .importing import data_object, read_any
 
@@ -233,11 +233,7 @@ def _flag_copies(rows: list[AuditResult]) -> None:
     readable = [r for r in rows if r.texts and r.unit]
     for c in find_copies(((i, unit_key(r.unit), r.texts) for i, r in enumerate(readable)), spec.TEXT_KEYS):
         r, o = readable[c.index], readable[c.other]
-        label = spec.TEXT_LABELS[c.key]
-        r.findings += (Finding(
-            "W13", "warning", f"正文「{label}」有{c.share:.0%}与“{o.unit}”的报告（{o.origin}）相同，"
-            "请确认不是照抄（抄袭他人报告会被扣分）", (c.key,), "正文", label,
-            found=f"{c.share:.0%}", expected=f"低于{COPY_SHARE:.0%}"),)
+        r.findings += (copy_finding(c, o.unit or "", o.origin),)
 
 
 # --- outputs -------------------------------------------------------------------------------------

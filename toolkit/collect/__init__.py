@@ -304,18 +304,13 @@ def _flag_copies(ordered: list, rows: list[FileStatus], units) -> None:
     """W13 across the batch (``rules.copies``): a section of 一 or 五 80 % or more the same as
     another unit's is a warning on both, naming the other unit and the share. Only the copy that
     stands for each unit is compared (a unit's re-sent copies are not each other's copies)."""
-    from .. import spec
-    from ..rules.copies import COPY_SHARE, find_copies
+    from ..rules.copies import copy_finding, find_copies
     from .batch import COPY_KEYS
     from .select import ERRORS, PASSED, SUSPECT
     standing = [r for r in ordered if r.texts and rows[r.index].status in (PASSED, ERRORS, SUSPECT)]
     for c in find_copies(((r.index, units.key(r), r.texts) for r in standing), COPY_KEYS):
         row, other = rows[c.index], rows[c.other]
-        label = spec.TEXT_LABELS[c.key]
-        row.findings += (Finding(
-            "W13", "warning", f"正文「{label}」有{c.share:.0%}与“{other.unit}”报送的（{other.file_name}）相同，"
-            "请确认不是照抄（抄袭他人报告会被扣分）", (c.key,), "正文", label,
-            found=f"{c.share:.0%}", expected=f"低于{COPY_SHARE:.0%}"),)
+        row.findings += (copy_finding(c, other.unit or "", other.file_name),)
 
 
 def _notices(ordered: list, rows: list[FileStatus], items: list, units, returns_dir: Path, mail,

@@ -18,6 +18,8 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
+from .. import spec
+from .engine import Finding
 from .similarity import Shingles, normalize
 
 COPY_SHARE = 0.8  # a text section this much the same as another unit's
@@ -88,3 +90,11 @@ def find_copies(items: Iterable[tuple[int, Hashable, dict[str, str]]], keys: Ite
                 if other is not None:
                     out.append(Copy(index, key, other[1], other[0]))
     return out
+
+
+def copy_finding(c: Copy, other_unit: str, other_where: str) -> Finding:
+    """The W13 warning for ``c``, naming the other unit and where its text was read."""
+    label = spec.TEXT_LABELS[c.key]
+    return Finding("W13", "warning", f"正文「{label}」有{c.share:.0%}与“{other_unit}”的报告（{other_where}）相同，"
+                   "请确认不是照抄（抄袭他人报告会被扣分）", (c.key,), "正文", label,
+                   found=f"{c.share:.0%}", expected=f"低于{COPY_SHARE:.0%}")
