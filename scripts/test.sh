@@ -40,4 +40,7 @@ fi
 # The tests' own virtual environment (.venv, as the README's set-up makes): the system Python may refuse
 # pip installs (PEP 668). It sees the system's packages too (Debian's python3-uno, for /usr/bin/python3).
 python3 scripts/install.py -q --extra test --system-site-packages
+# The house rules (pyproject.toml's [tool.ruff] and [tool.mypy]): lint and types before the tests.
+.venv/bin/python -m ruff check toolkit
+.venv/bin/python -m mypy toolkit
 exec .venv/bin/python -m pytest "$@"

@@ -83,8 +83,9 @@ class Report:
                     # a total over the valid cells only would make E3/E4/W5 report a false sum.
                     values[key] = None
                     continue
-                values[key] = sum(terms)
-                cached = raw[key].cached if isinstance(raw.get(key), Formula) else None
+                values[key] = sum(terms)  # type: ignore[arg-type]  # numbers: parse() typed them
+                found = raw.get(key)
+                cached = found.cached if isinstance(found, Formula) else None
                 if cached is not None and parse(cached, f)[0] != values[key]:
                     broken[key] = (f"单元格显示的计算结果为{cached}，与各项之和{values[key]}不一致"
                                    "（公式被覆盖，或保存前未重新计算）")

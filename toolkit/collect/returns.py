@@ -38,7 +38,7 @@ def template_text(outdir: Path, template: Path | str | None = None) -> str:
     stops the command with the line to fix instead of failing for every unit."""
     path = Path(template) if template is not None else Path(outdir) / OUTDIR_TEMPLATE
     if template is None and not path.is_file():
-        return resources.files(__package__).joinpath("templates", TEMPLATE_FILE).read_text(encoding="utf-8")
+        return resources.files(__package__).joinpath("templates").joinpath(TEMPLATE_FILE).read_text(encoding="utf-8")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

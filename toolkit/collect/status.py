@@ -25,7 +25,7 @@ STATUS_FILL = {ERRORS: "#FFC7CE", UNUSABLE: "#FFC7CE", OTHER_YEAR: "#FFEB9C",
 MAX_CHART_UNITS = 300  # beyond this a bar per unit is unreadable: the table still lists all
 
 
-def first_problems(row: "FileStatus", n: int = 3) -> str:
+def first_problems(row: FileStatus, n: int = 3) -> str:
     if row.status in (UNUSABLE, OTHER_YEAR, SUPERSEDED):
         return row.note
     errors = [f.message for f in row.findings if f.severity == "error"]
@@ -35,12 +35,12 @@ def first_problems(row: "FileStatus", n: int = 3) -> str:
     return text + (f"（另有{len(errors) - n}处）" if len(errors) > n else "")
 
 
-def sort_rows(rows: list["FileStatus"]) -> list["FileStatus"]:
+def sort_rows(rows: list[FileStatus]) -> list[FileStatus]:
     return sorted(rows, key=lambda r: (STATUS_ORDER.index(r.status), -r.n_errors,
                                        r.unit or "\uffff", r.index))
 
 
-def status_workbook(rows: list["FileStatus"], title: str) -> bytes:
+def status_workbook(rows: list[FileStatus], title: str) -> bytes:
     """The status workbook's content. Built in memory and saved by the caller with
     ``atomic_write``: the file on disk is never half-written, and a copy left open in Excel is
     found (its lock file) before anything is replaced."""
@@ -121,7 +121,7 @@ def status_workbook(rows: list["FileStatus"], title: str) -> bytes:
     if units:
         shown = min(len(units), MAX_CHART_UNITS)
         chart = wb.add_chart({"type": "bar"})
-        for c, (label, _) in enumerate(FIGURES, start=1):
+        for c, _figure in enumerate(FIGURES, start=1):
             chart.add_series({"name": [SHEET_FIGURES, 0, c],
                               "categories": [SHEET_FIGURES, 1, 0, shown, 0],
                               "values": [SHEET_FIGURES, 1, c, shown, c]})

@@ -181,7 +181,7 @@ class SheetEditor:
             self._fill(cell, r, c, cv.value, style)
         for r in touched_rows:  # a new cell goes in column order; spans is a hint, now stale
             row = self.rows[r]
-            row.attrib.pop("spans", None)
+            row.attrib.pop("spans", None)  # type: ignore[call-overload]  # lxml-stubs lack pop(k, default)
             for _, cell in sorted(self.cells_of(r).items()):
                 row.append(cell)
         if new_rows:
@@ -237,6 +237,7 @@ class SheetEditor:
             block = etree.Element(self._t("hyperlinks"))
             insert_in_order(self.root, block)
         for ref, location, display in links:
+            assert block is not None
             etree.SubElement(block, self._t("hyperlink"), ref=ref, location=escape(location),
                              display=escape(display))
             self.dirty = True

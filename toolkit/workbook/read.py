@@ -44,7 +44,7 @@ def _old_format(book: Book) -> bool:
     # (only reached for a file that is being refused anyway).
     for part in book.sheets.values():
         try:
-            text += "\n" + "\n".join(book.pkg.xml(part).itertext())
+            text += "\n" + "\n".join(str(t) for t in book.pkg.xml(part).itertext())
         except UnusableFile:
             pass
     if any(s in text for s in spec.OLD_FORMAT_STRINGS):
@@ -98,7 +98,7 @@ def raw_values(book: Book, sheets: set[str] | None = None) -> dict[str, object]:
     """key -> the raw value in its named cell, for the keys on ``sheets`` (default: all); each
     sheet is parsed once."""
     where = {key: p for key, p in _where(book).items() if sheets is None or p.sheet in sheets}
-    return dict(zip(where, book.values(list(where.values()))))
+    return dict(zip(where, book.values(list(where.values())), strict=False))
 
 
 def read_book(book: Book, source: str, saved_at: str | None = None) -> Report:
