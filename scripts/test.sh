@@ -40,7 +40,8 @@ fi
 # The tests' own virtual environment (.venv, as the README's set-up makes): the system Python may refuse
 # pip installs (PEP 668). It sees the system's packages too (Debian's python3-uno, for /usr/bin/python3).
 python3 scripts/install.py -q --extra test --system-site-packages
+export PATH="$PWD/.venv/bin:$PATH"  # as activated: the tools it installed (openxml-audit) are commands too
 # The house rules (pyproject.toml's [tool.ruff] and [tool.mypy]): lint and types before the tests.
-.venv/bin/python -m ruff check toolkit
-.venv/bin/python -m mypy toolkit
-exec .venv/bin/python -m pytest "$@"
+python -m ruff check toolkit
+python -m mypy toolkit
+exec python -m pytest "$@"
