@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System programs: LibreOffice (opens our workbooks and reports), CJK fonts, poppler (pdftotext,
+# System programs: LibreOffice (opens our workbooks and reports; python3-uno drives it), CJK fonts, poppler (pdftotext,
 # pdffonts), Xvfb (the desktop launcher's test), Chromium (loads the report's web page). Installed
 # from Debian's packages when missing and we are root (CI runs as root); elsewhere the tests that
 # need them skip and say why.
@@ -17,6 +17,9 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -q "Noto Serif CJK" || need+=(fonts-noto-cjk fontconfig)
 python3 -c "import tkinter" 2>/dev/null || need+=(python3-tk)
 python3 -c "import ensurepip, venv" 2>/dev/null || need+=(python3-venv)  # Debian/Ubuntu: venv's pip bootstrap
+# LibreOffice's Python bridge (the UNO tests drive Calc through it): Debian's package works only with
+# the system interpreter, which the tests start as a child process.
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import uno" 2>/dev/null || need+=(python3-uno)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing: ${need[*]}"

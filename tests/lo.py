@@ -6,11 +6,14 @@ not installed, and fails under CI=true, where scripts/test.sh installs it, so CI
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+from toolkit.workbook import layout
 
 from conftest import require
 
@@ -85,3 +88,62 @@ def convert_many(srcs: list[Path], to: str, outdir: Path, timeout: int = 300) ->
         raise AssertionError(f"LibreOffice failed ({proc.returncode}, missing {missing}): "
                              f"{proc.stdout}\n{proc.stderr}")
     return outs
+
+
+# --- Calc driven through UNO (tests/uno_calc.py), as a person edits a workbook -----------------
+
+SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's python3-uno works with this interpreter only
+UNO_SCRIPT = Path(__file__).with_name("uno_calc.py")
+
+
+def uno_available() -> bool:
+    if not soffice_path() or not Path(SYSTEM_PYTHON).exists():
+        return False
+    return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True,
+                          env=_system_env()).returncode == 0
+
+
+def require_uno() -> None:
+    require_soffice()
+    require(uno_available(), f"LibreOffice's Python bridge is missing ({SYSTEM_PYTHON} cannot import uno): "
+                             "run scripts/test.sh as root to install python3-uno")
+
+
+def uno_profile_dir() -> Path:
+    """The profile of the office ``calc_edit`` drives: LibreOffice's defaults, as a person has them,
+    and not the converter's (two offices on one profile wait for each other)."""
+    path = Path(tempfile.gettempdir()) / f"nianbao-lo-uno-profile-{os.getuid() if hasattr(os, 'getuid') else 0}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _system_env() -> dict[str, str]:
+    """The environment for the system interpreter: without our Python's module paths."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP")}
+
+
+def typed(values: dict[str, object]) -> dict:
+    """A step of ``calc_edit``: type these values (key -> value) into their cells, found by name."""
+    return {"type": {layout.defined_name(k): v for k, v in values.items()}}
+
+
+def insert_rows(key: str, count: int = 1) -> dict:
+    """A step of ``calc_edit``: unprotect the sheet, insert ``count`` rows above the key's row."""
+    return {"insert_rows": {"name": layout.defined_name(key), "count": count}}
+
+
+def delete_rows(key: str, count: int = 1) -> dict:
+    """A step of ``calc_edit``: unprotect the sheet, delete the key's row (and the next ones)."""
+    return {"delete_rows": {"name": layout.defined_name(key), "count": count}}
+
+
+def calc_edit(src: Path, dst: Path, *steps: dict, timeout: int = 300) -> Path:
+    """Open ``src`` in LibreOffice Calc (through UNO, hidden), do ``steps`` and save as .xlsx
+    to ``dst``. A fresh office per call: about 3 s."""
+    require_uno()
+    job = {"input": str(src), "output": str(dst), "profile": uno_profile_dir().as_uri(), "steps": list(steps)}
+    proc = subprocess.run([SYSTEM_PYTHON, str(UNO_SCRIPT)], input=json.dumps(job, ensure_ascii=False),
+                          capture_output=True, text=True, timeout=timeout, env=_system_env())
+    if proc.returncode != 0 or not Path(dst).exists():
+        raise AssertionError(f"LibreOffice (UNO) failed ({proc.returncode}): {proc.stdout}\n{proc.stderr}")
+    return Path(dst)

@@ -249,9 +249,9 @@ def test_changed_formula_is_e8(tmp_path):
     assert len(e8) == 1 and "=SUM(D7:H7)" in e8[0].message and e8[0].keys == ("t3.new.total",)
 
 
-def test_cached_total_that_disagrees_is_e8(tmp_path):
-    """A total whose formula is intact but whose saved result differs (someone pasted a value in
-    a tool that kept the formula, or the file was not recalculated): never trusted, reported."""
+def test_cached_total_that_disagrees_is_an_e8_warning(tmp_path):
+    """A total whose formula is intact but whose saved result differs (the file was saved without
+    recalculating): never trusted, told as a warning; the formula decides E8's errors."""
     book = new_workbook(tmp_path / "c.xlsx", data=sample_inputs())
     p = POS["t3.new.total"]
     part = sheet_part(book, p.sheet)
@@ -267,6 +267,7 @@ def test_cached_total_that_disagrees_is_e8(tmp_path):
     assert report.values["t3.new.total"] == 5  # computed from the inputs
     e8 = [f for f in check(report).findings if f.rule == "E8"]
     assert len(e8) == 1 and e8[0].keys == ("t3.new.total",) and "9" in e8[0].message
+    assert e8[0].severity == "warning" and check(report).passed
 
 
 def test_blank_zero_and_text_stay_distinct(tmp_path):

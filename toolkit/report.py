@@ -20,6 +20,39 @@ from .values import BLANK, Formula, Problem, parse, show
 Origin = Literal["workbook", "json", "live", "document"]
 
 
+@dataclass(frozen=True)
+class StructureChange:
+    """Rows or columns inserted into or deleted from one table of a workbook (rule E8)."""
+
+    table: str  # 表二, 表三, 表四, or the first sheet's name
+    what: str  # what changed, in the words of the table's labels
+    keys: tuple[str, ...]  # the keys of that table: their formulas moved with the change
+    deleted: tuple[str, ...] = ()  # keys whose cell was deleted
+    focus: str = ""  # the key whose cell a finding points at
+
+
+def spreadsheet_totals(raw: dict[str, object]) -> dict[str, object]:
+    """computed key -> what its SUM formula shows in Excel, WPS or LibreOffice: numbers count,
+    text (even a number typed as text), blanks and logical values do not; an input holding a
+    formula counts its result."""
+    out: dict[str, object] = {}
+
+    def value(key: str) -> float:
+        f = spec.FIELDS[key]
+        if f.is_computed:
+            if key not in out:
+                out[key] = sum(value(t) for t in f.computed_from)
+            return out[key]
+        v = raw.get(key)
+        if isinstance(v, Formula):
+            v = v.cached
+        return v if isinstance(v, (int, float)) and not isinstance(v, bool) else 0
+
+    for key in spec.COMPUTED_KEYS:
+        value(key)
+    return out
+
+
 @dataclass
 class Report:
     source: str  # the file it came from (or a description of the live book)
@@ -34,15 +67,24 @@ class Report:
     # a digest of the file's bytes as read: write-back knows by it that a workbook is still the
     # one that was checked, without reading it again
     digest: str | None = None
+    # computed keys whose formula is intact but whose saved result is neither our sum nor what the
+    # formula gives over these cells (saved without recalculating): key -> the result it shows
+    stale_totals: dict[str, object] = field(default_factory=dict)
+    structure: list[StructureChange] = field(default_factory=list)  # tables whose rows/columns changed
 
     @classmethod
     def from_raw(cls, raw: dict[str, object], source: str, origin: Origin,
                  cells: dict[str, str] | None = None, expected_formulas: dict[str, str] | None = None,
-                 saved_at: str | None = None) -> Report:
+                 saved_at: str | None = None, structure: list[StructureChange] | None = None) -> Report:
         """Type every raw value. For workbooks, ``expected_formulas`` holds each computed key's
         formula as the template writes it: an intact formula is recomputed from the inputs (cached
         values are never trusted); a deleted or changed one keeps what the cell shows, so the sum
-        rules report the difference."""
+        rules report the difference. ``structure`` lists the tables whose rows or columns were
+        changed: their formulas moved with the change and are told once, by that change; a cell
+        that was deleted is neither blank nor invalid, it is gone."""
+        structure = list(structure or ())
+        moved = {k for change in structure for k in change.keys}
+        deleted = {k for change in structure for k in change.deleted}
         values: dict[str, object] = {}
         problems: dict[str, Problem] = {}
         broken: dict[str, str] = {}
@@ -54,8 +96,12 @@ class Report:
                 # A JSON file may leave totals out: they are computed, like the workbook's.
                 intact.append(key)
                 continue
+            if key in deleted:
+                if f.is_computed:
+                    intact.append(key)
+                continue
             if expected_formulas and f.is_computed:
-                if isinstance(value, Formula) and _same_formula(value.text, expected_formulas[key]):
+                if isinstance(value, Formula) and (key in moved or _same_formula(value.text, expected_formulas[key])):
                     intact.append(key)
                     continue
                 if isinstance(value, Formula):
@@ -70,6 +116,7 @@ class Report:
                 problems[key] = problem
         # Intact formulas: recompute from the inputs, a key only after the computed keys it
         # sums (the （七）总计 row's total sums the column totals beside it).
+        cached_differs: list[str] = []
         todo = set(intact)
         while todo:
             ready = [k for k in todo if todo.isdisjoint(spec.FIELDS[k].computed_from)]
@@ -83,18 +130,33 @@ class Report:
                     # a total over the valid cells only would make E3/E4/W5 report a false sum.
                     values[key] = None
                     continue
-                values[key] = sum(terms)  # type: ignore[arg-type]  # numbers: parse() typed them
-                found = raw.get(key)
-                cached = found.cached if isinstance(found, Formula) else None
-                if cached is not None and parse(cached, f)[0] != values[key]:
-                    broken[key] = (f"单元格显示的计算结果为{cached}，与各项之和{values[key]}不一致"
-                                   "（公式被覆盖，或保存前未重新计算）")
+                values[key] = sum(terms)
+                cached = raw[key].cached if isinstance(raw.get(key), Formula) else None
+                if cached is not None and key not in moved and not _same_number(parse(cached, f)[0], values[key]):
+                    cached_differs.append(key)
+        # The formula decides E8, not the result saved with it. A saved result that is what the
+        # formula gives over these cells (its SUM skips a number typed as text, which E1 tells) is
+        # right; one that is not was saved without recalculating: a warning, the data are sound.
+        stale: dict[str, object] = {}
+        if cached_differs:
+            shown = spreadsheet_totals(raw)
+            for key in cached_differs:
+                cached = raw[key].cached
+                if not _same_number(parse(cached, spec.FIELDS[key])[0], shown[key]):
+                    stale[key] = cached
         values = {k: values.get(k) for k in spec.KEYS}
-        return cls(source, origin, dict(raw), values, problems, dict(cells or {}), broken, saved_at)
+        return cls(source, origin, dict(raw), values, problems, dict(cells or {}), broken, saved_at,
+                   stale_totals=stale, structure=structure)
 
     def filled(self) -> dict[str, object]:
         """The typed values that are present, in specification order."""
         return {k: v for k, v in self.values.items() if v is not None}
+
+
+def _same_number(a: object, b: object) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return abs(a - b) < 1e-9
+    return a == b
 
 
 def _normal_formula(text: str) -> str:

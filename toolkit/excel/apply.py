@@ -116,12 +116,12 @@ def apply_plan(book: Any, plan: Plan, value_cells: Sequence[CellPos] = ()) -> No
 
 
 def write_results(book: Any, result: CheckResult,
-                  targets: dict[str, CellPos] | None = None) -> Plan:
+                  targets: dict[str, CellPos | None] | None = None) -> Plan:
     """Build the plan for ``result`` (its report read from ``book``) and apply it. ``targets``
     (defined name -> its cell, from live.name_targets) places the verdict and the results
     list where the book's own names point, as the file applier does."""
     def resolve(name: str) -> CellPos | None:
-        if targets and name in targets:
+        if targets and targets.get(name):
             return targets[name]
         return layout_resolver(name)
 

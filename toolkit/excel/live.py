@@ -19,17 +19,22 @@ from ..ooxml.cells import CellPos
 from ..report import Report
 from ..values import Formula
 from ..workbook import layout
-from ..workbook.read import check_marker, check_names
+from ..workbook.read import check_marker, check_names, report_at
+from ..workbook.structure import lost_cell
 
 
-def name_targets(book: Any) -> dict[str, CellPos]:
-    """defined name -> its cell, for every workbook name that points at one cell of a sheet."""
+def name_targets(book: Any) -> dict[str, CellPos | None]:
+    """defined name -> its cell, for every workbook name that points at one cell of a sheet,
+    and None for one whose cell was deleted (``#REF!``)."""
     sheets = {s.name for s in book.sheets}
-    out: dict[str, CellPos] = {}
+    out: dict[str, CellPos | None] = {}
     for name in book.names:
-        where = CellPos.find(str(name.refers_to or ""))
+        text = str(name.refers_to or "")
+        where = CellPos.find(text)
         if where is not None and where.sheet in sheets:
             out[name.name] = where
+        elif lost_cell(text):
+            out[name.name] = None
     return out
 
 
@@ -59,19 +64,17 @@ def read_live(book: Any) -> Report:
     own messages) when it is not the current standard template."""
     targets = name_targets(book)
     marker = None
-    if layout.MARKER_NAME in targets:
-        where = targets[layout.MARKER_NAME]
+    where = targets.get(layout.MARKER_NAME)
+    if where:
         marker = read_cells(book, [where])[where]
     check_marker(marker)
     check_names([n for n in layout.names() if n not in targets])
+    where_of = {key: targets[name] for name, key in layout.names().items()}
     by_sheet: dict[str, list[CellPos]] = {}
-    where_of: dict[str, CellPos] = {}
-    for name, key in layout.names().items():
-        where_of[key] = targets[name]
-        by_sheet.setdefault(targets[name].sheet, []).append(targets[name])
+    for p in filter(None, where_of.values()):
+        by_sheet.setdefault(p.sheet, []).append(p)
     found: dict[CellPos, object] = {}
     for cells in by_sheet.values():
         found.update(read_cells(book, cells))
-    raw = {key: found[p] for key, p in where_of.items()}
-    cells_of = {key: str(p) for key, p in where_of.items()}
-    return Report.from_raw(raw, str(book.fullname), "live", cells_of, layout.formulas())
+    raw = {key: found[p] for key, p in where_of.items() if p is not None}
+    return report_at(raw, where_of, str(book.fullname), "live")

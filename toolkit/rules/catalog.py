@@ -45,7 +45,7 @@ def _cell_problems(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
             if isinstance(raw, str) and value is not None:
                 fix = ("JSON 数据中数字不加引号" if ctx.report.origin == "json" else
                        f"但工作簿中的合计公式不计文字，请删除后重新输入数字{fmt_number(value)}"
-                       "（半角数字，前后不加空格）")
+                       "（半角数字，前后不加空格），表中的合计就会计入它")
                 yield finding(ctx, rule, f"{spec.describe(key)}填写的“{raw}”是文字，已按数字"
                                          f"{fmt_number(value)}校验；{fix}。", (key,),
                               expected=value, found=raw, severity="warning")
@@ -77,11 +77,32 @@ def _required(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
 
 
 def _formulas(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
-    """E8 (per cell): a total whose formula was deleted or changed in the workbook."""
+    """E8: a table whose rows or columns were inserted or deleted (once per table); a total whose
+    formula was deleted or changed (per cell); totals saved without recalculation (a warning,
+    once per table: the formulas are intact and the check uses the sum of the items)."""
+    for change in ctx.report.structure:
+        focus = change.focus or change.keys[0]
+        yield finding(ctx, rule, f"{change.table}的表格结构被改动：{change.what}。表格不能插入或删除行、列："
+                                 "合计公式和勾稽关系因此不再可靠，本次只校验模板原有且仍在的单元格"
+                                 "（插入的行、列中的数字不计入）。请撤销插入或删除后保存，或把数据转填到"
+                                 "用 nianbao new 生成的新模板，再校验。", (focus,),
+                      expected="模板的表格结构", found=change.what, row="表格结构", column="")
     for key, what in ctx.report.broken_formulas.items():
         yield finding(ctx, rule, f"{spec.describe(key)}是自动计算的合计单元格，但{what}："
                                  "请用新模板填写，不要改动合计公式。", (key,),
                       expected="模板公式", found=what)
+    stale: dict[str, list[str]] = {}
+    for key in ctx.report.stale_totals:
+        stale.setdefault(spec.TABLE_OF_KEY[key].short, []).append(key)
+    for table, keys in stale.items():
+        key = keys[0]
+        shown = fmt_number(ctx.report.stale_totals[key])
+        count = f"有{len(keys)}个合计单元格" if len(keys) > 1 else "有1个合计单元格"
+        yield finding(ctx, rule, f"{table}{count}保存的计算结果与各项之和不一致（如{spec.describe(key)}显示"
+                                 f"{shown}，各项之和为{fmt_number(ctx.value(key))}）：文件保存前没有重新计算公式"
+                                 "（例如设成了手动计算）。公式没有问题，本次按各项之和校验；在 Excel 或 WPS 中按"
+                                 " Ctrl+Alt+F9（LibreOffice：Ctrl+Shift+F9）重新计算后保存即可。", tuple(keys),
+                      expected=ctx.value(key), found=ctx.report.stale_totals[key], severity="warning")
 
 
 # --- content rules (warnings) ---------------------------------------------------------------------
@@ -286,8 +307,9 @@ RULES: tuple[Rule, ...] = (
     CheckRule("E7", "error", "基本信息和正文必填部分已填写",
               "meta.unit、meta.year 已填写且有效；text.proactive … text.other 不为空（text.overview 可空）",
               fn=_required),
-    CheckRule("E8", "error", "使用当前模板，合计公式未被改动",
-              "工作簿是当前版本的标准模板（否则拒绝读取）；每个合计单元格保留模板的公式", fn=_formulas),
+    CheckRule("E8", "error", "使用标准模板，表格结构和合计公式未被改动",
+              "工作簿是本程序的标准模板（各版均可读取，否则拒绝读取）；表格未插入或删除行、列（每表一条）；"
+              "每个合计单元格保留模板的公式；保存的合计结果未重新计算时给出提示", fn=_formulas),
     SumRule("W1", "warning", "本年“上年结转”等于上年“结转下年度继续办理”",
             "t3.carried_over.{c} = 上年 t3.carry_forward.{c}", over=T3_COLS,
             lhs=("t3.carried_over.{c}",), rhs=("prev:t3.carry_forward.{c}",)),

@@ -334,13 +334,12 @@ def _table(doc: DocumentObject, table: spec.Table) -> None:
     t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
-    tblpr = t._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tblpr.append(layout)
-    tblpr.append(parse_xml(
+    # autofit = False wrote the fixed w:tblLayout; the margins go where the schema orders them
+    # (before w:tblLook), or Word may offer to repair the file.
+    t._tbl.tblPr.insert_element_before(parse_xml(
         f'<w:tblCellMar {nsdecls("w")}><w:left w:w="57" w:type="dxa"/>'
-        '<w:right w:w="57" w:type="dxa"/></w:tblCellMar>'))
+        '<w:right w:w="57" w:type="dxa"/></w:tblCellMar>'),
+        "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
     for col, width in zip(t.columns, widths, strict=False):
         col.width = Mm(width)
     for r, row in enumerate(t.rows):

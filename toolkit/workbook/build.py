@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 from .. import __version__, spec
+from ..report import spreadsheet_totals
 from . import layout
 from .layout import CellPos
 from .writer import Workbook
@@ -86,20 +87,7 @@ SOURCE_PROPERTY = "nianbao_source"
 
 def computed_values(data: dict[str, object]) -> dict[str, object]:
     """The value each computed key's formula will show for these inputs."""
-    out: dict[str, object] = {}
-
-    def value(key: str) -> float:
-        f = spec.FIELDS[key]
-        if f.is_computed:
-            if key not in out:
-                out[key] = sum(value(t) for t in f.computed_from)
-            return out[key]  # type: ignore[return-value]  # a sum, set just above
-        v = data.get(key)
-        return v if isinstance(v, (int, float)) and not isinstance(v, bool) else 0
-
-    for key in spec.COMPUTED_KEYS:
-        value(key)
-    return out
+    return spreadsheet_totals(data)
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

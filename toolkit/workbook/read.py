@@ -17,8 +17,9 @@ from ..errors import NotOurTemplate, OldFormat, TemplateVersion, UnusableFile
 from ..ooxml.cells import CellPos
 from ..ooxml.package import Package
 from ..ooxml.workbook import Book, core_modified
-from ..report import Report
+from ..report import Origin, Report
 from . import layout
+from .structure import locate, lost_cell
 
 OLD_FORMAT_MESSAGE = ("这是2019年旧版格式（国办公开办函〔2019〕60号）的报表，2021年度起已停用："
                       "请用 nianbao new 生成新模板重新填写")
@@ -54,13 +55,15 @@ def _old_format(book: Book) -> bool:
 
 
 def check_template(book: Book) -> None:
-    """Raise UnusableFile unless this is the current standard template (rule E8)."""
+    """Raise UnusableFile unless this is a standard template of ours (rule E8). A name that
+    lost its cell (``#REF!``: a row or column deleted) is a structure change, not a refusal."""
     where = book.resolve(layout.MARKER_NAME)
     marker = None
     if where:
         marker = book.values([where])[0]
     check_marker(marker, lambda: _old_format(book))
-    check_names([n for n in layout.names() if book.resolve(n) is None])
+    check_names([n for n in layout.names()
+                 if book.resolve(n) is None and not lost_cell(book.names.get(n, ""))])
 
 
 def check_marker(marker: object, old_format: Callable[[], bool] = lambda: False) -> None:
@@ -76,7 +79,10 @@ def check_marker(marker: object, old_format: Callable[[], bool] = lambda: False)
         if fmt != spec.FORMAT_ID:
             raise TemplateVersion(f"模板的报表格式为 {fmt}，本程序只处理 {spec.FORMAT_ID}")
         found = version.lstrip("v")
-        newer = found.isascii() and found.isdigit() and int(found) > spec.TEMPLATE_VERSION
+        number = int(found) if found.isascii() and found.isdigit() else None
+        if number is not None and 1 <= number < spec.TEMPLATE_VERSION:
+            return  # an earlier release's template: read as it is, by its defined names
+        newer = number is not None and number > spec.TEMPLATE_VERSION
         raise TemplateVersion(
             f"模板版本为第{found}版，本程序使用第{spec.TEMPLATE_VERSION}版："
             + ("请升级 nianbao 后再校验" if newer else
@@ -89,18 +95,27 @@ def check_names(missing: list[str]) -> None:
                            "请用 nianbao new 生成的模板重新填写")
 
 
-def _where(book: Book) -> dict[str, CellPos]:
-    """key -> its cell, by the defined names (check_template made sure each resolves)."""
-    return {key: book.resolve(name) for name, key in layout.names().items()}  # type: ignore[misc]
+def _targets(book: Book) -> dict[str, CellPos | None]:
+    """key -> its cell by its defined name; None where the name lost its cell (#REF!).
+    check_template made sure every name is there."""
+    return {key: book.resolve(name) for name, key in layout.names().items()}
 
 
 def raw_values(book: Book, sheets: set[str] | None = None) -> dict[str, object]:
     """key -> the raw value in its named cell, for the keys on ``sheets`` (default: all); each
     sheet is parsed once."""
-    where = {key: p for key, p in _where(book).items() if sheets is None or p.sheet in sheets}
-    return dict(zip(where, book.values(list(where.values())), strict=False))
+    where = {key: p for key, p in _targets(book).items() if p is not None and (sheets is None or p.sheet in sheets)}
+    return dict(zip(where, book.values(list(where.values())), strict=True))
 
 
 def read_book(book: Book, source: str, saved_at: str | None = None) -> Report:
-    cells = {key: str(p) for key, p in _where(book).items()}
-    return Report.from_raw(raw_values(book), source, "workbook", cells, layout.formulas(), saved_at)
+    return report_at(raw_values(book), _targets(book), source, "workbook", saved_at)
+
+
+def report_at(raw: dict[str, object], targets: dict[str, CellPos | None], source: str,
+              origin: Origin, saved_at: str | None = None) -> Report:
+    """The report of a workbook's raw values, given where each key's defined name points (shared
+    with the live-book adapter): structure changes found, formulas judged where the cells are."""
+    pos, changes = locate(targets)
+    cells = {key: str(p) for key, p in pos.items()}
+    return Report.from_raw(raw, source, origin, cells, layout.formulas_at(pos), saved_at, changes)
