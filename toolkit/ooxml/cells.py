@@ -14,6 +14,7 @@ from dataclasses import dataclass
 MAX_ROW = 1_048_576  # Excel's limits (rows, columns XFD)
 MAX_COL = 16_384
 
+_ROW = re.compile(r"[0-9]{1,7}")
 _A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 # A sheet name that Excel writes without quotes: a word that does not start with a digit and
 # does not read as a cell reference or an R1C1 reference.
@@ -64,6 +65,16 @@ def split_a1(ref: str) -> tuple[int, int]:
     if not (0 <= row < MAX_ROW and 0 <= col < MAX_COL):
         raise BadReference(ref)
     return row, col
+
+
+def row_index(r: str | None, previous: int) -> int:
+    """A <row>'s ``r`` ('7' -> 6), or the row after ``previous`` when it has none (allowed, and
+    written by some generators); BadReference for anything else."""
+    if r is None:
+        return previous + 1
+    if not _ROW.fullmatch(r) or not 0 < int(r) <= MAX_ROW:
+        raise BadReference(r)
+    return int(r) - 1
 
 
 @functools.lru_cache(maxsize=1024)

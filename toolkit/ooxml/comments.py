@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ..errors import UnusableFile
 from .cells import BadReference, split_a1
-from .xml import MAIN_NS, XML_NS, Element, escape, local, ns_of, parse_xml, to_bytes, unescape
+from .strings import string_item
+from .xml import MAIN_NS, XML_NS, Element, escape, local, ns_of, parse_xml, to_bytes
 
 COMMENTS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 VML_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
@@ -38,18 +40,6 @@ class Comment:
     cell: tuple[int, int] | None  # (row, col), None for a ref we cannot read
     author: str
     text: str  # the plain text, runs joined
-
-
-def plain_text(text_el: Element) -> str:
-    """The text of a comment's <text>: plain <t> and rich-text runs joined, phonetics skipped."""
-    parts = []
-    for child in text_el:
-        tag = local(child.tag)
-        if tag == "t":
-            parts.append(child.text or "")
-        elif tag == "r":
-            parts.extend(t.text or "" for t in child if local(t.tag) == "t")
-    return unescape("".join(parts))
 
 
 class CommentsPart:
@@ -89,7 +79,7 @@ class CommentsPart:
             aid = el.get("authorId") or ""
             author = authors[int(aid)] if aid.isdecimal() and int(aid) < len(authors) else ""
             text_el = el.find(self.ns + "text")
-            out.append(Comment(el, cell, author, plain_text(text_el) if text_el is not None else ""))
+            out.append(Comment(el, cell, author, string_item(text_el) if text_el is not None else ""))
         return out
 
     def remove(self, comment: Comment) -> None:
@@ -153,7 +143,7 @@ class VmlDrawing:
         else:
             try:
                 self.root = parse_xml(_BR.sub(b"<br/>", data))
-            except Exception as exc:
+            except UnusableFile as exc:
                 raise PartShapeError("VML drawing is not XML") from exc
 
     def note_shapes(self) -> list[tuple[Element, tuple[int, int]]]:

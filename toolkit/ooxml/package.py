@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,12 +210,10 @@ class Package:
                 raise DamagedFile(f"工作簿中的 {name} 过大（{info.file_size} 字节），拒绝读取")
             try:
                 self._cache[name] = self.zf.read(info)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
                 raise DamagedFile(f"工作簿文件已损坏（{name} 无法解压）") from exc
             except RuntimeError as exc:  # encrypted zip member
                 raise EncryptedFile("工作簿的压缩包设置了密码，无法读取") from exc
-            except Exception as exc:  # zlib.error and friends: a damaged member
-                raise DamagedFile(f"工作簿文件已损坏（{name} 无法解压）") from exc
         return self._cache[name]
 
     def xml(self, name: str) -> Element:

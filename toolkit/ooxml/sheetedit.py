@@ -9,12 +9,12 @@ linear in the rows and cells of the sheet.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from lxml import etree
 
-from .cells import MAX_COL, MAX_ROW, BadReference, a1, col_letter, split_a1
+from .cells import MAX_COL, BadReference, a1, col_letter, row_index, split_a1
 from .xml import MAIN_NS, REL_NS, XML_NS, Element, escape, local, ns_of, parse_xml, to_bytes
 
 # CT_Worksheet's children in schema order (ECMA-376 Part 1, 18.3.1.99): Excel refuses a sheet whose
@@ -27,7 +27,6 @@ WORKSHEET_ORDER = (
     "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags",
     "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
     "controls", "webPublishItems", "tableParts", "extLst")
-_ROW_NUMBER = re.compile(r"[0-9]{1,7}")
 
 
 class SheetShapeError(Exception):
@@ -53,18 +52,26 @@ def insert_in_order(root: Element, el: Element) -> None:
     root.append(el)
 
 
-def _same_number(c: Element, cv: CellValue, v_tag: str) -> bool:
-    """An existing cell that already holds this number in its own style: left as it is (a
-    LibreOffice-saved mark cell says t="n"; rewriting it would change bytes for nothing)."""
+def _holds(c: Element, cv: CellValue, ns: str) -> bool:
+    """An existing cell that already holds this value in this style (or, for ``style`` None, in
+    its own): left as it is (a LibreOffice-saved mark cell says t="n"; rewriting it, or results
+    rows rewritten with the same text, would change bytes for nothing)."""
+    if cv.style is not None and c.get("s", "0") != (cv.style or "0"):
+        return False
     v = cv.value
-    if cv.style is not None or not isinstance(v, (int, float)) or isinstance(v, bool):
+    t = c.get("t", "n")
+    if v is None:
+        return len(c) == 0 and t == "n"
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if t != "n" or len(c) != 1 or c[0].tag != ns + "v":
+            return False
+        try:
+            return float(c[0].text or "") == float(v)
+        except ValueError:
+            return False
+    if t != "inlineStr" or len(c) != 1 or c[0].tag != ns + "is" or len(c[0]) != 1 or c[0][0].tag != ns + "t":
         return False
-    if c.get("t", "n") != "n" or len(c) != 1 or c[0].tag != v_tag:
-        return False
-    try:
-        return float(c[0].text or "") == float(v)
-    except ValueError:
-        return False
+    return (c[0][0].text or "") == escape(str(v))
 
 
 class SheetEditor:
@@ -72,7 +79,6 @@ class SheetEditor:
 
     def __init__(self, data: bytes, label: str = "工作表") -> None:
         self.label = label
-        self._data = data
         self.root = parse_xml(data)
         if local(self.root.tag) != "worksheet":
             raise SheetShapeError(f"{label}不是工作表")
@@ -85,12 +91,10 @@ class SheetEditor:
         row_no = -1
         for i, row in enumerate(data_el.iterchildren(self.ns + "row"), 1):
             r = row.get("r")
-            if r is None:
-                row_no += 1
-            elif _ROW_NUMBER.fullmatch(r) and 0 < int(r) <= MAX_ROW:
-                row_no = int(r) - 1
-            else:
-                raise SheetShapeError(f"{label}的第{i}行行号无效（r=\"{r[:20]}\"）")
+            try:
+                row_no = row_index(r, row_no)
+            except BadReference:
+                raise SheetShapeError(f"{label}的第{i}行行号无效（r=\"{(r or '')[:20]}\"）") from None
             if row_no in self.rows:
                 raise SheetShapeError(f"{label}的第{row_no + 1}行出现了两次")
             if r is None:  # (rows added before it must not move it)
@@ -145,17 +149,26 @@ class SheetEditor:
 
     # --- writing ------------------------------------------------------------------------------
 
-    def clear_from(self, first: int) -> None:
-        """Remove the rows from ``first`` (0-based) down."""
+    def clear_from(self, first: int, keep: AbstractSet[tuple[int, int]] = frozenset()) -> None:
+        """Empty the rows from ``first`` (0-based) down, but for the cells ``keep`` (those about
+        to be written: a cell that gets the value it has is then not touched)."""
+        keep_cols: dict[int, set[int]] = {}
+        for r, c in keep:
+            keep_cols.setdefault(r, set()).add(c)
         for n in [n for n in self.rows if n >= first]:
-            self.data.remove(self.rows.pop(n))
-            self._cells.pop(n, None)
-            self.dirty = True
+            if n not in keep_cols:
+                self.data.remove(self.rows.pop(n))
+                self._cells.pop(n, None)
+                self.dirty = True
+                continue
+            cells = self.cells_of(n)
+            for col in [col for col in cells if col not in keep_cols[n]]:
+                self.rows[n].remove(cells.pop(col))
+                self.dirty = True
 
     def set_cells(self, writes: dict[tuple[int, int], CellValue]) -> None:
         """Set cells ((row, col) 0-based -> value); rows and cells are created where missing."""
         new_rows = False
-        v_tag = self._t("v")
         touched_rows: set[int] = set()
         for (r, c), cv in writes.items():
             if r not in self.rows:
@@ -164,7 +177,7 @@ class SheetEditor:
                 new_rows = True
             cells = self.cells_of(r)
             cell = cells.get(c)
-            if cell is not None and _same_number(cell, cv, v_tag):
+            if cell is not None and _holds(cell, cv, self.ns):
                 continue  # most marks keep their value: their cells stay as they are
             self.dirty = True
             if cell is None:
@@ -223,6 +236,11 @@ class SheetEditor:
         """Drop the internal hyperlinks (no r:id) of the rows from ``from_row`` down and add
         ``links`` (ref, location, display)."""
         block = self.root.find(self._t("hyperlinks"))
+        ours = [h for h in (block if block is not None and from_row is not None else ())
+                if h.get(f"{{{REL_NS}}}id") is None and self._link_row(h) >= (from_row or 0)]
+        if [(h.get("ref"), h.get("location"), h.get("display")) for h in ours] == [
+                (ref, escape(loc), escape(disp)) for ref, loc, disp in links]:
+            return  # the same links as before
         if block is not None and from_row is not None:
             for h in list(block):
                 ref = (h.get("ref") or "A1").split(":")[0]
@@ -244,6 +262,13 @@ class SheetEditor:
         if block is not None and len(block) == 0:
             self.root.remove(block)
 
+    @staticmethod
+    def _link_row(h: Element) -> int:
+        try:
+            return split_a1((h.get("ref") or "").split(":")[0])[0]
+        except BadReference:
+            return -1
+
     def legacy_drawing(self) -> Element | None:
         return self.root.find(self._t("legacyDrawing"))
 
@@ -263,9 +288,6 @@ class SheetEditor:
         return to_bytes(self.root)
 
     def edited(self) -> bytes | None:
-        """The part's new bytes, or None when the edits left its content as it was (nothing
-        changed, or results rewritten to the same values): then the part is kept byte for byte."""
-        if not self.dirty:
-            return None
-        new = to_bytes(self.root)
-        return None if new == to_bytes(parse_xml(self._data)) else new
+        """The part's new bytes, or None when the edits changed nothing (every cell already held
+        its value): then the part is kept byte for byte."""
+        return to_bytes(self.root) if self.dirty else None

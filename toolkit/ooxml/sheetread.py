@@ -14,11 +14,10 @@ from dataclasses import dataclass
 
 from ..errors import DamagedFile
 from ..values import Formula
-from .cells import MAX_COL, MAX_ROW, BadReference, a1, col_index, col_letter, split_a1
+from .cells import MAX_COL, MAX_ROW, BadReference, a1, col_index, col_letter, row_index, split_a1
 from .strings import string_item
 from .xml import Element, ns_of, unescape
 
-_ROW_NUMBER = re.compile(r"[0-9]{1,7}")
 _MAX_INT_DIGITS = 4000  # Python refuses to read longer digit strings as int; they are floats
 
 
@@ -56,13 +55,10 @@ def read_cells(root: Element, wanted: set[tuple[int, int]], ctx: SheetContext,
     shared: dict[str, tuple[tuple[int, int], str]] = {}  # si -> (anchor, formula text)
     row_no = -1
     for i, row in enumerate(data.iterchildren(row_tag), 1):
-        r = row.get("r")
-        if r is None:
-            row_no += 1
-        elif _ROW_NUMBER.fullmatch(r) and 0 < int(r) <= MAX_ROW:
-            row_no = int(r) - 1
-        else:
-            raise _bad(ctx, f"的第{i}行行号无效（r=\"{r[:20]}\"）")
+        try:
+            row_no = row_index(row.get("r"), row_no)
+        except BadReference as exc:
+            raise _bad(ctx, f"的第{i}行行号无效（r=\"{str(exc)[:20]}\"）") from None
         if not has_shared and row_no not in rows:
             continue  # (cells of a row always lie in that row: a stray r is no concern of ours)
         col_no = -1

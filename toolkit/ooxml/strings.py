@@ -1,4 +1,5 @@
-"""Shared strings and inline strings: plain ``<t>`` or rich-text runs ``<r><t>``."""
+"""Shared strings, inline strings and the text of notes: plain ``<t>`` or rich-text runs ``<r><t>``
+(all of type CT_Rst)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import UnusableFile
+from ..errors import NotOurTemplate, UnusableFile
 from .cells import CellPos
 from .package import Package
 from .sheetread import SheetContext, read_cells
@@ -76,7 +76,7 @@ class Book:
     def cells(self, sheet: str, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], object]:
         """The raw values of the ``wanted`` (row, col) cells of one sheet (absent ones left out)."""
         if sheet not in self.sheets:
-            raise UnusableFile(f"工作簿中没有工作表“{sheet}”")
+            raise NotOurTemplate(f"工作簿中没有工作表“{sheet}”")
         part = self.sheets[sheet]
         has_shared = b'"shared"' in self.pkg.read(part)  # a hint: the walk for anchors is skipped
         return read_cells(self.pkg.xml(part), wanted, self.context(sheet), has_shared)

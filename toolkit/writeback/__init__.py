@@ -20,7 +20,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UnusableFile
+from ..errors import DamagedFile, UnusableFile
 from ..fileio import atomic_write, lock_files, os_reason
 from ..ooxml.sheetedit import SheetShapeError
 from ..rules.engine import CheckResult
@@ -83,7 +83,7 @@ def _render(data: bytes, result: CheckResult, checked_at, name: str) -> Rendered
     try:
         return render(data, result, checked_at=checked_at, name=name or "workbook.xlsx")
     except SheetShapeError as exc:
-        raise UnusableFile(f"工作簿的内部结构无法安全写入（{exc}）") from None
+        raise DamagedFile(f"工作簿的内部结构无法安全写入（{exc}）") from None
 
 
 def _open_reason(path: Path) -> str | None:

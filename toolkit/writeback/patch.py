@@ -21,7 +21,7 @@ import datetime as _dt
 import math
 from dataclasses import dataclass
 
-from ..errors import OutputBlocked, UnusableFile
+from ..errors import NotOurTemplate, OutputBlocked
 from ..ooxml.cells import CellPos
 from ..ooxml.package import CONTENT_TYPES, Package, rels_name
 from ..ooxml.sheetedit import CellValue, SheetEditor
@@ -133,10 +133,10 @@ def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None 
 
         # notes first: ``recorded`` reads the marks of the last check, before they are rewritten
         apply_notes(pkg, ch, part, editor, notes_by_sheet.get(sheet, []), number, recorded)
+        cells = {(w.row, w.col): CellValue(w.value, None if w.style == "keep" else styles[w.style]) for w in writes}
         if clear is not None:
-            editor.clear_from(clear)
-        editor.set_cells({(w.row, w.col): CellValue(w.value, None if w.style == "keep" else styles[w.style])
-                          for w in writes})
+            editor.clear_from(clear, keep=set(cells))
+        editor.set_cells(cells)
         if results_header is not None and sheet == results_header.sheet:
             editor.replace_hyperlinks([(w.a1, str(w.link), str(w.value)) for w in writes if w.link], clear)
         edited = editor.edited()
@@ -144,7 +144,7 @@ def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None 
             ch.put(part, edited)
     missing = {w.sheet for w in plan.writes} - set(book.sheets)
     if missing:
-        raise UnusableFile(f"工作簿中没有工作表“{sorted(missing)[0]}”，无法写回")
+        raise NotOurTemplate(f"工作簿中没有工作表“{sorted(missing)[0]}”，无法写回")
     if ch.overrides_add or ch.defaults_add or ch.removed:
         ch.put(CONTENT_TYPES, ch.content_types(pkg.read(CONTENT_TYPES)))
     content = _zip(pkg, ch)
