@@ -93,3 +93,21 @@ def test_a_document_that_crashes_libreoffice_costs_only_its_own_pdf(tmp_path, mo
     assert [bool(o.problem) for o in outcomes] == [False, True, False, False]
     assert not docs[1].with_suffix(".pdf").exists()  # the cut-short PDF is not passed on
     assert docs[3].with_suffix(".pdf").read_bytes().endswith(b"%%EOF\n")
+
+
+def test_reports_pass_openxml_audit(tmp_path, sample):
+    """A two-line title (a line break in the title), the 落款 kept with the text, a draft."""
+    import shutil
+    import subprocess
+
+    from conftest import require
+    tool = shutil.which("openxml-audit")
+    require(tool, "openxml-audit is not installed (pip install openxml-audit)")
+    long_unit = _data(tmp_path, sample, "long.json", **{"meta.unit": "某某市某某区人民政府办公室"})
+    draft = _data(tmp_path, sample, "draft.json", **{"meta.unit": "乙街道", "t3.new.natural": "/"})
+    run = build_reports([long_unit, draft], tmp_path / "out", force=True)
+    docs = [b.docx for b in run.items]
+    assert all(docs) and run.items[1].draft
+    for doc in docs:
+        proc = subprocess.run([tool, str(doc)], capture_output=True, text=True, timeout=120)
+        assert "Errors: 0" in proc.stdout, proc.stdout[-2000:]

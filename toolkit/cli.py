@@ -203,7 +203,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
     workers = args.workers if args.workers and args.workers > 0 else None
     summary = collect(args.inputs, Path(args.output), unit=args.unit, previous=args.previous or (),
                       workers=workers, year=args.year, district_email=args.email or "",
-                      template=args.template, progress=Progress("校验"))
+                      template=args.template, progress=Progress("校验"), roster=args.roster,
+                      same=args.same or ())
     for note in summary.previous_notes:
         _err(f"上年数据未使用：{note}")
     for note in summary.notes:
@@ -217,6 +218,12 @@ def cmd_collect(args: argparse.Namespace) -> int:
         _out(f"退回：{len(summary.returns)} 份邮件草稿和工作簿在 {summary.outdir / '退回'}")
     _out(summary.line())
     return summary.exit_code
+
+
+def cmd_roster_template(args: argparse.Namespace) -> int:
+    from .app import roster_template
+    _out(f"已生成单位名单模板：{roster_template(args.out, force=args.force)}")
+    return EXIT_OK
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -383,7 +390,19 @@ def build_parser() -> Parser:
     s.add_argument("--workers", type=int, metavar="N", help="并行进程数（默认：CPU 核数）")
     s.add_argument("--template", metavar="FILE.j2", help="退回邮件模板（Jinja2；默认用输出文件夹中的"
                    "“退回邮件模板.txt.j2”或内置模板）")
+    s.add_argument("--roster", metavar="单位名单.xlsx", help="应报送单位的名单（.xlsx 或 .csv，列：单位名称、邮箱，"
+                   "可选 级别、联系人；模板用 nianbao roster-template 生成）：未报送的单位列为“未报送”并生成催报邮件，"
+                   "邮件草稿按名单中的邮箱发送")
+    s.add_argument("--same", action="append", metavar="甲=乙", help="两个机关名称是同一单位（可重复；"
+                   "无名单时名称相近的单位在确认前不计入汇总）")
     s.set_defaults(func=cmd_collect)
+
+    s = sub.add_parser("roster-template", parents=[common], help="生成单位名单模板（供 collect --roster 使用）",
+                       description="生成一个单位名单工作簿（列：单位名称、邮箱、级别、联系人），"
+                       "填写应报送的单位后用于 nianbao collect --roster。")
+    s.add_argument("out", metavar="OUT.xlsx", help="要生成的名单文件")
+    s.add_argument("--force", action="store_true", help="文件已存在时覆盖它")
+    s.set_defaults(func=cmd_roster_template)
 
     s = sub.add_parser("gui", parents=[common], help="打开校验窗口（不用命令行）",
                        description="打开一个小窗口：选择工作簿，按一个按钮校验并生成 Word 报告。")

@@ -9,7 +9,7 @@ present what comes back; none of them orchestrates. The verbs are those of ``nia
 - ``check_and_annotate``, ``check_book``     (``check``: the one-click doors: check, write back, build)
 - ``build_report``                           (``build``: the Word report of one file, and its PDF)
 - ``build_reports``                          (``publish``: many reports, with web pages and PDFs)
-- ``collect``                                (``toolkit.collect``: a district's batch)
+- ``collect``, ``roster_template``           (``toolkit.collect``: a district's batch, its 单位名单)
 - ``audit``                                  (``audit``: published reports of any kind, in bulk)
 - ``run_demo``                               (``demo``: the whole job on the bundled sample)
 - ``import_report``, ``new_from``            (``importing``: published reports → report data)
@@ -21,6 +21,7 @@ Errors come as ``toolkit.errors`` exceptions (codes, exit codes, Chinese message
 from __future__ import annotations
 
 from ..collect import CollectSummary, collect
+from ..collect.roster import write_template as roster_template
 from ..source import read_report
 from .audit import AuditSummary, audit
 from .build import BuildResult, build_beside, build_report
@@ -35,5 +36,5 @@ __all__ = [
     "FileCheck", "ImportOutcome",
     "audit", "build_beside", "build_report", "build_reports", "check_and_annotate", "check_book", "check_file",
     "check_files", "collect", "export_data", "import_report", "new_from", "new_workbook", "read_any", "read_report",
-    "run_demo",
+    "roster_template", "run_demo",
 ]

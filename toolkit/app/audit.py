@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +29,8 @@ from ..importers import kind_of
 from ..previous import PreviousYear, mismatch, unit_key
 from ..report import Report
 from ..rules import check
+from ..rules.copies import copy_finding, find_copies
 from ..rules.engine import SEVERITY_WORD, Finding
-from ..rules.similarity import Shingles, normalize
 from .importing import data_object, read_any
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,6 @@ PASSED, WARNINGS, ERRORS, UNREADABLE, OLD = "通过", "有提示", "有错误", 
 STATUS_ORDER = (ERRORS, UNREADABLE, OLD, WARNINGS, PASSED)
 STATUS_CODE = {PASSED: "passed", WARNINGS: "warnings", ERRORS: "errors", UNREADABLE: "unreadable", OLD: "old_format"}
 AUDIT_SUFFIXES = tuple(dict.fromkeys((*DOCUMENT_SUFFIXES, *REPORT_SUFFIXES)))
-COPY_SHARE = 0.8  # W13: a text section this much the same as another unit's
-COPY_MIN_CHARS = 60  # shorter sections (无, 未收取信息处理费。) are alike by nature
 
 
 @dataclass
@@ -230,53 +228,12 @@ def _flag_duplicates(rows: list[AuditResult]) -> None:
 
 
 def _flag_copies(rows: list[AuditResult]) -> None:
-    """W13 over the batch: a text section 80 % or more the same as another unit's, by the measure
-    W8 uses (rules/similarity.py: the share of its 8-character shingles found in the other).
-
-    Identical texts are compared once (a batch holds many copies of the same report); an index
-    from shingle to texts finds the pairs worth comparing, and shingles found in very many texts
-    are the format's own phrases, not a copy, and are not followed."""
+    """W13 over the batch (``rules.copies``): a text section 80 % or more the same as another
+    unit's, by the measure W8 uses."""
     readable = [r for r in rows if r.texts and r.unit]
-    for key in spec.TEXT_KEYS:
-        owners: dict[str, list[AuditResult]] = defaultdict(list)  # normalised text -> its reports
-        for r in readable:
-            text = normalize(r.texts.get(key, ""))
-            if len(text) >= COPY_MIN_CHARS:
-                owners[text].append(r)
-        texts = list(owners)
-        shingles = [Shingles.of(t) for t in texts]
-        index: dict[str, list[int]] = defaultdict(list)
-        for i, sh in enumerate(shingles):
-            for item in sh.items:
-                index[item].append(i)
-        common = max(50, len(texts) // 5)
-        shared: Counter[tuple[int, int]] = Counter()
-        for holders in index.values():
-            if 1 < len(holders) <= common:
-                for a in holders:
-                    for b in holders:
-                        if a != b:
-                            shared[(a, b)] += 1
-        # candidates for each text: itself (the same text under several units), then the others
-        candidates: dict[int, list[tuple[float, int]]] = {i: [(1.0, i)] for i in range(len(texts))}
-        for (a, b), n in shared.items():
-            if n >= COPY_SHARE * len(shingles[a]):
-                share = shingles[a].share_in(shingles[b])
-                if share >= COPY_SHARE:
-                    candidates[a].append((share, b))
-        for a, found in candidates.items():
-            found.sort(key=lambda sb: -sb[0])
-            for r in owners[texts[a]]:
-                other = next(((share, o) for share, b in found for o in owners[texts[b]]
-                              if unit_key(o.unit) != unit_key(r.unit)), None)
-                if other is None:
-                    continue
-                share, o = other
-                label = spec.TEXT_LABELS[key]
-                r.findings += (Finding(
-                    "W13", "warning", f"正文「{label}」有{share:.0%}与“{o.unit}”的报告（{o.origin}）相同，"
-                    "请确认不是照抄（抄袭他人报告会被扣分）", (key,), "正文", label,
-                    found=f"{share:.0%}", expected=f"低于{COPY_SHARE:.0%}"),)
+    for c in find_copies(((i, unit_key(r.unit), r.texts) for i, r in enumerate(readable)), spec.TEXT_KEYS):
+        r, o = readable[c.index], readable[c.other]
+        r.findings += (copy_finding(c, o.unit or "", o.origin),)
 
 
 # --- outputs -------------------------------------------------------------------------------------

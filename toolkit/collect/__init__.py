@@ -58,6 +58,10 @@ class FileStatus(FindingCounts):
     returned: str = ""  # the annotated copy in 退回/
     draft: str = ""  # the e-mail draft in 退回/
     returned_note: str = ""
+    roster: str = ""  # 名单内 / 名单内（名称经规范化后匹配）… / 名单外 (with a roster)
+    dated: str = ""  # the date that decided which copy is newest
+    dated_by: str = ""  # which date it is (邮件日期 / 工作簿保存时间 / 文件时间)
+    to: str = ""  # where its draft is addressed
 
     @property
     def file_name(self) -> str:
@@ -87,10 +91,10 @@ class CollectSummary:
 
     @property
     def exit_code(self) -> int:
-        from .select import ERRORS, OTHER_YEAR, UNUSABLE
-        if not any(f.status not in (UNUSABLE,) for f in self.files):
+        from .select import ERRORS, MISSING, OTHER_YEAR, SUSPECT, UNUSABLE
+        if not any(f.status not in (UNUSABLE, MISSING) for f in self.files):
             return 2
-        if any(f.status in (ERRORS, UNUSABLE, OTHER_YEAR) for f in self.files):
+        if any(f.status in (ERRORS, UNUSABLE, OTHER_YEAR, MISSING, SUSPECT) for f in self.files):
             return 1
         return 0
 
@@ -113,13 +117,22 @@ def load_previous(inputs: list[Path | str], outdir: Path) -> tuple[dict[str, Rep
 def collect(inputs: list[Path | str], outdir: Path | str, *, unit: str | None = None,
             previous: list[Path | str] | tuple = (), workers: int | None = None,
             year: int | None = None, district_email: str = "", template: Path | str | None = None,
-            progress: Callable[[int, int], None] | None = None) -> CollectSummary:
+            progress: Callable[[int, int], None] | None = None, roster: Path | str | None = None,
+            same: list[str] | tuple[str, ...] = ()) -> CollectSummary:
     """Check every workbook in ``inputs`` and write the outputs into ``outdir``.
 
     What the user typed is checked before any work (``--email``, the e-mail template, outputs
     open in Excel, another run in the same OUTDIR): those stop the command (UnusableFile). Once
-    the batch runs, one file's trouble is that file's line in the status list, never the end."""
+    the batch runs, one file's trouble is that file's line in the status list, never the end.
+
+    ``roster``: the 单位名单 (.xlsx/.csv; ``roster.load``): units that sent nothing are listed as
+    未报送 with a reminder draft, and every draft is addressed from it. ``same``: "甲=乙" pairs of
+    names that are one unit (without a roster, names alike are otherwise not summed)."""
     from . import returns
+    from . import roster as roster_mod
+    from .units import parse_same
+    joined = parse_same(list(same))
+    the_roster = roster_mod.load(roster, unit) if roster is not None else None
     outdir = Path(outdir)
     missing = [str(p) for p in inputs if not Path(p).exists()]
     if inputs and len(missing) == len(inputs):  # a mistyped folder: nothing to do, nothing to create
@@ -132,21 +145,24 @@ def collect(inputs: list[Path | str], outdir: Path | str, *, unit: str | None = 
         raise OutputBlocked(f"无法创建输出文件夹（{os_reason(exc)}）：{outdir}") from None
     template_text = returns.template_text(outdir, template)  # fail early on a bad template
     returns.trial_draft(template_text, unit or "", district_email)
+    notices = returns.notice_templates(outdir)
     with _RunLock(outdir):
         return _collect(inputs, outdir, unit=unit, previous=previous, workers=workers, year=year,
                         district_email=district_email, template_text=template_text,
-                        progress=progress)
+                        progress=progress, roster=the_roster, same=joined, notices=notices)
 
 
 def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
              previous: list[Path | str] | tuple, workers: int | None, year: int | None,
              district_email: str, template_text: str,
-             progress: Callable[[int, int], None] | None) -> CollectSummary:
+             progress: Callable[[int, int], None] | None, roster=None, same=(),
+             notices: dict[str, str] | None = None) -> CollectSummary:
     from . import batch, select, status, summary
     from .gather import gather
+    from .units import Units
     started = time.perf_counter()
-    for name in (STATUS_FILE, SUMMARY_FILE):  # found now, not after the whole batch
-        _refuse_if_open(outdir / name)
+    for output in (STATUS_FILE, SUMMARY_FILE):  # found now, not after the whole batch
+        _refuse_if_open(outdir / output)
     _clear_previous_run(outdir)
     prev, previous_notes = load_previous(list(previous), outdir) if previous else ({}, [])
     items = gather(list(inputs), outdir)
@@ -172,14 +188,34 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     for res in batch.run(tasks, setup, n_workers, progress):
         results[res.index] = res
     ordered = [results[i] for i in range(len(items))]
+    for r in ordered:
+        m = items[r.index].mail
+        r.mail_date = m.date if m else None
 
     batch_year = select.batch_year(ordered, year)
-    decisions = select.decide(ordered, batch_year)
-    rows = [FileStatus(r.index, r.origin, r.path, decisions[r.index].status, decisions[r.index].note,
-                       r.unit, r.year, r.findings, r.numbers, r.figures(), r.sender)
-            for r in ordered]
+    units = Units.of(ordered, items, roster, unit, list(same))
+    decisions = select.decide(ordered, batch_year, key=units.key)
+    rows = []
+    for r in ordered:
+        d = decisions[r.index]
+        name: str | None = r.unit  # the unit's name as the status list shows it
+        if r.state == "unusable":
+            entry, m = units.entry(r), items[r.index].mail
+            name = entry.name if entry else (m.name or None) if m else None
+        stamp, why = select.dated(r)
+        row = FileStatus(r.index, r.origin, r.path, d.status, d.note, name, r.year, r.findings, r.numbers,
+                         r.figures(), r.sender, roster=units.roster_note(r),
+                         dated=select.when_text(stamp) if r.state != "unusable" else "",
+                         dated_by=why if r.state != "unusable" else "")
+        if r.index in units.suspects and d.status in (select.PASSED, select.ERRORS):
+            row.note = _join(row.note, units.suspects[r.index])
+            if d.status == select.PASSED:
+                row.status = select.SUSPECT
+        rows.append(row)
 
-    drafts = _returns(ordered, rows, returns_dir, mail)
+    _flag_copies(ordered, rows, units)
+    drafts = _returns(ordered, rows, returns_dir, mail, lambda r: units.address(r, items))
+    drafts += _notices(ordered, rows, items, units, returns_dir, mail, notices or {}, batch_year)
     shutil.rmtree(staging, ignore_errors=True)
     notes: list[str] = []
 
@@ -218,7 +254,7 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     return result
 
 
-def _returns(ordered: list, rows: list[FileStatus], returns_dir: Path, mail) -> list[Path]:
+def _returns(ordered: list, rows: list[FileStatus], returns_dir: Path, mail, address) -> list[Path]:
     """Move the chosen file of each unit with errors from staging to 退回/ with its draft.
     Other staged copies are dropped. A unit whose copy or draft cannot be made gets a note on
     its line; the others go on."""
@@ -246,11 +282,13 @@ def _returns(ordered: list, rows: list[FileStatus], returns_dir: Path, mail) -> 
             continue
         r.staged = str(copy)
         row.returned, row.returned_note = str(copy), r.staged_note
+        to, reply = address(r)
+        row.to = to
         try:
-            if r.staged_draft and stem == r.return_stem:
+            if r.staged_draft and stem == r.return_stem and to == r.sender and reply is None:
                 os.replace(r.staged_draft, eml)
             else:
-                eml.write_bytes(batch.make_draft(r, mail, stem))
+                eml.write_bytes(batch.make_draft(r, mail, stem, to=to, reply=reply))
         except OSError as exc:
             row.returned_note = _join(row.returned_note, f"未能保存退回邮件草稿（{os_reason(exc)}）")
             continue
@@ -262,6 +300,102 @@ def _returns(ordered: list, rows: list[FileStatus], returns_dir: Path, mail) -> 
         row.draft = str(eml)
         drafts.append(eml)
     return drafts
+
+
+def _flag_copies(ordered: list, rows: list[FileStatus], units) -> None:
+    """W13 across the batch (``rules.copies``): a section of 一 or 五 80 % or more the same as
+    another unit's is a warning on both, naming the other unit and the share. Only the copy that
+    stands for each unit is compared (a unit's re-sent copies are not each other's copies)."""
+    from ..rules.copies import copy_finding, find_copies
+    from .batch import COPY_KEYS
+    from .select import ERRORS, PASSED, SUSPECT
+    standing = [r for r in ordered if r.texts and rows[r.index].status in (PASSED, ERRORS, SUSPECT)]
+    for c in find_copies(((r.index, units.key(r), r.texts) for r in standing), COPY_KEYS):
+        row, other = rows[c.index], rows[c.other]
+        row.findings += (copy_finding(c, other.unit or "", other.file_name),)
+
+
+def _notices(ordered: list, rows: list[FileStatus], items: list, units, returns_dir: Path, mail,
+             templates: dict[str, str], year: int | None) -> list[Path]:
+    """Drafts without attachment: "please send the standard workbook again" for each e-mail that
+    held no usable workbook, and a reminder (催报) for each roster unit that sent nothing (its row
+    is added to ``rows`` as 未报送)."""
+    from . import returns, select
+    drafts: list[Path] = []
+    by_mail: dict[object, list[int]] = {}
+    for r in ordered:
+        m = items[r.index].mail
+        if m is not None:
+            by_mail.setdefault(m.origin, []).append(r.index)
+    for indices in by_mail.values():
+        group = [(ordered[i], rows[i]) for i in indices]
+        if any(r.state != "unusable" for r, _ in group):
+            continue
+        r, row = group[0]
+        to, reply = units.address(r, items)
+        if not to:
+            continue
+        reason = "；".join(dict.fromkeys(rw.note for _, rw in group if rw.note))
+        names = "、".join(rw.file_name for _, rw in group if rw.origin != items[r.index].mail.origin)
+        who = row.unit or to
+        path = _unique(returns_dir, f"{_stem(who)}（请重新报送）.eml")
+        row_note = _write_notice(path, returns.notice(
+            template=templates[returns.RESEND_FILE], unit=who, year=year, to=to, district=mail.district,
+            district_email=mail.district_email, reason=reason, file_name=names, reply=reply))
+        for _, rw in group:
+            rw.to = to
+            if row_note:
+                rw.returned_note = row_note
+            else:
+                rw.draft = str(path)
+        if not row_note:
+            drafts.append(path)
+    if units.roster is None:
+        return drafts
+    covered = units.covered()
+    from ..previous import unit_key
+    for entry in units.roster.entries:
+        if unit_key(entry.name) in covered:
+            continue
+        row = FileStatus(len(rows), "", "", select.MISSING, "单位名单中有此单位，但未收到其报送的文件",
+                         entry.name, roster="名单内", to=entry.email)
+        rows.append(row)
+        if not entry.email:
+            row.returned_note = "单位名单中没有此单位的邮箱，未生成催报邮件"
+            continue
+        path = _unique(returns_dir, f"{_stem(entry.name)}（催报）.eml")
+        note = _write_notice(path, returns.notice(
+            template=templates[returns.REMINDER_FILE], unit=entry.name, year=year, to=entry.email,
+            district=mail.district, district_email=mail.district_email))
+        if note:
+            row.returned_note = note
+        else:
+            row.draft = str(path)
+            drafts.append(path)
+    return drafts
+
+
+def _stem(name: str) -> str:
+    from .batch import RETURN_STEM_BYTES
+    from .gather import safe_name
+    return safe_name(name, "未填机关名称", max_bytes=RETURN_STEM_BYTES)
+
+
+def _unique(folder: Path, name: str) -> Path:
+    path, n = folder / name, 1
+    while path.exists():
+        n += 1
+        stem, _, rest = name.partition("（")
+        path = folder / f"{stem}({n})（{rest}"
+    return path
+
+
+def _write_notice(path: Path, content: bytes) -> str:
+    try:
+        path.write_bytes(content)
+    except OSError as exc:
+        return f"未能保存邮件草稿（{os_reason(exc)}）"
+    return ""
 
 
 def _join(*notes: str) -> str:
@@ -349,7 +483,8 @@ def _clear_previous_run(outdir: Path) -> None:
     folder = outdir / RETURNS_DIR
     if folder.is_dir():
         for p in folder.iterdir():
-            if p.is_file() and ("（退回修改）" in p.name or p.name.endswith("（退回通知）.eml")):
+            if p.is_file() and ("（退回修改）" in p.name or p.name.endswith(("（退回通知）.eml", "（催报）.eml",
+                                                                        "（请重新报送）.eml"))):
                 try:
                     p.unlink()
                 except OSError as exc:
@@ -369,7 +504,8 @@ def _write_findings(s: CollectSummary) -> None:
             "file": f.origin, "path": f.path, "status": STATUS_CODE[f.status], "status_text": f.status,
             "reason": f.note, "unit": f.unit, "year": f.year, "errors": f.n_errors,
             "warnings": f.n_warnings, "returned": f.returned or None, "draft": f.draft or None,
-            "returned_note": f.returned_note or None,
+            "returned_note": f.returned_note or None, "roster": f.roster or None, "to": f.to or None,
+            "date": f.dated or None, "date_by": f.dated_by or None,
             "findings": [x.to_dict() for x in f.findings]} for f in s.files],
     }
     text = json.dumps(obj, ensure_ascii=False, indent=1, default=str) + "\n"

@@ -24,6 +24,7 @@ from ..fileio import is_workbook, os_reason
 from ..previous import unit_key
 from ..report import Report
 from ..rules import Finding, check
+from ..rules.copies import COPY_MIN_CHARS
 from .gather import Item
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("行政诉讼", ("t4.suit_direct.total", "t4.suit_after_review.total")),
 )
 NUMBER_INDEX = {k: i for i, k in enumerate(spec.NUMBER_KEYS)}
+# W13 across the batch compares the sections assessments look at for copies: 一 and 五.
+COPY_KEYS = tuple(p.key for p in spec.TEXT_PARTS if p.section in ("一", "五"))
 # A worker process that died (killed for memory, a crash in a C library) on this file.
 WORKER_DIED = "检查此文件时校验进程意外退出（文件可能异常或过大），无法读取"
 R = TypeVar("R")
@@ -80,6 +83,8 @@ class FileResult(FindingCounts):
     previous_used: bool = False
     rss_kib: int = 0  # the worker's peak memory after this file (for the benchmark)
     pid: int = 0
+    mail_date: float | None = None  # the Date of the e-mail it came in (set by the main process)
+    texts: dict[str, str] = field(default_factory=dict)  # sections 一 and 五, for W13 across the batch
 
     def number(self, key: str) -> object:
         return None if self.numbers is None else self.numbers[NUMBER_INDEX[key]]
@@ -157,6 +162,7 @@ def process(task: Task) -> FileResult:
         return _done(res)
     res.findings = tuple(result.findings)
     res.numbers = tuple(values.get(k) for k in spec.NUMBER_KEYS)
+    res.texts = {k: v for k in COPY_KEYS if isinstance(v := values.get(k), str) and len(v) >= COPY_MIN_CHARS}
     res.state = "passed" if result.passed else "errors"
     if not result.passed:
         dest = Path(_SETUP.staging) / f"{task.index:06d}{Path(task.path).suffix.lower()}"
@@ -194,14 +200,14 @@ def return_names(stem: str, suffix: str) -> tuple[str, str]:
     return f"{stem}（退回修改）{suffix}", f"{stem}（退回通知）.eml"
 
 
-def make_draft(res: FileResult, mail: MailSetup, stem: str) -> bytes:
+def make_draft(res: FileResult, mail: MailSetup, stem: str, to: str | None = None, reply=None) -> bytes:
     from . import returns
     copy_name = return_names(stem, Path(res.staged).suffix)[0]
     file_name = res.origin.replace("\\", "/").rsplit("/", 1)[-1].rsplit(" › ", 1)[-1]
     return returns.draft(template=mail.template, unit=res.unit or "（未填机关名称）", year=res.year,
                          file_name=file_name, findings=res.findings, attachment=Path(res.staged),
-                         attachment_name=copy_name, to=res.sender, district=mail.district,
-                         district_email=mail.district_email)
+                         attachment_name=copy_name, to=res.sender if to is None else to,
+                         district=mail.district, district_email=mail.district_email, reply=reply)
 
 
 def _done(res: FileResult) -> FileResult:

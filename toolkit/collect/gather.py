@@ -34,6 +34,19 @@ MAX_DEPTH = 4  # archive in e-mail in archive...
 _SKIP_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
 
+@dataclass(frozen=True)
+class Mail:
+    """The e-mail a file came in: whom to answer and how (a draft replies to it)."""
+
+    origin: str  # the e-mail as the user knows it
+    address: str = ""  # Reply-To, else From
+    name: str = ""  # From's display name (a unit's name, usually)
+    date: float | None = None  # its Date header
+    message_id: str = ""
+    references: str = ""
+    subject: str = ""
+
+
 @dataclass
 class Item:
     """One file to check, and where it came from."""
@@ -43,6 +56,7 @@ class Item:
     error: str = ""  # the file could not be obtained (bad archive, missing file): the reason
     sender: str = ""  # the e-mail's From address, when it came by e-mail (for the return draft)
     mtime: float = 0.0  # file time: the file's, the archive member's or the e-mail's date
+    mail: Mail | None = None  # the e-mail it came in, if it did
 
 
 def gather(inputs: list[Path | str], outdir: Path, inbox: str = INBOX,
@@ -152,7 +166,12 @@ class _Gatherer:
 
     def add_message(self, msg: EmailMessage, path: Path, origin: str, depth: int) -> None:
         sender = _sender(msg)
-        when = _date(msg) or _mtime(path)
+        mail_date = _date(msg)
+        when = mail_date or _mtime(path)
+        mail = Mail(origin, sender, _display_name(msg), mail_date, _header(msg, "Message-ID"),
+                    _header(msg, "References"), _header(msg, "Subject"))
+        first = len(self.items)
+        skipped: list[str] = []
         found = False
         for part in _attachments(msg):
             if part.get_content_type() == "message/rfc822":  # a forwarded e-mail
@@ -168,6 +187,7 @@ class _Gatherer:
             if _ignored_name(base):
                 continue
             if Path(base).suffix.lower() not in self.wanted:
+                skipped.append(base)
                 continue
             found = True
             try:
@@ -177,7 +197,10 @@ class _Gatherer:
                 continue
             self.extract(path, origin + SEP + name, base, data, when, sender, depth, what="邮件附件")
         if not found and depth == 0:
-            self.items.append(Item(path, origin, error="邮件中没有工作簿附件"))
+            self.items.append(Item(path, origin, error=_no_workbook(skipped)))
+        for item in self.items[first:]:
+            if item.mail is None:
+                item.mail = mail
 
     # --- extraction ---------------------------------------------------------------------------
 
@@ -355,6 +378,33 @@ def _sender(msg: EmailMessage) -> str:
             if addr and "@" in addr:
                 return addr
     return ""
+
+
+def _no_workbook(names: list[str]) -> str:
+    """Why an e-mail gave nothing to check, naming what it did attach."""
+    if not names:
+        return "邮件中没有工作簿附件（邮件没有附件）"
+    words = any(Path(n).suffix.lower() in (".doc", ".docx", ".wps", ".pdf") for n in names)
+    shown = "、".join(names[:3]) + ("等" if len(names) > 3 else "")
+    if words:
+        return f"邮件中没有工作簿附件，只附有报告文档（{shown}），应附填报工作簿（.xlsx）"
+    return f"邮件中没有工作簿附件（.xlsx），收到的是：{shown}"
+
+
+def _header(msg: EmailMessage, name: str) -> str:
+    try:
+        value = msg.get(name)
+    except (ValueError, IndexError, TypeError):
+        return ""
+    return " ".join(str(value or "").split())
+
+
+def _display_name(msg: EmailMessage) -> str:
+    try:
+        value = msg.get("From")
+    except (ValueError, IndexError, TypeError):
+        return ""
+    return email.utils.parseaddr(str(value or ""))[0].strip()
 
 
 def _date(msg: EmailMessage) -> float | None:

@@ -12,8 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import re
+import urllib.parse
+from dataclasses import dataclass
 from email import policy
 from email.errors import MessageError
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from importlib import resources
@@ -27,6 +31,10 @@ from ..rules import Finding
 TEMPLATE_FILE = "return_email.txt.j2"
 OUTDIR_TEMPLATE = "退回邮件模板.txt.j2"  # a district's own template, found in OUTDIR
 SUBJECT_PREFIX = "主题："
+REMINDER_FILE = "reminder_email.txt.j2"  # 催报: a roster unit that sent nothing
+RESEND_FILE = "resend_email.txt.j2"  # an e-mail without a usable workbook: please send it again
+# Headers set as they stand are written as they stand (the attachment's two name parameters).
+_POLICY = policy.SMTP.clone(refold_source="none")
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 log = logging.getLogger(__name__)
@@ -130,13 +138,28 @@ def render(text: str, **context: object) -> tuple[str, str]:
 
 
 def finding_view(f: Finding) -> dict[str, object]:
+    """A finding as the templates use it. ``lead``: 【表三】 only when the message does not
+    already begin with its table (the rules' messages do: no 【表三】表三「…」 doubling);
+    ``place``: the cell in words (“表三 依申请公开”工作表 D34 单元格)."""
+    table, message = f.table or "", f.message or ""
+    lead = f"【{table}】" if table and not message.startswith(table) else ""
     return {"rule": f.rule, "severity": f.severity, "table": f.table, "row": f.row,
-            "column": f.column, "cell": f.cell, "message": f.message}
+            "column": f.column, "cell": f.cell, "message": message, "lead": lead, "place": cell_words(f.cell)}
+
+
+def cell_words(cell: str | None) -> str:
+    """'表三 依申请公开'!D34 -> “表三 依申请公开”工作表 D34 单元格."""
+    if not cell:
+        return ""
+    sheet, sep, ref = cell.rpartition("!")
+    if not sep:
+        return f"{cell} 单元格"
+    return f"“{sheet.strip(chr(39))}”工作表 {ref.replace('$', '')} 单元格"
 
 
 def draft(*, template: str, unit: str, year: object, file_name: str, findings: tuple[Finding, ...],
           attachment: Path | bytes, attachment_name: str, to: str = "", district: str = "",
-          district_email: str = "", today: dt.date | None = None) -> bytes:
+          district_email: str = "", today: dt.date | None = None, reply: Reply | None = None) -> bytes:
     """The .eml draft returning one unit's workbook (``attachment``: its path, or its content)."""
     today = today or dt.date.today()
     # A name typed on two lines would split the template's 主题： line: one line everywhere.
@@ -144,13 +167,36 @@ def draft(*, template: str, unit: str, year: object, file_name: str, findings: t
     errors = [finding_view(f) for f in findings if f.severity == "error"]
     warnings = [finding_view(f) for f in findings if f.severity == "warning"]
     subject, body = render(template, unit=unit, year=year or "", file_name=file_name, errors=errors,
-                           warnings=warnings, district=district, district_email=district_email,
+                           warnings=warnings, reason="", district=district, district_email=district_email,
                            date=f"{today.year}年{today.month}月{today.day}日", to=to)
-    msg = EmailMessage(policy=policy.SMTP)
+    fallback = "【退回修改】" + spec.title({"meta.unit": unit, "meta.year": year})
+    msg = message(subject=header_text(subject) or header_text(fallback),
+                  body=body, to=to, unit=unit, district=district, district_email=district_email, reply=reply)
+    data = attachment if isinstance(attachment, bytes) else attachment.read_bytes()
+    if is_workbook(attachment_name):
+        maintype, subtype = XLSX_TYPE
+    else:
+        maintype, subtype = "application", "octet-stream"
+    attach(msg, data, maintype, subtype, header_text(attachment_name))
+    return msg.as_bytes()
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The received e-mail a draft answers (when there is no roster to address it from)."""
+
+    message_id: str = ""
+    references: str = ""
+    subject: str = ""
+
+
+def message(*, subject: str, body: str, to: str, unit: str, district: str, district_email: str,
+            reply: Reply | None = None) -> EmailMessage:
+    """A draft's headers and body. Headers only through Address objects: a name with a comma or
+    quote stays one display name, never a second address. Without the district's address there
+    is no From: the mail program fills in its own account when the draft is sent."""
+    msg = EmailMessage(policy=_POLICY)
     msg["X-Unsent"] = "1"  # open as a draft, ready to send
-    # Headers only through Address objects: a name with a comma or quote stays one display name,
-    # never a second address. Without the district's address there is no From: the mail program
-    # fills in its own account when the draft is sent.
     if district_email:
         msg["From"] = Address(display_name=header_text(district), addr_spec=district_email)
     if to:
@@ -158,13 +204,95 @@ def draft(*, template: str, unit: str, year: object, file_name: str, findings: t
             msg["To"] = Address(display_name=header_text(unit), addr_spec=to)
         except (ValueError, IndexError, MessageError):  # an odd sender address: the user fills in To
             pass
-    fallback = "【退回修改】" + spec.title({"meta.unit": unit, "meta.year": year})
-    msg["Subject"] = header_text(subject) or header_text(fallback)
+    if reply and reply.message_id:
+        msg["In-Reply-To"] = reply.message_id
+        msg["References"] = " ".join(x for x in (reply.references, reply.message_id) if x)
+    if reply and reply.subject:  # the thread's subject first, then what this draft is
+        subject = f"{reply_subject(reply.subject)} {subject}".strip()
+    msg["Subject"] = header_text(subject)
     msg.set_content(body, charset="utf-8")
-    data = attachment if isinstance(attachment, bytes) else attachment.read_bytes()
-    if is_workbook(attachment_name):
-        maintype, subtype = XLSX_TYPE
+    return msg
+
+
+def reply_subject(subject: str) -> str:
+    subject = header_text(subject)
+    return subject if re.match(r"^(回复|答复|re)\s*[:：]", subject, re.IGNORECASE) else f"回复：{subject}"
+
+
+def attach(msg: EmailMessage, data: bytes, maintype: str, subtype: str, name: str) -> None:
+    """An attachment whose Chinese name every mail program reads: RFC 2231 ``filename*`` in
+    Content-Disposition, and an RFC 2047 ``name="=?UTF-8?B?…?="`` in Content-Type, which older
+    Outlook and Foxmail versions read instead. The two headers are written as they stand (the
+    policy does not refold them): the email package would turn the encoded word into RFC 2231."""
+    msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    part = list(msg.iter_attachments())[-1]
+    del part["Content-Type"]
+    del part["Content-Disposition"]
+    words = Header(name, "utf-8", header_name="Content-Type").encode(linesep="\r\n")
+    part._headers.append(("Content-Type", f'{maintype}/{subtype};\r\n name="{words}"'))  # type: ignore[attr-defined]
+    quoted = urllib.parse.quote(name, safe="")
+    chunks = _split_quoted(quoted, 60)
+    prefix = "UTF-8''"
+    if len(chunks) == 1:
+        disposition = f"attachment;\r\n filename*=UTF-8''{chunks[0]}"
     else:
-        maintype, subtype = "application", "octet-stream"
-    msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=header_text(attachment_name))
+        disposition = "attachment;" + ";".join(
+            f"\r\n filename*{i}*={prefix if i == 0 else ''}{c}" for i, c in enumerate(chunks))
+    part._headers.append(("Content-Disposition", disposition))  # type: ignore[attr-defined]
+
+
+def _split_quoted(quoted: str, width: int) -> list[str]:
+    """A percent-encoded value in pieces of at most ``width``, never splitting a %XX."""
+    out, start = [], 0
+    while start < len(quoted):
+        end = min(start + width, len(quoted))
+        if end < len(quoted):
+            pct = quoted.rfind("%", start, end)
+            if pct != -1 and pct > end - 3:
+                end = pct
+        out.append(quoted[start:end])
+        start = end
+    return out or [""]
+
+
+def notice(*, template: str, unit: str, year: object, to: str, district: str = "", district_email: str = "",
+           reason: str = "", file_name: str = "", reply: Reply | None = None,
+           today: dt.date | None = None) -> bytes:
+    """A draft without attachment: the reminder to a unit that has not reported (催报), or the
+    request to send the standard workbook again (``reason``: what was wrong with what came)."""
+    today = today or dt.date.today()
+    unit, district = header_text(unit), header_text(district)
+    subject, body = render(template, unit=unit, year=year or "", reason=reason, file_name=file_name,
+                           district=district, district_email=district_email,
+                           date=f"{today.year}年{today.month}月{today.day}日", to=to)
+    msg = message(subject=header_text(subject) or spec.title({"meta.unit": unit, "meta.year": year}), body=body, to=to,
+                  unit=unit, district=district, district_email=district_email, reply=reply)
     return msg.as_bytes()
+
+
+NOTICE_OUTDIR_NAMES = {REMINDER_FILE: "催报邮件模板.txt.j2", RESEND_FILE: "重新报送邮件模板.txt.j2"}
+
+
+def notice_templates(outdir: Path) -> dict[str, str]:
+    """The reminder and resend templates: the district's in OUTDIR (names above), else ours;
+    each tried on a sample now, so a typo stops the command before the batch."""
+    import jinja2
+    out = {}
+    for name, own in NOTICE_OUTDIR_NAMES.items():
+        path = Path(outdir) / own
+        try:
+            text = path.read_text(encoding="utf-8-sig") if path.is_file() else builtin_template(name)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise TemplateProblem(f"无法读取邮件模板（应为 UTF-8 文本）：{path}（{type(exc).__name__}）") from None
+        try:
+            notice(template=text, unit="示例单位", year=2024, to="unit@example.com", reason="示例原因")
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateProblem(f"邮件模板第{exc.lineno}行有错误：{exc.message}（{path}）") from None
+        except jinja2.TemplateError as exc:
+            raise TemplateProblem(f"邮件模板有错误：{exc}（{path}）") from None
+        out[name] = text
+    return out
+
+
+def builtin_template(name: str) -> str:
+    return resources.files(__package__).joinpath("templates").joinpath(name).read_text(encoding="utf-8")

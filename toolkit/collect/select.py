@@ -7,7 +7,9 @@ rename files, and two files of one unit may carry any names.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..previous import saved_timestamp, unit_key
@@ -15,9 +17,12 @@ from .batch import FileResult
 
 # Statuses as the status list shows them, in the order it lists them (errors first).
 ERRORS, UNUSABLE, OTHER_YEAR, SUPERSEDED, PASSED = "有错误", "无法读取", "年度不符", "被替代", "通过"
-STATUS_ORDER = (ERRORS, UNUSABLE, OTHER_YEAR, SUPERSEDED, PASSED)
-STATUS_CODE = {ERRORS: "errors", UNUSABLE: "unusable", OTHER_YEAR: "other_year",
-               SUPERSEDED: "superseded", PASSED: "passed"}
+MISSING, SUSPECT = "未报送", "疑似同一单位"  # a roster unit that sent nothing; two names, maybe one unit
+STATUS_ORDER = (ERRORS, UNUSABLE, MISSING, SUSPECT, OTHER_YEAR, SUPERSEDED, PASSED)
+STATUS_CODE = {ERRORS: "errors", UNUSABLE: "unusable", MISSING: "missing", SUSPECT: "same_unit",
+               OTHER_YEAR: "other_year", SUPERSEDED: "superseded", PASSED: "passed"}
+# Which date stood for a copy when the newest was chosen.
+BY_MAIL, BY_SAVED, BY_FILE = "邮件日期", "工作簿保存时间", "文件时间"
 
 
 @dataclass
@@ -39,14 +44,38 @@ def batch_year(results: list[FileResult], year: int | None = None) -> int | None
     return max(y for y, n in counts.items() if n == best)
 
 
-def newest_key(res: FileResult) -> tuple:
-    """Newest first by the workbook's own save time, then the file time, then input order."""
+def dated(res: FileResult) -> tuple[float, str]:
+    """(the time that says how new a copy is, which time it is): for an e-mailed workbook the
+    e-mail's Date (a correction re-sent keeps its first save stamp), else the workbook's own save
+    stamp, else the file time."""
+    if res.mail_date is not None:
+        return res.mail_date, BY_MAIL
     saved = saved_timestamp(res.saved_at)
-    return (saved is not None, saved or 0.0, res.mtime, res.index)
+    if saved is not None:
+        return saved, BY_SAVED
+    return res.mtime, BY_FILE
 
 
-def decide(results: list[FileResult], year: int | None) -> dict[int, Decision]:
-    """index -> Decision for every result."""
+def when_text(stamp: float) -> str:
+    """A time as the district reads it (local time), or "" for none."""
+    if not stamp:
+        return ""
+    try:
+        return dt.datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M")
+    except (ValueError, OverflowError, OSError):
+        return ""
+
+
+def newest_key(res: FileResult) -> tuple:
+    """Newest first by ``dated``, then the file time, then input order."""
+    return (dated(res)[0], res.mtime, res.index)
+
+
+def decide(results: list[FileResult], year: int | None,
+           key: Callable[[FileResult], str] | None = None) -> dict[int, Decision]:
+    """index -> Decision for every result. ``key``: which unit a result stands for (by default
+    its name as ``unit_key``; a roster or ``--same`` joins names)."""
+    key = key or (lambda r: unit_key(r.unit))
     out: dict[int, Decision] = {}
     groups: dict[str, list[FileResult]] = {}
     for r in results:
@@ -58,12 +87,14 @@ def decide(results: list[FileResult], year: int | None) -> dict[int, Decision]:
             # no unit name: cannot be matched to anything, stands alone (E7 reports it)
             out[r.index] = Decision(PASSED if r.state == "passed" else ERRORS)
         else:
-            groups.setdefault(unit_key(r.unit), []).append(r)
+            groups.setdefault(key(r), []).append(r)
     for members in groups.values():
         members.sort(key=newest_key, reverse=True)
         keep = members[0]
         out[keep.index] = Decision(PASSED if keep.state == "passed" else ERRORS)
+        stamp, why = dated(keep)
         for r in members[1:]:
-            out[r.index] = Decision(SUPERSEDED, f"同一单位有更新的文件：{keep.origin}",
-                                    superseded_by=keep.index)
+            mine, my_why = dated(r)
+            out[r.index] = Decision(SUPERSEDED, f"同一单位有更新的文件：{keep.origin}（{why} {when_text(stamp)}，"
+                                    f"本文件{my_why} {when_text(mine)}）", superseded_by=keep.index)
     return out

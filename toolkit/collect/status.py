@@ -9,30 +9,35 @@ from typing import TYPE_CHECKING
 
 from ..rules.engine import SEVERITY_WORD
 from .batch import FIGURES
-from .select import ERRORS, OTHER_YEAR, PASSED, STATUS_ORDER, SUPERSEDED, UNUSABLE
+from .select import ERRORS, MISSING, OTHER_YEAR, PASSED, STATUS_ORDER, SUPERSEDED, SUSPECT, UNUSABLE
 
 if TYPE_CHECKING:
     from . import FileStatus
 
 SHEET_STATUS, SHEET_FINDINGS, SHEET_FIGURES = "报送状态", "全部问题", "关键数据"
 STATUS_COLUMNS = (("单位", 24), ("文件", 30), ("状态", 9), ("错误数", 7), ("提示数", 7),
-                  ("主要问题", 70), ("报告年度", 9), ("退回邮件", 30), ("来源", 40), ("路径", 50))
+                  ("主要问题", 70), ("报告年度", 9), ("退回邮件", 30), ("来源", 40), ("路径", 50),
+                  ("名单", 24), ("收件人", 26), ("日期", 16), ("日期依据", 13))
 FINDING_COLUMNS = (("单位", 24), ("文件", 30), ("状态", 9), ("严重程度", 8), ("规则", 6),
                    ("表格", 8), ("行", 36), ("列", 14), ("单元格", 22), ("应为", 12),
                    ("实为", 12), ("说明", 80))
-STATUS_FILL = {ERRORS: "#FFC7CE", UNUSABLE: "#FFC7CE", OTHER_YEAR: "#FFEB9C",
+STATUS_FILL = {ERRORS: "#FFC7CE", UNUSABLE: "#FFC7CE", MISSING: "#FFC7CE", SUSPECT: "#FFEB9C", OTHER_YEAR: "#FFEB9C",
                SUPERSEDED: "#EDEDED", PASSED: "#C6EFCE"}
 MAX_CHART_UNITS = 300  # beyond this a bar per unit is unreadable: the table still lists all
 
 
 def first_problems(row: FileStatus, n: int = 3) -> str:
-    if row.status in (UNUSABLE, OTHER_YEAR, SUPERSEDED):
-        return row.note
+    if row.status in (UNUSABLE, OTHER_YEAR, SUPERSEDED, MISSING, SUSPECT):
+        return _join(row.note, row.returned_note)
     errors = [f.message for f in row.findings if f.severity == "error"]
     if not errors:
-        return "；".join(f.message for f in row.findings[:1] if f.severity == "warning")
+        return _join(row.note, *(f.message for f in row.findings[:1] if f.severity == "warning"))
     text = "；".join(errors[:n])
-    return text + (f"（另有{len(errors) - n}处）" if len(errors) > n else "")
+    return _join(row.note, text + (f"（另有{len(errors) - n}处）" if len(errors) > n else ""))
+
+
+def _join(*notes: str) -> str:
+    return "；".join(n for n in notes if n)
 
 
 def sort_rows(rows: list[FileStatus]) -> list[FileStatus]:
@@ -80,6 +85,8 @@ def status_workbook(rows: list[FileStatus], title: str) -> bytes:
         ws.write_string(i, 7, Path(r.draft).name if r.draft else "", plain)
         ws.write_string(i, 8, r.origin, plain)
         ws.write_string(i, 9, r.path, plain)
+        for c, v in enumerate((r.roster, r.to, r.dated, r.dated_by), start=10):
+            ws.write_string(i, c, v, plain)
     last = header_row + len(rows)
     ws.autofilter(header_row, 0, max(last, header_row), len(STATUS_COLUMNS) - 1)
     ws.freeze_panes(header_row + 1, 2)

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Benchmark (issue 14): ``collect`` with a roster against commit ca63ae5's collect without one.
+
+Generates N filled workbooks (as bench_collect.py) and a roster of N lines naming them (every
+tenth written with a region prefix in the workbook, so the normalised matching is exercised, and
+a few roster units that sent nothing, so reminders are written), then measures in the same run:
+
+  baseline  ``python -m toolkit collect`` of commit ca63ae5 (a temporary git worktree), no roster;
+  roster    ``python -m toolkit collect --roster`` of this checkout, same workbooks.
+
+Prints workbooks per second for both and the ratio (the issue asks for at least 0.9).
+
+    python scripts/bench_district.py            # 1,000 workbooks, 1,000-line roster
+    python scripts/bench_district.py -n 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from bench_collect import generate  # noqa: E402
+
+BASELINE = "ca63ae5"
+REGION = "基准区"
+
+
+def run(code_root: Path, folder: Path, outdir: Path, extra: list[str], workers: int | None) -> float:
+    cmd = [sys.executable, "-m", "toolkit", "collect", str(folder), "-o", str(outdir),
+           "--unit", f"{REGION}人民政府办公室", *extra]
+    if workers:
+        cmd += ["--workers", str(workers)]
+    env = {**os.environ, "PYTHONPATH": str(code_root)}
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=code_root, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        sys.exit(f"collect failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return seconds
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", type=int, default=1000)
+    ap.add_argument("--workers", type=int)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench_district_") as tmp_name:
+        tmp = Path(tmp_name)
+        generate(tmp / "in", args.n)
+        lines = ["单位名称,邮箱,级别,联系人"]
+        for i in range(args.n):
+            name = f"基准测试单位{i:05d}"
+            # the workbooks name the units without the region; every tenth roster line adds it
+            lines.append(f"{REGION + name if i % 10 == 0 else name},u{i}@example.gov.cn,部门,")
+        for i in range(args.n // 50):  # units that sent nothing: reminders
+            lines.append(f"未报送单位{i:04d},m{i}@example.gov.cn,部门,")
+        (tmp / "名单.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+        base_root = tmp / "baseline"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(base_root), BASELINE],
+                       check=True)
+        try:
+            base_s = run(base_root, tmp / "in", tmp / "out_base", [], args.workers)
+            roster_s = run(ROOT, tmp / "in", tmp / "out_roster", ["--roster", str(tmp / "名单.csv")], args.workers)
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base_root)], check=False)
+    base_rate, roster_rate = args.n / base_s, args.n / roster_s
+    print(f"{args.n} 个工作簿，名单 {len(lines) - 1} 行")
+    print(f"baseline ({BASELINE}, 无名单)：{base_s:.1f} 秒，{base_rate:.1f} 个/秒")
+    print(f"本版本（--roster）：{roster_s:.1f} 秒，{roster_rate:.1f} 个/秒")
+    print(f"比值：{roster_rate / base_rate:.2f}（要求 ≥ 0.90）")
+
+
+if __name__ == "__main__":
+    main()

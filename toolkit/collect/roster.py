@@ -1,0 +1,242 @@
+"""The district's roster (单位名单): who must report, and where to write to them.
+
+A roster is an .xlsx or .csv with a header row naming the columns 单位名称 and 邮箱 (optionally
+级别 and 联系人), in any order. Units are matched to it by name: exactly first (ignoring spaces
+and letter case, as ``previous.unit_key``), then after normalising (``Names.norm``: full-width to
+half-width, spaces, a leading region name, the suffixes 办事处/人民政府/委员会). A normalised match
+is said as such; a name that normalises to two roster entries is reported, never merged.
+
+The region names that may lead a unit's name are not guessed from any 省/市/区/县/旗 in a name
+(城区街道, 市场监督管理局 must stay as they are): they are the leading regions written in the
+district's own name (``--unit``) and those shared by two or more roster names.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import BadData, OutputExists
+from ..fileio import atomic_write
+from ..previous import unit_key
+
+NAME, EMAIL, LEVEL, CONTACT = "单位名称", "邮箱", "级别", "联系人"
+COLUMNS = (NAME, EMAIL, LEVEL, CONTACT)
+TEMPLATE_ROWS = (("城北街道办事处", "chengbei@example.gov.cn", "乡镇街道", "张三"),
+                 ("区教育局", "jyj@example.gov.cn", "部门", "李四"))
+SUFFIXES = ("办事处", "人民政府", "委员会")
+_REGION = re.compile(r"[^省市区县旗\s]{1,8}?[省市区县旗]")
+# Exact, normalised, or how a name failed to match.
+EXACT, NORMALISED, AMBIGUOUS, OUTSIDE = "名单内", "名单内（名称经规范化后匹配）", "名单中有多个相近名称", "名单外"
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    email: str = ""
+    level: str = ""
+    contact: str = ""
+    line: int = 0  # the roster's row, for messages
+
+
+@dataclass(frozen=True)
+class Match:
+    how: str  # EXACT NORMALISED AMBIGUOUS OUTSIDE
+    entry: Entry | None = None
+    candidates: tuple[Entry, ...] = ()
+
+    @property
+    def note(self) -> str:
+        if self.how == NORMALISED and self.entry:
+            return f"{NORMALISED}：名单中为“{self.entry.name}”"
+        if self.how == AMBIGUOUS:
+            return f"{AMBIGUOUS}：" + "、".join(f"“{e.name}”" for e in self.candidates) + "，未自动对应，请核实"
+        return self.how
+
+
+def leading_regions(name: str) -> list[str]:
+    """The leading region names of ``name``, outermost first: 某某市某某区城北街道 -> 某某市, 某某市某某区."""
+    out: list[str] = []
+    rest = half_width(name)
+    prefix = ""
+    while (m := _REGION.match(rest)) and len(rest) > m.end():
+        prefix += m.group(0)
+        out.append(prefix)
+        rest = rest[m.end():]
+    return out
+
+
+def half_width(text: str) -> str:
+    """Full-width letters, digits and spaces as half-width, without spaces."""
+    return "".join(unicodedata.normalize("NFKC", str(text or "")).split())
+
+
+@dataclass
+class Names:
+    """Normalises unit names with the region names known for this batch."""
+
+    regions: tuple[str, ...] = ()  # longest first
+
+    @classmethod
+    def known(cls, district: str | None, names: list[str]) -> Names:
+        regions: set[str] = set(leading_regions(district or ""))
+        counts = Counter(r for n in names for r in set(leading_regions(n)))
+        regions |= {r for r, n in counts.items() if n >= 2}
+        return cls(tuple(sorted(regions, key=len, reverse=True)))
+
+    def norm(self, name: str) -> str:
+        """The name as compared after exact matching failed; never empty for a non-empty name."""
+        s = half_width(name).casefold()
+        if not s:
+            return ""
+        for region in self.regions:
+            r = region.casefold()
+            if s.startswith(r) and len(s) > len(r):
+                s = s[len(r):]
+                break
+        for suffix in SUFFIXES:
+            if s.endswith(suffix) and len(s) > len(suffix):
+                s = s[: -len(suffix)]
+                break
+        return s
+
+
+@dataclass
+class Roster:
+    entries: list[Entry]
+    path: str = ""
+    names: Names = field(default_factory=Names)
+    _exact: dict[str, Entry] = field(default_factory=dict, repr=False)
+    _norm: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
+    _email: dict[str, Entry] = field(default_factory=dict, repr=False)
+
+    def prepare(self, district: str | None) -> Roster:
+        self.names = Names.known(district, [e.name for e in self.entries])
+        self._exact = {unit_key(e.name): e for e in self.entries}
+        self._norm = {}
+        for e in self.entries:
+            self._norm.setdefault(self.names.norm(e.name), []).append(e)
+        self._email = {e.email.casefold(): e for e in self.entries if e.email}
+        return self
+
+    def match(self, unit: str | None) -> Match:
+        if not unit or not unit.strip():
+            return Match(OUTSIDE)
+        e = self._exact.get(unit_key(unit))
+        if e:
+            return Match(EXACT, e)
+        found = self._norm.get(self.names.norm(unit), [])
+        if len(found) == 1:
+            return Match(NORMALISED, found[0])
+        if found:
+            return Match(AMBIGUOUS, candidates=tuple(found))
+        return Match(OUTSIDE)
+
+    def by_email(self, address: str) -> Entry | None:
+        return self._email.get((address or "").strip().casefold())
+
+
+def load(path: Path | str, district: str | None = None) -> Roster:
+    """The roster at ``path`` (.xlsx or .csv); BadData naming the row for what cannot be used."""
+    path = Path(path)
+    if not path.is_file():
+        raise BadData(f"找不到单位名单：{path}", path=path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        rows = _csv_rows(path)
+    elif suffix in (".xlsx", ".xlsm"):
+        rows = _xlsx_rows(path)
+    else:
+        raise BadData(f"单位名单应为 .xlsx 或 .csv 文件，实为“{path.suffix or '无扩展名'}”：{path}", path=path)
+    header_at = next((i for i, r in enumerate(rows) if NAME in r), None)
+    if header_at is None:
+        raise BadData(f"单位名单中找不到“{NAME}”列（第一行应为列名：{'、'.join(COLUMNS)}）：{path}", path=path)
+    header = rows[header_at]
+    col = {name: header.index(name) for name in COLUMNS if name in header}
+    entries: list[Entry] = []
+    seen: dict[str, int] = {}
+    for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+        def get(name: str, row: list[str] = row) -> str:
+            c = col.get(name)
+            return row[c] if c is not None and c < len(row) else ""
+        name = get(NAME)
+        if not name:
+            continue
+        key = unit_key(name)
+        if key in seen:
+            raise BadData(f"单位名单第{i}行的单位“{name}”与第{seen[key]}行重复，请删去一行：{path}", path=path)
+        seen[key] = i
+        address = get(EMAIL)
+        if address and ("@" not in address or any(ch.isspace() for ch in address)):
+            raise BadData(f"单位名单第{i}行“{name}”的邮箱不是有效地址：“{address}”"
+                          f"（应形如 unit@example.gov.cn）：{path}", path=path)
+        entries.append(Entry(name, address, get(LEVEL), get(CONTACT), i))
+    if not entries:
+        raise BadData(f"单位名单中没有单位（“{NAME}”列为空）：{path}", path=path)
+    return Roster(entries, str(path)).prepare(district)
+
+
+def _cell(v: object) -> str:
+    return " ".join(str(v).split()) if v is not None else ""
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    data = path.read_bytes()
+    for codec in ("utf-8-sig", "gb18030"):  # Excel on Chinese Windows saves CSV in GBK
+        try:
+            text = data.decode(codec)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise BadData(f"单位名单无法读取（应为 UTF-8 或 GBK 编码的 CSV）：{path}", path=path)
+    return [[_cell(v) for v in r] for r in csv.reader(io.StringIO(text))]
+
+
+def _xlsx_rows(path: Path) -> list[list[str]]:
+    import openpyxl
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any reason the file cannot be opened is the user's to see
+        raise BadData(f"单位名单无法打开（{type(exc).__name__}）：{path}", path=path) from None
+    try:
+        ws = wb.worksheets[0]
+        return [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def template_bytes() -> bytes:
+    """An empty roster to fill in: the header, two example rows, a note on each column."""
+    import xlsxwriter
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"strings_to_numbers": False, "strings_to_formulas": False,
+                                   "strings_to_urls": False})
+    head = wb.add_format({"font_name": "宋体", "bold": True, "bg_color": "#DDEBF7", "border": 1})
+    plain = wb.add_format({"font_name": "宋体"})
+    note = wb.add_format({"font_name": "宋体", "font_color": "#808080", "italic": True})
+    ws = wb.add_worksheet("单位名单")
+    for c, (label, width) in enumerate(zip(COLUMNS, (34, 30, 10, 10), strict=True)):
+        ws.set_column(c, c, width)
+        ws.write_string(0, c, label, head)
+    for r, row in enumerate(TEMPLATE_ROWS, start=1):
+        for c, v in enumerate(row):
+            ws.write_string(r, c, v, plain)
+    ws.freeze_panes(1, 0)
+    ws.write_string(0, 5, "说明：每行一个应报送的单位。单位名称、邮箱必填；级别、联系人可不填。"
+                    "示例的两行请改为或换成本地区的单位。", note)
+    wb.close()
+    return buf.getvalue()
+
+
+def write_template(out: Path | str, *, force: bool = False) -> Path:
+    out = Path(out)
+    if out.exists() and not force:
+        raise OutputExists(f"文件已存在，未覆盖：{out}（如要覆盖请加 --force）", path=out)
+    atomic_write(out, template_bytes())
+    return out

@@ -1,0 +1,112 @@
+"""Which unit each file stands for, and whom each draft goes to.
+
+With a roster (``roster.Roster``) a file belongs to the roster entry its unit name matches
+(exactly or after normalising), and an unusable e-mail to the entry of its sender's address;
+every draft is addressed from the roster. Without one, the drafts answer the e-mail a file came
+in, and two names that normalise to the same are suspected of being one unit (``SUSPECT``) until
+the user says so with ``--same "甲=乙"``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..errors import BadArgument
+from ..previous import unit_key
+from .batch import FileResult
+from .gather import Item
+from .returns import Reply
+from .roster import EXACT, NORMALISED, Entry, Match, Names, Roster
+
+
+def parse_same(pairs: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
+    """``--same "甲=乙"`` as (甲, 乙); BadArgument for anything else."""
+    out = []
+    for pair in pairs:
+        left, sep, right = pair.replace("＝", "=").partition("=")
+        if not sep or not left.strip() or not right.strip():
+            raise BadArgument(f"--same 应写成“单位甲=单位乙”，实为“{pair}”")
+        out.append((left.strip(), right.strip()))
+    return out
+
+
+@dataclass
+class Units:
+    """The batch's units: ``key`` for select.decide, the roster match and the address per file."""
+
+    roster: Roster | None
+    names: Names
+    same: dict[str, str] = field(default_factory=dict)  # unit_key -> the key it is joined to
+    matches: dict[int, Match] = field(default_factory=dict)  # result index -> roster match
+    suspects: dict[int, str] = field(default_factory=dict)  # result index -> the note
+
+    @classmethod
+    def of(cls, results: list[FileResult], items: list[Item], roster: Roster | None, district: str | None,
+           same: list[tuple[str, str]]) -> Units:
+        names = roster.names if roster else Names.known(district, [r.unit for r in results if r.unit])
+        joined = {unit_key(b): unit_key(a) for a, b in same}
+        u = cls(roster, names, joined)
+        for r in results:
+            if roster is None:
+                continue
+            if r.state != "unusable" and r.unit:
+                u.matches[r.index] = roster.match(r.unit)
+            else:
+                # an unusable file: its sender, by address, else by the name the e-mail is from
+                # (a file from a folder that cannot be read belongs to no one known: no match said)
+                mail = items[r.index].mail
+                if mail is not None:
+                    entry = roster.by_email(mail.address)
+                    u.matches[r.index] = Match(EXACT, entry) if entry else roster.match(mail.name)
+        if roster is None:
+            u._suspect([r for r in results if r.state != "unusable" and r.unit])
+        return u
+
+    def key(self, r: FileResult) -> str:
+        m = self.matches.get(r.index)
+        if m and m.entry and m.how in (EXACT, NORMALISED):
+            return unit_key(m.entry.name)
+        k = unit_key(r.unit)
+        return self.same.get(k, k)
+
+    def _suspect(self, results: list[FileResult]) -> None:
+        """Two names (not joined by --same) that normalise to one: neither is summed."""
+        by_norm: dict[str, dict[str, str]] = defaultdict(dict)  # norm -> key -> a name as written
+        for r in results:
+            by_norm[self.names.norm(r.unit or "")].setdefault(self.key(r), r.unit or "")
+        for r in results:
+            group = by_norm[self.names.norm(r.unit or "")]
+            others = [name for k, name in group.items() if k != self.key(r)]
+            if others:
+                pair = f"{r.unit}={others[0]}"
+                self.suspects[r.index] = (f"与“{'”“'.join(others)}”可能是同一单位，均未计入汇总；如是同一单位，"
+                                          f"请加 --same \"{pair}\" 重新汇总，如不是，请核实机关名称")
+
+    def entry(self, r: FileResult) -> Entry | None:
+        m = self.matches.get(r.index)
+        return m.entry if m else None
+
+    def roster_note(self, r: FileResult) -> str:
+        m = self.matches.get(r.index)
+        return m.note if m else ""
+
+    def address(self, r: FileResult, items: list[Item]) -> tuple[str, Reply | None]:
+        """(To, the e-mail answered): from the roster when there is one; else the sender's."""
+        mail = items[r.index].mail
+        if self.roster is not None:
+            e = self.entry(r)
+            if e and e.email:
+                return e.email, None
+            return (mail.address if mail else r.sender), None
+        if mail:
+            return mail.address, Reply(mail.message_id, mail.references, mail.subject)
+        return r.sender, None
+
+    def covered(self) -> set[str]:
+        """unit_key of every roster entry that sent something (usable or not)."""
+        return {unit_key(m.entry.name) for m in self.matches.values()
+                if m.entry and m.how in (EXACT, NORMALISED)}
+
+
+__all__ = ["Units", "parse_same"]

@@ -1,0 +1,100 @@
+"""W13 over a batch: which text sections of one unit are 80 % or more the same as another unit's.
+
+One implementation for both batches (``nianbao audit`` of published reports, ``nianbao collect``
+of the district's workbooks); each turns the pairs into findings in its own words. The measure
+is W8's (``similarity.Shingles``: the share of a text's 8-character shingles found in the other).
+
+Fast for hundreds of units: identical texts are compared once (a batch holds many copies of the
+same report); an index from shingle to texts finds the pairs worth comparing, so only texts that
+share shingles are ever compared; shingles found in very many texts are the format's own phrases,
+not a copy, and are not followed. The 条例's title and the sentences every report opens with are
+removed before comparing (``BOILERPLATE``): two reports sharing only those are not copies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+
+from .. import spec
+from .engine import Finding
+from .similarity import Shingles, normalize
+
+COPY_SHARE = 0.8  # a text section this much the same as another unit's
+COPY_MIN_CHARS = 60  # shorter sections (无, 未收取信息处理费。) are alike by nature
+# Words every report repeats by the format's own rules (normalised: no punctuation, no spaces).
+BOILERPLATE = re.compile("|".join((
+    r"中华人民共和国政府信息公开条例", r"以下简称条例", r"政府信息公开条例",
+    r"国务院办公厅政府信息与政务公开办公室关于印发",
+    r"政府信息公开工作年度报告格式", r"政府信息公开工作年度报告", r"国办公开办函20\d\d\d+号",
+    r"本报告所列数据的统计期限自\d{4}年1月1日起至\d{4}年12月31日止",
+    r"本年度报告中使用数据统计期限为\d{4}年1月1日至\d{4}年12月31日",
+)))
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Text ``key`` of item ``index`` is ``share`` the same as that of item ``other``."""
+
+    index: int
+    key: str
+    other: int
+    share: float
+
+
+def comparable(text: str) -> str:
+    """The text as compared: without punctuation, spaces and the format's boilerplate."""
+    return BOILERPLATE.sub("", normalize(text or ""))
+
+
+def find_copies(items: Iterable[tuple[int, Hashable, dict[str, str]]], keys: Iterable[str],
+                share: float = COPY_SHARE, min_chars: int = COPY_MIN_CHARS) -> list[Copy]:
+    """For each (index, unit, texts) and each text key, the most similar text of another unit,
+    when ``share`` or more of its shingles are found there. ``unit``: items of one unit (the
+    same key) are never compared with each other."""
+    items = list(items)
+    out: list[Copy] = []
+    for key in keys:
+        owners: dict[str, list[tuple[int, Hashable]]] = defaultdict(list)  # text -> (index, unit)
+        for index, unit, sections in items:
+            text = comparable(sections.get(key, ""))
+            if len(text) >= min_chars:
+                owners[text].append((index, unit))
+        texts = list(owners)
+        shingles = [Shingles.of(t) for t in texts]
+        index_of: dict[str, list[int]] = defaultdict(list)
+        for i, sh in enumerate(shingles):
+            for item in sh.items:
+                index_of[item].append(i)
+        common = max(50, len(texts) // 5)
+        shared: Counter[tuple[int, int]] = Counter()
+        for holders in index_of.values():
+            if 1 < len(holders) <= common:
+                for a in holders:
+                    for b in holders:
+                        if a != b:
+                            shared[(a, b)] += 1
+        # candidates for each text: itself (the same text under several units), then the others
+        candidates: dict[int, list[tuple[float, int]]] = {i: [(1.0, i)] for i in range(len(texts))}
+        for (a, b), n in shared.items():
+            if n >= share * len(shingles[a]):
+                s = shingles[a].share_in(shingles[b])
+                if s >= share:
+                    candidates[a].append((s, b))
+        for a, found in candidates.items():
+            found.sort(key=lambda sb: -sb[0])
+            for index, unit in owners[texts[a]]:
+                other = next(((s, o) for s, b in found for o, o_unit in owners[texts[b]] if o_unit != unit), None)
+                if other is not None:
+                    out.append(Copy(index, key, other[1], other[0]))
+    return out
+
+
+def copy_finding(c: Copy, other_unit: str, other_where: str) -> Finding:
+    """The W13 warning for ``c``, naming the other unit and where its text was read."""
+    label = spec.TEXT_LABELS[c.key]
+    return Finding("W13", "warning", f"正文「{label}」有{c.share:.0%}与“{other_unit}”的报告（{other_where}）相同，"
+                   "请确认不是照抄（抄袭他人报告会被扣分）", (c.key,), "正文", label,
+                   found=f"{c.share:.0%}", expected=f"低于{COPY_SHARE:.0%}")
