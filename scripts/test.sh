@@ -44,4 +44,7 @@ fi
 # pip installs (PEP 668). It sees the system's packages too (Debian's python3-uno, for /usr/bin/python3).
 python3 scripts/install.py -q --extra test --system-site-packages
 export PATH="$PWD/.venv/bin:$PATH"  # as activated: the tools it installed (openxml-audit) are commands too
+# The house rules (pyproject.toml's [tool.ruff] and [tool.mypy]): lint and types before the tests.
+python -m ruff check toolkit
+python -m mypy toolkit
 exec python -m pytest "$@"

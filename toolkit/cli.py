@@ -15,6 +15,7 @@ import re
 import sys
 import traceback
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, describe, exit_code
@@ -52,16 +53,17 @@ def translate(message: str) -> str:
 class Formatter(argparse.HelpFormatter):
     """argparse's help layout, with its words in Chinese."""
 
-    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+    def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
 class Parser(argparse.ArgumentParser):
     """argparse in Chinese (help, usage and errors), with usage errors exiting with code 2."""
 
-    def __init__(self, *args, add_help: bool = True, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, add_help: bool = True, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", Formatter)
-        super().__init__(*args, add_help=False, **kwargs)
+        kwargs["add_help"] = False  # ours, with Chinese words, below
+        super().__init__(*args, **kwargs)
         self._positionals.title = "参数"
         self._optionals.title = "选项"
         if add_help:
@@ -309,7 +311,8 @@ def build_parser() -> Parser:
     s.set_defaults(func=cmd_new)
 
     s = sub.add_parser("check", parents=[common], help="校验工作簿或 JSON 数据",
-                       description="按国家格式的全部规则（docs/format.md、docs/rules.md）校验；退出码 0 通过，1 有错误，2 文件无法使用。")
+                       description="按国家格式的全部规则（docs/format.md、docs/rules.md）校验；"
+                       "退出码 0 通过，1 有错误，2 文件无法使用。")
     s.add_argument("files", nargs="+", metavar="FILE", help="工作簿（.xlsx/.xlsm）或 JSON 数据文件")
     s.add_argument("--json", action="store_true", help="以 JSON 输出校验结果")
     s.add_argument("--no-write-back", action="store_true",
@@ -320,7 +323,8 @@ def build_parser() -> Parser:
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("export", parents=[common], help="把工作簿的数据导出为 JSON",
-                       description="输出报告数据（JSON 数据格式，见 docs/format.md），可存档、比对，或用 new --data 重建工作簿。")
+                       description="输出报告数据（JSON 数据格式，见 docs/format.md），"
+                       "可存档、比对，或用 new --data 重建工作簿。")
     s.add_argument("file", metavar="FILE")
     s.add_argument("-o", "--output", metavar="OUT.json", help="写入文件（默认或“-”：输出到屏幕）")
     s.add_argument("--force", action="store_true", help="OUT.json 已存在时覆盖它")

@@ -69,7 +69,8 @@ def format_markdown() -> str:
         f"每个数据都有一个稳定的键名（如 `{example_key}`）：JSON 数据、工作簿的定义名称"
         f"（`{NAME_PREFIX}{example_key.replace('.', '_')}`）、Word 模板的变量和每条校验结果都用它。", "",
         f"JSON 数据文件是一个对象：先是 `\"format\": \"{spec.FORMAT_ID}\"`，然后是键 → 值。数字写成 JSON 数字，"
-        "文字写成字符串；尚不知道的值不写或写 `null`，不要写 0。合计（下文“公式”所列的总计）可以不写，写了就必须等于各项之和。"
+        "文字写成字符串；尚不知道的值不写或写 `null`，不要写 0。"
+        "合计（下文“公式”所列的总计）可以不写，写了就必须等于各项之和。"
         "可选的 `\"sources\": {键: 出处}` 说明导入的文档中每个值是在哪里读到的"
         "（如 `\"第4页 表三「（一）予以公开」行「自然人」列\"`），校验结果据此指向原文。例如：", "",
         "```json",
@@ -114,8 +115,10 @@ def format_markdown() -> str:
     groups = list(dict.fromkeys(g for g, _, _ in spec.T3_RESULT_ROWS if g))
     out += ["", f"## 表三 `{t3.title}`（{len(spec.T3_ROWS)}行 × {len(spec.T3_COLUMNS)}列 = "
             f"{len(t3.value_cells)}个数，均为整数 ≥ 0）", "",
-            f"表头：左上角合并的格中是 `{spec.T3_CORNER}`；其右 `{spec.T3_APPLICANTS}` 跨全部 {len(spec.T3_COLUMNS)} 列；"
-            f"其下 `{spec.T3_COLUMNS[0][1]}`（两行高）、`{spec.T3_ORGS}`（跨 {len(spec.T3_APPLICANT_COLUMNS) - 1} 列）、"
+            f"表头：左上角合并的格中是 `{spec.T3_CORNER}`；"
+            f"其右 `{spec.T3_APPLICANTS}` 跨全部 {len(spec.T3_COLUMNS)} 列；"
+            f"其下 `{spec.T3_COLUMNS[0][1]}`（两行高）、"
+            f"`{spec.T3_ORGS}`（跨 {len(spec.T3_APPLICANT_COLUMNS) - 1} 列）、"
             f"`{spec.T3_COLUMNS[-1][1]}`（两行高）；再下 "
             + " ".join(f"`{label}`" for _, label in spec.T3_COLUMNS[1:-1]) + "。", "",
             "列（按顺序）：" + "，".join(f"`{k}` {label}" for k, label in spec.T3_COLUMNS) + "。", "",
@@ -130,7 +133,8 @@ def format_markdown() -> str:
 
     t4 = spec.TABLE_BY_ID["t4"]
     out += ["", f"## 表四 `{t4.title}`（{len(t4.value_cells)}个数，均为整数 ≥ 0）", "",
-            f"`{spec.T4_GROUPS[0][1]}` 跨 {len(spec.T4_COLUMNS)} 列；`{spec.T4_SUIT}` 跨 {2 * len(spec.T4_COLUMNS)} 列，"
+            f"`{spec.T4_GROUPS[0][1]}` 跨 {len(spec.T4_COLUMNS)} 列；"
+            f"`{spec.T4_SUIT}` 跨 {2 * len(spec.T4_COLUMNS)} 列，"
             "其下 " + "、".join(f"`{label}`" for _, label in spec.T4_GROUPS[1:]) + f" 各 {len(spec.T4_COLUMNS)} 列。"
             "每组的列为 " + " ".join(f"`{label}`" for _, label in spec.T4_COLUMNS) + "。", "",
             "键为 `t4.<组>.<列>`：组 " + "，".join(f"`{k}` {label}" for k, label in spec.T4_GROUPS)

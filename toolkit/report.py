@@ -42,7 +42,7 @@ def spreadsheet_totals(raw: dict[str, object]) -> dict[str, object]:
         if f.is_computed:
             if key not in out:
                 out[key] = sum(value(t) for t in f.computed_from)
-            return out[key]
+            return out[key]  # type: ignore[return-value]  # a sum, set just above
         v = raw.get(key)
         if isinstance(v, Formula):
             v = v.cached
@@ -130,8 +130,9 @@ class Report:
                     # a total over the valid cells only would make E3/E4/W5 report a false sum.
                     values[key] = None
                     continue
-                values[key] = sum(terms)
-                cached = raw[key].cached if isinstance(raw.get(key), Formula) else None
+                values[key] = sum(terms)  # type: ignore[arg-type]  # numbers: parse() typed them
+                found = raw.get(key)
+                cached = found.cached if isinstance(found, Formula) else None
                 if cached is not None and key not in moved and not _same_number(parse(cached, f)[0], values[key]):
                     cached_differs.append(key)
         # The formula decides E8, not the result saved with it. A saved result that is what the
@@ -141,7 +142,9 @@ class Report:
         if cached_differs:
             shown = spreadsheet_totals(raw)
             for key in cached_differs:
-                cached = raw[key].cached
+                found = raw[key]
+                assert isinstance(found, Formula)  # only formulas' saved results differ
+                cached = found.cached
                 if not _same_number(parse(cached, spec.FIELDS[key])[0], shown[key]):
                     stale[key] = cached
         values = {k: values.get(k) for k in spec.KEYS}

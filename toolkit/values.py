@@ -176,7 +176,8 @@ def parse_number(raw: object, field: Field) -> tuple[int | float | None, Problem
         return number, None
     # decimal (万元): at most FEES_DECIMALS places, judged on the decimal text that was typed
     try:
-        places = -Decimal(repr(number) if isinstance(number, float) else str(number)).as_tuple().exponent
+        exponent = Decimal(repr(number) if isinstance(number, float) else str(number)).as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) else 0  # NaN/Infinity: not a number cell's value
     except InvalidOperation:
         places = 0
     if places > FEES_DECIMALS:

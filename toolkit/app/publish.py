@@ -152,6 +152,7 @@ def build_reports(paths: list[Path | str], output: Path | str | None = None, *, 
 
 def _write_page(built: Built, report: Report) -> None:
     from ..web import render_page
+    assert built.docx is not None  # pages are made beside a report written
     target = built.docx.with_suffix(".html")
     try:
         atomic_write(target, render_page(report, draft=built.check if built.draft else None).encode("utf-8"))
@@ -164,7 +165,7 @@ def _write_page(built: Built, report: Report) -> None:
 def _write_pdfs(items: list[Built]) -> None:
     """All PDFs with one LibreOffice process."""
     from ..word.pdf import to_pdfs
-    outcomes = to_pdfs([(b.docx, b.docx.with_suffix(".pdf")) for b in items])
+    outcomes = to_pdfs([(b.docx, b.docx.with_suffix(".pdf")) for b in items if b.docx is not None])
     for built, outcome in zip(items, outcomes, strict=True):
         if outcome.problem:
             built.problems.append(f"未生成 PDF：{outcome.problem}")

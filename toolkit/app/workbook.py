@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from .. import spec
 from ..errors import BadArgument, BadData, OutputExists
 from ..fileio import WORKBOOK_SUFFIXES, atomic_write
-from ..jsondata import json_text, load_json, parse_data, to_json_obj
+from ..jsondata import found_values, json_text, load_json, parse_data, to_json_obj
 from ..source import read_report
-from ..values import Formula, show
 
 
 def new_workbook(out: Path | str, *, unit: str | None = None, year: int | None = None,
@@ -26,7 +26,7 @@ def new_workbook(out: Path | str, *, unit: str | None = None, year: int | None =
     out = Path(out)
     if out.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise BadArgument(f"输出文件应以 .xlsx（或带按钮的 .xlsm）结尾：{out.name}", path=out)
-    macro: dict[str, object] = {}
+    macro: dict[str, Any] = {}
     if out.suffix.lower() == ".xlsm":
         # The macro-enabled variant: the same workbook with a button that runs nianbao (xlwings).
         from ..excel import vba
@@ -65,14 +65,7 @@ def export_data(path: Path | str) -> dict[str, object]:
 
     Values that are not valid (a '/' in a number cell) are exported as found, so that nothing the
     user typed is lost; ``new --data`` then reports them."""
-    report = read_report(path)
-    values = dict(report.values)
-    for key in report.problems:
-        raw = report.raw.get(key)
-        values[key] = show(raw) if isinstance(raw, Formula) else raw
-        if hasattr(values[key], "isoformat"):
-            values[key] = values[key].isoformat()
-    return to_json_obj(values)
+    return to_json_obj(found_values(read_report(path)))
 
 
 def export_text(path: Path | str) -> str:

@@ -15,9 +15,10 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO
 
 from .. import spec
 from ..errors import OutputBlocked, UnusableFile
@@ -166,8 +167,8 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     from .gather import gather
     from .units import Units
     started = time.perf_counter()
-    for name in (STATUS_FILE, SUMMARY_FILE):  # found now, not after the whole batch
-        _refuse_if_open(outdir / name)
+    for output in (STATUS_FILE, SUMMARY_FILE):  # found now, not after the whole batch
+        _refuse_if_open(outdir / output)
     _clear_previous_run(outdir)
     prev, previous_notes = load_previous(list(previous), outdir) if previous else ({}, [])
     items = gather(list(inputs), outdir)
@@ -189,6 +190,7 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     n_workers = workers or os.cpu_count() or 1
     mail = batch.MailSetup(template_text, unit or "", district_email)
     setup = batch.WorkerSetup(str(staging), prev, mail)
+    res: batch.FileResult
     for res in batch.run(tasks, setup, n_workers, progress, timeout=timeout):
         results[res.index] = res
     ordered = [results[i] for i in range(len(items))]
@@ -202,7 +204,7 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     rows = []
     for r in ordered:
         d = decisions[r.index]
-        name = r.unit
+        name: str | None = r.unit  # the unit's name as the status list shows it
         if r.state == "unusable":
             entry, m = units.entry(r), items[r.index].mail
             name = entry.name if entry else (m.name or None) if m else None
@@ -224,7 +226,7 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     notes: list[str] = []
 
     # The summary of the units that passed.
-    passed = {row.origin: row.numbers for row in rows if row.status == select.PASSED}
+    passed = {row.origin: row.numbers for row in rows if row.status == select.PASSED and row.numbers is not None}
     summary_path = None
     summary_errors = summary_w9 = 0
     summary_note = ""
@@ -270,7 +272,7 @@ def _returns(ordered: list, rows: list[FileStatus], returns_dir: Path, mail, add
     from . import batch, select
     drafts: list[Path] = []
     used: set[str] = set()
-    for r, row in zip(ordered, rows):
+    for r, row in zip(ordered, rows, strict=False):
         if row.status != select.ERRORS:
             continue
         if not r.staged:
@@ -444,9 +446,9 @@ class _RunLock:
 
     def __init__(self, outdir: Path) -> None:
         self.path = outdir / RUN_LOCK
-        self.fh = None
+        self.fh: BinaryIO | None = None
 
-    def __enter__(self) -> "_RunLock":
+    def __enter__(self) -> _RunLock:
         try:
             self.fh = open(self.path, "a+b")
         except OSError as exc:
@@ -455,7 +457,7 @@ class _RunLock:
             if os.name == "nt":
                 import msvcrt
                 self.fh.seek(0)
-                msvcrt.locking(self.fh.fileno(), msvcrt.LK_NBLCK, 1)
+                msvcrt.locking(self.fh.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
             else:
                 import fcntl
                 fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -473,7 +475,7 @@ class _RunLock:
             if os.name == "nt":
                 import msvcrt
                 self.fh.seek(0)
-                msvcrt.locking(self.fh.fileno(), msvcrt.LK_UNLCK, 1)
+                msvcrt.locking(self.fh.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
             else:
                 import fcntl
                 fcntl.flock(self.fh.fileno(), fcntl.LOCK_UN)

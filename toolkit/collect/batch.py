@@ -96,10 +96,11 @@ class FileResult(FindingCounts):
         return None if self.numbers is None else self.numbers[NUMBER_INDEX[key]]
 
     def figures(self) -> list[float | None]:
-        out = []
+        out: list[float | None] = []
         for _, keys in FIGURES:
             values = [self.number(k) for k in keys]
-            out.append(None if any(not isinstance(v, (int, float)) for v in values) else sum(values))
+            numbers = [v for v in values if isinstance(v, (int, float))]
+            out.append(None if len(numbers) != len(values) else sum(numbers))
         return out
 
 
@@ -154,7 +155,8 @@ def process(task: Task) -> FileResult:
     values = report.values
     unit = values.get("meta.unit")
     res.unit = str(unit).strip() if unit else None
-    res.year = values.get("meta.year") if isinstance(values.get("meta.year"), int) else None
+    year = values.get("meta.year")
+    res.year = year if isinstance(year, int) else None
     res.saved_at = report.saved_at
     previous = _SETUP.previous.get(unit_key(unit)) if unit else None
     res.previous_used = previous is not None

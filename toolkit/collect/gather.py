@@ -70,8 +70,7 @@ def gather(inputs: list[Path | str], outdir: Path, inbox: str = INBOX,
     ``outdir/inbox``. ``suffixes``: the kinds of file taken from folders, archives and e-mails
     (the audit of published reports takes documents too)."""
     outdir = Path(outdir)
-    inbox = outdir / inbox
-    g = _Gatherer(inbox, outdir.resolve(), suffixes)
+    g = _Gatherer(outdir / inbox, outdir.resolve(), suffixes)
     for raw in inputs:
         g.add_path(Path(raw))
     return g.items

@@ -47,7 +47,7 @@ def template_text(outdir: Path, template: Path | str | None = None) -> str:
     stops the command with the line to fix instead of failing for every unit."""
     path = Path(template) if template is not None else Path(outdir) / OUTDIR_TEMPLATE
     if template is None and not path.is_file():
-        return resources.files(__package__).joinpath("templates", TEMPLATE_FILE).read_text(encoding="utf-8")
+        return resources.files(__package__).joinpath("templates").joinpath(TEMPLATE_FILE).read_text(encoding="utf-8")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -231,7 +231,7 @@ def attach(msg: EmailMessage, data: bytes, maintype: str, subtype: str, name: st
     del part["Content-Type"]
     del part["Content-Disposition"]
     words = Header(name, "utf-8", header_name="Content-Type").encode(linesep="\r\n")
-    part._headers.append(("Content-Type", f'{maintype}/{subtype};\r\n name="{words}"'))
+    part._headers.append(("Content-Type", f'{maintype}/{subtype};\r\n name="{words}"'))  # type: ignore[attr-defined]
     quoted = urllib.parse.quote(name, safe="")
     chunks = _split_quoted(quoted, 60)
     prefix = "UTF-8''"
@@ -240,7 +240,7 @@ def attach(msg: EmailMessage, data: bytes, maintype: str, subtype: str, name: st
     else:
         disposition = "attachment;" + ";".join(
             f"\r\n filename*{i}*={prefix if i == 0 else ''}{c}" for i, c in enumerate(chunks))
-    part._headers.append(("Content-Disposition", disposition))
+    part._headers.append(("Content-Disposition", disposition))  # type: ignore[attr-defined]
 
 
 def _split_quoted(quoted: str, width: int) -> list[str]:
@@ -297,4 +297,4 @@ def notice_templates(outdir: Path) -> dict[str, str]:
 
 
 def builtin_template(name: str) -> str:
-    return resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
+    return resources.files(__package__).joinpath("templates").joinpath(name).read_text(encoding="utf-8")

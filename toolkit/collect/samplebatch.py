@@ -54,14 +54,14 @@ def random_values(rng: random.Random, unit: str, year: int, level: str = "部门
             # most applications are granted or partly granted, as in real reports
             counts[rng.choice((0, 0, 0, 1, 1, rng.randrange(len(results))))] += 1
         v[f"t3.new.{col}"], v[f"t3.carried_over.{col}"] = new, carried
-        for r, n in zip(results, counts):
+        for r, n in zip(results, counts, strict=False):
             v[f"t3.{r}.{col}"] = n
         v[f"t3.carry_forward.{col}"] = new + carried - done
     for g, _ in spec.T4_GROUPS:
         for c, _ in spec.T4_COLUMNS[:-1]:
             v[f"t4.{g}.{c}"] = rng.choice((0, 0, 0, 1, 2))
     if error == "carry_forward":
-        v["t3.carry_forward.natural"] = int(v["t3.carry_forward.natural"]) + 1  # E3
+        v["t3.carry_forward.natural"] = int(v["t3.carry_forward.natural"]) + 1  # type: ignore[call-overload]  # E3
     elif error == "blank":
         v["t2.penalty.decisions"] = None  # E1
     elif error == "slash":
@@ -78,7 +78,7 @@ def sums(values: list[dict[str, object]]) -> dict[str, object]:
     out: dict[str, object] = {}
     for key in spec.INPUT_KEYS:
         if spec.FIELDS[key].is_number:
-            total = sum(v.get(key) or 0 for v in values)
+            total = sum(v.get(key) or 0 for v in values)  # type: ignore[misc]  # numbers only
             out[key] = round(total, spec.FEES_DECIMALS) if isinstance(total, float) else total
     return out
 

@@ -28,7 +28,7 @@ STATUS_FILL = {ERRORS: "#FFC7CE", UNUSABLE: "#FFC7CE", MISSING: "#FFC7CE", SUSPE
 MAX_CHART_UNITS = 300  # beyond this a bar per unit is unreadable: the table still lists all
 
 
-def first_problems(row: "FileStatus", n: int = 3) -> str:
+def first_problems(row: FileStatus, n: int = 3) -> str:
     if row.status in (UNUSABLE, OTHER_YEAR, SUPERSEDED, MISSING, SUSPECT):
         return _join(row.note, row.returned_note)
     errors = [f.message for f in row.findings if f.severity == "error"]
@@ -42,7 +42,7 @@ def _join(*notes: str) -> str:
     return "；".join(n for n in notes if n)
 
 
-def sort_rows(rows: list["FileStatus"]) -> list["FileStatus"]:
+def sort_rows(rows: list[FileStatus]) -> list[FileStatus]:
     return sorted(rows, key=lambda r: (STATUS_ORDER.index(r.status), -r.n_errors,
                                        r.unit or "\uffff", r.index))
 
@@ -138,7 +138,7 @@ def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str)
     if units:
         shown = min(len(units), MAX_CHART_UNITS)
         chart = wb.add_chart({"type": "bar"})
-        for c, (label, _) in enumerate(FIGURES, start=1):
+        for c, _figure in enumerate(FIGURES, start=1):
             chart.add_series({"name": [SHEET_FIGURES, 0, c],
                               "categories": [SHEET_FIGURES, 1, 0, shown, 0],
                               "values": [SHEET_FIGURES, 1, c, shown, c]})

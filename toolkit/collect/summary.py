@@ -8,9 +8,9 @@ against its units, read back from disk, so the summary is verified as the distri
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
 
 from .. import spec
 from ..report import Report
@@ -62,7 +62,7 @@ def sum_inputs(parts: Iterable[tuple]) -> dict[str, object]:
     """key -> the sum over the units, for every number input key."""
     # Column by column over the transposed tuples: the loop runs in C but for the type test.
     totals = [sum(v for v in column if type(v) in (int, float))
-              for column in zip(*parts)] or [0] * len(spec.NUMBER_KEYS)
+              for column in zip(*parts, strict=False)] or [0] * len(spec.NUMBER_KEYS)
     out: dict[str, object] = {}
     for key in spec.INPUT_KEYS:
         if key in NUMBER_INDEX:

@@ -12,6 +12,7 @@ protection calls: xlwings has none), ``sheet.range(address)``, ``sheet.used_rang
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..rules import CheckResult
@@ -51,9 +52,11 @@ def _style_boxes(writes: list[Write]) -> list[tuple[str, str]]:
     boxes: list[tuple[str, str]] = []
     cells = sorted((w for w in writes if w.style != "keep"), key=lambda w: (w.col, w.row))
     start = prev = None
-    for w in cells + [None]:  # type: ignore[list-item]
+    ends: list[Write | None] = [*cells, None]
+    for w in ends:
         if prev is not None and (w is None or w.col != prev.col or w.row != prev.row + 1
                                  or w.style != prev.style):
+            assert start is not None
             boxes.append((prev.style, f"{start.a1}:{prev.a1}"))
             start = None
         if w is not None:
@@ -62,7 +65,7 @@ def _style_boxes(writes: list[Write]) -> list[tuple[str, str]]:
     return boxes
 
 
-def apply_plan(book: Any, plan: Plan, value_cells: list[CellPos] = ()) -> None:
+def apply_plan(book: Any, plan: Plan, value_cells: Sequence[CellPos] = ()) -> None:
     """Apply a write-back plan to an open book. ``value_cells`` are where notes of an
     earlier run may sit (the report's cells): those are removed before the new ones are added."""
     by_sheet = plan.by_sheet()

@@ -11,9 +11,9 @@ import logging
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..app import check_and_annotate
 from ..errors import UnusableFile
@@ -41,7 +41,7 @@ class Row:
     message: str
 
     @classmethod
-    def of(cls, f: Finding) -> "Row":
+    def of(cls, f: Finding) -> Row:
         return cls(SEVERITY_WORD[f.severity], f.rule, f.table, f.row, f.column, f.cell, f.message)
 
     def values(self) -> tuple[str, ...]:

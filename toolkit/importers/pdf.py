@@ -326,7 +326,7 @@ def _document(pages: list[tuple[list[Char], list[tuple], float]]) -> Document:
                 _flush(doc, paragraph, label)
                 paragraph = []
             if not paragraph:
-                label = line_page
+                label = line_page  # type: ignore[has-type]  # unpacked from a tuple above
             paragraph.append(line)
             new_page = False
     _flush(doc, paragraph, label)

@@ -182,9 +182,9 @@ def read_document(doc: Document) -> Imported:
     if not state.found and len(headings) < 3:
         raise UnusableFile("这不是政府信息公开工作年度报告：没有找到表二、表三、表四，也没有找到"
                            "“一、总体情况”等章节标题")
-    for table in spec.TABLES:
-        if table.id not in state.found:
-            imported.notes.append(f"没有找到{table.short}（{table.title}），其中各项按空白处理")
+    for official in spec.TABLES:
+        if official.id not in state.found:
+            imported.notes.append(f"没有找到{official.short}（{official.title}），其中各项按空白处理")
     return imported
 
 
@@ -199,8 +199,8 @@ def _read_t2(grid: Grid, state: _State) -> None:
             columns = {}
             if not grid.aligned:
                 continue
-            for j, cell in enumerate(row[1:], start=1):
-                key = match_label(norm(cell.text), T2_COLUMN_LABELS)
+            for j, head in enumerate(row[1:], start=1):
+                key = match_label(norm(head.text), T2_COLUMN_LABELS)
                 if key:
                     columns.setdefault(j, key)
             continue

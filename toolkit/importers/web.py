@@ -77,7 +77,7 @@ def parse_html(text: str) -> Document:
     except (lxml.etree.ParserError, ValueError) as exc:
         raise UnusableFile(f"无法作为网页读取（{exc}）") from None
     title_el = root.find(".//title")
-    doc = Document(KIND, title=clean_cell(title_el.text_content()) if title_el is not None else "")
+    doc = Document(KIND, title=clean_cell(title_el.text_content()) if title_el is not None else "")  # type: ignore[attr-defined]
     body = root.find("body")
     if body is None:
         body = root

@@ -47,7 +47,7 @@ class CommentsPart:
 
     def __init__(self, data: bytes | None = None) -> None:
         if data is None:
-            self.root = etree.Element(f"{{{MAIN_NS}}}comments", nsmap={None: MAIN_NS})
+            self.root = etree.Element(f"{{{MAIN_NS}}}comments", nsmap={None: MAIN_NS})  # type: ignore[dict-item]  # the default namespace
         else:
             self.root = parse_xml(data)
         self.ns = ns_of(self.root) or f"{{{MAIN_NS}}}"
@@ -159,7 +159,9 @@ class VmlDrawing:
         return out
 
     def remove(self, shape: Element) -> None:
-        shape.getparent().remove(shape)
+        parent = shape.getparent()
+        assert parent is not None  # a shape found in the drawing
+        parent.remove(shape)
 
     def has_shapes(self) -> bool:
         return next(self.root.iter(_v("shape")), None) is not None

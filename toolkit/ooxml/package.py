@@ -12,6 +12,7 @@ import io
 import posixpath
 import zipfile
 import zlib
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,7 +87,7 @@ def parse_relationships(source: str, root: Element) -> list[Relationship]:
 
 
 def new_relationships() -> Element:
-    return etree.Element(f"{{{PKG_REL_NS}}}Relationships", nsmap={None: PKG_REL_NS})
+    return etree.Element(f"{{{PKG_REL_NS}}}Relationships", nsmap={None: PKG_REL_NS})  # type: ignore[dict-item]  # the default namespace
 
 
 def add_relationship(root: Element, type_: str, target: str) -> str:
@@ -105,8 +106,8 @@ def drop_relationship(root: Element, rid: str) -> None:
             root.remove(el)
 
 
-def edit_content_types(root: Element, *, removed: set[str] = frozenset(), defaults: dict[str, str] | None = None,
-                       overrides: dict[str, str] | None = None) -> None:
+def edit_content_types(root: Element, *, removed: AbstractSet[str] = frozenset(),
+                       defaults: dict[str, str] | None = None, overrides: dict[str, str] | None = None) -> None:
     """Drop the overrides of ``removed`` parts; add ``defaults`` (extension -> type) and
     ``overrides`` (part name -> type) that are not there yet."""
     gone = {"/" + p for p in removed}

@@ -9,6 +9,7 @@ linear in the rows and cells of the sheet.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from lxml import etree
@@ -93,7 +94,7 @@ class SheetEditor:
             try:
                 row_no = row_index(r, row_no)
             except BadReference:
-                raise SheetShapeError(f"{label}的第{i}行行号无效（r=\"{r[:20]}\"）") from None
+                raise SheetShapeError(f"{label}的第{i}行行号无效（r=\"{(r or '')[:20]}\"）") from None
             if row_no in self.rows:
                 raise SheetShapeError(f"{label}的第{row_no + 1}行出现了两次")
             if r is None:  # (rows added before it must not move it)
@@ -148,7 +149,7 @@ class SheetEditor:
 
     # --- writing ------------------------------------------------------------------------------
 
-    def clear_from(self, first: int, keep: set[tuple[int, int]] = frozenset()) -> None:
+    def clear_from(self, first: int, keep: AbstractSet[tuple[int, int]] = frozenset()) -> None:
         """Empty the rows from ``first`` (0-based) down, but for the cells ``keep`` (those about
         to be written: a cell that gets the value it has is then not touched)."""
         keep_cols: dict[int, set[int]] = {}
@@ -193,7 +194,7 @@ class SheetEditor:
             self._fill(cell, r, c, cv.value, style)
         for r in touched_rows:  # a new cell goes in column order; spans is a hint, now stale
             row = self.rows[r]
-            row.attrib.pop("spans", None)
+            row.attrib.pop("spans", None)  # type: ignore[call-overload]  # lxml-stubs lack pop(k, default)
             for _, cell in sorted(self.cells_of(r).items()):
                 row.append(cell)
         if new_rows:
@@ -236,7 +237,7 @@ class SheetEditor:
         ``links`` (ref, location, display)."""
         block = self.root.find(self._t("hyperlinks"))
         ours = [h for h in (block if block is not None and from_row is not None else ())
-                if h.get(f"{{{REL_NS}}}id") is None and self._link_row(h) >= from_row]
+                if h.get(f"{{{REL_NS}}}id") is None and self._link_row(h) >= (from_row or 0)]
         if [(h.get("ref"), h.get("location"), h.get("display")) for h in ours] == [
                 (ref, escape(loc), escape(disp)) for ref, loc, disp in links]:
             return  # the same links as before
@@ -254,6 +255,7 @@ class SheetEditor:
             block = etree.Element(self._t("hyperlinks"))
             insert_in_order(self.root, block)
         for ref, location, display in links:
+            assert block is not None
             etree.SubElement(block, self._t("hyperlink"), ref=ref, location=escape(location),
                              display=escape(display))
             self.dirty = True

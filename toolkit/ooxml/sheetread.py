@@ -88,14 +88,14 @@ def read_cells(root: Element, wanted: set[tuple[int, int]], ctx: SheetContext,
                         is_el = child
             if has_shared and f_el is not None and f_el.get("t") == "shared" and f_el.text and f_el.get("si"):
                 anchor = at or (_position(ref, row_no, ctx) if ref is not None else (row_no, col_no))
-                shared[f_el.get("si")] = (anchor, f_el.text)
+                shared[f_el.get("si", "")] = (anchor, f_el.text)
             if at is None:
                 continue
             value = _value(c, v_el, is_el, ctx, at)
             if f_el is not None:
                 text = f_el.text or ""
                 if not text and f_el.get("t") == "shared" and f_el.get("si") in shared:
-                    anchor, master = shared[f_el.get("si")]
+                    anchor, master = shared[f_el.get("si", "")]
                     text = shift_formula(master, anchor, at)
                 value = Formula(text, value)
             out[at] = value

@@ -140,7 +140,8 @@ def _fees_unit(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     v = ctx.number(key)
     if not v:
         return
-    limit = FEES_LIMIT.get(ctx.value("meta.unit_level"), FEES_LIMIT[None])
+    level = ctx.value("meta.unit_level")
+    limit = FEES_LIMIT.get(level if isinstance(level, str) else None, FEES_LIMIT[None])
     yuan = textcheck.yuan_amounts(" ".join(str(ctx.value(k) or "") for k in spec.TEXT_KEYS))
     if v >= limit:
         why = f"数额很大（{fmt_number(v)}万元，即{fmt_number(v / 10000)}亿元）"
@@ -279,10 +280,10 @@ def _summary(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     """W9: every number of a summary equals the sum over its units."""
     for key in spec.NUMBER_KEYS:
         v = ctx.number(key)
-        values = [p.values.get(key) for p in ctx.parts]
+        values = [p.values.get(key) for p in ctx.parts or ()]
         if v is None or any(not isinstance(x, (int, float)) for x in values):
             continue
-        total = round(sum(values), spec.FEES_DECIMALS)
+        total = round(sum(values), spec.FEES_DECIMALS)  # type: ignore[arg-type]  # numbers, tested above
         if abs(v - total) > 1e-9:
             yield finding(ctx, rule, f"{spec.describe(key)}为{fmt_number(v)}，但{len(values)}个单位之和为"
                                      f"{fmt_number(total)}。", (key,), expected=total, found=v)

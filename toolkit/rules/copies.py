@@ -58,8 +58,8 @@ def find_copies(items: Iterable[tuple[int, Hashable, dict[str, str]]], keys: Ite
     out: list[Copy] = []
     for key in keys:
         owners: dict[str, list[tuple[int, Hashable]]] = defaultdict(list)  # text -> (index, unit)
-        for index, unit, texts in items:
-            text = comparable(texts.get(key, ""))
+        for index, unit, sections in items:
+            text = comparable(sections.get(key, ""))
             if len(text) >= min_chars:
                 owners[text].append((index, unit))
         texts = list(owners)

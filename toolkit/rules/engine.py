@@ -10,9 +10,10 @@ is made from the same findings.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from functools import cache, cached_property
-from typing import Callable, Iterable, Literal
+from typing import Literal
 
 from .. import spec
 from ..report import Report
@@ -68,7 +69,7 @@ def place(key: str) -> tuple[str, str, str]:
     return spec.TABLE_OF_KEY[key].short, f.row_path, f.col_label
 
 
-def finding(ctx: Context, rule: "Rule", message: str, keys: Iterable[str], *, focus: str = "",
+def finding(ctx: Context, rule: Rule, message: str, keys: Iterable[str], *, focus: str = "",
             expected: object = None, found: object = None, row: str | None = None,
             column: str | None = None, severity: Severity | None = None, cell: str | None = None) -> Finding:
     """A finding located at ``focus`` (default: the first key), involving ``keys``; of the
@@ -155,8 +156,8 @@ class SumRule(Rule):
             right = [_value(ctx, t) for t in rhs]
             if None in left or None in right:
                 continue
-            a = sum(t.sign * v for t, v in zip(lhs, left))
-            b = sum(t.sign * v for t, v in zip(rhs, right))
+            a = sum(t.sign * v for t, v in zip(lhs, left, strict=False))  # type: ignore[operator, misc]
+            b = sum(t.sign * v for t, v in zip(rhs, right, strict=False))  # type: ignore[operator, misc]
             if abs(a - b) < 1e-9:
                 continue
             keys = tuple(dict.fromkeys(t.key for t in (*lhs, *rhs) if not t.previous))
@@ -175,6 +176,8 @@ class SumRule(Rule):
 
 def _value(ctx: Context, term: Term) -> int | float | None:
     source = ctx.previous if term.previous else ctx.report
+    if source is None:  # no last year's report: the rules that need it do not run
+        return None
     v = source.values.get(term.key)
     return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
@@ -187,7 +190,7 @@ def _sum_text(terms: tuple[Term, ...], values: list) -> str:
     # Name each term by what differs between them: the row when they share a column.
     same_row = len({f.row_path for f in fields}) == 1
     out = ""
-    for i, (t, f, v) in enumerate(zip(terms, fields, values)):
+    for i, (t, f, v) in enumerate(zip(terms, fields, values, strict=False)):
         label = ("上年" if t.previous else "") + (f.col_label if same_row and len(terms) > 1
                                                   else f.row_label if f.table == "t3" else f.col_label)
         out += ("" if i == 0 else (" − " if t.sign < 0 else " + ")) + f"{label}({fmt_number(v)})"
@@ -203,7 +206,7 @@ def _column_place(key: str) -> str:
 class CheckRule(Rule):
     """A rule whose check is a function of the context, yielding findings."""
 
-    fn: Callable[["CheckRule", Context], Iterable[Finding]] | None = None
+    fn: Callable[[CheckRule, Context], Iterable[Finding]] | None = None
     needs: Literal["report", "previous", "parts"] = "report"
 
     def run(self, ctx: Context) -> Iterable[Finding]:
@@ -211,6 +214,7 @@ class CheckRule(Rule):
             return ()
         if self.needs == "parts" and not ctx.parts:
             return ()
+        assert self.fn is not None, f"rule {self.id} has no check"
         return self.fn(self, ctx)
 
 

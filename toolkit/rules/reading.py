@@ -340,7 +340,7 @@ def _list_claims(s: _Sentence, events: list[_Event], i: int, parent: Claim | Non
         consumed.add(j)
     if not run or not nums:
         return []
-    numbers = [e.number for _, e in nums]
+    numbers = [e.number for _, e in nums if e.number is not None]  # number events carry their number
     unit = numbers[-1].unit  # 分别为3、2、1件: the unit is written once, at the end
     if unit not in COUNT_UNITS or any(n.approx or n.unit not in ("", unit) for n in numbers):
         return []
@@ -351,7 +351,7 @@ def _list_claims(s: _Sentence, events: list[_Event], i: int, parent: Claim | Non
         numbers = numbers * len(run)
     if len(numbers) != len(run):
         return []
-    out = []
+    out: list[Claim] = []
     for p, n in zip(run, numbers, strict=True):
         claim = _claim(s, events, p, n, parent, claims + out, listed=True)
         if claim is not None:

@@ -63,9 +63,9 @@ def years(values: dict) -> Iterable[tuple[str, str, int]]:
         # 年度 is rare and a literal search is fast; the pattern runs only around it
         at = text.find("年度")
         while at >= 0:
-            m = _YEAR_OF_REPORT.search(text, max(0, at - 8), at + 2)
-            if m:
-                yield key, m.group(0), int(m.group(1))
+            near = _YEAR_OF_REPORT.search(text, max(0, at - 8), at + 2)
+            if near:
+                yield key, near.group(0), int(near.group(1))
             at = text.find("年度", at + 2)
 
 

@@ -195,7 +195,7 @@ def _has_anchor(text: str) -> bool:
     return _ANCHOR.search(text) is not None
 
 
-def _cases(ctx: Context, groups: tuple[str, ...], cols: tuple[str, ...]) -> list[tuple[str, int]]:
+def _cases(ctx: Context, groups: tuple[str, ...], cols: tuple[str, ...]) -> list[tuple[str, int | float]]:
     out = []
     for g in groups:
         for c in cols:

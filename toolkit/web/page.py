@@ -105,7 +105,7 @@ def page_tables(shown: dict[str, object]) -> dict[str, PageTable]:
 
 @cache
 def _template() -> jinja2.Template:
-    source = resources.files(__package__).joinpath("templates", TEMPLATE).read_text(encoding="utf-8")
+    source = resources.files(__package__).joinpath("templates").joinpath(TEMPLATE).read_text(encoding="utf-8")
     # Autoescaping: a unit name or a text with <, & or {{ is shown as typed, never as markup.
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)

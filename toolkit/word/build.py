@@ -1,8 +1,9 @@
 """A checked report as a Word document: its file name, the guard against overwriting, the draft.
 
 The workflows (read, check, refuse or build, web page, PDF) are in ``toolkit.app``. A report with
-errors is not built unless forced, and then it is visibly a draft (a red line above the title, 草稿
-in every page header, （草稿） in the file name). An existing report is never overwritten while it is open in Word/WPS/LibreOffice, nor when
+errors is not built unless forced, and then it is visibly a draft (a red line above the title,
+草稿 in every page header, （草稿） in the file name). An existing report is never overwritten
+while it is open in Word/WPS/LibreOffice, nor when
 someone edited it after nianbao wrote it: every report carries a fingerprint of its own text
 (docProps ``identifier``), so an untouched report can be rebuilt freely and an edited one is kept
 unless ``--force`` says otherwise.
@@ -58,7 +59,10 @@ def default_output(source: Path, values: dict[str, object], draft: bool) -> Path
 def _main_part(z: zipfile.ZipFile) -> str:
     rels = z.read("_rels/.rels").decode("utf-8", "replace")
     m = re.search(r'<Relationship[^>]*Type="[^"]*/officeDocument"[^>]*>', rels)
-    target = re.search(r'Target="([^"]+)"', m.group(0)).group(1) if m else "word/document.xml"
+    found = re.search(r'Target="([^"]+)"', m.group(0)) if m else None
+    if m and not found:  # as before: a relationship without a target is not a report of ours
+        raise AttributeError("officeDocument relationship without Target")
+    target = found.group(1) if found else "word/document.xml"
     return target.lstrip("/")
 
 
@@ -75,7 +79,7 @@ def is_untouched_report(path: Path) -> bool:
     except (OSError, KeyError, zipfile.BadZipFile, AttributeError):
         return False
     m = re.search(r"<dc:identifier>([^<]*)</dc:identifier>", core)
-    return bool(m) and m.group(1) == fingerprint(body)
+    return m is not None and m.group(1) == fingerprint(body)
 
 
 def guard_output(out: Path, force: bool) -> None:
@@ -127,7 +131,7 @@ def render_report(report: Report, template: Path | str | None = None,
     doc = rendered.document
     lay_out(doc, report.values)  # the title's line break, the 落款 kept with the text
     draft = result is not None and bool(result.errors)
-    if draft:
+    if result is not None and draft:
         mark_draft(doc, result)
     cp = doc.core_properties
     title = clean(spec.title(report.values))  # the unit's name as typed: a control character too

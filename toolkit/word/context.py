@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Iterator
 from types import SimpleNamespace
-from typing import Iterator
+from typing import Any
 
 from .. import spec
 from ..report import Report
@@ -129,9 +130,9 @@ def nest(flat: dict[str, object]) -> dict[str, object]:
 
     Namespaces rather than dicts: a key such as ``items`` or ``values`` would otherwise resolve to
     the dict method in Jinja."""
-    tree: dict[str, dict] = {}
+    tree: dict[str, Any] = {}
     for key, value in flat.items():
-        node = tree
+        node: dict[str, Any] = tree
         *parents, leaf = key.split(".")
         for name in parents:
             node = node.setdefault(name, {})

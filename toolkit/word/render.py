@@ -17,9 +17,9 @@ import io
 import logging
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import jinja2
 from docx import Document
@@ -83,9 +83,9 @@ def template_variables(ast: nodes.Template) -> tuple[set[str], set[str]]:
     for n in ast.find_all(nodes.Name):
         if n.ctx in ("store", "param"):
             local.add(n.name)
-    for n in ast.find_all((nodes.Macro, nodes.CallBlock)):
-        local.update(a.name for a in getattr(n, "args", ()))
-        if isinstance(n, nodes.Macro):
+    for block in ast.find_all((nodes.Macro, nodes.CallBlock)):
+        local.update(a.name for a in getattr(block, "args", ()))
+        if isinstance(block, nodes.Macro):
             local.add(n.name)
     read = {path for path in _references(ast) if path.split(".")[0] not in local}
     return read, local
@@ -149,7 +149,7 @@ class PreparedTemplate(DocxTemplate):
                 "如 {{ t3.new.natural }}；请改正模板后重试")
 
     def init_docx(self, reload: bool = True) -> None:
-        if not self.docx or (self.is_rendered and reload):
+        if not self.docx or (self.is_rendered and reload):  # type: ignore[has-type]  # docxtpl's attributes
             self.docx = Document(io.BytesIO(self.data))
             self.is_rendered = False
 

@@ -46,7 +46,8 @@ ERHAO, SANHAO, SIHAO, WUHAO = 22, 16, 14, 10.5
 
 # Word's fallback when a font is missing: fontTable.xml names an installed face (altName) and the
 # GB2312 character set (charset 86), so Word/WPS on a PC without the 方正/GB2312 fonts use their
-# 宋体/仿宋/楷体/黑体 instead of a Latin font. (LibreOffice on Linux: toolkit/word/fonts/, installed by scripts/test.sh.)
+# 宋体/仿宋/楷体/黑体 instead of a Latin font. (LibreOffice on Linux: toolkit/word/fonts/, installed
+# by scripts/test.sh.)
 FONT_TABLE = {
     # name: (altName, family, panose)
     TITLE_FONT: ("宋体", "script", "02000000000000000000"),
@@ -191,7 +192,7 @@ def _setup_page(doc: DocumentObject) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         s._sectPr.append(grid)
-    grid.attrib.pop(qn("w:type"), None)
+    grid.attrib.pop(qn("w:type"), None)  # type: ignore[call-overload]  # lxml-stubs lack pop(k, default)
     grid.set(qn("w:linePitch"), str(int(BODY_LINE.pt * 20)))
 
 
@@ -339,7 +340,7 @@ def _table(doc: DocumentObject, table: spec.Table) -> None:
         f'<w:tblCellMar {nsdecls("w")}><w:left w:w="57" w:type="dxa"/>'
         '<w:right w:w="57" w:type="dxa"/></w:tblCellMar>'),
         "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
-    for col, width in zip(t.columns, widths):
+    for col, width in zip(t.columns, widths, strict=False):
         col.width = Mm(width)
     for r, row in enumerate(t.rows):
         trpr = row._tr.get_or_add_trPr()

@@ -34,7 +34,7 @@ INSTRUCTIONS = f"""\
 3. 表三下方的“勾稽关系”一行实时显示每列是否满足“第一项加第二项之和，等于第三项加第四项之和”：绿色为平衡，红色为不平衡。
 4. 正文各部分可写多段，段与段之间在单元格内按 Alt+Enter（WPS、LibreOffice 同样）换行；不要在正文中重复填写小标题。
 5. 填好后用 nianbao 校验（命令 nianbao check 或工作簿中的按钮）：结果写在“校验结果”工作表，有问题的单元格标红（错误）或标橙（提示）。
-6. 请勿增删、改名或移动工作表，不要复制粘贴整行整列；报送时直接发送本工作簿。"""
+6. 请勿增删、改名或移动工作表，不要复制粘贴整行整列；报送时直接发送本工作簿。"""  # noqa: E501 - the sheet's lines
 
 INPUT_FILL, COMPUTED_FILL, HEADER_FILL = "#FFF2CC", "#EDEDED", "#DDEBF7"
 ERROR_FILL, WARNING_FILL = "#FF9999", "#FFD27F"
@@ -389,7 +389,7 @@ def _define_names(wb) -> None:
     wb.define_name(layout.RESULT_SUMMARY_NAME, "=" + CellPos(layout.SHEET_MAIN, layout.ROW_RESULT, 1).ref)
     wb.define_name(layout.LIVE_STATUS_NAME, "=" + CellPos(layout.SHEET_MAIN, layout.ROW_LIVE, 1).ref)
     wb.define_name(layout.RESULTS_NAME, "=" + CellPos(layout.SHEET_RESULTS, layout.RESULTS_HEADER_ROW, 0).ref)
-    for col_key, (diff_cell, verdict_cell) in layout.t3_check_cells().items():
+    for col_key, (_diff_cell, verdict_cell) in layout.t3_check_cells().items():
         wb.define_name(f"NB_check_t3_{col_key}", "=" + verdict_cell.ref)
 
 

@@ -45,7 +45,7 @@ def _old_format(book: Book) -> bool:
     # (only reached for a file that is being refused anyway).
     for part in book.sheets.values():
         try:
-            text += "\n" + "\n".join(book.pkg.xml(part).itertext())
+            text += "\n" + "\n".join(str(t) for t in book.pkg.xml(part).itertext())
         except UnusableFile:
             pass
     if any(s in text for s in spec.OLD_FORMAT_STRINGS):

@@ -116,7 +116,7 @@ def write_back(path: Path, result: CheckResult, *, dest: Path | None = None, bac
     the outcome says what happened."""
     path = Path(path)
     in_place = dest is None or _same_file(Path(dest), path)
-    target = path if in_place else Path(dest)
+    target = path if in_place or dest is None else Path(dest)
     outcome = WriteOutcome(path)
     reason = _open_reason(target)
     if reason:

@@ -136,10 +136,12 @@ def _apply(pkg: Package, ch: Changes, sheet_part: str, sheet: SheetEditor, notes
 
     rels_before = len(rels_root)
     if len(comments) == 0:
+        assert comments_rel is not None  # comments were read through it
         ch.drop(comments_rel.target)
         drop_relationship(rels_root, comments_rel.id)
         if not vml.has_shapes():
             ch.drop(vml_part)
+            assert vml_rel is not None  # the drawing was read through it
             drop_relationship(rels_root, vml_rel.id)
             sheet.remove_legacy_drawing()
         else:
