@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .. import source, spec
 from ..errors import UnusableFile
@@ -274,7 +274,8 @@ def run(tasks: list[Task], setup: Any, workers: int,
     out: list[R] = []
     if progress:
         progress(0, total)
-    pool = _Pool(setup, max(1, min(workers, total)), timeout, func, init, died or _died)  # type: ignore[arg-type]
+    pool: _Pool[R] = _Pool(setup, max(1, min(workers, total)), timeout, func, init,
+                           died or _died)  # type: ignore[arg-type]
     for res in pool.results(tasks):
         out.append(res)
         if progress:
@@ -314,7 +315,7 @@ class _Worker:
     since: float = 0.0
 
 
-class _Pool:
+class _Pool(Generic[R]):
     """Worker processes fed one file at a time, each watched against the time limit.
 
     ``concurrent.futures`` cannot stop a task that runs too long (only the whole pool, losing

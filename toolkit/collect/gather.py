@@ -12,6 +12,7 @@ in any charset, or raw 8-bit GBK headers.
 from __future__ import annotations
 
 import email.utils
+import functools
 import io
 import os
 import re
@@ -23,7 +24,7 @@ from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from ..fileio import is_lock_file, os_reason
 from ..limits import MAX_ARCHIVE_BYTES, MAX_FILE_BYTES, input_problem, shown_size
@@ -182,7 +183,7 @@ class _Gatherer:
                     self.items.append(Item(path, member_origin,
                                            error="压缩包设置了密码，无法解压：请发送不加密的压缩包或直接发送工作簿"))
                     continue
-                self.extract(path, member_origin, base, lambda info=info: zf.open(info), info.file_size,
+                self.extract(path, member_origin, base, functools.partial(zf.open, info), info.file_size,
                              _zip_time(info), sender, depth, budget, what="压缩包中的文件")
 
     # --- e-mails ----------------------------------------------------------------------------
@@ -230,7 +231,7 @@ class _Gatherer:
             except (ValueError, TypeError, LookupError):
                 self.items.append(Item(path, origin + SEP + name, error="邮件附件已损坏，无法取出"))
                 continue
-            self.extract(path, origin + SEP + name, base, lambda data=data: io.BytesIO(data), len(data),
+            self.extract(path, origin + SEP + name, base, functools.partial(io.BytesIO, data), len(data),
                          when, sender, depth, budget, what="邮件附件")
         if not found and depth == 0:
             self.items.append(Item(path, origin, error=_no_workbook(skipped)))
@@ -240,7 +241,7 @@ class _Gatherer:
 
     # --- extraction ---------------------------------------------------------------------------
 
-    def extract(self, container: Path, origin: str, name: str, open_member: Callable[[], BinaryIO],
+    def extract(self, container: Path, origin: str, name: str, open_member: Callable[[], IO[bytes]],
                 size: int, when: float | None, sender: str, depth: int, budget: _Budget, what: str) -> None:
         """Store one member or attachment (streamed, never whole in memory) and add it, or why
         it could not be stored, to the list. The limits hold for what is really inflated, not
@@ -276,7 +277,7 @@ class _Gatherer:
             return f"压缩包或邮件解压出的文件总量超过 {shown_size(MAX_ARCHIVE_BYTES)}，未解压此文件"
         return ""
 
-    def store(self, group: str, name: str, open_member: Callable[[], BinaryIO], budget: _Budget,
+    def store(self, group: str, name: str, open_member: Callable[[], IO[bytes]], budget: _Budget,
               when: float | None) -> Path:
         """Write a member below the inbox, in a folder named for its archive or e-mail, under a
         sanitised name made unique; never outside the inbox."""
