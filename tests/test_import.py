@@ -408,3 +408,20 @@ def test_units_own_spreadsheet(tmp_path, sample):
     assert data["sources"]["t3.new.natural"].startswith("工作表“年报表格”")
     assert all(data[k] == sample[k] for k in spec.NUMBER_KEYS)
     assert "备注" in proc.stdout  # the extra column is said
+
+
+def test_missing_section_is_e7(tmp_path, sample):
+    import docx
+
+    from toolkit.rules import check
+    src = write_docx(tmp_path / "r.docx", sample)
+    word = docx.Document(str(src))
+    for p in word.paragraphs:
+        if p.text == spec.SECTIONS[4].heading:
+            p.text = "五、下一步工作打算"  # renamed beyond recognition
+    word.save(str(src))
+    report = import_file(src).report(str(src))
+    e7 = [f for f in check(report).findings if f.rule == "E7"]
+    assert any(spec.SECTIONS[4].heading in f.message and "章节标题" in f.message for f in e7)
+    ours = import_file(write_docx(tmp_path / "ok.docx", sample)).report("ok")
+    assert not [f for f in check(ours).findings if f.rule == "E7"]

@@ -288,7 +288,8 @@ DEBUG_HELP = "出错时显示完整的调用栈（traceback）和运行日志，
 
 
 def build_parser() -> Parser:
-    p = Parser(prog="nianbao", description="政府信息公开工作年度报告：标准工作簿、校验、生成 Word 报告。")
+    from . import spec
+    p = Parser(prog="nianbao", description=f"{spec.REPORT_NAME}：标准工作簿、校验、生成 Word 报告。")
     p.add_argument("--version", action="version", version=f"nianbao {__version__}", help="显示版本号并退出")
     p.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     # every command takes --debug too (after its name); SUPPRESS keeps one given before the name
@@ -333,7 +334,7 @@ def build_parser() -> Parser:
     s = sub.add_parser("build", parents=[common], help="生成 Word 年度报告（可同时生成网页和 PDF）",
                        description="先校验，再按国家格式生成 Word 年度报告（公文格式，可在 Word/WPS 中修改）。"
                        "数据有错误时不生成（退出码 1），加 --force 生成标明“草稿”的报告。"
-                       "默认保存在数据文件旁：{机关名称}{年度}年政府信息公开工作年度报告.docx。"
+                       f"默认保存在数据文件旁：{{机关名称}}{{年度}}{spec.TITLE_SUFFIX}.docx。"
                        "可一次生成多份：某个文件有问题不影响其他文件，有任何问题时退出码为 1。")
     s.add_argument("files", nargs="+", metavar="FILE", help="工作簿（.xlsx/.xlsm）或 JSON 数据文件，可以有多个")
     s.add_argument("-o", "--output", metavar="OUT",

@@ -71,6 +71,9 @@ class Report:
     # formula gives over these cells (saved without recalculating): key -> the result it shows
     stale_totals: dict[str, object] = field(default_factory=dict)
     structure: list[StructureChange] = field(default_factory=list)  # tables whose rows/columns changed
+    # an imported document's section headings found, by number (一…六), in order; None for a
+    # workbook or JSON data, which have no headings (rule E7)
+    sections: tuple[str, ...] | None = None
 
     @classmethod
     def from_raw(cls, raw: dict[str, object], source: str, origin: Origin,

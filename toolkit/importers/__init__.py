@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from ..report import UnusableFile
+from ..errors import UnreadableFile, UnusableFile
 from .document import Document
 from .tables import Imported, read_document
 
@@ -61,14 +61,14 @@ def import_file(path: Path | str) -> Imported:
     file, a scan without text, the 2019 format, a document that is no annual report."""
     path = Path(path)
     if not path.exists():
-        raise UnusableFile("找不到文件")
+        raise UnreadableFile("找不到文件")
     try:
         return read_document(read_source(path))
     except (UnusableFile, KeyboardInterrupt, MemoryError):
         raise
     except OSError as exc:
         from ..fileio import os_reason
-        raise UnusableFile(f"无法读取文件（{os_reason(exc)}）") from None
+        raise UnreadableFile(f"无法读取文件（{os_reason(exc)}）") from None
     except Exception as exc:  # a document shaped as nobody foresaw: a reason, never a traceback
         logging.getLogger(__name__).debug("importing %s failed", path, exc_info=True)
         raise UnusableFile(f"读取文档时出现意外错误（{type(exc).__name__}），无法导入") from exc

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import spec
-from ..report import UnusableFile
+from ..errors import DamagedFile, EncryptedFile, UnreadableFile
 from . import KINDS
 from .document import Cell, Document, Grid, Paragraph, norm
 
@@ -80,14 +80,15 @@ def read_pdf(path: Path) -> Document:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         reason = "有打开密码" if "password" in str(exc).lower() else "文件已损坏或不是 PDF"
-        raise UnusableFile(f"无法打开这个 PDF（{reason}）") from None
+        error = EncryptedFile if "password" in str(exc).lower() else DamagedFile
+        raise error(f"无法打开这个 PDF（{reason}）") from None
     try:
         pages = [_read_page(pdf, i) for i in range(len(pdf))]
     finally:
         pdf.close()
     n_chars = sum(len(chars) for chars, _, _ in pages)
     if n_chars < 20:
-        raise UnusableFile("这个 PDF 没有文字层（是扫描件或图片），无法读取其中的文字和表格；"
+        raise UnreadableFile("这个 PDF 没有文字层（是扫描件或图片），无法读取其中的文字和表格；"
                            "本程序不做文字识别（OCR），请找 Word 版或网页版的报告")
     return _document(pages)
 

@@ -13,7 +13,7 @@ import datetime as _dt
 import zipfile
 from pathlib import Path
 
-from ..report import UnusableFile
+from ..errors import DamagedFile
 from . import KINDS
 from .document import Cell, Document, Grid, Paragraph, clean_cell
 
@@ -27,7 +27,7 @@ def read_sheet(path: Path) -> Document:
     try:
         wb = openpyxl.load_workbook(str(path), data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UnusableFile(f"无法作为电子表格打开（{type(exc).__name__}）") from None
+        raise DamagedFile(f"无法作为电子表格打开（{type(exc).__name__}）") from None
     doc = Document(KIND)
     for ws in wb.worksheets:
         n_rows, n_cols = min(ws.max_row, MAX_ROWS), min(ws.max_column, MAX_COLS)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .. import spec
-from ..report import OldFormat, Report, UnusableFile
+from ..errors import OldFormat, UnusableFile
+from ..report import Report
 from .document import Cell, Document, Grid, Paragraph, norm
 
 OLD_FORMAT = "国办公开办函〔2019〕60号"
@@ -30,9 +31,11 @@ class Imported:
     raw: dict[str, object] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # key -> place, FORMAT.md's "sources"
     notes: list[str] = field(default_factory=list)  # said to the user with the findings
+    sections: tuple[str, ...] = ()  # the section headings found (一…六), in order (rule E7)
 
     def report(self, source: str) -> Report:
         report = Report.from_raw(self.raw, source, "document", cells=self.sources)
+        report.sections = self.sections
         return report
 
 
@@ -391,9 +394,7 @@ def _read_texts(doc: Document, imported: Imported) -> dict[str, int]:
     order = sorted(headings.items(), key=lambda kv: kv[1])
     bounds = {num: (start + 1, order[n + 1][1] if n + 1 < len(order) else len(blocks))
               for n, (num, start) in enumerate(order)}
-    missing = [s.heading for s in spec.SECTIONS if s.number not in headings]
-    if missing and headings:
-        imported.notes.append("没有找到这些章节标题：" + "、".join(missing))
+    imported.sections = tuple(num for num, _ in order)  # what is missing is E7's to say
 
     def paras(num: str) -> list[Paragraph]:
         if num not in bounds:

@@ -14,7 +14,7 @@ import email.policy
 import re
 from pathlib import Path
 
-from ..report import UnusableFile
+from ..errors import DamagedFile
 from . import KINDS
 from .document import Document, GridBuilder, Paragraph, clean_cell, norm
 
@@ -57,7 +57,7 @@ def _mhtml_html(data: bytes) -> tuple[bytes, str | None]:
             payload = part.get_payload(decode=True)
             if isinstance(payload, bytes):
                 return payload, part.get_content_charset()
-    raise UnusableFile("这个 .mhtml 文件中没有网页内容")
+    raise DamagedFile("这个 .mhtml 文件中没有网页内容")
 
 
 def read_html(path: Path) -> Document:
@@ -75,7 +75,7 @@ def parse_html(text: str) -> Document:
     try:
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
-        raise UnusableFile(f"无法作为网页读取（{exc}）") from None
+        raise DamagedFile(f"无法作为网页读取（{exc}）") from None
     title_el = root.find(".//title")
     doc = Document(KIND, title=clean_cell(title_el.text_content()) if title_el is not None else "")  # type: ignore[attr-defined]
     body = root.find("body")

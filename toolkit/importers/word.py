@@ -11,7 +11,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..report import UnusableFile
+from ..errors import DamagedFile
 from . import KINDS
 from .document import Cell, Document, Grid, Paragraph, clean_cell
 
@@ -28,7 +28,7 @@ def read_docx(path: Path) -> Document:
     try:
         word = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
-        raise UnusableFile(f"无法作为 Word 文档（.docx）打开（{type(exc).__name__}）；"
+        raise DamagedFile(f"无法作为 Word 文档（.docx）打开（{type(exc).__name__}）；"
                            "旧的 .doc 文件请先在 Word/WPS 中另存为 .docx") from None
     doc = Document(KIND)
     for child in word.element.body.iterchildren():

@@ -81,6 +81,14 @@ def _required(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
         if part.required and (value is None or not str(value).strip()):
             yield finding(ctx, rule, f"正文「{spec.TEXT_LABELS[part.key]}」未填写：此部分必须有内容。",
                           (part.key,), expected="必填", found=BLANK)
+    if ctx.report.sections is not None:  # an imported report: all six sections, in order
+        for section in spec.SECTIONS:
+            if section.number not in ctx.report.sections:
+                keys = [p.key for p in spec.TEXT_PARTS if p.section == section.number] or \
+                    [c.key for c in spec.TABLE_BY_ID[section.content].value_cells]
+                yield finding(ctx, rule, f"报告中没有找到章节标题「{section.heading}」（或不在应有的位置）："
+                              "六个章节都应有，并按顺序排列。", keys[:1], row=section.heading, column="",
+                              expected=section.heading, found="没有")
 
 
 def _formulas(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
