@@ -85,6 +85,8 @@ def test_roster_batch_statuses(district):
     proc, out, *_ = district
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
+    last = proc.stdout.strip().splitlines()[-1]
+    assert last.startswith("共 4 个文件") and "未报送 1" in last, last  # 丙局 is a line, not a file
     rows = _status(out)
     by_unit = {r["单位"]: r for r in rows}
     assert by_unit["甲街道办事处"]["状态"] == "通过" and by_unit["甲街道办事处"]["名单"] == "名单内"

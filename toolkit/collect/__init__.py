@@ -24,7 +24,7 @@ from .. import spec
 from ..errors import OutputBlocked, UnusableFile
 from ..fileio import lock_files, os_reason
 from ..limits import COLLECT_TIMEOUT
-from ..previous import PreviousYear
+from ..previous import PreviousYear, unit_key
 from ..report import Report
 from ..rules import Finding
 from ..safetext import xml_text
@@ -102,10 +102,11 @@ class CollectSummary:
         return 0
 
     def line(self) -> str:
-        from .select import STATUS_ORDER
+        from .select import MISSING, STATUS_ORDER
         counts = "，".join(f"{s} {self.count(s)}" for s in STATUS_ORDER if self.count(s))
         year = f"{self.year}年度" if self.year else "年度不明"
-        return (f"共 {len(self.files)} 个文件（{year}）：{counts or '无'}；"
+        # a roster unit that sent nothing is a line of the list, not a file
+        return (f"共 {len(self.files) - self.count(MISSING)} 个文件（{year}）：{counts or '无'}；"
                 f"退回 {len(self.returns)} 份；用时 {self.seconds:.1f} 秒")
 
 
@@ -364,7 +365,6 @@ def _notices(ordered: list, rows: list[FileStatus], items: list, units, returns_
     if units.roster is None:
         return drafts
     covered = units.covered()
-    from ..previous import unit_key
     for entry in units.roster.entries:
         if unit_key(entry.name) in covered:
             continue

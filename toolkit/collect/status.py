@@ -78,7 +78,7 @@ def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str)
     _put(ws, 0, 0, title, titlef)
     counts = {s: sum(1 for r in rows if r.status == s) for s in STATUS_ORDER}
     _put(ws, 1, 0, "；".join(f"{s} {n}" for s, n in counts.items() if n)
-                    + f"；共 {len(rows)} 个文件" + (f"。{note}" if note else ""), plain)
+         + f"；共 {len(rows) - counts[MISSING]} 个文件" + (f"。{note}" if note else ""), plain)
     header_row = 2
     for c, (label, width) in enumerate(STATUS_COLUMNS):
         ws.set_column(c, c, width)
