@@ -97,7 +97,6 @@ def check_files(files: Sequence[Path | str], *, previous: Sequence[Path | str] =
     cannot be written (open in Excel/WPS, read-only...) keeps its check, and ``write_back`` says
     why it was not written. Last year's data that cannot be read stops the run (UnusableFile).
     ``each`` is called with every file's outcome as soon as it is known (to show progress)."""
-    from ..writeback import write_back as write_results
     last_year, notes = load_previous(previous)
     run = CheckRun([], notes)
     for name in files:
@@ -111,6 +110,8 @@ def check_files(files: Sequence[Path | str], *, previous: Sequence[Path | str] =
             except UnusableFile as exc:
                 item.error = exc
             if item.result is not None and write_back and is_workbook(name):
+                # Imported here: `check --no-write-back` and JSON files need none of write-back's code.
+                from ..writeback import write_back as write_results
                 item.write_back = write_results(Path(name), item.result)
         if each is not None:
             each(item)
