@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UnreadableFile, UnusableFile
-from .document import Document
-from .tables import Imported, read_document
+
+if TYPE_CHECKING:
+    from .document import Document
+    from .tables import Imported
 
 # Published reports; spreadsheets are tried as our workbook first (toolkit.app.importing.read_any).
 DOCUMENT_SUFFIXES = (".docx", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".txt")
@@ -63,6 +66,7 @@ def import_file(path: Path | str) -> Imported:
     if not path.exists():
         raise UnreadableFile("找不到文件")
     try:
+        from .tables import read_document  # here: `check` of a workbook never loads the importers
         return read_document(read_source(path))
     except (UnusableFile, KeyboardInterrupt, MemoryError):
         raise
@@ -72,6 +76,13 @@ def import_file(path: Path | str) -> Imported:
     except Exception as exc:  # a document shaped as nobody foresaw: a reason, never a traceback
         logging.getLogger(__name__).debug("importing %s failed", path, exc_info=True)
         raise UnusableFile(f"读取文档时出现意外错误（{type(exc).__name__}），无法导入") from exc
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Imported":  # the result type, loaded with the readers themselves (PEP 562)
+        from .tables import Imported
+        return Imported
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["Imported", "import_file", "is_document", "read_source", "SUFFIXES", "DOCUMENT_SUFFIXES", "KINDS", "kind_of"]
