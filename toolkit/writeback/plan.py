@@ -91,14 +91,6 @@ def layout_resolver(name: str) -> CellPos | None:
     return fixed.get(name)
 
 
-def parse_address(address: str) -> CellPos | None:
-    """A cell as Report.cells and findings write it -> CellPos."""
-    return CellPos.find(address)
-
-
-mark_of = layout.mark_of
-
-
 def summary_text(result: CheckResult, checked_at: _dt.datetime) -> str:
     """The verdict line: starts with ✓ or ✗ (the template's conditional format colours by it)."""
     n_err, n_warn = len(result.errors), len(result.warnings)
@@ -135,7 +127,7 @@ def build_plan(result: CheckResult, *, resolve: Resolver = layout_resolver,
     # Marks: every value cell's mark, the worst severity of the findings that name it.
     value_cells = {}
     for address in report.cells.values():
-        p = parse_address(address)
+        p = CellPos.find(address)
         if p is not None:
             value_cells[(p.sheet, p.row, p.col)] = p
     level: dict[tuple[str, int, int], int] = {k: layout.MARK_NONE for k in value_cells}
@@ -143,7 +135,7 @@ def build_plan(result: CheckResult, *, resolve: Resolver = layout_resolver,
     for f in result.findings:
         mark = layout.MARK_ERROR if f.severity == "error" else layout.MARK_WARNING
         for address in dict.fromkeys(f.cells or ((f.cell,) if f.cell else ())):
-            p = parse_address(address)
+            p = CellPos.find(address)
             if p is None:
                 continue
             k = (p.sheet, p.row, p.col)
@@ -151,7 +143,7 @@ def build_plan(result: CheckResult, *, resolve: Resolver = layout_resolver,
             level[k] = max(level.get(k, layout.MARK_NONE), mark)
             told.setdefault(k, []).append(f)
     for k in sorted(level):
-        m = mark_of(value_cells[k])
+        m = layout.mark_of(value_cells[k])
         plan.writes.append(Write(m.sheet, m.row, m.col, level[k]))
     for k in sorted(told):
         p = value_cells[k]
@@ -173,7 +165,7 @@ def build_plan(result: CheckResult, *, resolve: Resolver = layout_resolver,
         plan.clear_from.append((sheet, first))
         for i, f in enumerate(result.findings):
             row = first + i
-            target = parse_address(f.cell) if f.cell else None
+            target = CellPos.find(f.cell) if f.cell else None
             values: list[Value] = [SEVERITY_WORD[f.severity], f.rule, f.table, f.row, f.column,
                                    f.cell or None, _shown(f.expected), _shown(f.found), f.message]
             for c, v in enumerate(values):
