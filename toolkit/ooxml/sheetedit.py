@@ -241,16 +241,10 @@ class SheetEditor:
         if [(h.get("ref"), h.get("location"), h.get("display")) for h in ours] == [
                 (ref, escape(loc), escape(disp)) for ref, loc, disp in links]:
             return  # the same links as before
-        if block is not None and from_row is not None:
-            for h in list(block):
-                ref = (h.get("ref") or "A1").split(":")[0]
-                try:
-                    row = split_a1(ref)[0]
-                except BadReference:
-                    continue
-                if row >= from_row and h.get(f"{{{REL_NS}}}id") is None:
-                    block.remove(h)
-                    self.dirty = True
+        for h in ours:
+            assert block is not None
+            block.remove(h)
+            self.dirty = True
         if links and block is None:
             block = etree.Element(self._t("hyperlinks"))
             insert_in_order(self.root, block)
