@@ -12,6 +12,7 @@ from .report import Report
 from .values import Formula, show
 
 SOURCES = "sources"  # FORMAT.md's optional key -> place object of an imported report
+_NOT_FIELDS = ("format", SOURCES)  # the keys of a data file that are not report fields
 
 
 def parse_data(obj: object, source: str) -> dict[str, object]:
@@ -23,16 +24,16 @@ def parse_data(obj: object, source: str) -> dict[str, object]:
     if fmt != spec.FORMAT_ID:
         found = "没有 format 项" if fmt is None else f"format 为 “{fmt}”"
         raise BadData(f"JSON 数据文件的 format 应为 “{spec.FORMAT_ID}”，实际{found}")
-    unknown = [k for k in obj if k not in ("format", SOURCES) and k not in spec.FIELDS]
+    unknown = [k for k in obj if k not in _NOT_FIELDS and k not in spec.FIELDS]
     if unknown:
         raise BadData(f"JSON 数据文件中有{len(unknown)}个未知的键：" + "、".join(unknown[:5])
                            + ("等" if len(unknown) > 5 else "") + "（键名见 docs/format.md）")
     # lists and objects, and NaN/Infinity (Python's json accepts them; no workbook can hold them).
     # A number too large for a float (1e999) is a value out of range: E2 says so.
-    bad = [k for k, v in obj.items() if k not in ("format", SOURCES) and isinstance(v, (list, dict, _NonFinite))]
+    bad = [k for k, v in obj.items() if k not in _NOT_FIELDS and isinstance(v, (list, dict, _NonFinite))]
     if bad:
         raise BadData("JSON 数据文件中这些键的值不是数字或文字：" + "、".join(bad[:5]))
-    return {k: v for k, v in obj.items() if k not in ("format", SOURCES)}
+    return {k: v for k, v in obj.items() if k not in _NOT_FIELDS}
 
 
 def parse_sources(obj: object) -> dict[str, str]:
