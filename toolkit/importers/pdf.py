@@ -149,16 +149,18 @@ def _cluster(values: list[float]) -> list[float]:
     return out
 
 
+def _root(parent: list[int], i: int) -> int:
+    """The root of ``i`` in a union-find forest (path halving)."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
 def _tables(edges: list[tuple]) -> list[list[tuple]]:
     """Edges grouped into tables: horizontal and vertical lines that touch are one table."""
     n = len(edges)
     parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
     hs = [i for i, e in enumerate(edges) if e[0] == "h"]
     vs = [i for i, e in enumerate(edges) if e[0] == "v"]
@@ -167,10 +169,10 @@ def _tables(edges: list[tuple]) -> list[list[tuple]]:
         for j in vs:
             _, x, y0, y1 = edges[j]
             if x0 - SNAP <= x <= x1 + SNAP and y0 - SNAP <= y <= y1 + SNAP:
-                parent[find(i)] = find(j)
+                parent[_root(parent, i)] = _root(parent, j)
     groups: dict[int, list[tuple]] = {}
     for i in range(n):
-        groups.setdefault(find(i), []).append(edges[i])
+        groups.setdefault(_root(parent, i), []).append(edges[i])
     return [g for g in groups.values() if any(e[0] == "h" for e in g) and any(e[0] == "v" for e in g)]
 
 
@@ -212,19 +214,13 @@ def _layout(group: list[tuple]) -> _Table | None:
     rows, cols = len(ys) - 1, len(xs) - 1
     parent = list(range(rows * cols))
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     for r in range(rows):
         for c in range(cols):
             if c + 1 < cols and not _covered(vlines[xs[c + 1]], ys[r], ys[r + 1]):
-                parent[find(r * cols + c)] = find(r * cols + c + 1)
+                parent[_root(parent, r * cols + c)] = _root(parent, r * cols + c + 1)
             if r + 1 < rows and not _covered(hlines[ys[r + 1]], xs[c], xs[c + 1]):
-                parent[find(r * cols + c)] = find((r + 1) * cols + c)
-    origin = [[find(r * cols + c) for c in range(cols)] for r in range(rows)]
+                parent[_root(parent, r * cols + c)] = _root(parent, (r + 1) * cols + c)
+    origin = [[_root(parent, r * cols + c) for c in range(cols)] for r in range(rows)]
     return _Table(xs, ys, origin)
 
 
