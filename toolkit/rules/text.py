@@ -45,11 +45,11 @@ def part_sums(values: dict) -> Iterable[PartSum]:
             continue
         for m in _TOTAL_WITH_PARTS.finditer(text):
             parts = [int(p) for p in _PART.findall(m.group(2))]
-            total = int(m.group(1))
+            total, summed = int(m.group(1)), sum(parts)
             # A list ending in 等 names some parts only: it may fall short of the total, never exceed it.
             short_ok = "等" in m.group(2)
-            if len(parts) >= 2 and (sum(parts) > total or (sum(parts) < total and not short_ok)):
-                yield PartSum(key, m.group(0)[:60], int(m.group(1)), sum(parts))
+            if len(parts) >= 2 and (summed > total or (summed < total and not short_ok)):
+                yield PartSum(key, m.group(0)[:60], total, summed)
 
 
 def years(values: dict) -> Iterable[tuple[str, str, int]]:
