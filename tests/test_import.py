@@ -67,6 +67,15 @@ def test_cells_kept_as_printed(tmp_path, sample):
     assert report.values["t3.new.business"] is None
 
 
+def test_huge_printed_number_is_a_finding_not_a_crash(tmp_path, sample):
+    # int() refuses more than 4300 digits: a pasted digit string must reach the cell rules (E2).
+    digits = "9" * 5000
+    imported = import_file(write_docx(tmp_path / "v.docx", sample, Variant(cells={"t3.new.natural": digits})))
+    assert imported.raw["t3.new.natural"] == digits
+    report = imported.report("v.docx")
+    assert report.problems["t3.new.natural"].rule == "E2"
+
+
 def test_collapsed_other_row(tmp_path, sample):
     imported = import_file(write_docx(tmp_path / "v.docx", sample, Variant(collapse_other=True)))
     for col, _ in spec.T3_COLUMNS:

@@ -95,7 +95,9 @@ def _text(cells: list[Cell]) -> str:
 _NUMBERISH = re.compile(r"^[\d\s.,，．０-９]+$")
 
 
-_PRINTED_NUMBER = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?")
+# Up to 300 digits: int() refuses more than 4300, and a longer "number" stays text for the cell
+# rules to judge (values.parse reads it and says it is too large), never a crash here.
+_PRINTED_NUMBER = re.compile(r"\d{1,3}(,\d{3}){1,99}(\.\d{1,300})?|\d{1,300}(\.\d{1,300})?")
 
 
 def value_text(text: str) -> int | float | str:
