@@ -9,9 +9,11 @@ and W13 (a text section largely the same as another unit's).
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -21,7 +23,7 @@ from pathlib import Path
 from .. import spec
 from ..collect import batch
 from ..collect.gather import REPORT_SUFFIXES, gather, safe_name
-from ..collect.status import cell_text, print_setup
+from ..collect.status import cell_text, new_workbook, print_setup, put_header
 from ..errors import OldFormat, OutputBlocked, UnusableFile
 from ..fileio import atomic_write, os_reason
 from ..importers import SUFFIXES as DOCUMENT_SUFFIXES
@@ -256,25 +258,21 @@ def _note(r: AuditResult) -> str:
 
 
 def audit_workbook(rows: list[AuditResult]) -> bytes:
-    import io
+    """审核结果.xlsx's content, in memory (saved by the caller with ``atomic_write``); set up as
+    collect's 汇总状态.xlsx is (``status.new_workbook``), its temporary files in a private folder."""
+    with tempfile.TemporaryDirectory(prefix="nianbao-audit-", ignore_cleanup_errors=True) as tmp:
+        return _audit_workbook(rows, tmp)
 
-    from ..workbook.writer import Workbook
+
+def _audit_workbook(rows: list[AuditResult], tmpdir: str) -> bytes:
     buf = io.BytesIO()
-    wb = Workbook(buf, {"constant_memory": True, "strings_to_numbers": False,
-                        "strings_to_formulas": False, "strings_to_urls": False})
-    font = {"font_name": "宋体", "font_size": 10, "valign": "top"}
-    head = wb.add_format({**font, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-    wrap = wb.add_format({**font, "text_wrap": True})
-    plain = wb.add_format(font)
-    status_fmt = {s: wb.add_format({**font, "bold": True, "bg_color": c, "align": "center"})
-                  for s, c in STATUS_FILL.items()}
+    wb, fmt = new_workbook(buf, tmpdir, STATUS_FILL)
+    head, wrap, plain, status_fmt = fmt.head, fmt.wrap, fmt.plain, fmt.status
     ordered = sorted(rows, key=lambda r: (STATUS_ORDER.index(r.status), -r.n_errors, r.unit or "\uffff",
                                           r.index))
 
     ws = wb.add_worksheet("审核结果")
-    for c, (label, width) in enumerate(ROW_COLUMNS):
-        ws.set_column(c, c, width)
-        ws.write_string(0, c, label, head)
+    put_header(ws, 0, ROW_COLUMNS, head)
     for i, r in enumerate(ordered, start=1):
         ws.write_string(i, 0, r.origin, plain)
         ws.write_string(i, 1, r.unit or "", plain)
@@ -291,9 +289,7 @@ def audit_workbook(rows: list[AuditResult]) -> bytes:
     print_setup(ws, 0)
 
     ws = wb.add_worksheet("全部问题")
-    for c, (label, width) in enumerate(FINDING_COLUMNS):
-        ws.set_column(c, c, width)
-        ws.write_string(0, c, label, head)
+    put_header(ws, 0, FINDING_COLUMNS, head)
     n = 0
     for r in ordered:
         for f in r.findings:

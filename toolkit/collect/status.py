@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..rules.engine import SEVERITY_WORD
 from ..safetext import xml_text
@@ -60,18 +60,41 @@ def status_workbook(rows: list[FileStatus], title: str, note: str = "") -> bytes
         return _status_workbook(rows, title, note, tmp)
 
 
-def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str) -> bytes:
+class Formats(NamedTuple):
+    head: Any
+    wrap: Any
+    plain: Any
+    status: dict[str, Any]
+
+
+def new_workbook(buf: io.BytesIO, tmpdir: str, fills: dict[str, str]) -> tuple[Any, Formats]:
+    """A worklist workbook (this one, and ``nianbao audit``'s): written row by row, its
+    temporary files in ``tmpdir``, nothing typed taken for a number, formula or link; the
+    header, text and status-cell formats (a status's cell filled with its colour in ``fills``)."""
     from ..workbook.writer import Workbook
-    buf = io.BytesIO()
     wb = Workbook(buf, {"constant_memory": True, "tmpdir": tmpdir, "strings_to_numbers": False,
                         "strings_to_formulas": False, "strings_to_urls": False})
     font = {"font_name": "宋体", "font_size": 10, "valign": "top"}
-    head = wb.add_format({**font, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-    cell = wb.add_format({**font, "text_wrap": True})
-    plain = wb.add_format(font)
+    return wb, Formats(
+        head=wb.add_format({**font, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}),
+        wrap=wb.add_format({**font, "text_wrap": True}),
+        plain=wb.add_format(font),
+        status={s: wb.add_format({**font, "bold": True, "bg_color": c, "align": "center"})
+                for s, c in fills.items()})
+
+
+def put_header(ws, row: int, columns: tuple[tuple[str, int], ...], fmt) -> None:
+    """The column headings in ``row``, each column set to its width."""
+    for c, (label, width) in enumerate(columns):
+        ws.set_column(c, c, width)
+        _put(ws, row, c, label, fmt)
+
+
+def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str) -> bytes:
+    buf = io.BytesIO()
+    wb, fmt = new_workbook(buf, tmpdir, STATUS_FILL)
+    head, cell, plain, status_fmt = fmt.head, fmt.wrap, fmt.plain, fmt.status
     titlef = wb.add_format({"font_name": "宋体", "font_size": 14, "bold": True})
-    status_fmt = {s: wb.add_format({**font, "bold": True, "bg_color": c, "align": "center"})
-                  for s, c in STATUS_FILL.items()}
     rows = sort_rows(rows)
 
     ws = wb.add_worksheet(SHEET_STATUS)
@@ -80,9 +103,7 @@ def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str)
     _put(ws, 1, 0, "；".join(f"{s} {n}" for s, n in counts.items() if n)
          + f"；共 {len(rows) - counts[MISSING]} 个文件" + (f"。{note}" if note else ""), plain)
     header_row = 2
-    for c, (label, width) in enumerate(STATUS_COLUMNS):
-        ws.set_column(c, c, width)
-        _put(ws, header_row, c, label, head)
+    put_header(ws, header_row, STATUS_COLUMNS, head)
     for i, r in enumerate(rows, start=header_row + 1):
         _put(ws, i, 0, r.unit or "", plain)
         _put(ws, i, 1, r.file_name, plain)
@@ -103,9 +124,7 @@ def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str)
     print_setup(ws, header_row)
 
     ws = wb.add_worksheet(SHEET_FINDINGS)
-    for c, (label, width) in enumerate(FINDING_COLUMNS):
-        ws.set_column(c, c, width)
-        _put(ws, 0, c, label, head)
+    put_header(ws, 0, FINDING_COLUMNS, head)
     n = 0
     for r in rows:
         for f in r.findings:
