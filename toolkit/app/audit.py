@@ -33,7 +33,7 @@ from ..report import Report
 from ..rules import check
 from ..rules.copies import copy_finding, find_copies
 from ..rules.engine import SEVERITY_WORD, Finding
-from .importing import data_object, read_any
+from .importing import data_text, read_any
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def audit_file(task: batch.Task) -> AuditResult:
     res.settle()
     name = _SETUP.names[task.index]
     try:
-        text = json.dumps(data_object(source), ensure_ascii=False, indent=1, default=str) + "\n"
+        text = data_text(source)
         # a new file in this run's own folder: no need for atomic_write's fsync (hundreds of them)
         (Path(_SETUP.data_dir) / name).write_text(text, encoding="utf-8")
         res.data_file = name

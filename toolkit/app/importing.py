@@ -96,6 +96,11 @@ class ImportOutcome:
     total_notes: list[str] = field(default_factory=list)  # printed totals a workbook recomputes
 
 
+def data_text(source: Source) -> str:
+    """``data_object`` as the text of a JSON data file."""
+    return json.dumps(data_object(source), ensure_ascii=False, indent=1, default=str) + "\n"
+
+
 def import_report(path: Path | str, out: Path | str | None = None, *, unit: str | None = None,
                   year: int | None = None, force: bool = False) -> ImportOutcome:
     """Read a published report, check it, write its data as JSON (``out`` "-" = returned as text)
@@ -114,7 +119,7 @@ def import_report(path: Path | str, out: Path | str | None = None, *, unit: str 
         data, outcome.total_notes = workbook_data(source.report)
         new_workbook(target, data=data, overwrite=True)
         return outcome
-    text = json.dumps(data_object(source), ensure_ascii=False, indent=1, default=str) + "\n"
+    text = data_text(source)
     if target is None:
         outcome.text = text
     else:
