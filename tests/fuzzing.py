@@ -594,14 +594,15 @@ def run_case(case: Case, name: str, data: bytes, workdir: Path, word: bool) -> O
 def _status_line(path: Path, report, result) -> None:
     """The case's line in 汇总状态.xlsx and findings.json's texts: what collect writes of it."""
     from toolkit import spec
-    from toolkit.collect import FileStatus, _safe_texts
+    from toolkit.collect import FileStatus
     from toolkit.collect.status import status_workbook
+    from toolkit.safetext import json_text
     values = report.values
     row = FileStatus(0, str(path), str(path), "有错误" if result.errors else "通过", unit=values.get("meta.unit"),
                      findings=tuple(result.findings), numbers=tuple(values.get(k) for k in spec.NUMBER_KEYS))
     row.figures = [None] * 5
     status_workbook([row], f"{values.get('meta.unit') or ''}")
-    json.dumps(_safe_texts([f.to_dict() for f in result.findings]), ensure_ascii=False, default=str).encode("utf-8")
+    json_text([f.to_dict() for f in result.findings]).encode("utf-8")
 
 
 # --- the run: worker processes, each case under a time limit ------------------------------------

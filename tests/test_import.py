@@ -310,6 +310,19 @@ def test_audit_exit_codes(tmp_path, sample):
     assert proc.returncode == 2
 
 
+def test_audit_file_name_in_gbk_bytes(tmp_path, sample):
+    """A Windows archive unpacked on UOS/Kylin leaves names in GBK bytes (lone surrogates in Python):
+    the 审核结果.xlsx and findings.json are still written."""
+    import os
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_docx(Path(os.fsdecode(os.fsencode(folder) + b"/\xb5\xa5\xce\xbb.docx")), sample)
+    proc = run_nianbao("audit", folder, "-o", tmp_path / "out")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "out" / "审核结果.xlsx").exists()
+    json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+
+
 def test_audit_copies_across_units(tmp_path, sample):
     """W13 over the batch: another unit's report whose section 五 is this one's."""
     folder = tmp_path / "in"

@@ -9,6 +9,7 @@ GBK/UTF-8 file name is shown as its author wrote it.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 
@@ -47,6 +48,23 @@ def xml_text(text: str) -> str:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(obj: object) -> str:
+    """``obj`` as JSON text that encodes to UTF-8: json escapes control characters, but a lone
+    surrogate (a cell's _xD800_, a file name in GBK bytes) it would leave for the encoder to choke
+    on, so every text in it is made safe on its own first."""
+    return json.dumps(_safe_texts(obj), ensure_ascii=False, indent=1, default=lambda v: xml_text(str(v))) + "\n"
+
+
+def _safe_texts(obj: object) -> object:
+    if isinstance(obj, str):
+        return xml_text(obj)
+    if isinstance(obj, dict):
+        return {k: _safe_texts(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_safe_texts(v) for v in obj]
+    return obj
 
 
 def encodable(text: str) -> str:

@@ -10,7 +10,6 @@ and W13 (a text section largely the same as another unit's).
 from __future__ import annotations
 
 import io
-import json
 import logging
 import os
 import tempfile
@@ -23,7 +22,7 @@ from pathlib import Path
 from .. import spec
 from ..collect import batch
 from ..collect.gather import REPORT_SUFFIXES, gather, safe_name
-from ..collect.status import cell_text, new_workbook, print_setup, put_header
+from ..collect.status import cell_text, new_workbook, print_setup, put_header, put_text
 from ..errors import OldFormat, OutputBlocked, UnusableFile
 from ..fileio import atomic_write, os_reason
 from ..importers import SUFFIXES as DOCUMENT_SUFFIXES
@@ -33,6 +32,7 @@ from ..report import Report
 from ..rules import check
 from ..rules.copies import copy_finding, find_copies
 from ..rules.engine import SEVERITY_WORD, Finding
+from ..safetext import json_text
 from .importing import data_text, read_any
 
 log = logging.getLogger(__name__)
@@ -274,15 +274,15 @@ def _audit_workbook(rows: list[AuditResult], tmpdir: str) -> bytes:
     ws = wb.add_worksheet("审核结果")
     put_header(ws, 0, ROW_COLUMNS, head)
     for i, r in enumerate(ordered, start=1):
-        ws.write_string(i, 0, r.origin, plain)
-        ws.write_string(i, 1, r.unit or "", plain)
+        put_text(ws, i, 0, r.origin, plain)
+        put_text(ws, i, 1, r.unit or "", plain)
         if r.year is not None:
             ws.write_number(i, 2, r.year, plain)
         ws.write_string(i, 3, r.kind, plain)
         ws.write_string(i, 4, r.status, status_fmt[r.status])
         ws.write_number(i, 5, r.n_errors, plain)
         ws.write_number(i, 6, r.n_warnings, plain)
-        ws.write_string(i, 7, _note(r)[:32000], wrap)
+        put_text(ws, i, 7, _note(r)[:32000], wrap)
         ws.write_string(i, 8, f"{DATA_DIR}/{r.data_file}" if r.data_file else "", plain)
     ws.autofilter(0, 0, max(len(ordered), 1), len(ROW_COLUMNS) - 1)
     ws.freeze_panes(1, 1)
@@ -297,7 +297,7 @@ def _audit_workbook(rows: list[AuditResult], tmpdir: str) -> bytes:
             values = (r.origin, r.unit or "", cell_text(r.year), SEVERITY_WORD[f.severity], f.rule, f.table, f.row,
                       f.column, f.cell, cell_text(f.expected), cell_text(f.found), f.message)
             for c, v in enumerate(values):
-                ws.write_string(n, c, v[:32000], wrap if c == len(values) - 1 else plain)
+                put_text(ws, n, c, v[:32000], wrap if c == len(values) - 1 else plain)
     ws.autofilter(0, 0, max(n, 1), len(FINDING_COLUMNS) - 1)
     ws.freeze_panes(1, 1)
     print_setup(ws, 0)
@@ -316,5 +316,4 @@ def _write_findings(s: AuditSummary) -> None:
             "data": f"{DATA_DIR}/{r.data_file}" if r.data_file else None,
             "findings": [f.to_dict() for f in r.findings]} for r in s.rows],
     }
-    text = json.dumps(obj, ensure_ascii=False, indent=1, default=str) + "\n"
-    atomic_write(s.findings_path, text.encode("utf-8"))
+    atomic_write(s.findings_path, json_text(obj).encode("utf-8"))

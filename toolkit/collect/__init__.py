@@ -10,7 +10,6 @@ annotate, in worker processes), ``select`` (the batch year, the newest file per 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import shutil
@@ -27,7 +26,7 @@ from ..limits import COLLECT_TIMEOUT
 from ..previous import PreviousYear, unit_key
 from ..report import Report
 from ..rules import Finding
-from ..safetext import xml_text
+from ..safetext import json_text
 from .batch import FindingCounts
 
 log = logging.getLogger(__name__)
@@ -520,17 +519,6 @@ def _write_findings(s: CollectSummary) -> None:
             "date": f.dated or None, "date_by": f.dated_by or None,
             "findings": [x.to_dict() for x in f.findings]} for f in s.files],
     }
-    # json escapes control characters; a lone surrogate (a cell's _xD800_, a file name in GBK) it
-    # would leave for the encoder to choke on: each text is made safe on its own.
-    text = json.dumps(_safe_texts(obj), ensure_ascii=False, indent=1, default=lambda v: xml_text(str(v))) + "\n"
+    text = json_text(obj)
     s.findings_path = _save(s.findings_path, text.encode("utf-8"), s.notes)
 
-
-def _safe_texts(obj: object) -> object:
-    if isinstance(obj, str):
-        return xml_text(obj)
-    if isinstance(obj, dict):
-        return {k: _safe_texts(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_safe_texts(v) for v in obj]
-    return obj

@@ -178,6 +178,9 @@ def _put(ws, row: int, col: int, text: str, fmt) -> None:
     ws.write_string(row, col, xml_text(text), fmt)
 
 
+put_text = _put  # for the audit workbook: the same safe text cells
+
+
 def print_setup(ws, header_row: int) -> None:
     """Printed on A4 landscape, one page wide, the header row on every page."""
     ws.set_landscape()
