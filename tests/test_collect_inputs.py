@@ -390,13 +390,13 @@ def test_a_dying_worker_loses_only_its_file(tmp_path, monkeypatch):
 
 
 def test_second_run_into_the_same_outdir_is_refused(tmp_path):
-    from toolkit.collect import _RunLock
+    from toolkit.collect.outdir import RunLock
     from toolkit.errors import UnusableFile
     rng = random.Random(31)
     _write(tmp_path, "a.xlsx", random_values(rng, "甲局", 2024))
     out = tmp_path / "out"
     out.mkdir()
-    with _RunLock(out):  # the first run, still going
+    with RunLock(out):  # the first run, still going
         with pytest.raises(UnusableFile, match="另一个 nianbao collect"):
             collect([tmp_path / "a.xlsx"], out, workers=1)
     assert collect([tmp_path / "a.xlsx"], out, workers=1).exit_code == 0  # released after it

@@ -323,6 +323,27 @@ def test_audit_file_name_in_gbk_bytes(tmp_path, sample):
     json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
 
 
+def test_audit_refuses_a_second_run_and_an_open_output(tmp_path, sample):
+    """audit's OUTDIR as collect's (collect.outdir): one run at a time, 审核结果.xlsx open in Excel
+    found before the batch."""
+    from toolkit.app.audit import audit
+    from toolkit.collect.outdir import RunLock
+    from toolkit.errors import OutputBlocked
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_docx(folder / "a.docx", sample)
+    out = tmp_path / "out"
+    out.mkdir()
+    with RunLock(out, "audit"):
+        with pytest.raises(OutputBlocked, match="另一个 nianbao audit"):
+            audit([folder], out, workers=1)
+    (out / "~$审核结果.xlsx").write_bytes(b"")
+    with pytest.raises(OutputBlocked, match="审核结果.xlsx 正被"):
+        audit([folder], out, workers=1)
+    (out / "~$审核结果.xlsx").unlink()
+    assert audit([folder], out, workers=1).exit_code == 0
+
+
 def test_audit_copies_across_units(tmp_path, sample):
     """W13 over the batch: another unit's report whose section 五 is this one's."""
     folder = tmp_path / "in"

@@ -20,14 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import spec
-from ..collect import batch
+from ..collect import batch, load_previous
 from ..collect.gather import REPORT_SUFFIXES, gather, safe_name
-from ..collect.status import cell_text, new_workbook, print_setup, put_header, put_text
-from ..errors import OldFormat, OutputBlocked, UnusableFile
+from ..collect.outdir import RunLock, clear_extracted, make_outdir, refuse_if_open
+from ..collect.status import cell_text, new_workbook, print_setup, problems_text, put_header, put_text, sort_rows
+from ..errors import OldFormat, UnusableFile
 from ..fileio import atomic_write, os_reason
 from ..importers import SUFFIXES as DOCUMENT_SUFFIXES
 from ..importers import kind_of
-from ..previous import PreviousYear, mismatch, unit_key
+from ..previous import mismatch, unit_key
 from ..report import Report
 from ..rules import check
 from ..rules.copies import copy_finding, find_copies
@@ -163,20 +164,24 @@ class AuditSummary:
 
 def audit(inputs: list[Path | str], outdir: Path | str, *, previous: list[Path | str] | tuple = (),
           workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> AuditSummary:
+    """Check every report in ``inputs`` and write the outputs into ``outdir``: made as collect
+    makes its own, one run at a time, the outputs found open in Excel before the work."""
+    outdir = make_outdir(Path(outdir))
+    with RunLock(outdir, "audit"):
+        return _audit(inputs, outdir, previous=previous, workers=workers, progress=progress)
+
+
+def _audit(inputs: list[Path | str], outdir: Path, *, previous: list[Path | str] | tuple,
+           workers: int | None, progress: Callable[[int, int], None] | None) -> AuditSummary:
     started = time.perf_counter()
-    outdir = Path(outdir)
-    try:
-        (outdir / DATA_DIR).mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputBlocked(f"无法创建输出文件夹（{os_reason(exc)}）：{outdir}") from None
+    for output in (BOOK_FILE, FINDINGS_FILE):
+        refuse_if_open(outdir / output)
+    clear_extracted(outdir)
+    make_outdir(outdir / DATA_DIR)
     for stale in (outdir / DATA_DIR).glob("*.json"):  # a previous run's data is not this batch's
         stale.unlink(missing_ok=True)
-    prev_notes: list[str] = []
-    prev: dict[str, Report] = {}
-    if previous:
-        loaded = PreviousYear.from_items(gather(list(previous), outdir, inbox="_上年", suffixes=AUDIT_SUFFIXES))
-        prev, prev_notes = loaded.by_unit, loaded.notes
-    items = gather(list(inputs), outdir, inbox="_收件", suffixes=AUDIT_SUFFIXES)
+    prev, prev_notes = load_previous(list(previous), outdir, AUDIT_SUFFIXES) if previous else ({}, [])
+    items = gather(list(inputs), outdir, suffixes=AUDIT_SUFFIXES)
     results: dict[int, AuditResult] = {}
     tasks: list[batch.Task] = []
     names: dict[int, str] = {}
@@ -248,13 +253,8 @@ STATUS_FILL = {ERRORS: "#FFC7CE", UNREADABLE: "#FFC7CE", OLD: "#FFEB9C", WARNING
 
 
 def _note(r: AuditResult) -> str:
-    if r.reason:
-        return r.reason
-    errors = [f.message for f in r.findings if f.severity == "error"]
-    parts = list(r.notes) + errors[:3] + ([f"（另有{len(errors) - 3}个错误）"] if len(errors) > 3 else [])
-    if not errors:
-        parts += [f.message for f in r.findings[:2]]
-    return "；".join(parts)
+    """Why a report could not be read, else its notes and first problems (as collect's list says them)."""
+    return r.reason or problems_text(r.findings, *r.notes)
 
 
 def audit_workbook(rows: list[AuditResult]) -> bytes:
@@ -268,8 +268,7 @@ def _audit_workbook(rows: list[AuditResult], tmpdir: str) -> bytes:
     buf = io.BytesIO()
     wb, fmt = new_workbook(buf, tmpdir, STATUS_FILL)
     head, wrap, plain, status_fmt = fmt.head, fmt.wrap, fmt.plain, fmt.status
-    ordered = sorted(rows, key=lambda r: (STATUS_ORDER.index(r.status), -r.n_errors, r.unit or "\uffff",
-                                          r.index))
+    ordered = sort_rows(rows, STATUS_ORDER)
 
     ws = wb.add_worksheet("审核结果")
     put_header(ws, 0, ROW_COLUMNS, head)

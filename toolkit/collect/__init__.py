@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 from .. import spec
 from ..errors import OutputBlocked, UnusableFile
@@ -28,6 +27,8 @@ from ..report import Report
 from ..rules import Finding
 from ..safetext import json_text
 from .batch import FindingCounts
+from .outdir import RunLock, clear_extracted, make_outdir, refuse_if_open
+from .status import join_notes
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,6 @@ STATUS_FILE = "汇总状态.xlsx"
 SUMMARY_FILE = "汇总数据.xlsx"
 FINDINGS_FILE = "findings.json"
 RETURNS_DIR = "退回"
-RUN_LOCK = ".nianbao-collect.lock"  # in OUTDIR while a run writes there
 DEFAULT_SUMMARY_UNIT = "汇总"
 
 __all__ = ["collect", "CollectSummary", "FileStatus", "load_previous", "PreviousYear"]
@@ -109,11 +109,14 @@ class CollectSummary:
                 f"退回 {len(self.returns)} 份；用时 {self.seconds:.1f} 秒")
 
 
-def load_previous(inputs: list[Path | str], outdir: Path) -> tuple[dict[str, Report], list[str]]:
+def load_previous(inputs: list[Path | str], outdir: Path,
+                  suffixes: tuple[str, ...] | None = None) -> tuple[dict[str, Report], list[str]]:
     """(unit_key -> last year's report, notes on files not used), extracting folders, archives
-    and e-mails into ``outdir``."""
-    from .gather import gather
-    prev = PreviousYear.from_items(gather(list(inputs), Path(outdir), inbox="_上年"))
+    and e-mails into ``outdir``. ``suffixes``: the kinds of file taken from folders, archives and
+    e-mails (``gather``'s; its default when None)."""
+    from .gather import PREVIOUS_INBOX, REPORT_SUFFIXES, gather
+    prev = PreviousYear.from_items(gather(list(inputs), Path(outdir), inbox=PREVIOUS_INBOX,
+                                          suffixes=suffixes or REPORT_SUFFIXES))
     return prev.by_unit, prev.notes
 
 
@@ -144,14 +147,11 @@ def collect(inputs: list[Path | str], outdir: Path | str, *, unit: str | None = 
         raise UnusableFile(f"找不到要汇总的文件或文件夹：{'、'.join(missing[:5])}" + ("等" if len(missing) > 5 else "")
                            + "。请检查路径，未生成任何输出")
     district_email = returns.check_email(district_email)
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputBlocked(f"无法创建输出文件夹（{os_reason(exc)}）：{outdir}") from None
+    make_outdir(outdir)
     template_text = returns.template_text(outdir, template)  # fail early on a bad template
     returns.trial_draft(template_text, unit or "", district_email)
     notices = returns.notice_templates(outdir)
-    with _RunLock(outdir):
+    with RunLock(outdir, "collect"):
         return _collect(inputs, outdir, unit=unit, previous=previous, workers=workers, year=year,
                         district_email=district_email, template_text=template_text,
                         progress=progress, roster=the_roster, same=joined, notices=notices, timeout=timeout)
@@ -168,7 +168,7 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     from .units import Units
     started = time.perf_counter()
     for output in (STATUS_FILE, SUMMARY_FILE):  # found now, not after the whole batch
-        _refuse_if_open(outdir / output)
+        refuse_if_open(outdir / output)
     _clear_previous_run(outdir)
     prev, previous_notes = load_previous(list(previous), outdir) if previous else ({}, [])
     items = gather(list(inputs), outdir)
@@ -214,7 +214,7 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
                          dated=select.when_text(stamp) if r.state != "unusable" else "",
                          dated_by=why if r.state != "unusable" else "")
         if r.index in units.suspects and d.status in (select.PASSED, select.ERRORS):
-            row.note = _join(row.note, units.suspects[r.index])
+            row.note = join_notes(row.note, units.suspects[r.index])
             if d.status == select.PASSED:
                 row.status = select.SUSPECT
         rows.append(row)
@@ -289,7 +289,8 @@ def _returns(ordered: list, rows: list[FileStatus], returns_dir: Path, mail, add
         try:
             os.replace(r.staged, copy)
         except OSError as exc:
-            row.returned_note = _join(r.staged_note, f"未能把退回副本放入“{RETURNS_DIR}”文件夹（{os_reason(exc)}）")
+            row.returned_note = join_notes(r.staged_note,
+                                           f"未能把退回副本放入“{RETURNS_DIR}”文件夹（{os_reason(exc)}）")
             continue
         r.staged = str(copy)
         row.returned, row.returned_note = str(copy), r.staged_note
@@ -301,11 +302,11 @@ def _returns(ordered: list, rows: list[FileStatus], returns_dir: Path, mail, add
             else:
                 eml.write_bytes(batch.make_draft(r, mail, stem, to=to, reply=reply))
         except OSError as exc:
-            row.returned_note = _join(row.returned_note, f"未能保存退回邮件草稿（{os_reason(exc)}）")
+            row.returned_note = join_notes(row.returned_note, f"未能保存退回邮件草稿（{os_reason(exc)}）")
             continue
         except Exception as exc:  # noqa: BLE001 - this unit's data in the district's template
             log.debug("e-mail draft for %s failed", r.origin, exc_info=True)
-            row.returned_note = _join(row.returned_note, f"未能生成退回邮件草稿（{type(exc).__name__}：{exc}），"
+            row.returned_note = join_notes(row.returned_note, f"未能生成退回邮件草稿（{type(exc).__name__}：{exc}），"
                                       "请手工发送退回副本")
             continue
         row.draft = str(eml)
@@ -408,17 +409,6 @@ def _write_notice(path: Path, content: bytes) -> str:
     return ""
 
 
-def _join(*notes: str) -> str:
-    return "；".join(n for n in notes if n)
-
-
-def _refuse_if_open(path: Path) -> None:
-    locks = lock_files(path)
-    if locks:
-        raise OutputBlocked(f"{path.name} 正被 Excel/WPS/LibreOffice 打开（发现锁文件 {locks[0].name}），"
-                           f"请关闭后重试：{path}")
-
-
 def _save(path: Path, content: bytes, notes: list[str]) -> Path:
     """Write an output atomically. If it is open elsewhere by now (opened during the run), the
     batch's work is not lost: it goes to a name with the time, and a note says so."""
@@ -438,58 +428,11 @@ def _save(path: Path, content: bytes, notes: list[str]) -> Path:
     return other
 
 
-class _RunLock:
-    """One collect at a time per OUTDIR: two runs would clear and move each other's files.
-    An OS lock on a file in OUTDIR (flock / msvcrt), released by the system if the run dies,
-    so a crash never leaves OUTDIR locked."""
-
-    def __init__(self, outdir: Path) -> None:
-        self.path = outdir / RUN_LOCK
-        self.fh: BinaryIO | None = None
-
-    def __enter__(self) -> _RunLock:
-        try:
-            self.fh = open(self.path, "a+b")
-        except OSError as exc:
-            raise OutputBlocked(f"无法在输出文件夹中写文件（{os_reason(exc)}）：{self.path.parent}") from None
-        try:
-            if os.name == "nt":
-                import msvcrt
-                self.fh.seek(0)
-                msvcrt.locking(self.fh.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
-            else:
-                import fcntl
-                fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self.fh.close()
-            self.fh = None
-            raise OutputBlocked(f"另一个 nianbao collect 正在向此输出文件夹写入，请等它结束后再运行，"
-                               f"或换一个输出文件夹：{self.path.parent}") from None
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.fh is None:
-            return
-        try:
-            if os.name == "nt":
-                import msvcrt
-                self.fh.seek(0)
-                msvcrt.locking(self.fh.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
-            else:
-                import fcntl
-                fcntl.flock(self.fh.fileno(), fcntl.LOCK_UN)
-        except OSError:
-            pass
-        self.fh.close()
-        self.fh = None
-
-
 def _clear_previous_run(outdir: Path) -> None:
     """Remove what an earlier run into this OUTDIR extracted and returned: the new run makes them
     again from its inputs, and stale drafts must not be sent. Only our own names are touched."""
-    from .gather import INBOX
-    for name in (INBOX, "_上年", f"{RETURNS_DIR}/.staging"):
-        shutil.rmtree(outdir / name, ignore_errors=True)
+    clear_extracted(outdir)
+    shutil.rmtree(outdir / RETURNS_DIR / ".staging", ignore_errors=True)
     folder = outdir / RETURNS_DIR
     if folder.is_dir():
         for p in folder.iterdir():

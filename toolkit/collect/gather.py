@@ -31,6 +31,7 @@ from ..limits import MAX_ARCHIVE_BYTES, MAX_FILE_BYTES, input_problem, shown_siz
 from ..safetext import REPLACEMENT, clip_bytes, shown_path, xml_text
 
 INBOX = "_收件"  # below OUTDIR: extracted attachments and archive members
+PREVIOUS_INBOX = "_上年"  # the same for last year's files (--previous)
 SEP = " › "  # in origins: 邮件.eml › 附件.zip › 成员.xlsx
 # What may be a unit's report: anything else in a folder, archive or e-mail is not looked at.
 REPORT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".json")

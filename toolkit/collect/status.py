@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import io
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
-from ..rules.engine import SEVERITY_WORD
+from ..rules.engine import SEVERITY_WORD, Finding
 from ..safetext import xml_text
 from .batch import FIGURES
 from .select import ERRORS, MISSING, OTHER_YEAR, PASSED, STATUS_ORDER, SUPERSEDED, SUSPECT, UNUSABLE
@@ -28,23 +29,47 @@ STATUS_FILL = {ERRORS: "#FFC7CE", UNUSABLE: "#FFC7CE", MISSING: "#FFC7CE", SUSPE
 MAX_CHART_UNITS = 300  # beyond this a bar per unit is unreadable: the table still lists all
 
 
+class Row(Protocol):
+    """A line of a worklist (collect's ``FileStatus``, audit's ``AuditResult``)."""
+
+    index: int
+    status: str
+    unit: str | None
+    findings: tuple[Finding, ...]
+
+    @property
+    def n_errors(self) -> int: ...
+
+
+R = TypeVar("R", bound=Row)
+
+
+def sort_rows(rows: Iterable[R], order: Sequence[str] = STATUS_ORDER) -> list[R]:
+    """Rows by their status in ``order`` (errors first), then the most errors first, then by unit
+    (rows without one last) and input order."""
+    return sorted(rows, key=lambda r: (order.index(r.status), -r.n_errors, r.unit or "\uffff", r.index))
+
+
 def first_problems(row: FileStatus, n: int = 3) -> str:
+    """A status line's 主要问题: why a file was not checked, else ``problems_text``."""
     if row.status in (UNUSABLE, OTHER_YEAR, SUPERSEDED, MISSING, SUSPECT):
-        return _join(row.note, row.returned_note)
-    errors = [f.message for f in row.findings if f.severity == "error"]
+        return join_notes(row.note, row.returned_note)
+    return problems_text(row.findings, row.note, n=n)
+
+
+def problems_text(findings: Sequence[Finding], *notes: str, n: int = 3) -> str:
+    """The notes, then the first ``n`` errors and how many more; with no error, the first finding
+    if it is a warning."""
+    errors = [f.message for f in findings if f.severity == "error"]
     if not errors:
-        return _join(row.note, *(f.message for f in row.findings[:1] if f.severity == "warning"))
+        return join_notes(*notes, *(f.message for f in findings[:1] if f.severity == "warning"))
     text = "；".join(errors[:n])
-    return _join(row.note, text + (f"（另有{len(errors) - n}处）" if len(errors) > n else ""))
+    return join_notes(*notes, text + (f"（另有{len(errors) - n}处）" if len(errors) > n else ""))
 
 
-def _join(*notes: str) -> str:
+def join_notes(*notes: str) -> str:
+    """The notes that say something, one sentence each."""
     return "；".join(n for n in notes if n)
-
-
-def sort_rows(rows: list[FileStatus]) -> list[FileStatus]:
-    return sorted(rows, key=lambda r: (STATUS_ORDER.index(r.status), -r.n_errors,
-                                       r.unit or "\uffff", r.index))
 
 
 def status_workbook(rows: list[FileStatus], title: str, note: str = "") -> bytes:
