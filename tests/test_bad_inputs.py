@@ -260,7 +260,7 @@ def test_bad_cell_is_a_finding_quoting_it(bad_cells_report, key):
     findings = [f for f in check(bad_cells_report).findings if f.keys == (key,) and f.rule == "E1"]
     assert len(findings) == 1, findings
     f = findings[0]
-    assert f.cell == str(POS[key]) and f.severity == "error"
+    assert f.cell == POS[key] and f.severity == "error"
     assert f.found == found and f"“{found}”" in f.message and hint in f.message
     assert spec.FIELDS[key].col_label in f.message and spec.FIELDS[key].row_label in f.message
 
@@ -317,5 +317,5 @@ def test_cells_as_other_programs_write_them(tmp_path, filled, xml_cell, kind, qu
         return
     assert report.problems["t3.partial.natural"].kind == kind
     f = next(f for f in check(report).errors if f.keys == ("t3.partial.natural",))
-    assert f.rule == "E1" and f.cell == str(POS["t3.partial.natural"])
+    assert f.rule == "E1" and f.cell == POS["t3.partial.natural"]
     assert quote in f.message or (kind == "blank" and f.found == quote and "未填写" in f.message)

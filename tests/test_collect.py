@@ -336,7 +336,7 @@ def test_returned_copies_carry_their_findings(batch, collected):
         assert copy.parent == out / "退回" and copy.exists()
         again = check_file(copy)
         assert again.report.values["meta.unit"] == unit
-        assert [(f.rule, f.cell) for f in again.errors] == \
+        assert [(f.rule, f.where) for f in again.errors] == \
                [(f["rule"], f["cell"]) for f in entry["findings"] if f["severity"] == "error"]
     # superseded files' copies are not kept
     assert len(list((out / "退回").glob("*.xlsx"))) == len(batch.error_units)

@@ -80,7 +80,7 @@ def test_xlsm_checks_like_xlsx(tmp_path, sample, sample_xlsm):
 def test_button_and_macros_survive_write_back(faulty_xlsm):
     from toolkit.writeback.patch import render
     result = check_file(faulty_xlsm)
-    assert any(f.cell.startswith(layout.SHEET_MAIN) for f in result.errors)  # a note on sheet 1
+    assert any(f.cell is not None and f.cell.sheet == layout.SHEET_MAIN for f in result.errors)  # a note on sheet 1
     before_vba = zipfile.ZipFile(faulty_xlsm).read("xl/vbaProject.bin")
     out = faulty_xlsm.with_name("written.xlsm")
     out.write_bytes(render(faulty_xlsm.read_bytes(), result, name=faulty_xlsm.name).content)

@@ -33,7 +33,7 @@ def test_launcher_checks_writes_back_and_lists(faulty):
     la.run()
     expected = check_file(faulty)  # after write-back the file still reads the same
     assert la.ok is False and la.report is None
-    assert [r.cell for r in la.rows] == [f.cell for f in expected.findings]
+    assert [r.cell for r in la.rows] == [f.where for f in expected.findings]
     assert [r.message for r in la.rows] == [f.message for f in expected.findings]
     assert f"{len(expected.errors)} 个错误" in la.status and "未生成 Word 报告" in la.status
     # the results went into the workbook, as nianbao check writes them
@@ -43,7 +43,7 @@ def test_launcher_checks_writes_back_and_lists(faulty):
     assert len(rows) == len(expected.findings)
     detail = la.detail(0)
     f = expected.findings[0]
-    assert f"表格：{f.table}" in detail and f"单元格：{f.cell}" in detail and f.message in detail
+    assert f"表格：{f.table}" in detail and f"单元格：{f.where}" in detail and f.message in detail
     la.open_results()
     la.open_report()  # no report: nothing opens
     assert opened == [faulty]

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from toolkit.errors import UnusableFile
-from toolkit.ooxml.cells import BadReference, CellPos, a1, col_index, col_letter, quote_sheet, split_a1
+from toolkit.ooxml.cells import BadReference, CellPos, a1, area, col_index, col_letter, on_sheet, quote_sheet, split_a1
 from toolkit.ooxml.comments import CommentsPart, VmlDrawing
 from toolkit.ooxml.package import relative_target, resolve_target
 from toolkit.ooxml.sheetedit import CellValue, SheetEditor, SheetShapeError
@@ -66,6 +66,12 @@ def test_cellpos_quotes_as_excel_does():
         assert quote_sheet(name).startswith("'"), name
     assert CellPos("表二 主动公开", 12, 1).ref == "'表二 主动公开'!$B$13"
     assert CellPos.find("Sheet1") is None and CellPos.find("S!A1:B2") is None and CellPos.find("!A1") is None
+
+
+def test_rectangles_are_spelt_by_the_same_formatter():
+    assert area(3, 1, 8, 1) == "B4:B9" and area(0, 0, 0, 0) == "A1:A1"
+    assert on_sheet("表二 主动公开", area(3, 1, 8, 3)) == "'表二 主动公开'!B4:D9"
+    assert on_sheet("Sheet1", "A1") == str(CellPos("Sheet1", 0, 0)) == "Sheet1!A1"
 
 
 # --- xml, strings, styles --------------------------------------------------------------------

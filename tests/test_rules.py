@@ -14,6 +14,7 @@ import pytest
 from conftest import REFERENCE, shared_text
 from toolkit import spec
 from toolkit.app import new_workbook, read_report
+from toolkit.ooxml.cells import CellPos
 from toolkit.rules import RULE_BY_ID, CheckResult, check
 from toolkit.rules.engine import place
 from toolkit.workbook import layout
@@ -61,7 +62,7 @@ class Case:
     previous: dict[str, object] | None = None  # last year's changes to the sample
     parts: list[dict[str, object]] = field(default_factory=list)
     words: tuple[str, ...] = ()  # in the message
-    line: tuple[str, str] | None = None  # (row label, cell) of a check line the finding points at instead
+    line: tuple[str, CellPos] | None = None  # (row label, cell) of a check line the finding points at instead
 
 
 SAMPLE_NEW = 5  # the sample's t3.new.natural (= t3.total.natural = t3.total.total)
@@ -86,7 +87,7 @@ CASES = [
     Case("E3", {"t3.carry_forward.natural": 1}, "t3.carry_forward.natural", SAMPLE_NEW + 1, SAMPLE_NEW,
          keys=("t3.new.natural", "t3.carried_over.natural", "t3.total.natural"),
          words=("自然人", "勾稽关系", "相差1", "一、本年新收", "二、上年结转", "（七）总计", "四、结转下年度", "逐一核对"),
-         line=(layout.T3_CHECK_LABEL, str(layout.t3_check_cells()["natural"][1]))),
+         line=(layout.T3_CHECK_LABEL, layout.t3_check_cells()["natural"][1])),
     Case("E4", {"t3.total.natural": SAMPLE_NEW + 1}, "t3.total.natural", SAMPLE_NEW, SAMPLE_NEW + 1,
          keys=("t3.granted.natural", "t3.other_other.natural"), words=("（七）总计", "21项之和")),
     Case("E5", {"t3.new.total": SAMPLE_NEW + 2}, "t3.new.total", SAMPLE_NEW, SAMPLE_NEW + 2,
@@ -158,9 +159,9 @@ def run(kind: str, tmp_path: Path, case: Case) -> CheckResult:
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_rule_fires_on_seeded_mistake(tmp_path, case, kind):
     result = run(kind, tmp_path, case)
-    cell = case.line[1] if case.line else str(POS[case.focus])
+    cell = case.line[1] if case.line else POS[case.focus]
     mine = [f for f in result.findings if f.rule == case.rule and f.cell == (
-        cell if kind == "workbook" else "") and f.keys and (case.focus in f.keys)]
+        cell if kind == "workbook" else None) and f.keys and (case.focus in f.keys)]
     assert mine, [f.to_dict() for f in result.findings]
     # the case's own finding where one rule gives two with the same found (W8: 存在的主要问题, and all text)
     f = next((f for f in mine if (f.found, f.expected) == (case.found, case.expected)),
@@ -170,7 +171,7 @@ def test_rule_fires_on_seeded_mistake(tmp_path, case, kind):
     assert (f.expected, f.found) == (case.expected, case.found)
     assert set(case.keys) <= set(f.keys)
     if kind == "workbook":
-        assert f.cells == tuple(str(POS[k]) for k in f.keys if k in POS)
+        assert f.cells == tuple(POS[k] for k in f.keys if k in POS)
     else:
         assert f.cells == ()
     table, row, column = place(case.focus)
@@ -237,7 +238,7 @@ def test_overwritten_total_is_e8_in_a_workbook(tmp_path):
     result = run("workbook", tmp_path, Case("E4", {"t3.total.natural": 6}, "t3.total.natural", 5, 6))
     e8 = [f for f in result.findings if f.rule == "E8"]
     assert [f.keys for f in e8] == [("t3.total.natural",)]
-    assert e8[0].cell == str(POS["t3.total.natural"]) and "公式被删除" in e8[0].message
+    assert e8[0].cell == POS["t3.total.natural"] and "公式被删除" in e8[0].message
     assert "6" in str(e8[0].found)
 
 

@@ -81,7 +81,7 @@ def test_marks_notes_results_and_verdict(tmp_path, sample):
     m = marks(path)
     error_cells = {c for f in result.errors for c in f.cells}
     for key, p in POS.items():
-        expected = layout.MARK_ERROR if str(p) in error_cells else layout.MARK_NONE
+        expected = layout.MARK_ERROR if p in error_cells else layout.MARK_NONE
         assert m[key] == expected, key
     assert m["t2.rules.issued"] == layout.MARK_ERROR
 
@@ -98,17 +98,17 @@ def test_marks_notes_results_and_verdict(tmp_path, sample):
     for f, row in zip(result.findings, rows):
         assert row[0] == ("错误" if f.severity == "error" else "提示")
         assert (row[1], row[2], row[3], row[4], row[5], row[8]) == (
-            f.rule, f.table, f.row, f.column, f.cell, f.message)
+            f.rule, f.table, f.row, f.column, f.where, f.message)
     for r, f in enumerate(result.findings, start=layout.RESULTS_HEADER_ROW + 2):
         link = ws.cell(r, 6).hyperlink
-        assert link is not None and link.location == f.cell
+        assert link is not None and link.location == str(f.cell)
     # a note on every cell an error names, by our author
     noted = {}
     for sheet in layout.SHEET_OF_TABLE.values():
         for row in wb[sheet].iter_rows():
             for c in row:
                 if c.comment is not None:
-                    noted[str(CellPos(sheet, c.row - 1, c.column - 1))] = c.comment
+                    noted[CellPos(sheet, c.row - 1, c.column - 1)] = c.comment
     assert set(noted) == error_cells
     assert all(NOTE_AUTHOR in c.text and c.author == NOTE_AUTHOR for c in noted.values())
 
@@ -378,7 +378,7 @@ def test_user_additions_survive(tmp_path, sample):
     vml_name = "xl/drawings/" + re.search(r'Target="../drawings/(vmlDrawing\d+\.vml)"', rels).group(1)
     vml = parts(path)[vml_name].decode()
     ours_on_t2 = [c for f in result.findings for c in f.cells
-                  if c.startswith("表二") and not c.endswith("!B6")]
+                  if c.sheet.startswith("表二") and c.a1 != "B6"]
     assert vml.count('ObjectType="Note"') == 2 + len(set(ours_on_t2))  # the user's two, and ours
 
 
@@ -605,7 +605,7 @@ def test_our_notes_stay_ours_after_other_programs_resave_them(tmp_path, sample):
     assert result.passed
     assert write_back(fixed, result, checked_at=WHEN).ok
     after = _notes(fixed)
-    told = {(p.sheet, p.a1) for f in result.findings for p in map(CellPos.parse, f.cells or (f.cell,))}
+    told = {(p.sheet, p.a1) for f in result.findings for p in (f.cells or (f.cell,)) if p is not None}
     left = {k for k, v in after.items() if "nianbao 校验" in v[1]}
     assert left <= told and not left & (ours - told)  # the fixed cells lost their notes
     assert {k: v for k, v in after.items() if k in user} == user

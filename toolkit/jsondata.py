@@ -83,7 +83,7 @@ def read_json(path: Path | str) -> Report:
     """A JSON data file as report data; its ``sources`` (an imported document's places) become
     the places findings name."""
     values, sources = _load(path)
-    return Report.from_raw(values, str(path), "json", cells=sources)
+    return Report.from_raw(values, str(path), "json", sources=sources)
 
 
 def found_values(report: Report) -> dict[str, object]:

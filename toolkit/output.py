@@ -42,7 +42,7 @@ def render_findings(findings: list[Finding], indent: str = "  ") -> list[str]:
                 blanks += 1
                 if blanks > BLANKS_SHOWN:
                     continue
-            where = f"（{f.cell}）" if f.cell else ""
+            where = f"（{f.where}）" if f.where else ""
             lines.append(f"{indent}  {SEVERITY_WORD[f.severity]} {f.rule}{where} {f.message}")
         if blanks > BLANKS_SHOWN:
             lines.append(f"{indent}  …… 另有 {blanks - BLANKS_SHOWN} 个单元格未填写"

@@ -68,7 +68,7 @@ class _File:
 
 def light(report: Report) -> Report:
     """Last year's report as the rules need it (values only): small to send to every worker."""
-    return Report(report.source, report.origin, {}, dict(report.values), {}, {}, {}, report.saved_at)
+    return Report(report.source, report.origin, {}, dict(report.values), saved_at=report.saved_at)
 
 
 @dataclass

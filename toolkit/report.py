@@ -15,6 +15,7 @@ from . import spec
 # Their old home, for one round: the errors live in toolkit.errors.
 from .errors import OldFormat as OldFormat  # noqa: F401
 from .errors import UnusableFile as UnusableFile  # noqa: F401
+from .ooxml.cells import CellPos
 from .values import BLANK, Formula, Problem, parse, show
 
 Origin = Literal["workbook", "json", "live", "document"]
@@ -60,7 +61,10 @@ class Report:
     raw: dict[str, object]  # key -> the raw value as found; absent keys are None
     values: dict[str, object]  # key -> typed value, None where absent or invalid
     problems: dict[str, Problem] = field(default_factory=dict)  # key -> why its raw value is invalid
-    cells: dict[str, str] = field(default_factory=dict)  # key -> "sheet!A1" (workbooks only)
+    cells: dict[str, CellPos] = field(default_factory=dict)  # key -> its cell (workbooks only)
+    # key -> where an imported document printed it (FORMAT.md's ``sources``: 第4页 表三「…」行「…」列);
+    # a document or JSON data has no cells, only these places
+    sources: dict[str, str] = field(default_factory=dict)
     # computed keys whose workbook formula was deleted or changed: key -> what was found there
     broken_formulas: dict[str, str] = field(default_factory=dict)
     saved_at: str | None = None  # the workbook's own save time (docProps), ISO format
@@ -77,8 +81,9 @@ class Report:
 
     @classmethod
     def from_raw(cls, raw: dict[str, object], source: str, origin: Origin,
-                 cells: dict[str, str] | None = None, expected_formulas: dict[str, str] | None = None,
-                 saved_at: str | None = None, structure: list[StructureChange] | None = None) -> Report:
+                 cells: dict[str, CellPos] | None = None, expected_formulas: dict[str, str] | None = None,
+                 saved_at: str | None = None, structure: list[StructureChange] | None = None,
+                 sources: dict[str, str] | None = None) -> Report:
         """Type every raw value. For workbooks, ``expected_formulas`` holds each computed key's
         formula as the template writes it: an intact formula is recomputed from the inputs (cached
         values are never trusted); a deleted or changed one keeps what the cell shows, so the sum
@@ -151,8 +156,8 @@ class Report:
                 if not _same_number(parse(cached, spec.FIELDS[key])[0], shown[key]):
                     stale[key] = cached
         values = {k: values.get(k) for k in spec.KEYS}
-        return cls(source, origin, dict(raw), values, problems, dict(cells or {}), broken, saved_at,
-                   stale_totals=stale, structure=structure)
+        return cls(source, origin, dict(raw), values, problems, dict(cells or {}), dict(sources or {}), broken,
+                   saved_at, stale_totals=stale, structure=structure)
 
     def filled(self) -> dict[str, object]:
         """The typed values that are present, in specification order."""

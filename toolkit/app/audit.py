@@ -294,7 +294,7 @@ def _audit_workbook(rows: list[AuditResult], tmpdir: str) -> bytes:
         for f in r.findings:
             n += 1
             values = (r.origin, r.unit or "", cell_text(r.year), SEVERITY_WORD[f.severity], f.rule, f.table, f.row,
-                      f.column, f.cell, cell_text(f.expected), cell_text(f.found), f.message)
+                      f.column, f.where, cell_text(f.expected), cell_text(f.found), f.message)
             for c, v in enumerate(values):
                 put_text(ws, n, c, v[:32000], wrap if c == len(values) - 1 else plain)
     ws.autofilter(0, 0, max(n, 1), len(FINDING_COLUMNS) - 1)

@@ -31,7 +31,11 @@ class Source:
     report: Report
     kind: str  # 标准工作簿, JSON 数据, Word 文档, 网页, PDF, ...
     notes: list[str] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def sources(self) -> dict[str, str]:
+        """key -> where a document printed it (FORMAT.md's ``sources``); empty for a workbook."""
+        return self.report.sources
 
 
 def read_any(path: Path | str, *, unit: str | None = None, year: int | None = None) -> Source:
@@ -63,7 +67,7 @@ def read_any(path: Path | str, *, unit: str | None = None, year: int | None = No
     if year:
         imported.raw["meta.year"] = year
         imported.sources["meta.year"] = "命令行参数 --year"
-    return Source(imported.report(str(path)), imported.kind, list(imported.notes), dict(imported.sources))
+    return Source(imported.report(str(path)), imported.kind, list(imported.notes))
 
 
 def _override(source: Source, unit: str | None, year: int | None) -> Source:
@@ -74,7 +78,8 @@ def _override(source: Source, unit: str | None, year: int | None) -> Source:
         if year:
             raw["meta.year"] = year
         r = source.report
-        source.report = Report.from_raw(raw, r.source, r.origin, cells=r.cells, saved_at=r.saved_at)
+        source.report = Report.from_raw(raw, r.source, r.origin, cells=r.cells, saved_at=r.saved_at,
+                                        sources=r.sources)
     return source
 
 

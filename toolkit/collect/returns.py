@@ -72,7 +72,7 @@ def sample_finding() -> Finding:
     from ..workbook.layout import positions
     key = spec.NUMBER_KEYS[0]
     table, row, column = place(key)
-    cell = str(positions()[key])
+    cell = positions()[key]
     return Finding("E1", "error", f"{spec.describe(key)}未填写。", (key,), table, row, column, cell, (cell,),
                    "数字", None)
 
@@ -146,17 +146,14 @@ def finding_view(f: Finding) -> dict[str, object]:
     table, message = f.table or "", f.message or ""
     lead = f"【{table}】" if table and not message.startswith(table) else ""
     return {"rule": f.rule, "severity": f.severity, "table": f.table, "row": f.row,
-            "column": f.column, "cell": f.cell, "message": message, "lead": lead, "place": cell_words(f.cell)}
+            "column": f.column, "cell": f.where, "message": message, "lead": lead, "place": cell_words(f)}
 
 
-def cell_words(cell: str | None) -> str:
-    """'表三 依申请公开'!D34 -> “表三 依申请公开”工作表 D34 单元格."""
-    if not cell:
-        return ""
-    sheet, sep, ref = cell.rpartition("!")
-    if not sep:
-        return f"{cell} 单元格"
-    return f"“{sheet.strip(chr(39))}”工作表 {ref.replace('$', '')} 单元格"
+def cell_words(f: Finding) -> str:
+    """The place to look first in words: “表三 依申请公开”工作表 D34 单元格."""
+    if f.cell is not None:
+        return f"“{f.cell.sheet}”工作表 {f.cell.a1} 单元格"
+    return f"{f.source} 单元格" if f.source else ""
 
 
 def draft(*, template: str, unit: str, year: object, file_name: str, findings: tuple[Finding, ...],

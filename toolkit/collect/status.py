@@ -155,7 +155,7 @@ def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str)
         for f in r.findings:
             n += 1
             values = (r.unit or "", r.file_name, r.status, SEVERITY_WORD[f.severity], f.rule, f.table,
-                      f.row, f.column, f.cell, cell_text(f.expected), cell_text(f.found), f.message)
+                      f.row, f.column, f.where, cell_text(f.expected), cell_text(f.found), f.message)
             for c, v in enumerate(values):
                 _put(ws, n, c, v, cell if c == len(values) - 1 else plain)
     ws.autofilter(0, 0, max(n, 1), len(FINDING_COLUMNS) - 1)

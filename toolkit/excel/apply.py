@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..ooxml.cells import CellPos, area
 from ..rules import CheckResult
 from ..workbook import layout
-from ..workbook.layout import CellPos
 from ..writeback.plan import NOTE_AUTHOR, Plan, Write, build_plan, layout_resolver
 
 OUR_NOTE = NOTE_AUTHOR + " 校验"  # how our notes begin (plan.Note.text); a user's are never touched
@@ -57,7 +57,7 @@ def _style_boxes(writes: list[Write]) -> list[tuple[str, str]]:
         if prev is not None and (w is None or w.col != prev.col or w.row != prev.row + 1
                                  or w.style != prev.style):
             assert start is not None
-            boxes.append((prev.style, f"{start.a1}:{prev.a1}"))
+            boxes.append((prev.style, area(start.row, start.col, prev.row, prev.col)))
             start = None
         if w is not None:
             start = start or w
@@ -85,7 +85,7 @@ def apply_plan(book: Any, plan: Plan, value_cells: Sequence[CellPos] = ()) -> No
             sheet = book.sheets[name]
             last = max(sheet.used_range.last_cell.row, first + 1)
             ncols = len(layout.RESULTS_COLUMNS)
-            sheet.range(f"{layout.a1(first, 0)}:{layout.a1(last - 1, ncols - 1)}").clear()
+            sheet.range(area(first, 0, last - 1, ncols - 1)).clear()
         marker = book.sheets[layout.SHEET_MARKER]
         for name, writes in by_sheet.items():
             sheet = book.sheets[name]
@@ -94,7 +94,7 @@ def apply_plan(book: Any, plan: Plan, value_cells: Sequence[CellPos] = ()) -> No
                 marker.range(proto.a1).copy(sheet.range(box))
             for run in _row_runs(writes):
                 values = [_link(w) if w.link else _text(w.value) for w in run]
-                sheet.range(f"{run[0].a1}:{run[-1].a1}").value = [values]
+                sheet.range(area(run[0].row, run[0].col, run[0].row, run[-1].col)).value = [values]
         for p in value_cells:
             note = book.sheets[p.sheet].range(p.a1).note
             if note is not None and note.text.startswith(OUR_NOTE):
@@ -126,5 +126,5 @@ def write_results(book: Any, result: CheckResult,
         return layout_resolver(name)
 
     plan = build_plan(result, resolve=resolve)
-    apply_plan(book, plan, [CellPos.parse(a) for a in result.report.cells.values()])
+    apply_plan(book, plan, list(result.report.cells.values()))
     return plan

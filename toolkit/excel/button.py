@@ -40,7 +40,7 @@ def run(book: Any) -> Outcome:
     n_err, n_warn = len(result.errors), len(result.warnings)
     if not result.passed:
         first = result.errors[0]
-        where = f"（{first.cell}）" if first.cell else ""
+        where = f"（{first.where}）" if first.where else ""
         return Outcome(
             f"有 {n_err} 个错误、{n_warn} 个提示，未生成 Word 报告。\n\n"
             "出错的单元格已标红（提示标橙），鼠标移到单元格上可看说明；"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..ooxml.cells import CellPos
+from ..ooxml.cells import CellPos, area
 from ..report import Report
 from ..values import Formula
 from ..workbook import layout
@@ -44,7 +44,7 @@ def read_cells(book: Any, cells: list[CellPos]) -> dict[CellPos, object]:
     left = min(p.col for p in cells)
     bottom = max(p.row for p in cells)
     right = max(p.col for p in cells)
-    rng = book.sheets[cells[0].sheet].range(f"{layout.a1(top, left)}:{layout.a1(bottom, right)}")
+    rng = book.sheets[cells[0].sheet].range(area(top, left, bottom, right))
     values = rng.options(ndim=2, err_to_str=True).value
     formulas = rng.formula
     if isinstance(formulas, str):  # a one-cell rectangle

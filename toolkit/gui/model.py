@@ -42,7 +42,7 @@ class Row:
 
     @classmethod
     def of(cls, f: Finding) -> Row:
-        return cls(SEVERITY_WORD[f.severity], f.rule, f.table, f.row, f.column, f.cell, f.message)
+        return cls(SEVERITY_WORD[f.severity], f.rule, f.table, f.row, f.column, f.where, f.message)
 
     def values(self) -> tuple[str, ...]:
         return tuple(getattr(self, key) for key, _, _ in COLUMNS)

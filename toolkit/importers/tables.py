@@ -34,7 +34,7 @@ class Imported:
     sections: tuple[str, ...] = ()  # the section headings found (一…六), in order (rule E7)
 
     def report(self, source: str) -> Report:
-        report = Report.from_raw(self.raw, source, "document", cells=self.sources)
+        report = Report.from_raw(self.raw, source, "document", sources=self.sources)
         report.sections = self.sections
         return report
 

@@ -67,6 +67,16 @@ def split_a1(ref: str) -> tuple[int, int]:
     return row, col
 
 
+def area(top: int, left: int, bottom: int, right: int) -> str:
+    """A rectangle, corners 0-based: (3, 1, 8, 1) -> 'B4:B9' (a one-cell rectangle is 'B4:B4')."""
+    return f"{a1(top, left)}:{a1(bottom, right)}"
+
+
+def on_sheet(sheet: str, ref: str) -> str:
+    """A cell or rectangle of a sheet as people and formulas spell it: ``'表二 主动公开'!B4:B9``."""
+    return f"{quote_sheet(sheet)}!{ref}"
+
+
 def row_index(r: str | None, previous: int) -> int:
     """A <row>'s ``r`` ('7' -> 6), or the row after ``previous`` when it has none (allowed, and
     written by some generators); BadReference for anything else."""
@@ -99,7 +109,7 @@ class CellPos:
 
     def __str__(self) -> str:
         """For people and JSON: ``'表三 依申请公开'!D5``, ``Sheet1!A1``."""
-        return f"{quote_sheet(self.sheet)}!{self.a1}"
+        return on_sheet(self.sheet, self.a1)
 
     @property
     def ref(self) -> str:

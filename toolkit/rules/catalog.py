@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 
 from .. import spec
+from ..ooxml.cells import CellPos
 from ..values import BLANK, Problem
 from ..workbook import layout
 from . import text as textcheck
@@ -25,12 +26,12 @@ T4_GROUP_KEYS = tuple(g for g, _ in spec.T4_GROUPS)
 
 # --- cell rules ---------------------------------------------------------------------------------
 
-def _balance_line(ctx: Context, column: str) -> tuple[str, str]:
+def _balance_line(ctx: Context, column: str) -> tuple[str, CellPos | None]:
     """E3's place: the column's 勾稽关系 line under table 三 (the workbook checks the balance
     there), not 结转下年度, which units would otherwise "fix" alone."""
-    if f"t3.new.{column}" not in ctx.report.cells:  # JSON data: no cells
-        return layout.T3_CHECK_LABEL, ""
-    return layout.T3_CHECK_LABEL, str(layout.t3_check_cells()[column][1])
+    if f"t3.new.{column}" not in ctx.report.cells:  # JSON data, a document: no cells
+        return layout.T3_CHECK_LABEL, None
+    return layout.T3_CHECK_LABEL, layout.t3_check_cells()[column][1]
 
 
 def _cell_problems(rule: CheckRule, ctx: Context) -> Iterable[Finding]:

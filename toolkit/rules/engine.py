@@ -11,11 +11,12 @@ is made from the same findings.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Literal
 
 from .. import spec
+from ..ooxml.cells import CellPos
 from ..report import Report
 
 Severity = Literal["error", "warning"]
@@ -31,16 +32,28 @@ class Finding:
     table: str = ""  # 表二/表三/表四/基本信息/正文/模板
     row: str = ""
     column: str = ""
-    cell: str = ""  # the cell to look at first, "sheet!A1" (workbooks only)
-    cells: tuple[str, ...] = ()  # every cell involved (workbooks only)
+    cell: CellPos | None = None  # the cell to look at first (workbooks only)
+    cells: tuple[CellPos, ...] = ()  # every cell involved (workbooks only)
     expected: object = None
     found: object = None
+    # An imported document (or its JSON data) has no cells: where it printed the value to look at
+    # first, and every value involved (FORMAT.md's ``sources``: 第4页 表三「…」行「自然人」列).
+    source: str = ""
+    sources: tuple[str, ...] = ()
+
+    @property
+    def where(self) -> str:
+        """The place to look first, for people: ``'表三 依申请公开'!D7`` or the document's place;
+        "" when there is none (JSON data, a finding about the whole report)."""
+        return str(self.cell) if self.cell is not None else self.source
 
     def to_dict(self) -> dict[str, object]:
-        d = asdict(self)
-        d["keys"] = list(self.keys)
-        d["cells"] = list(self.cells)
-        return d
+        """For findings.json and ``check --json``: places as text (``cell``, ``cells``) whether
+        they are a workbook's cells or a document's places."""
+        return {"rule": self.rule, "severity": self.severity, "message": self.message, "keys": list(self.keys),
+                "table": self.table, "row": self.row, "column": self.column, "cell": self.where,
+                "cells": [str(c) for c in self.cells] if self.cells else list(self.sources),
+                "expected": self.expected, "found": self.found}
 
 
 @dataclass
@@ -69,20 +82,24 @@ def place(key: str) -> tuple[str, str, str]:
     return spec.TABLE_OF_KEY[key].short, f.row_path, f.col_label
 
 
+FOCUS: Literal["focus"] = "focus"  # finding(cell=...): the focus key's cell
+
+
 def finding(ctx: Context, rule: Rule, message: str, keys: Iterable[str], *, focus: str = "",
             expected: object = None, found: object = None, row: str | None = None,
-            column: str | None = None, severity: Severity | None = None, cell: str | None = None) -> Finding:
+            column: str | None = None, severity: Severity | None = None,
+            cell: CellPos | None | Literal["focus"] = FOCUS) -> Finding:
     """A finding located at ``focus`` (default: the first key), involving ``keys``; of the
     rule's severity unless the rule gives a milder one for this case. ``row`` and ``cell`` name
-    another place to look first (a check line rather than one of the keys' cells)."""
+    another place to look first (a check line rather than one of the keys' cells; None: no cell)."""
     keys = tuple(keys)
     focus = focus or keys[0]
     table, row_label, col_label = place(focus)
-    cells = ctx.report.cells
+    cells, sources = ctx.report.cells, ctx.report.sources
     return Finding(rule.id, severity or rule.severity, message, keys, table,
                    row_label if row is None else row, col_label if column is None else column,
-                   cells.get(focus, "") if cell is None else cell, tuple(cells[k] for k in keys if k in cells),
-                   expected, found)
+                   cells.get(focus) if cell == FOCUS else cell, tuple(cells[k] for k in keys if k in cells),
+                   expected, found, sources.get(focus, ""), tuple(sources[k] for k in keys if k in sources))
 
 
 @dataclass(frozen=True)
@@ -134,7 +151,7 @@ class SumRule(Rule):
     rhs: tuple[str, ...] = ()
     focus: str = ""
     # (row label, cell) of the line that checks the equation for an item, where there is one
-    anchor: Callable[[Context, str], tuple[str, str]] | None = None
+    anchor: Callable[[Context, str], tuple[str, CellPos | None]] | None = None
     hint: str = ""  # what to do, after the figures
 
     @property
@@ -161,7 +178,7 @@ class SumRule(Rule):
             if abs(a - b) < 1e-9:
                 continue
             keys = tuple(dict.fromkeys(t.key for t in (*lhs, *rhs) if not t.previous))
-            row, cell = self.anchor(ctx, item) if self.anchor else (None, None)
+            row, cell = self.anchor(ctx, item) if self.anchor else (None, FOCUS)
             yield finding(ctx, self, self._message(lhs, rhs, left, right, a, b), keys,
                           focus=focus or lhs[0].key, expected=b, found=a, row=row, cell=cell)
 

@@ -231,7 +231,7 @@ def _main_sheet(wb, f: Formats, data: dict) -> None:
                                          "format": f.bad})
     ws.conditional_format(result_range, {"type": "text", "criteria": "begins with", "value": "✓",
                                          "format": f.ok})
-    live_range = f"{layout.a1(layout.ROW_LIVE, 1)}"
+    live_range = layout.a1(layout.ROW_LIVE, 1)
     ws.conditional_format(live_range, {"type": "text", "criteria": "begins with", "value": "✗",
                                        "format": f.bad})
     ws.conditional_format(live_range, {"type": "text", "criteria": "begins with", "value": "✓",
@@ -319,7 +319,7 @@ def _table_sheet(wb, f: Formats, table: spec.Table, data: dict, computed: dict) 
             ws.write_formula(verdict_cell.row, verdict_cell.col, verdict, f.check,
                              layout.BALANCED if d == 0 else layout.UNBALANCED)
         row = first_verdict.row
-        rng = f"{layout.a1(row, first_verdict.col)}:{layout.a1(row, first_verdict.col + 6)}"
+        rng = layout.area(row, first_verdict.col, row, first_verdict.col + 6)
         ws.conditional_format(rng, {"type": "cell", "criteria": "==",
                                     "value": f'"{layout.UNBALANCED}"', "format": f.bad})
         ws.conditional_format(rng, {"type": "cell", "criteria": "==",

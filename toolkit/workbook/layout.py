@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 
 from .. import spec
-from ..ooxml.cells import CellPos, a1, col_letter, quote_sheet  # noqa: F401 (layout's users spell cells)
+from ..ooxml.cells import CellPos, a1, area, col_letter, on_sheet  # noqa: F401 (layout's users spell cells)
 
 SHEET_MAIN = "基本信息和正文"
 SHEET_OF_TABLE = {"t2": "表二 主动公开", "t3": "表三 依申请公开", "t4": "表四 复议诉讼"}
@@ -113,7 +113,7 @@ def runs(cells: list[CellPos]) -> list[str]:
             else (todo[j + 1].col == todo[j].col + 1 and todo[j + 1].row == todo[j].row)
         ):
             j += 1
-        out.append(todo[i].a1 if i == j else f"{todo[i].a1}:{todo[j].a1}")
+        out.append(todo[i].a1 if i == j else area(todo[i].row, todo[i].col, todo[j].row, todo[j].col))
         i = j + 1
     return out
 
@@ -191,13 +191,13 @@ def table_status_formula(table_id: str) -> str:
 def live_status_formula() -> str:
     """The first sheet's live verdict over all tables."""
     verdicts = [v for _, v in t3_check_cells().values()]
-    sheet = quote_sheet(verdicts[0].sheet)
-    first, last = verdicts[0].a1, verdicts[-1].a1
+    first, last = verdicts[0], verdicts[-1]
+    line = on_sheet(first.sheet, area(first.row, first.col, last.row, last.col))
     parts = []
     for table in spec.TABLES:
-        s = quote_sheet(SHEET_OF_TABLE[table.id])
-        parts.append("+".join(f"COUNTBLANK({s}!{r})" for r in input_runs(SHEET_OF_TABLE[table.id])))
+        sheet = SHEET_OF_TABLE[table.id]
+        parts.append("+".join(f"COUNTBLANK({on_sheet(sheet, r)})" for r in input_runs(sheet)))
     blanks = "+".join(f"({p})" for p in parts)
-    return (f'=IF(COUNTIF({sheet}!{first}:{last},"{UNBALANCED}")>0,'
+    return (f'=IF(COUNTIF({line},"{UNBALANCED}")>0,'
             f'"✗ 表三勾稽关系不平衡（见表三下方红色单元格）","✓ 表三勾稽关系平衡")'
             f'&"；表格中未填写的数字单元格："&({blanks})&" 个"')

@@ -117,5 +117,4 @@ def report_at(raw: dict[str, object], targets: dict[str, CellPos | None], source
     """The report of a workbook's raw values, given where each key's defined name points (shared
     with the live-book adapter): structure changes found, formulas judged where the cells are."""
     pos, changes = locate(targets)
-    cells = {key: str(p) for key, p in pos.items()}
-    return Report.from_raw(raw, source, origin, cells, layout.formulas_at(pos), saved_at, changes)
+    return Report.from_raw(raw, source, origin, dict(pos), layout.formulas_at(pos), saved_at, changes)

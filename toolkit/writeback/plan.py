@@ -125,29 +125,18 @@ def build_plan(result: CheckResult, *, resolve: Resolver = layout_resolver,
     report = result.report
 
     # Marks: every value cell's mark, the worst severity of the findings that name it.
-    value_cells = {}
-    for address in report.cells.values():
-        p = CellPos.find(address)
-        if p is not None:
-            value_cells[(p.sheet, p.row, p.col)] = p
-    level: dict[tuple[str, int, int], int] = {k: layout.MARK_NONE for k in value_cells}
-    told: dict[tuple[str, int, int], list[Finding]] = {}
+    level: dict[CellPos, int] = dict.fromkeys(report.cells.values(), layout.MARK_NONE)
+    told: dict[CellPos, list[Finding]] = {}
     for f in result.findings:
         mark = layout.MARK_ERROR if f.severity == "error" else layout.MARK_WARNING
-        for address in dict.fromkeys(f.cells or ((f.cell,) if f.cell else ())):
-            p = CellPos.find(address)
-            if p is None:
-                continue
-            k = (p.sheet, p.row, p.col)
-            value_cells.setdefault(k, p)
-            level[k] = max(level.get(k, layout.MARK_NONE), mark)
-            told.setdefault(k, []).append(f)
-    for k in sorted(level):
-        m = layout.mark_of(value_cells[k])
-        plan.writes.append(Write(m.sheet, m.row, m.col, level[k]))
-    for k in sorted(told):
-        p = value_cells[k]
-        fs = told[k]
+        for p in dict.fromkeys(f.cells or ((f.cell,) if f.cell is not None else ())):
+            level[p] = max(level.get(p, layout.MARK_NONE), mark)
+            told.setdefault(p, []).append(f)
+    for p in sorted(level):
+        m = layout.mark_of(p)
+        plan.writes.append(Write(m.sheet, m.row, m.col, level[p]))
+    for p in sorted(told):
+        fs = told[p]
         text = "\n".join(f"【{SEVERITY_WORD[f.severity]} {f.rule}】{_short(f.message)}" for f in fs)
         worst = "error" if any(f.severity == "error" for f in fs) else "warning"
         plan.notes.append(Note(p.sheet, p.row, p.col, f"{NOTE_AUTHOR} 校验：\n{text}", worst))
@@ -165,9 +154,10 @@ def build_plan(result: CheckResult, *, resolve: Resolver = layout_resolver,
         plan.clear_from.append((sheet, first))
         for i, f in enumerate(result.findings):
             row = first + i
-            target = CellPos.find(f.cell) if f.cell else None
+            target = f.cell
             values: list[Value] = [SEVERITY_WORD[f.severity], f.rule, f.table, f.row, f.column,
-                                   f.cell or None, _shown(f.expected), _shown(f.found), f.message]
+                                   str(target) if target is not None else None, _shown(f.expected),
+                                   _shown(f.found), f.message]
             for c, v in enumerate(values):
                 style: Style = "result_text"
                 if c == 0:
