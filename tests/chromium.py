@@ -147,6 +147,20 @@ class Browser:
         path.write_bytes(base64.b64decode(data))
         return path
 
+    def print_pdf(self, page: Path, pdf: Path, footer: str = "", **options: object) -> Path:
+        """The page printed to PDF as a person prints it from the browser (Page.printToPDF);
+        ``footer``: a footer line, ``{n}`` the page number and ``{total}`` the pages."""
+        self.open(page, *DESKTOP)
+        if footer:
+            html = (footer.replace("{n}", '<span class="pageNumber"></span>')
+                    .replace("{total}", '<span class="totalPages"></span>'))
+            options.update(displayHeaderFooter=True, headerTemplate="<span></span>",
+                           footerTemplate=f'<div style="font-size:10px;width:100%;text-align:center">{html}</div>',
+                           marginBottom=0.6, marginTop=0.6)
+        data = self.page("Page.printToPDF", **options)["data"]
+        Path(pdf).write_bytes(base64.b64decode(data))
+        return Path(pdf)
+
     def close(self) -> None:
         try:
             self.call("Browser.close")

@@ -7,6 +7,7 @@ Word-exported HTML, GBK pages, page chrome). Never one fixed file: each test say
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,9 @@ class Variant:
     date: str = ""  # 落款 date as printed, e.g. 2023年1月20日
     title: str = ""  # a title other than the standard one
     borders: bool = True  # False: tables without ruling lines (cells only positioned, in a PDF)
+    valign: str = ""  # Word: cells aligned "center" or "bottom" (a wrapped label beside one line of values)
+    page_numbers: str = ""  # Word: a footer such as "- {n} -" or "第{n}页 共{total}页" on every page
+    header_text: str = ""  # Word: a running header on every page
 
 
 def printed(data: dict, key: str, variant: Variant) -> str:
@@ -133,12 +137,14 @@ def write_docx(path: Path, data: dict, variant: Variant | None = None) -> Path:
     for kind, content in body(data, variant):
         if kind == "table":
             rows = content
-            _docx_table(doc, rows, variant.borders)  # type: ignore[arg-type]
+            _docx_table(doc, rows, variant.borders, variant.valign)  # type: ignore[arg-type]
         else:
             p = doc.add_paragraph(str(content))
             if kind in ("title", "h1"):
                 for run in p.runs:
                     run.bold = True
+    if variant.page_numbers or variant.header_text:
+        _running(doc, variant)
     if variant.font:
         for p in doc.paragraphs:
             for run in p.runs:
@@ -166,7 +172,8 @@ def _layout(rows: list[list[tuple[str, int, int]]]) -> tuple[list[tuple[int, int
     return placed, width
 
 
-def _docx_table(doc, rows, borders: bool = True) -> None:  # noqa: ANN001
+def _docx_table(doc, rows, borders: bool = True, valign: str = "") -> None:  # noqa: ANN001
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
     placed, width = _layout(rows)
     height = len(rows)
     table = doc.add_table(rows=height, cols=width)
@@ -177,6 +184,32 @@ def _docx_table(doc, rows, borders: bool = True) -> None:  # noqa: ANN001
         if rs > 1 or cs > 1:
             cell = cell.merge(table.cell(min(height, r + rs) - 1, c + cs - 1))
         cell.text = text
+        if valign:
+            cell.vertical_alignment = getattr(WD_CELL_VERTICAL_ALIGNMENT, valign.upper())
+
+
+def _running(doc, variant: Variant) -> None:  # noqa: ANN001
+    """A page number footer ({n}: this page, {total}: pages; Word fields) and a running header."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    section = doc.sections[0]
+    if variant.header_text:
+        section.header.paragraphs[0].text = variant.header_text
+    if variant.page_numbers:
+        p = section.footer.paragraphs[0]
+        p.alignment = 1
+        for part in re.split(r"(\{n\}|\{total\})", variant.page_numbers):
+            if part in ("{n}", "{total}"):
+                field = OxmlElement("w:fldSimple")
+                field.set(qn("w:instr"), "PAGE" if part == "{n}" else "NUMPAGES")
+                run = OxmlElement("w:r")
+                text = OxmlElement("w:t")
+                text.text = "1"
+                run.append(text)
+                field.append(run)
+                p._p.append(field)
+            elif part:
+                p.add_run(part)
 
 
 # --- web pages ----------------------------------------------------------------------------------
@@ -195,7 +228,7 @@ def html_page(data: dict, variant: Variant | None = None, *, word: bool = False,
     parts = []
     for kind, content in body(data, variant):
         if kind == "table":
-            parts.append(_html_table(content, word))  # type: ignore[arg-type]
+            parts.append(_html_table(content, word, variant.borders))  # type: ignore[arg-type]
         else:
             text = html.escape(str(content))
             if word:
@@ -214,9 +247,10 @@ def html_page(data: dict, variant: Variant | None = None, *, word: bool = False,
     return page.encode(encoding)
 
 
-def _html_table(rows: list[list[tuple[str, int, int]]], word: bool) -> str:
-    out = ['<table border="1" cellspacing="0">' if not word else
-           '<table class="MsoNormalTable" border="1" cellspacing="0" cellpadding="0">']
+def _html_table(rows: list[list[tuple[str, int, int]]], word: bool, borders: bool = True) -> str:
+    border = 1 if borders else 0
+    out = [f'<table border="{border}" cellspacing="0">' if not word else
+           f'<table class="MsoNormalTable" border="{border}" cellspacing="0" cellpadding="0">']
     for row in rows:
         out.append("<tr>")
         for text, rs, cs in row:

@@ -215,7 +215,6 @@ def pdf_variants(tmp_path_factory) -> dict[str, Path]:
             collapse_other=True, cells={"t3.new.natural": "5件", "t3.new.business": "", "t2.fees.amount": "/"},
             date="2023年1月20日")),
         "old": write_docx(folder / "old.docx", data, Variant(old_format=True)),
-        "no-lines": write_docx(folder / "no-lines.docx", data, Variant(borders=False)),
     }
     pdfs = convert_many(list(sources.values()), "pdf", folder / "out")
     return {name: pdf for name, pdf in zip(sources, pdfs, strict=True)}
@@ -240,16 +239,6 @@ def test_pdf_variants(pdf_variants, sample):
     assert any("3.其他" in n for n in imported.notes)
     with pytest.raises(UnusableFile, match="2019"):
         import_file(pdf_variants["old"])
-
-
-def test_pdf_tables_without_ruling_lines_are_not_guessed(pdf_variants, sample):
-    imported = import_file(pdf_variants["no-lines"])
-    assert any("没有表格线" in n for n in imported.notes)
-    report = imported.report("x")
-    assert all(report.values[k] is None for k in spec.INPUT_KEYS if k.startswith(("t2.", "t3.", "t4.")))
-    # the text around the tables is still read, section by section
-    assert report.values["text.other"] == sample["text.other"]
-    assert report.values["text.problems"] == sample["text.problems"]
 
 
 def test_scanned_pdf_refused(tmp_path, pdf_variants):

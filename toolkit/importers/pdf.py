@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .. import spec
 from ..errors import DamagedFile, EncryptedFile, UnreadableFile
-from . import KINDS
+from . import KINDS, pdflayout
 from .document import Cell, Document, Grid, Paragraph, norm
 
 KIND = KINDS[".pdf"]
@@ -293,13 +293,9 @@ def _document(pages: list[tuple[list[Char], list[tuple], float]]) -> Document:
             items.append((line.top, (line, label, width)))
         items.sort(key=lambda it: it[0])
         page_lines.append(items)
-    if not any(isinstance(item, Grid) for items in page_lines for _, item in items):
-        # Tables drawn without ruling lines: their cells are only positioned, and labels wrapped
-        # in narrow columns interleave on the same text lines. Splitting them would be a guess.
-        doc.notes.append("这个 PDF 中的表格没有表格线，无法可靠地划分单元格，表格中的数字未读取"
-                         "（请用 Word 版或网页版的报告导入）")
     _join_split_rows(page_lines)
     running = _running_lines(page_lines)
+    positioned = _positioned_tables(page_lines, running)
     # a paragraph may run on over a page break: it is only closed by what starts a new one
     paragraph: list[Line] = []
     label = ""
@@ -327,7 +323,27 @@ def _document(pages: list[tuple[list[Char], list[tuple], float]]) -> Document:
             paragraph.append(line)
             new_page = False
     _flush(doc, paragraph, label)
+    doc.blocks.extend(grid for _, grid in positioned.grids)
+    doc.notes.extend(positioned.notes)
     return doc
+
+
+def _positioned_tables(page_lines: list[list[tuple[float, object]]], running: set[str]) -> pdflayout.Result:
+    """The official tables the ruling lines did not give, read from the positions of their text
+    (pdflayout); nothing to do, and no time spent, where every table was drawn with lines."""
+    from .tables import classify
+    found = {classify(item) for items in page_lines for _, item in items if isinstance(item, Grid)}
+    wanted = {t.id for t in spec.TABLES} - found
+    if not wanted:
+        return pdflayout.Result()
+    pages = []
+    for number, items in enumerate(page_lines, start=1):
+        lines = [item[0] for _, item in items if isinstance(item, tuple)]
+        kept = [line for k, line in enumerate(lines)
+                if not (line.text.strip() in running
+                        or (k in (0, len(lines) - 1) and _PAGE_NUMBER.match(line.text.strip())))]
+        pages.append((f"第{number}页", kept))
+    return pdflayout.read_tables(pages, wanted)
 
 
 def _join_split_rows(page_lines: list[list[tuple[float, object]]]) -> None:
@@ -358,13 +374,14 @@ def _continues(last: list[Cell], first: list[Cell]) -> bool:
 
 
 def _running_lines(page_lines: list[list[tuple[float, object]]]) -> set[str]:
-    """Lines printed on most pages (a running header or footer), except numbers."""
+    """Lines printed at the top or bottom of most pages (a running header or footer). Only the
+    page's edges count: a row of a table printed alike on several pages (0 0 0 0) is no header."""
     if len(page_lines) < 3:
         return set()
     counts: Counter[str] = Counter()
     for items in page_lines:
-        seen = {item[0].text.strip() for _, item in items if isinstance(item, tuple)}
-        counts.update(seen)
+        lines = [item[0].text.strip() for _, item in items if isinstance(item, tuple)]
+        counts.update(set(lines[:2] + lines[-2:]))
     return {text for text, n in counts.items() if n >= max(3, len(page_lines) // 2 + 1) and len(text) < 60}
 
 

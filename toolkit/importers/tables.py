@@ -368,7 +368,7 @@ def is_title(text: str) -> bool:
     return bool(_TITLE.search(norm(text).translate(_CN_YEAR_DIGITS)))
 
 
-def _is_heading(text: str, section: spec.Section) -> bool:
+def is_section_heading(text: str, section: spec.Section) -> bool:
     t = norm(text)
     h = norm(section.heading)
     if t.startswith(h) and len(t) <= len(h) + 4:
@@ -389,7 +389,7 @@ def _read_texts(doc: Document, imported: Imported) -> dict[str, int]:
     for section in spec.SECTIONS:
         for i in range(pos, len(blocks)):
             b = blocks[i]
-            if isinstance(b, Paragraph) and _is_heading(b.text, section):
+            if isinstance(b, Paragraph) and is_section_heading(b.text, section):
                 headings[section.number] = i
                 pos = i + 1
                 break

@@ -1,0 +1,123 @@
+"""PDF reports whose tables have no ruling lines: cells only positioned (pdflayout).
+
+Each variant is generated here, as agencies make them: a Word report whose tables have no borders
+printed to PDF by LibreOffice (labels wrapped over many lines in narrow columns, cells aligned at
+the top, in the middle or at the bottom, page numbers and a running header, table 三 split over
+two pages and into two tables with an extra column), and a web page without borders printed by
+headless Chromium (cells that almost touch, a narrow paper where every header wraps). The values
+read must be the printed ones (blank stays blank, ``5件`` stays text) and say where they were read;
+what cannot be placed without doubt is said, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from docgen import Variant, html_page, write_docx
+
+from toolkit import spec
+from toolkit.importers import import_file
+from toolkit.importers.tables import value_text
+
+TABLE_KEYS = [k for k in spec.KEYS if k.startswith(("t2.", "t3.", "t4."))]
+BLANKS = {"t3.new.natural": "5件", "t3.new.business": "", "t2.fees.amount": "/", "t3.granted.total": "",
+          "t4.review.upheld": "", "t2.rules.repealed": ""}
+
+LO_VARIANTS = {
+    "top-page-numbers": Variant(borders=False, page_numbers="- {n} -", header_text="锦屏街道政务公开"),
+    "middle": Variant(borders=False, valign="center", page_numbers="第{n}页 共{total}页"),
+    "bottom-split-blank": Variant(borders=False, valign="bottom", split_t3_at=8, extra_column="备注", cells=BLANKS),
+}
+CHROME_VARIANTS = {
+    "page": (Variant(borders=False), {}),
+    "narrow-blank": (Variant(borders=False, cells=BLANKS), {"paperWidth": 5.0}),
+}
+
+
+def printed(data: dict, variant: Variant, key: str) -> object:
+    return value_text(variant.cells[key]) if key in variant.cells else data[key]
+
+
+def mismatches(data: dict, variant: Variant, imported) -> list:
+    return [(k, printed(data, variant, k), imported.raw.get(k)) for k in TABLE_KEYS
+            if imported.raw.get(k) != printed(data, variant, k)]
+
+
+@pytest.fixture(scope="module")
+def lo_pdfs(tmp_path_factory) -> dict[str, Path]:
+    from lo import convert_many
+
+    from toolkit.sample import sample_data
+    folder = tmp_path_factory.mktemp("lopdf")
+    data = sample_data()
+    sources = [write_docx(folder / f"{name}.docx", data, v) for name, v in LO_VARIANTS.items()]
+    return dict(zip(LO_VARIANTS, convert_many(sources, "pdf", folder / "out"), strict=True))
+
+
+@pytest.fixture(scope="module")
+def chrome_pdfs(tmp_path_factory) -> dict[str, Path]:
+    from chromium import Browser, require_chromium
+
+    from toolkit.sample import sample_data
+    require_chromium()
+    folder = tmp_path_factory.mktemp("chromepdf")
+    data = sample_data()
+    out = {}
+    variants = {**CHROME_VARIANTS, "word-split": (Variant(borders=False, split_t3_at=5), {})}
+    with Browser() as browser:
+        for name, (variant, options) in variants.items():
+            page = folder / f"{name}.html"
+            page.write_bytes(html_page(data, variant, chrome=False, word=name == "word-split"))
+            out[name] = browser.print_pdf(page, folder / f"{name}.pdf", footer="第{n}页 共{total}页", **options)
+    return out
+
+
+@pytest.mark.parametrize("name", list(LO_VARIANTS))
+def test_word_tables_without_borders(lo_pdfs, sample, name):
+    variant = LO_VARIANTS[name]
+    imported = import_file(lo_pdfs[name])
+    assert mismatches(sample, variant, imported) == []
+    assert not [n for n in imported.notes if "表" in n and "备注" not in n], imported.notes
+    # every value says where it was read: page, table, row, column
+    for key in TABLE_KEYS:
+        assert re.fullmatch(r"第\d+页 " + re.escape(spec.describe(key)), imported.sources[key]), key
+    # table 三 runs over two pages (its labels wrap over up to eleven lines); each value keeps its own
+    pages = {imported.sources[k].split()[0] for k in TABLE_KEYS if k.startswith("t3.")}
+    assert len(pages) >= 2
+    # the text around the tables is still read, section by section
+    assert imported.raw["text.other"] == sample["text.other"]
+
+
+@pytest.mark.parametrize("name", list(CHROME_VARIANTS))
+def test_web_page_printed_without_borders(chrome_pdfs, sample, name):
+    variant, _ = CHROME_VARIANTS[name]
+    imported = import_file(chrome_pdfs[name])
+    assert mismatches(sample, variant, imported) == []
+    assert not [n for n in imported.notes if "表" in n], imported.notes
+    assert imported.sources["t4.suit_after_review.total"].endswith(spec.describe("t4.suit_after_review.total"))
+
+
+def test_columns_in_doubt_are_said_not_guessed(chrome_pdfs, sample):
+    """Table 三 split into two web tables, the second without a header, whose numbers touch
+    (``0000000``): its rows cannot be split into columns. They are said; nothing is invented."""
+    imported = import_file(chrome_pdfs["word-split"])
+    assert any("无法确定各数对应哪一列" in n for n in imported.notes)
+    wrong = [(k, v) for k, v in imported.raw.items() if k in TABLE_KEYS and v not in ("", sample[k])]
+    assert wrong == []
+    assert imported.raw["t3.new.natural"] == sample["t3.new.natural"]  # the first part is read
+
+
+def test_ruled_tables_do_not_run_the_layout_reader(monkeypatch, tmp_path, sample):
+    """Where every table has ruling lines, the layout reader is not even called."""
+    from lo import convert
+
+    from toolkit.importers import pdflayout
+    from toolkit.sample import sample_data
+    pdf = convert(write_docx(tmp_path / "ruled.docx", sample_data()), "pdf", tmp_path)
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("layout reader called on ruled tables")
+    monkeypatch.setattr(pdflayout, "read_tables", forbidden)
+    assert mismatches(sample, Variant(), import_file(pdf)) == []
