@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from .numerals import FULLWIDTH_DIGITS, chinese_to_int
 from .spec import (
     EXACT_DIGITS,
     EXACT_LIMIT,
@@ -52,10 +53,7 @@ class Problem:
 TOO_LARGE = (f"数值超过{EXACT_DIGITS}位数字，Excel无法准确保存，不会是实际的件数或金额"
              "（是否粘贴了身份证号、文号等）：请核实后填写")
 PLACEHOLDERS = {"/", "／", "-", "－", "—", "——", "–", "无", "空", "暂无", "N/A", "n/a", "NA", "\\", "、"}
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_FULLWIDTH = {**FULLWIDTH_DIGITS, **str.maketrans("，－＋", ",-+")}
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _LEADING_NUMBER = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*([^\d\s].*)$")
 
@@ -105,25 +103,6 @@ def shown_text(text: str) -> str:
     return f"{text[:SHOWN_DIGITS]}…（共{len(text)}个字符）"
 
 
-def chinese_numeral(text: str) -> int | None:
-    """五 -> 5, 十二 -> 12, 一百零三 -> 103; None when it is not a plain Chinese numeral."""
-    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
-        return None
-    total, section, digit = 0, 0, None
-    for ch in text:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        else:
-            unit = _CN_UNITS[ch]
-            if unit == 10000:
-                total += (section + (digit or 0)) * unit
-                section = 0
-            else:
-                section += (1 if digit is None else digit) * unit
-            digit = None
-    return total + section + (digit or 0)
-
-
 def _clean_number_text(text: str) -> str:
     return text.translate(_FULLWIDTH).strip().replace(",", "")
 
@@ -149,7 +128,7 @@ def parse_number(raw: object, field: Field) -> tuple[int | float | None, Problem
                 return None, Problem("range", shown_text(raw), TOO_LARGE)
             number: int | float = float(text) if "." in text else int(text)
         else:
-            cn = chinese_numeral(text)
+            cn = chinese_to_int(text)
             m = _LEADING_NUMBER.match(text)
             hint = "应只填写阿拉伯数字"
             if cn is not None:

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from .. import spec
 from ..errors import OldFormat, UnusableFile
+from ..numerals import ONE_TO_TEN, YEAR_TO_ARABIC, chinese_to_int
 from ..report import Report
 from .document import Cell, Document, Grid, Paragraph, norm
 
@@ -41,7 +42,7 @@ class Imported:
 
 # --- matching labels ---------------------------------------------------------------------------
 
-_NUMBERING = re.compile(r"^(?:\(?[一二三四五六七八九十]+[).]|\(\d+\)|\d+[.)])")
+_NUMBERING = re.compile(rf"^(?:\(?[{ONE_TO_TEN}]+[).]|\(\d+\)|\d+[.)])")
 _REMARK = re.compile(r"\([^()]*\)$")
 
 
@@ -359,13 +360,13 @@ def _read_t4(grid: Grid, state: _State) -> None:
 
 _HEADING_END = "。：:．.，, \u3000"
 _TITLE = re.compile(r"^(?:关于)?(.*?)((?:19|20)\d\d)年度?政府信息公开(?:工作)?(?:年度)?报告")
-_CN_YEAR_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
 _DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
+_CN_DAY = re.compile(rf"([{ONE_TO_TEN}]+)([月日])")
 
 
 def is_title(text: str) -> bool:
     """A report's title: ××××年政府信息公开工作年度报告."""
-    return bool(_TITLE.search(norm(text).translate(_CN_YEAR_DIGITS)))
+    return bool(_TITLE.search(norm(text).translate(YEAR_TO_ARABIC)))
 
 
 def is_section_heading(text: str, section: spec.Section) -> bool:
@@ -447,7 +448,7 @@ def _after_heading(text: str, heading: str) -> str:
 
 
 def _signature_date(text: str) -> str | None:
-    t = "".join(text.split()).translate(_CN_YEAR_DIGITS)
+    t = "".join(text.split()).translate(YEAR_TO_ARABIC)
     t = _cn_day(t)
     m = _DATE.search(t)
     if not m or len(t) > len(m.group(0)) + 30:
@@ -460,12 +461,10 @@ def _signature_date(text: str) -> str | None:
 
 def _cn_day(text: str) -> str:
     """二〇二三年一月二十日 -> 2023年1月20日 (the year's digits are translated before)."""
-    from ..values import chinese_numeral
-
     def repl(m: re.Match) -> str:
-        n = chinese_numeral(m.group(1))
+        n = chinese_to_int(m.group(1))
         return f"{n}{m.group(2)}" if n is not None else m.group(0)
-    return re.sub(r"([一二三四五六七八九十]+)([月日])", repl, text)
+    return _CN_DAY.sub(repl, text)
 
 
 def _without_signature(ps: list[Paragraph]) -> list[Paragraph]:
@@ -487,7 +486,7 @@ def _read_meta(doc: Document, imported: Imported, headings: dict[str, int]) -> N
     found = None
     for i, text in enumerate(candidates):
         for joined in (text, text + (candidates[i + 1] if i + 1 < len(candidates) else "")):
-            m = _TITLE.search(joined.translate(_CN_YEAR_DIGITS) if "年" in joined else joined)
+            m = _TITLE.search(joined.translate(YEAR_TO_ARABIC) if "年" in joined else joined)
             if m:
                 unit = m.group(1) or (candidates[i - 1] if i and len(candidates[i - 1]) <= 30 else "")
                 # a breadcrumb before the title: 首页>年报>某某局 -> 某某局

@@ -12,11 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_FULL = str.maketrans("０１２３４５６７８９．", "0123456789.")
-_DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-          "七": 7, "八": 8, "九": 9}
-_SMALL = {"十": 10, "百": 100, "千": 1000}
-_CN = "零〇○一二两三四五六七八九十百千万"
+from ..numerals import FULLWIDTH_DIGITS, NUMERAL_CHARS, chinese_to_int
+
+_CN = NUMERAL_CHARS
 
 COUNT_UNITS = ("件次", "件", "宗", "条", "项", "个", "份", "次", "起", "部", "家", "人次", "人")
 # Units a number is glued to; longest first so that 万元 wins over 万 and 件次 over 件.
@@ -56,38 +54,6 @@ class Number:
         return self.unit == "%"
 
 
-def chinese_to_int(text: str) -> int | None:
-    """十二 → 12, 二十五 → 25, 一百零三 → 103, 两千零五 → 2005, 一万二千 → 12000, 三〇五 → 305.
-    None for what is not a numeral (万 alone, 千千)."""
-    if not text or text == "万":
-        return None
-    if all(c in _DIGIT for c in text):  # digit by digit: 二〇二二, 三〇五
-        return int("".join(str(_DIGIT[c]) for c in text))
-    total, section, digit = 0, 0, None
-    last_small = 10_000
-    for c in text:
-        if c in _DIGIT:
-            if digit is not None and _DIGIT[c] != 0 and digit != 0:
-                return None  # two digits in a row inside a positional numeral
-            digit = _DIGIT[c]
-        elif c in _SMALL:
-            unit = _SMALL[c]
-            if unit >= last_small:
-                return None
-            section += (1 if digit is None else digit) * unit  # 十二: 十 alone is 10
-            digit, last_small = None, unit
-        elif c == "万":
-            if total:
-                return None
-            total = (section + (digit or 0)) * 10_000
-            if not total:
-                return None
-            section, digit, last_small = 0, None, 10_000
-    return total + section + (digit or 0)
-
-
-
-
 def figure_pattern(units: tuple[str, ...]) -> re.Pattern:
     """A quick test for a number with one of ``units`` (or a share) somewhere in a text."""
     units_re = "|".join(sorted(units, key=len, reverse=True))
@@ -103,7 +69,7 @@ def parse_numbers(text: str) -> list[Number]:
         unit = unit or ""
         arabic = raw[0] not in _CN
         if arabic:
-            s = raw.translate(_FULL).replace(",", "").replace("，", "")
+            s = raw.translate(FULLWIDTH_DIGITS).replace(",", "").replace("，", "")
             value: float | int = float(s) if "." in s else int(s)
         else:
             if not unit and not pct:
