@@ -31,6 +31,14 @@ def _exists(path: Path) -> bool:
         return False
 
 
+def file_mtime(path: Path) -> float | None:
+    """When ``path`` was last modified (a timestamp), None when it cannot be told."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
+
+
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # the standard workbook, without and with the button
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .errors import UnusableFile
+from .fileio import file_mtime
 from .report import Report
 from .source import read_report
 
@@ -85,7 +86,7 @@ class PreviousYear:
     @classmethod
     def load(cls, inputs: Iterable[Path | str]) -> PreviousYear:
         """Read last year's files (workbooks and JSON data). The newest file of a unit counts."""
-        return cls.from_items(_File(Path(p), str(p), _mtime(Path(p))) for p in inputs)
+        return cls.from_items(_File(Path(p), str(p), file_mtime(Path(p)) or 0.0) for p in inputs)
 
     @classmethod
     def from_items(cls, items: Iterable[Source]) -> PreviousYear:
@@ -111,10 +112,3 @@ class PreviousYear:
             if k not in best or order > best[k][0]:
                 best[k] = (order, light(report))
         return cls({k: r for k, (_, r) in best.items()}, notes)
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0

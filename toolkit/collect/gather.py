@@ -26,7 +26,7 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import IO
 
-from ..fileio import is_lock_file, os_reason
+from ..fileio import file_mtime, is_lock_file, os_reason
 from ..limits import MAX_ARCHIVE_BYTES, MAX_FILE_BYTES, input_problem, shown_size
 from ..safetext import REPLACEMENT, clip_bytes, shown_path, xml_text
 
@@ -131,10 +131,7 @@ class _Gatherer:
 
     def add_file(self, path: Path, origin: str, sender: str, depth: int, budget: _Budget) -> None:
         suffix = path.suffix.lower()
-        try:
-            mtime = path.stat().st_mtime
-        except OSError:
-            mtime = 0.0
+        mtime = file_mtime(path) or 0.0
         if suffix == ".zip" and depth < MAX_DEPTH:
             self.add_zip(path, origin, sender, depth, budget)
         elif suffix == ".eml" and depth < MAX_DEPTH:
@@ -201,7 +198,7 @@ class _Gatherer:
     def add_message(self, msg: EmailMessage, path: Path, origin: str, depth: int, budget: _Budget) -> None:
         sender = _sender(msg)
         mail_date = _date(msg)
-        when = mail_date or _mtime(path)
+        when = mail_date or file_mtime(path)
         mail = Mail(origin, sender, _display_name(msg), mail_date, _header(msg, "Message-ID"),
                     _header(msg, "References"), _header(msg, "Subject"))
         first = len(self.items)
@@ -478,13 +475,6 @@ def _date(msg: EmailMessage) -> float | None:
         value = msg.get("Date")
         return email.utils.parsedate_to_datetime(str(value)).timestamp() if value else None
     except (ValueError, TypeError, IndexError, OverflowError):
-        return None
-
-
-def _mtime(path: Path) -> float | None:
-    try:
-        return path.stat().st_mtime
-    except OSError:
         return None
 
 
