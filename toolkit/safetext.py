@@ -20,6 +20,18 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ESCAPED = re.compile("[\udc80-\udcff]+")  # bytes that were not UTF-8 (surrogateescape)
 
 
+def chinese_text(data: bytes) -> str | None:
+    """Bytes a Chinese PC wrote (a file, a name), as text: UTF-8 (its BOM dropped), else GB18030
+    (which holds GBK and GB2312: what Excel, Foxmail and old Outlook on Chinese Windows write);
+    None when they are neither."""
+    for codec in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def _undo_escape(text: str) -> str:
     """Escaped bytes (a name in GBK read as UTF-8) decoded as GB18030: the whole text, since
     some GBK byte pairs are valid UTF-8 by chance (b"\xce\xbb" of 位 reads as λ); else each run

@@ -28,7 +28,7 @@ from typing import IO
 
 from ..fileio import file_mtime, is_lock_file, os_reason
 from ..limits import MAX_ARCHIVE_BYTES, MAX_FILE_BYTES, input_problem, shown_size
-from ..safetext import REPLACEMENT, clip_bytes, shown_path, xml_text
+from ..safetext import REPLACEMENT, chinese_text, clip_bytes, shown_path, xml_text
 
 INBOX = "_收件"  # below OUTDIR: extracted attachments and archive members
 PREVIOUS_INBOX = "_上年"  # the same for last year's files (--previous)
@@ -374,12 +374,7 @@ def zip_member_name(info: zipfile.ZipInfo) -> str:
         return name
     if raw.isascii():
         return name
-    for codec in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-    return name
+    return chinese_text(raw) or name
 
 
 def attachment_name(part: Message) -> str:
@@ -392,14 +387,7 @@ def attachment_name(part: Message) -> str:
                 continue
             if any("\udc80" <= ch <= "\udcff" for ch in value):
                 raw = value.encode("utf-8", "surrogateescape")
-                for codec in ("utf-8", "gb18030"):
-                    try:
-                        text = raw.decode(codec)
-                        break
-                    except UnicodeDecodeError:
-                        continue
-                else:
-                    text = raw.decode("latin-1")
+                text = chinese_text(raw) or raw.decode("latin-1")
                 m = Message()
                 m[header] = text
                 name = m.get_param("filename" if header == "Content-Disposition" else "name",

@@ -24,6 +24,7 @@ from pathlib import Path
 from ..errors import BadData, OutputExists
 from ..fileio import atomic_write
 from ..previous import unit_key
+from ..safetext import chinese_text
 
 NAME, EMAIL, LEVEL, CONTACT = "单位名称", "邮箱", "级别", "联系人"
 COLUMNS = (NAME, EMAIL, LEVEL, CONTACT)
@@ -187,13 +188,8 @@ def _cell(v: object) -> str:
 
 def _csv_rows(path: Path) -> list[list[str]]:
     data = path.read_bytes()
-    for codec in ("utf-8-sig", "gb18030"):  # Excel on Chinese Windows saves CSV in GBK
-        try:
-            text = data.decode(codec)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = chinese_text(data)  # Excel on Chinese Windows saves CSV in GBK
+    if text is None:
         raise BadData(f"单位名单无法读取（应为 UTF-8 或 GBK 编码的 CSV）：{path}", path=path)
     return [[_cell(v) for v in r] for r in csv.reader(io.StringIO(text))]
 

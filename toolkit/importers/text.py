@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..safetext import chinese_text
 from . import KINDS
 from .document import Cell, Document, Grid, Paragraph, clean_cell
 
@@ -24,10 +25,9 @@ _SPACED_NUMBERS = re.compile(r"^(.*?\D)\s+((?:[-—/／\d.]+\s+)*[-—/／\d.]+)
 
 
 def decode_text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
+    """UTF-8 or GB18030 (``safetext.chinese_text``), else GB18030 with what it cannot read replaced."""
+    text = chinese_text(data)
+    return text if text is not None else data.decode("gb18030", errors="replace")
 
 
 def read_text(path: Path) -> Document:

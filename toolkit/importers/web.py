@@ -17,6 +17,7 @@ from pathlib import Path
 from ..errors import DamagedFile
 from . import KINDS
 from .document import Document, GridBuilder, Paragraph, clean_cell, norm
+from .text import decode_text
 
 KIND = KINDS[".html"]
 
@@ -43,10 +44,7 @@ def decode(data: bytes, declared: str | None = None) -> str:
             return data.decode(charset, errors="replace")
         except LookupError:
             pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
+    return decode_text(data)
 
 
 def _mhtml_html(data: bytes) -> tuple[bytes, str | None]:
