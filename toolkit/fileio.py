@@ -31,6 +31,16 @@ def _exists(path: Path) -> bool:
         return False
 
 
+def make_folder(folder: Path, what: str = "输出文件夹") -> Path:
+    """``folder`` created with its parents if it is not there yet; OutputBlocked saying why not
+    (``what`` names it for the user)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputBlocked(f"无法创建{what}（{os_reason(exc)}）：{folder}", path=folder) from None
+    return folder
+
+
 def file_mtime(path: Path) -> float | None:
     """When ``path`` was last modified (a timestamp), None when it cannot be told."""
     try:

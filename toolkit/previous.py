@@ -50,6 +50,12 @@ def mismatch(report: Report, previous: Report) -> str | None:
     return None
 
 
+def usable(report: Report, previous: Report | None) -> tuple[Report | None, str | None]:
+    """``previous`` if it can serve for ``report`` (``mismatch``), else None and why not."""
+    why_not = mismatch(report, previous) if previous is not None else None
+    return (None, why_not) if why_not else (previous, None)
+
+
 class Source(Protocol):
     """A file to read, as collect's ``gather`` lists it (or a plain path, through ``load``)."""
 

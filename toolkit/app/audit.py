@@ -22,17 +22,26 @@ from pathlib import Path
 from .. import spec
 from ..collect import batch, load_previous
 from ..collect.gather import REPORT_SUFFIXES, gather, safe_name
-from ..collect.outdir import RunLock, clear_extracted, make_outdir, refuse_if_open
-from ..collect.status import cell_text, new_workbook, print_setup, problems_text, put_header, put_text, sort_rows
+from ..collect.outdir import RunLock, clear_extracted, refuse_if_open
+from ..collect.status import (
+    cell_text,
+    findings_sheet,
+    new_workbook,
+    print_setup,
+    problems_text,
+    put_header,
+    put_text,
+    sort_rows,
+)
 from ..errors import OldFormat, UnusableFile
-from ..fileio import atomic_write, os_reason
+from ..fileio import atomic_write, make_folder, os_reason
 from ..importers import SUFFIXES as DOCUMENT_SUFFIXES
 from ..importers import kind_of
-from ..previous import mismatch, unit_key
+from ..previous import unit_key, usable
 from ..report import Report
 from ..rules import check
 from ..rules.copies import copy_finding, find_copies
-from ..rules.engine import SEVERITY_WORD, Finding
+from ..rules.engine import Finding
 from ..safetext import json_text
 from .importing import data_text, read_any
 
@@ -105,13 +114,8 @@ def audit_file(task: batch.Task) -> AuditResult:
     unit, year = report.values.get("meta.unit"), report.values.get("meta.year")
     res.unit = str(unit) if unit else None
     res.year = year if isinstance(year, int) else None
-    notes = list(source.notes)
-    previous = _SETUP.previous.get(unit_key(unit)) if unit else None
-    if previous is not None:
-        why_not = mismatch(report, previous)
-        if why_not:
-            notes.append(why_not)
-            previous = None
+    previous, why_not = usable(report, _SETUP.previous.get(unit_key(unit)) if unit else None)
+    notes = [*source.notes, *([why_not] if why_not else [])]
     try:
         result = check(report, previous)
     except Exception as exc:  # a rule crashing on odd data must not lose the other files
@@ -166,7 +170,7 @@ def audit(inputs: list[Path | str], outdir: Path | str, *, previous: list[Path |
           workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> AuditSummary:
     """Check every report in ``inputs`` and write the outputs into ``outdir``: made as collect
     makes its own, one run at a time, the outputs found open in Excel before the work."""
-    outdir = make_outdir(Path(outdir))
+    outdir = make_folder(Path(outdir))
     with RunLock(outdir, "audit"):
         return _audit(inputs, outdir, previous=previous, workers=workers, progress=progress)
 
@@ -177,7 +181,7 @@ def _audit(inputs: list[Path | str], outdir: Path, *, previous: list[Path | str]
     for output in (BOOK_FILE, FINDINGS_FILE):
         refuse_if_open(outdir / output)
     clear_extracted(outdir)
-    make_outdir(outdir / DATA_DIR)
+    make_folder(outdir / DATA_DIR)
     for stale in (outdir / DATA_DIR).glob("*.json"):  # a previous run's data is not this batch's
         stale.unlink(missing_ok=True)
     prev, prev_notes = load_previous(list(previous), outdir, AUDIT_SUFFIXES) if previous else ({}, [])
@@ -281,25 +285,14 @@ def _audit_workbook(rows: list[AuditResult], tmpdir: str) -> bytes:
         ws.write_string(i, 4, r.status, status_fmt[r.status])
         ws.write_number(i, 5, r.n_errors, plain)
         ws.write_number(i, 6, r.n_warnings, plain)
-        put_text(ws, i, 7, _note(r)[:32000], wrap)
+        put_text(ws, i, 7, _note(r), wrap)
         ws.write_string(i, 8, f"{DATA_DIR}/{r.data_file}" if r.data_file else "", plain)
     ws.autofilter(0, 0, max(len(ordered), 1), len(ROW_COLUMNS) - 1)
     ws.freeze_panes(1, 1)
     print_setup(ws, 0)
 
-    ws = wb.add_worksheet("全部问题")
-    put_header(ws, 0, FINDING_COLUMNS, head)
-    n = 0
-    for r in ordered:
-        for f in r.findings:
-            n += 1
-            values = (r.origin, r.unit or "", cell_text(r.year), SEVERITY_WORD[f.severity], f.rule, f.table, f.row,
-                      f.column, f.where, cell_text(f.expected), cell_text(f.found), f.message)
-            for c, v in enumerate(values):
-                put_text(ws, n, c, v[:32000], wrap if c == len(values) - 1 else plain)
-    ws.autofilter(0, 0, max(n, 1), len(FINDING_COLUMNS) - 1)
-    ws.freeze_panes(1, 1)
-    print_setup(ws, 0)
+    findings_sheet(wb.add_worksheet("全部问题"), FINDING_COLUMNS, fmt, ordered,
+                   lambda r: (r.origin, r.unit or "", cell_text(r.year)), freeze_columns=1)
     wb.close()
     return buf.getvalue()
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, UnusableFile
 from ..fileio import is_lock_file, is_workbook
-from ..previous import PreviousYear, mismatch
+from ..previous import PreviousYear, usable
 from ..report import Report
 from ..rules import CheckResult, check
 from ..source import read_report
@@ -27,14 +27,10 @@ def check_file(path: Path | str, previous: Path | str | Report | PreviousYear | 
     report = read_report(path)
     if isinstance(previous, PreviousYear):
         previous = previous.for_report(report)
-    notes = []
-    if previous is not None:
-        why_not = mismatch(report, previous)
-        if why_not:
-            notes.append(why_not)
-            previous = None
+    previous, why_not = usable(report, previous)
     result = check(report, previous)
-    result.notes.extend(notes)
+    if why_not:
+        result.notes.append(why_not)
     return result
 
 

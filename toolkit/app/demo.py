@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, OutputBlocked
-from ..fileio import os_reason
+from ..errors import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE
+from ..fileio import make_folder
 from ..sample import sample_data
 from .check import Annotated, check_and_annotate
 from .workbook import new_workbook
@@ -40,10 +40,7 @@ def run_demo(folder: Path | str | None = None, *, pdf: bool | None = None) -> De
     from ..word.pdf import find_soffice
     data = sample_data()
     folder = Path(folder or DEFAULT_FOLDER)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputBlocked(f"无法创建文件夹 {folder}（{os_reason(exc)}）", path=folder) from None
+    make_folder(folder, "文件夹")
     workbook = folder / f"{data['meta.unit']}{data['meta.year']}年报数据.xlsx"
     reused = workbook.exists()
     if not reused:

@@ -19,11 +19,10 @@ from ..errors import (
     EXIT_UNUSABLE,
     BadArgument,
     NianbaoError,
-    OutputBlocked,
     TemplateProblem,
     UnusableFile,
 )
-from ..fileio import atomic_write, os_reason
+from ..fileio import atomic_write, make_folder
 from ..previous import unit_key
 from ..report import Report
 from ..rules import CheckResult, check
@@ -75,11 +74,7 @@ def _outputs(paths: list[Path], output: Path | str | None) -> Path | None:
         if out.suffix.lower() == ".docx":
             raise BadArgument(f"有{len(paths)}个输入文件时，-o 应为文件夹（各报告按机关名称和年度命名），"
                                f"而不是一个 .docx 文件：{out}")
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputBlocked(f"无法创建输出文件夹 {out}（{os_reason(exc)}）") from None
-        return out
+        return make_folder(out)
     return None
 
 

@@ -20,14 +20,14 @@ from pathlib import Path
 
 from .. import spec
 from ..errors import OutputBlocked, UnusableFile
-from ..fileio import lock_files, os_reason
+from ..fileio import lock_files, make_folder, os_reason
 from ..limits import COLLECT_TIMEOUT
 from ..previous import PreviousYear, unit_key
 from ..report import Report
 from ..rules import Finding
 from ..safetext import json_text
 from .batch import FindingCounts
-from .outdir import RunLock, clear_extracted, make_outdir, refuse_if_open
+from .outdir import RunLock, clear_extracted, refuse_if_open
 from .status import join_notes
 
 log = logging.getLogger(__name__)
@@ -147,7 +147,7 @@ def collect(inputs: list[Path | str], outdir: Path | str, *, unit: str | None = 
         raise UnusableFile(f"找不到要汇总的文件或文件夹：{'、'.join(missing[:5])}" + ("等" if len(missing) > 5 else "")
                            + "。请检查路径，未生成任何输出")
     district_email = returns.check_email(district_email)
-    make_outdir(outdir)
+    make_folder(outdir)
     template_text = returns.template_text(outdir, template)  # fail early on a bad template
     returns.trial_draft(template_text, unit or "", district_email)
     notices = returns.notice_templates(outdir)
@@ -174,10 +174,7 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     items = gather(list(inputs), outdir)
     returns_dir = outdir / RETURNS_DIR
     staging = returns_dir / ".staging"
-    try:
-        staging.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputBlocked(f"无法在输出文件夹中创建“{RETURNS_DIR}”文件夹（{os_reason(exc)}）：{returns_dir}") from None
+    make_folder(staging, f"“{RETURNS_DIR}”文件夹")
 
     results: dict[int, batch.FileResult] = {}
     tasks = []

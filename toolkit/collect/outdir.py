@@ -1,6 +1,6 @@
-"""A batch command's output folder (``nianbao collect``, ``nianbao audit``): made with a clear
-reason when it cannot be, written by one run at a time, and its outputs found open in Excel
-before the batch's work rather than after it."""
+"""A batch command's output folder (``nianbao collect``, ``nianbao audit``; made by
+``fileio.make_folder``): written by one run at a time, an earlier run's extracted files cleared,
+and its outputs found open in Excel before the batch's work rather than after it."""
 
 from __future__ import annotations
 
@@ -12,15 +12,6 @@ from typing import BinaryIO
 from ..errors import OutputBlocked
 from ..fileio import lock_files, os_reason
 from .gather import INBOX, PREVIOUS_INBOX
-
-
-def make_outdir(outdir: Path) -> Path:
-    """``outdir`` created (with its parents) if it is not there yet; OutputBlocked if it cannot be."""
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputBlocked(f"无法创建输出文件夹（{os_reason(exc)}）：{outdir}") from None
-    return outdir
 
 
 def clear_extracted(outdir: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
@@ -148,19 +148,8 @@ def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str)
     ws.freeze_panes(header_row + 1, 2)
     print_setup(ws, header_row)
 
-    ws = wb.add_worksheet(SHEET_FINDINGS)
-    put_header(ws, 0, FINDING_COLUMNS, head)
-    n = 0
-    for r in rows:
-        for f in r.findings:
-            n += 1
-            values = (r.unit or "", r.file_name, r.status, SEVERITY_WORD[f.severity], f.rule, f.table,
-                      f.row, f.column, f.where, cell_text(f.expected), cell_text(f.found), f.message)
-            for c, v in enumerate(values):
-                _put(ws, n, c, v, cell if c == len(values) - 1 else plain)
-    ws.autofilter(0, 0, max(n, 1), len(FINDING_COLUMNS) - 1)
-    ws.freeze_panes(1, 2)
-    print_setup(ws, 0)
+    findings_sheet(wb.add_worksheet(SHEET_FINDINGS), FINDING_COLUMNS, fmt, rows,
+                   lambda r: (r.unit or "", r.file_name, r.status), freeze_columns=2)
 
     ws = wb.add_worksheet(SHEET_FIGURES)
     units = [r for r in rows if r.status in (PASSED, ERRORS) and r.numbers is not None]
@@ -197,10 +186,32 @@ def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str)
     return buf.getvalue()
 
 
+def findings_sheet(ws, columns: tuple[tuple[str, int], ...], fmt: Formats, rows: Iterable[R],
+                   lead: Callable[[R], tuple[str, ...]], freeze_columns: int) -> None:
+    """A sheet of every finding of every row, filterable: the row's own columns (``lead``), then
+    the finding's (severity, rule, table, row, column, cell, expected, found, message)."""
+    put_header(ws, 0, columns, fmt.head)
+    n = 0
+    for r in rows:
+        first = lead(r)
+        for f in r.findings:
+            n += 1
+            values = (*first, SEVERITY_WORD[f.severity], f.rule, f.table, f.row, f.column, f.where,
+                      cell_text(f.expected), cell_text(f.found), f.message)
+            for c, v in enumerate(values):
+                _put(ws, n, c, v, fmt.wrap if c == len(values) - 1 else fmt.plain)
+    ws.autofilter(0, 0, max(n, 1), len(columns) - 1)
+    ws.freeze_panes(1, freeze_columns)
+    print_setup(ws, 0)
+
+
+MAX_CELL_TEXT = 32_000  # a cell holds 32,767 characters; a longer text is cut, not refused
+
+
 def _put(ws, row: int, col: int, text: str, fmt) -> None:
     """A text cell; what no XML file can hold (a lone surrogate from a cell or a file name) made
     visible instead of failing the whole workbook."""
-    ws.write_string(row, col, xml_text(text), fmt)
+    ws.write_string(row, col, xml_text(text[:MAX_CELL_TEXT]), fmt)
 
 
 put_text = _put  # for the audit workbook: the same safe text cells
