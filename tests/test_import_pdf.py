@@ -30,6 +30,7 @@ LO_VARIANTS = {
     "middle": Variant(borders=False, valign="center", page_numbers="第{n}页 共{total}页"),
     "bottom-split-blank": Variant(borders=False, valign="bottom", split_t3_at=8, extra_column="备注", cells=BLANKS),
 }
+COLLAPSED = Variant(borders=False, collapse_other=True, valign="center")
 CHROME_VARIANTS = {
     "page": (Variant(borders=False), {}),
     "narrow-blank": (Variant(borders=False, cells=BLANKS), {"paperWidth": 5.0}),
@@ -52,8 +53,9 @@ def lo_pdfs(tmp_path_factory) -> dict[str, Path]:
     from toolkit.sample import sample_data
     folder = tmp_path_factory.mktemp("lopdf")
     data = sample_data()
-    sources = [write_docx(folder / f"{name}.docx", data, v) for name, v in LO_VARIANTS.items()]
-    return dict(zip(LO_VARIANTS, convert_many(sources, "pdf", folder / "out"), strict=True))
+    variants = {**LO_VARIANTS, "collapsed": COLLAPSED}
+    sources = [write_docx(folder / f"{name}.docx", data, v) for name, v in variants.items()]
+    return dict(zip(variants, convert_many(sources, "pdf", folder / "out"), strict=True))
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +90,14 @@ def test_word_tables_without_borders(lo_pdfs, sample, name):
     assert len(pages) >= 2
     # the text around the tables is still read, section by section
     assert imported.raw["text.other"] == sample["text.other"]
+
+
+def test_collapsed_other_row_without_borders(lo_pdfs, sample):
+    """（六）其他处理 printed as one row: read into 3.其他, its two other sub-rows blank, and said."""
+    imported = import_file(lo_pdfs["collapsed"])
+    siblings = [k for k in TABLE_KEYS if k.startswith(("t3.other_no_correction.", "t3.other_no_fee."))]
+    assert mismatches(sample, COLLAPSED, imported) == [(k, sample[k], "") for k in siblings]
+    assert any("（六）其他处理" in n and "3.其他" in n for n in imported.notes)
 
 
 @pytest.mark.parametrize("name", list(CHROME_VARIANTS))

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from .. import spec
 from .document import Cell, Grid, norm
-from .tables import T2_COLUMNS_OF, T2_ROWS, is_section_heading, match_label
+from .tables import T2_COLUMNS_OF, T2_ROWS, T3_OTHER_GROUP, T3_OTHER_KEYS, is_section_heading, match_label
 
 if TYPE_CHECKING:
     from .pdf import Char, Line
@@ -261,6 +261,9 @@ def _read_t3(region: list[Row], result: Result) -> None:
     if len(found) < 3:
         result.notes.append(f"{table.short}没有表格线，也没有按行标签找到它的各行，表格中的数字未读取")
         return
+    collapsed = None if {k for k, _ in found} & set(T3_OTHER_KEYS) else _collapsed_other(region, found)
+    if collapsed is not None:
+        found = sorted([*found, ("other_other", collapsed)], key=lambda kv: kv[1])
     first = found[0][1]
     ends = [i for _, i in found[1:]] + [_region_end(region, found[-1][1])]
     left = _value_left(region, first)
@@ -296,8 +299,23 @@ def _read_t3(region: list[Row], result: Result) -> None:
                 continue
             for col, f in placed.items():
                 cells[col_index[col]] = Cell(f.text, -1, f.page)
-        grid_rows.append([Cell(labels[key], -1, page), *cells])
+        # a collapsed （六）其他处理 keeps its own label: the table reader reads it as 3.其他 and says so
+        label = T3_OTHER_GROUP if key == "other_other" and collapsed is not None else labels[key]
+        grid_rows.append([Cell(label, -1, page), *cells])
     result.grids.append(("t3", _numbered(grid_rows)))
+
+
+def _collapsed_other(region: list[Row], found: list[tuple[str, int]]) -> int | None:
+    """Where （六）其他处理 is printed as one row without its three sub-rows: the line it starts on."""
+    order = [k for k, _ in spec.T3_ROWS]
+    at = order.index(T3_OTHER_KEYS[-1])
+    before = [i for k, i in found if order.index(k) < at]
+    after = [i for k, i in found if order.index(k) > at]
+    label = norm(T3_OTHER_GROUP)
+    for i in range(before[-1] + 1 if before else 0, after[0] if after else len(region)):
+        if _starts_label(region[i], label, strict=True):
+            return i
+    return None
 
 
 def _t3_columns(header: list[Row], lines: list[Row]) -> tuple[int, list[str | None]] | None:
