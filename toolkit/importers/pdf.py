@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import ctypes
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import spec
 from ..errors import DamagedFile, EncryptedFile, UnreadableFile
@@ -35,8 +38,7 @@ SNAP = 2.0  # coordinates closer than this are the same line
 _PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(第?\s*\d+\s*页?(\s*[/共]\s*\d+\s*页?)?)[-—–－_\s]*$|^\d+\s*/\s*\d+$")
 
 
-@dataclass(frozen=True, slots=True)
-class Char:
+class Char(NamedTuple):  # a tuple: thousands are made per report, a frozen dataclass's init costs 4x
     text: str
     x0: float
     top: float  # distance from the top of the page
@@ -61,17 +63,21 @@ class Line:
         self.chars = chars
         self.x0 = chars[0].x0
         self.x1 = chars[-1].x1
-        self.top = min(c.top for c in chars)
-        self.height = max(c.bottom for c in chars) - self.top
-        out = []
-        prev: Char | None = None
-        for ch in chars:
-            if prev is not None and ch.x0 - prev.x1 > 0.6 * max(1.0, prev.bottom - prev.top) \
-                    and (prev.text.isascii() or ch.text.isascii()):
-                out.append(" ")
-            out.append(ch.text)
-            prev = ch
-        self.text = "".join(out)
+        self.top = min(map(_TOP, chars))
+        self.height = max(map(_BOTTOM, chars)) - self.top
+        self.text = _spaced(chars)
+
+
+def _spaced(chars: list[Char]) -> str:
+    """A line's text, left to right, with a blank where a gap separates two ASCII words."""
+    out = [chars[0].text]
+    prev = chars[0]
+    for ch in chars[1:]:
+        if ch.x0 - prev.x1 > 0.6 * max(1.0, prev.bottom - prev.top) and (prev.text.isascii() or ch.text.isascii()):
+            out.append(" ")
+        out.append(ch.text)
+        prev = ch
+    return "".join(out)
 
 
 def read_pdf(path: Path) -> Document:
@@ -108,13 +114,14 @@ def _read_page(pdf, index: int) -> tuple[list[Char], list[tuple], float]:  # noq
             rect = pdfium_c.FS_RECTF()
             ref = ctypes.byref(rect)
             get_box = pdfium_c.FPDFText_GetLooseCharBox
+            new = tuple.__new__  # Char(...) without the generated __new__'s Python frame
             raw = textpage.raw
             for i, ch in enumerate(text):
                 if ch.isspace() or ch == "\ufffe" or not get_box(raw, i, ref):
                     continue
                 if rect.right - rect.left <= 0:
                     continue
-                chars.append(Char(ch, rect.left, height - rect.top, rect.right, height - rect.bottom))
+                chars.append(new(Char, (ch, rect.left, height - rect.top, rect.right, height - rect.bottom)))
         edges = []
         # the raw API: pypdfium2's get_objects wraps every object of the page (thousands of
         # characters' text objects) to filter them; only paths are wanted here
@@ -196,9 +203,6 @@ class _Table:
     def bottom(self) -> float:
         return self.ys[-1]
 
-    def contains(self, ch: Char) -> bool:
-        return self.xs[0] <= ch.cx <= self.xs[-1] and self.ys[0] <= ch.cy <= self.ys[-1]
-
 
 def _layout(group: list[tuple]) -> _Table | None:
     xs = _cluster([e[1] for e in group if e[0] == "v"])
@@ -224,23 +228,31 @@ def _layout(group: list[tuple]) -> _Table | None:
     return _Table(xs, ys, origin)
 
 
-def _index(bounds: list[float], v: float) -> int:
-    for i in range(len(bounds) - 1):
-        if v <= bounds[i + 1]:
-            return i
-    return len(bounds) - 2
-
-
 def _grid(table: _Table, chars: list[Char], page: str, base: int) -> Grid:
     by_origin: dict[int, list[Char]] = {}
-    for ch in chars:
-        r, c = _index(table.ys, ch.cy), _index(table.xs, ch.cx)
-        by_origin.setdefault(table.origin[r][c], []).append(ch)
-    texts = {o: "".join(line.text for line in _lines(cs)) for o, cs in by_origin.items()}
+    ys, xs, origin = table.ys, table.xs, table.origin
+    last_r, last_c = len(ys) - 2, len(xs) - 2
+    for ch in chars:  # _index, inlined: every character of every table
+        r = bisect_left(ys, (ch.top + ch.bottom) / 2, 1) - 1
+        c = bisect_left(xs, (ch.x0 + ch.x1) / 2, 1) - 1
+        by_origin.setdefault(origin[r if r < last_r else last_r][c if c < last_c else last_c], []).append(ch)
+    texts = {o: _cell_text(cs) for o, cs in by_origin.items()}
     rows = [[Cell(texts.get(o, ""), base + o, page) for o in row] for row in table.origin]
     # rows of elementary cells that are one merged row everywhere (a line drawn in one column
     # only) are kept: the grid reader reads merged cells once by their origin
     return Grid(rows, page)
+
+
+def _cell_text(chars: list[Char]) -> str:
+    """A cell's text, its lines joined; most cells hold one short line (a number)."""
+    if len(chars) == 1:
+        return chars[0].text
+    first = min(chars, key=_by_centre)  # as _lines starts its first line
+    half = 0.5 * max(1.0, first.bottom - first.top)
+    centre = first.top + first.bottom
+    if all(c.top + c.bottom - centre <= 2 * half for c in chars):  # one line, as _lines would find it
+        return _spaced(sorted(chars, key=_by_x))
+    return "".join(line.text for line in _lines(chars))
 
 
 # --- text lines and paragraphs --------------------------------------------------------------------
@@ -263,8 +275,8 @@ def _by_centre(c: Char) -> tuple[float, float]:
     return (c.top + c.bottom, c.x0)
 
 
-def _by_x(c: Char) -> float:
-    return c.x0
+_by_x = itemgetter(1)  # Char.x0, in C: sorting is most of the line-making
+_TOP, _BOTTOM = itemgetter(2), itemgetter(4)
 
 
 def _document(pages: list[tuple[list[Char], list[tuple], float]]) -> Document:
@@ -276,10 +288,12 @@ def _document(pages: list[tuple[list[Char], list[tuple], float]]) -> Document:
         tables = [t for t in (_layout(g) for g in _tables(edges)) if t is not None]
         loose: list[Char] = []
         inside: dict[int, list[Char]] = {i: [] for i in range(len(tables))}
-        for ch in chars:
-            for i, t in enumerate(tables):
-                if t.contains(ch):
-                    inside[i].append(ch)
+        boxes = [(t.xs[0], t.xs[-1], t.ys[0], t.ys[-1], inside[i]) for i, t in enumerate(tables)]
+        for ch in chars:  # every character of the page: _Table.contains, inlined
+            cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
+            for x0, x1, y0, y1, into in boxes:
+                if x0 <= cx <= x1 and y0 <= cy <= y1:
+                    into.append(ch)
                     break
             else:
                 loose.append(ch)
@@ -328,12 +342,19 @@ def _document(pages: list[tuple[list[Char], list[tuple], float]]) -> Document:
     return doc
 
 
+# A header label of each official table: where ruled grids print all three, no table is missing.
+_MARKERS = tuple(norm(s) for s in (spec.T2_CONTENT_LABEL, spec.T3_APPLICANTS, spec.T4_COLUMNS[0][1]))
+
+
 def _positioned_tables(page_lines: list[list[tuple[float, object]]], running: set[str]) -> pdflayout.Result:
     """The official tables the ruling lines did not give, read from the positions of their text
     (pdflayout); nothing to do, and no time spent, where every table was drawn with lines."""
     from .tables import classify
-    found = {classify(item) for items in page_lines for _, item in items if isinstance(item, Grid)}
-    wanted = {t.id for t in spec.TABLES} - found
+    grids = [item for items in page_lines for _, item in items if isinstance(item, Grid)]
+    text = "|".join(norm(cell.text) for grid in grids for row in grid.rows for cell in row)
+    if all(marker in text for marker in _MARKERS):
+        return pdflayout.Result()  # the ruled path: every table there (tables.py classifies them)
+    wanted = {t.id for t in spec.TABLES} - {classify(grid) for grid in grids}
     if not wanted:
         return pdflayout.Result()
     pages = []
