@@ -196,6 +196,8 @@ def _grid(table):  # noqa: ANN001, ANN202
 
 
 def _cell_text(td) -> str:  # noqa: ANN001
+    if not len(td):  # most cells: a number, nothing inside (the walk below would give the same)
+        return clean_cell(td.text or "")
     parts: list[str] = []
 
     def walk(el) -> None:  # noqa: ANN001
