@@ -53,9 +53,21 @@ def lo_pdfs(tmp_path_factory) -> dict[str, Path]:
     from toolkit.sample import sample_data
     folder = tmp_path_factory.mktemp("lopdf")
     data = sample_data()
-    variants = {**LO_VARIANTS, "collapsed": COLLAPSED}
+    variants = {**LO_VARIANTS, "collapsed": COLLAPSED, "no-headings": Variant(borders=False, valign="center")}
     sources = [write_docx(folder / f"{name}.docx", data, v) for name, v in variants.items()]
+    _drop_table_headings(sources[-1])
     return dict(zip(variants, convert_many(sources, "pdf", folder / "out"), strict=True))
+
+
+def _drop_table_headings(path: Path) -> None:
+    """The headings 二、三、四 taken out: the tables are then found by their own header texts."""
+    import docx
+    document = docx.Document(str(path))
+    headings = {s.heading for s in spec.SECTIONS if s.content != "text"}
+    for p in document.paragraphs:
+        if p.text in headings:
+            p._element.getparent().remove(p._element)
+    document.save(str(path))
 
 
 @pytest.fixture(scope="module")
@@ -67,11 +79,12 @@ def chrome_pdfs(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("chromepdf")
     data = sample_data()
     out = {}
-    variants = {**CHROME_VARIANTS, "word-split": (Variant(borders=False, split_t3_at=5), {})}
+    variants = {**CHROME_VARIANTS, "word-split": (Variant(borders=False, split_t3_at=5), {}),
+                "bordered-word": (Variant(split_t3_at=5, extra_column="备注"), {})}
     with Browser() as browser:
         for name, (variant, options) in variants.items():
             page = folder / f"{name}.html"
-            page.write_bytes(html_page(data, variant, chrome=False, word=name == "word-split"))
+            page.write_bytes(html_page(data, variant, chrome=False, word=name.endswith("word") or name == "word-split"))
             out[name] = browser.print_pdf(page, folder / f"{name}.pdf", footer="第{n}页 共{total}页", **options)
     return out
 
@@ -117,6 +130,20 @@ def test_columns_in_doubt_are_said_not_guessed(chrome_pdfs, sample):
     wrong = [(k, v) for k, v in imported.raw.items() if k in TABLE_KEYS and v not in ("", sample[k])]
     assert wrong == []
     assert imported.raw["t3.new.natural"] == sample["t3.new.natural"]  # the first part is read
+
+
+def test_tables_without_their_section_headings(lo_pdfs, sample):
+    """Headings 二、三、四 missing: each table is found by its own header text, and read."""
+    imported = import_file(lo_pdfs["no-headings"])
+    assert mismatches(sample, Variant(), imported) == []
+
+
+def test_web_page_printed_with_borders(chrome_pdfs, sample):
+    """Printed with borders (ruling lines), Word markup, table 二 over two pages, table 三 split in
+    two with an extra column: the ruled reader, each part found by its labels."""
+    imported = import_file(chrome_pdfs["bordered-word"])
+    assert mismatches(sample, Variant(), imported) == []
+    assert imported.notes == ["表三多出的列“备注”不是本格式的列，未读取"]
 
 
 def test_ruled_tables_do_not_run_the_layout_reader(monkeypatch, tmp_path, sample):

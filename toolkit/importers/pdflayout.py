@@ -114,27 +114,49 @@ def _row(line: Line, top: float, page: str) -> Row:
 PAGE = 100000.0  # rows of later pages lie below those of earlier ones
 
 
+# Where a table begins when its section heading is missing or renamed beyond recognition: a header
+# text only that table prints.
+_CAPTION = norm(spec.T2_BLOCKS[0][0])[:4]  # 第二十条: table 二's block captions
+_MARKERS = {"t2": (norm(spec.T2_CONTENT_LABEL), norm(spec.T2_BLOCKS[0][0])),
+            "t3": (norm(spec.T3_APPLICANTS), norm(spec.T3_CORNER)[:9]),
+            "t4": (norm(spec.T4_GROUPS[0][1]), norm(spec.T4_SUIT), norm(spec.T4_COLUMNS[0][1]))}
+
+
+def _marks(row: Row, table_id: str) -> bool:
+    """A header cell of the table on this line: a fragment of its own (body text that mentions 行政诉讼
+    is a long fragment), or the start of the corner text."""
+    return any(f.text == m or (len(m) >= 8 and f.text.startswith(m)) for f in row.labels for m in _MARKERS[table_id])
+
+
 def read_tables(pages: list[tuple[str, list[Line]]], wanted: set[str]) -> Result:
     """Tables ``wanted`` (t2, t3, t4) read from the loose text lines of every page.
 
     ``pages``: (page label, the page's text lines without page numbers and running headers)."""
     rows = [_row(line, n * PAGE + line.top, label) for n, (label, lines) in enumerate(pages) for line in lines]
     result = Result()
-    starts: list[tuple[int, spec.Section]] = []
+    headings: dict[str, int] = {}  # section content (text, t2, t3, t4) -> the line of its heading
     pos = 0
     for section in spec.SECTIONS:
         for i in range(pos, len(rows)):
             if not rows[i].values and is_section_heading(_line_text(rows[i]), section):
-                starts.append((i, section))
+                headings.setdefault(section.content, i)
                 pos = i + 1
                 break
-    for n, (i, section) in enumerate(starts):
-        if section.content not in wanted:
-            continue
-        end = starts[n + 1][0] if n + 1 < len(starts) else len(rows)
-        region = rows[i + 1:end]
-        reader = _READERS[section.content]
-        reader(region, result)
+    starts: dict[str, int] = {}
+    after = 0  # the tables come in their order: each looked for after the one before
+    for table in spec.TABLES:
+        if table.id in headings:
+            starts[table.id] = after = headings[table.id] + 1
+        else:
+            marked = next((i for i in range(after, len(rows)) if _marks(rows[i], table.id)), None)
+            if marked is not None:
+                starts[table.id] = after = marked
+    # a table ends where the next section or table begins
+    bounds = sorted({*headings.values(), *starts.values()})
+    for table_id, start in starts.items():
+        if table_id in wanted:
+            end = next((i for i in bounds if i > start), len(rows))
+            _READERS[table_id](rows[start:end], result)
     return result
 
 
@@ -186,9 +208,9 @@ def _find_rows(region: list[Row], labels: Sequence[tuple[str, str]], first: int 
     return found
 
 
-def _value_left(region: list[Row], first: int) -> float:
-    """Where the value columns begin: the leftmost value printed in the table."""
-    return min((f.x0 for r in region[first:] for f in r.values), default=float("inf"))
+def _value_left(region: list[Row], first: int, last: int) -> float:
+    """Where the value columns begin: the leftmost value printed in the table's rows."""
+    return min((f.x0 for r in region[first:last] for f in r.values), default=float("inf"))
 
 
 def _row_values(region: list[Row], start: int, end: int, left: float) -> Row | None | str:
@@ -266,7 +288,7 @@ def _read_t3(region: list[Row], result: Result) -> None:
         found = sorted([*found, ("other_other", collapsed)], key=lambda kv: kv[1])
     first = found[0][1]
     ends = [i for _, i in found[1:]] + [_region_end(region, found[-1][1])]
-    left = _value_left(region, first)
+    left = _value_left(region, first, ends[-1])
     lines: dict[str, Row | None | str] = {key: _row_values(region, start, end, left)
                                           for (key, start), end in zip(found, ends, strict=True)}
     value_lines = [r for r in lines.values() if isinstance(r, Row)]
@@ -386,9 +408,9 @@ def _read_t2(region: list[Row], result: Result) -> None:
         return
     ends = [i for _, i in found[1:]] + [_region_end(region, found[-1][1])]
     # a block's caption and header close the row above them
-    stops = [i for i, r in enumerate(region) if "第二十条" in r.label or norm(spec.T2_CONTENT_LABEL) in r.label]
+    stops = [i for i, r in enumerate(region) if _CAPTION in r.label or norm(spec.T2_CONTENT_LABEL) in r.label]
     ends = [min([end, *(i for i in stops if start < i < end)]) for (_, start), end in zip(found, ends, strict=True)]
-    left = _value_left(region, found[0][1])
+    left = _value_left(region, found[0][1], ends[-1])
     grid_rows: list[list[Cell]] = []
     labels = dict(T2_ROWS)
     lines = {key: _row_values(region, start, end, left) for (key, start), end in zip(found, ends, strict=True)}
@@ -432,7 +454,7 @@ def _t2_partial(region: list[Row], found: list[tuple[str, int]], lines: dict, ke
     else:
         header: list[Row] = []
         for i in range(start - 1, max(-1, start - 8), -1):
-            if region[i].values or "第二十条" in region[i].label:
+            if region[i].values or _CAPTION in region[i].label:
                 break
             header.insert(0, region[i])
         labels = [label for _, label in columns]

@@ -155,7 +155,8 @@ def classify(grid: Grid) -> str | None:
         return "t3"
     captions = sum(1 for caption, _, _ in spec.T2_BLOCKS if norm(caption) in joined)
     t2_rows = sum(1 for row in grid.rows if match_label(_text(row[:1]), T2_ROWS))
-    if captions >= 2 or t2_rows >= 3:
+    # a part of table 二 alone on a page (one block: its caption, 信息内容 header and rows)
+    if captions >= 2 or t2_rows >= 3 or (t2_rows and norm(spec.T2_CONTENT_LABEL) in texts):
         return "t2"
     return None
 
