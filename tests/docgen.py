@@ -31,6 +31,7 @@ class Variant:
     valign: str = ""  # Word: cells aligned "center" or "bottom" (a wrapped label beside one line of values)
     page_numbers: str = ""  # Word: a footer such as "- {n} -" or "第{n}页 共{total}页" on every page
     header_text: str = ""  # Word: a running header on every page
+    relabel: dict[str, str] = field(default_factory=dict)  # an official label -> the label as printed
 
 
 def printed(data: dict, key: str, variant: Variant) -> str:
@@ -52,7 +53,7 @@ def table_rows(table: spec.Table, data: dict, variant: Variant) -> list[list[tup
     for cell in table.cells:
         if cell.row in skip_rows:
             continue
-        text = cell.text if not cell.key else printed(data, cell.key, variant)
+        text = variant.relabel.get(cell.text, cell.text) if not cell.key else printed(data, cell.key, variant)
         rowspan, colspan = cell.rowspan, cell.colspan
         if table.id == "t3" and variant.collapse_other:
             if cell.text == spec.T3_RESULTS_GROUP:

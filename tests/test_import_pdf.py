@@ -31,6 +31,9 @@ LO_VARIANTS = {
     "bottom-split-blank": Variant(borders=False, valign="bottom", split_t3_at=8, extra_column="备注", cells=BLANKS),
 }
 COLLAPSED = Variant(borders=False, collapse_other=True, valign="center")
+# numbering printed otherwise: （1） for 1., none for 一、 and （一）
+RENUMBERED = {label: (f"（{label[0]}）{label[2:]}" if label[:1].isdigit() else re.sub(r"^(（.）|.、)", "", label))
+              for _, label in spec.T3_ROWS}
 CHROME_VARIANTS = {
     "page": (Variant(borders=False), {}),
     "narrow-blank": (Variant(borders=False, cells=BLANKS), {"paperWidth": 5.0}),
@@ -53,7 +56,8 @@ def lo_pdfs(tmp_path_factory) -> dict[str, Path]:
     from toolkit.sample import sample_data
     folder = tmp_path_factory.mktemp("lopdf")
     data = sample_data()
-    variants = {**LO_VARIANTS, "collapsed": COLLAPSED, "no-headings": Variant(borders=False, valign="center")}
+    variants = {**LO_VARIANTS, "collapsed": COLLAPSED, "renumbered": Variant(borders=False, relabel=RENUMBERED),
+                "no-headings": Variant(borders=False, valign="center")}
     sources = [write_docx(folder / f"{name}.docx", data, v) for name, v in variants.items()]
     _drop_table_headings(sources[-1])
     return dict(zip(variants, convert_many(sources, "pdf", folder / "out"), strict=True))
@@ -130,6 +134,12 @@ def test_columns_in_doubt_are_said_not_guessed(chrome_pdfs, sample):
     wrong = [(k, v) for k, v in imported.raw.items() if k in TABLE_KEYS and v not in ("", sample[k])]
     assert wrong == []
     assert imported.raw["t3.new.natural"] == sample["t3.new.natural"]  # the first part is read
+
+
+def test_row_labels_numbered_otherwise(lo_pdfs, sample):
+    """（1）属于国家秘密, 予以公开 without （一）, 本年新收… without 一、: rows found by their words."""
+    assert RENUMBERED["1.属于国家秘密"] == "（1）属于国家秘密" and RENUMBERED["（一）予以公开"] == "予以公开"
+    assert mismatches(sample, Variant(), import_file(lo_pdfs["renumbered"])) == []
 
 
 def test_tables_without_their_section_headings(lo_pdfs, sample):

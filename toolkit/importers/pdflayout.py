@@ -172,12 +172,15 @@ def _starts_label(row: Row, label: str, strict: bool) -> bool:
     core = _strip_numbering(label)
     if core != label:
         candidates.append(core)
-    for cand in candidates:
-        head = cand[:4]
-        for f in row.labels:
+    for f in row.labels:
+        # a numbering printed otherwise (（1）for 1.) or wrapped with a character or two of the label
+        bare = _strip_numbering(f.text)
+        if not strict and bare and bare != f.text and core.startswith(bare):
+            return True
+        for cand in candidates:
             if len(f.text) >= 2 and cand.startswith(f.text) and not (strict and len(f.text) < 3):
                 return True
-            if len(head) >= 3 and head in f.text:
+            if len(cand) >= 3 and cand[:4] in f.text:
                 return True
     return False
 
@@ -201,11 +204,26 @@ def _find_rows(region: list[Row], labels: Sequence[tuple[str, str]], first: int 
             break
         for skip in range(0, min(4, len(normalised) - k)):
             key, label = normalised[k + skip]
-            if _starts_label(region[i], label, strict=skip > 0):
-                found.append((key, i))
+            if _starts_label(region[i], label, strict=skip > 0) or (not skip and _number_alone(region[i], label)):
+                # its number alone on the line above (（1） over 属于国家秘密, in a narrow column)
+                above = i - 1 > (found[-1][1] if found else first - 1) and _number_alone(region[i - 1], label)
+                found.append((key, i - 1 if above else i))
                 k += skip + 1
                 break
     return found
+
+
+_NUMBER = re.compile(r"\d+|[一二三四五六七八九十]+")
+
+
+def _number_alone(row: Row, label: str) -> bool:
+    """Whether the line holds the label's own number and nothing else of it (（1） for 1.属于…)."""
+    prefix = _NUMBER_PREFIX.match(label)
+    if prefix is None:
+        return False
+    number = _NUMBER.search(prefix.group(0))
+    return any(_NUMBERING_ONLY.match(f.text) and (m := _NUMBER.search(f.text)) and number
+               and m.group(0) == number.group(0) for f in row.labels)
 
 
 def _value_left(region: list[Row], first: int, last: int) -> float:
@@ -281,8 +299,7 @@ def _read_t3(region: list[Row], result: Result) -> None:
     table = spec.TABLE_BY_ID["t3"]
     found = _find_rows(region, spec.T3_ROWS)
     if len(found) < 3:
-        result.notes.append(f"{table.short}没有表格线，也没有按行标签找到它的各行，表格中的数字未读取")
-        return
+        return  # no table 三 here: the table reader says it was not found
     collapsed = None if {k for k, _ in found} & set(T3_OTHER_KEYS) else _collapsed_other(region, found)
     if collapsed is not None:
         found = sorted([*found, ("other_other", collapsed)], key=lambda kv: kv[1])
@@ -404,7 +421,6 @@ def _read_t2(region: list[Row], result: Result) -> None:
     table = spec.TABLE_BY_ID["t2"]
     found = _find_rows(region, T2_ROWS)
     if len(found) < 2:
-        result.notes.append(f"{table.short}没有表格线，也没有按行标签找到它的各行，表格中的数字未读取")
         return
     ends = [i for _, i in found[1:]] + [_region_end(region, found[-1][1])]
     # a block's caption and header close the row above them
