@@ -4,7 +4,8 @@ An agency prints a Word table without borders, a browser prints a web page, a ge
 text at positions: the characters are there, the cells are not. This reader finds the official
 tables from the format itself (toolkit/spec.py), not from one file's geometry:
 
-- each table lies under its section heading (二、三、四), up to the next heading;
+- each table lies under its section heading (二、三、四), or begins at a header cell only it
+  prints (申请人情况, 行政复议) where the heading is missing, and ends where the next begins;
 - a text line is split into fragments at gaps; the value-like fragments at the end of a line
   (numbers, ``/``, ``—``, ``5件``) are the row's values, the rest is label text;
 - rows are found by their labels, in the official order: a row starts on the line where its label
@@ -12,9 +13,13 @@ tables from the format itself (toolkit/spec.py), not from one file's geometry:
   first line), and its values are the value line between its start and the next row's start, so
   that top, middle and bottom alignment of a wrapped label all read alike and a row printed blank
   stays blank;
-- columns are the x-positions of the values (every row's values together), named by the header
-  text above them; where they cannot be named without doubt (a column missing, a value between two
-  columns, a row with two value lines), the row or table is not read and a note says so.
+- columns are the x-positions of the values: a row that prints every column gives them in the
+  official order (table 三's seven, under a two-level header); a row with blank cells puts each value
+  under the full row nearest to it (a table split in two may have other widths); where rows print
+  more values (an extra column) the header text above each names it; tables 二 and 四 also place
+  values under their header labels, found whole or wrapped (结果维 over 持). Where a value cannot be
+  placed without doubt (under no column, two in one column, two lines of numbers for one row),
+  that row or table is not read and a note says so.
 
 The result is a grid in the official layout (document.Grid), read by toolkit.importers.tables as
 any other; each value cell keeps the page it was printed on.
