@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import spec
+from ..numerals import ONE_TO_TEN
 from .document import Cell, Grid, norm
-from .tables import T2_COLUMNS_OF, T2_ROWS, is_section_heading, match_label
+from .tables import T2_COLUMNS_OF, T2_ROWS, is_section_heading, match_label, strip_numbering
 
 if TYPE_CHECKING:
     from .pdf import Char, Line
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 GAP = 0.25  # a gap wider than this share of the character height separates two fragments
 # a value as printed in a cell: a number, a dash or slash, 无, or a number with its unit (5件)
 _VALUE = re.compile(r"^(?:\d[\d,.]*|[/\\\-—–－]+|无|\d+[件个条项次人宗])$")
-_NUMBERING_ONLY = re.compile(r"^(?:\d+[.、]|\(?[一二三四五六七八九十]+[).、]?|\(\d+\))$")
+_NUMBERING_ONLY = re.compile(rf"^(?:\d+[.、]|\(?[{ONE_TO_TEN}]+[).、]?|\(\d+\))$")
 
 
 @dataclass(slots=True)
@@ -147,7 +148,7 @@ def _line_text(row: Row) -> str:
 def _starts_label(row: Row, label: str, strict: bool) -> bool:
     """Whether the label ``label`` (normalised, numbering printed or not) begins on this line."""
     candidates = [label]
-    core = _strip_numbering(label)
+    core = strip_numbering(label)
     if core != label:
         candidates.append(core)
     for cand in candidates:
@@ -158,13 +159,6 @@ def _starts_label(row: Row, label: str, strict: bool) -> bool:
             if len(head) >= 3 and head in f.text:
                 return True
     return False
-
-
-_NUMBER_PREFIX = re.compile(r"^(?:\(?[一二三四五六七八九十]+[).]|\(\d+\)|\d+[.)])")
-
-
-def _strip_numbering(label: str) -> str:
-    return _NUMBER_PREFIX.sub("", label)
 
 
 def _find_rows(region: list[Row], labels: Sequence[tuple[str, str]], first: int = 0
