@@ -57,6 +57,7 @@ def generate(folder: Path, n: int, seed: int = 7) -> int:
 def naive(files: list[Path], outdir: Path) -> tuple[float, float]:
     """The district's obvious script. Returns (wall seconds, CPU seconds)."""
     import openpyxl
+    from toolkit.ooxml.cells import CellPos, split_a1
     from toolkit.report import Report
     from toolkit.rules import check
     from toolkit.values import Formula
@@ -69,11 +70,11 @@ def naive(files: list[Path], outdir: Path) -> tuple[float, float]:
         raw, cells = {}, {}
         for name, key in names.items():
             (sheet, ref), = wb.defined_names[name].destinations
-            ref = ref.replace("$", "")
-            value = wb[sheet][ref].value
+            pos = CellPos(sheet, *split_a1(ref))
+            value = wb[sheet][pos.a1].value
             if isinstance(value, str) and value.startswith("="):
                 value = Formula(value[1:], None)
-            raw[key], cells[key] = value, f"{sheet}!{ref}"
+            raw[key], cells[key] = value, pos
         report = Report.from_raw(raw, str(path), "workbook", cells, layout.formulas())
         result = check(report)
         if not result.passed:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -25,6 +26,8 @@ from ..errors import BadData, OutputExists
 from ..fileio import atomic_write
 from ..previous import unit_key
 from ..safetext import chinese_text
+
+log = logging.getLogger(__name__)
 
 NAME, EMAIL, LEVEL, CONTACT = "单位名称", "邮箱", "级别", "联系人"
 COLUMNS = (NAME, EMAIL, LEVEL, CONTACT)
@@ -199,6 +202,7 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any reason the file cannot be opened is the user's to see
+        log.debug("opening the roster %s failed", path, exc_info=True)
         raise BadData(f"单位名单无法打开（{type(exc).__name__}）：{path}", path=path) from None
     try:
         ws = wb.worksheets[0]

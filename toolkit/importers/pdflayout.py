@@ -33,8 +33,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import spec
+from ..numerals import ONE_TO_TEN
 from .document import Cell, Grid, norm
-from .tables import T2_COLUMNS_OF, T2_ROWS, T3_OTHER_GROUP, T3_OTHER_KEYS, is_section_heading, match_label
+from .tables import (
+    T2_COLUMNS_OF,
+    T2_ROWS,
+    T3_OTHER_GROUP,
+    T3_OTHER_KEYS,
+    is_section_heading,
+    match_label,
+    strip_numbering,
+)
 
 if TYPE_CHECKING:
     from .pdf import Char, Line
@@ -42,7 +51,7 @@ if TYPE_CHECKING:
 GAP = 0.25  # a gap wider than this share of the character height separates two fragments
 # a value as printed in a cell: a number, a dash or slash, 无, or a number with its unit (5件)
 _VALUE = re.compile(r"^(?:\d[\d,.]*|[/\\\-—–－]+|无|\d+[件个条项次人宗])$")
-_NUMBERING_ONLY = re.compile(r"^(?:\d+[.、]|\(?[一二三四五六七八九十]+[).、]?|\(\d+\))$")
+_NUMBERING_ONLY = re.compile(rf"^(?:\d+[.、]|\(?[{ONE_TO_TEN}]+[).、]?|\(\d+\))$")
 
 
 @dataclass(slots=True)
@@ -174,12 +183,12 @@ def _line_text(row: Row) -> str:
 def _starts_label(row: Row, label: str, strict: bool) -> bool:
     """Whether the label ``label`` (normalised, numbering printed or not) begins on this line."""
     candidates = [label]
-    core = _strip_numbering(label)
+    core = strip_numbering(label)
     if core != label:
         candidates.append(core)
     for f in row.labels:
         # a numbering printed otherwise (（1）for 1.) or wrapped with a character or two of the label
-        bare = _strip_numbering(f.text)
+        bare = strip_numbering(f.text)
         if not strict and bare and bare != f.text and core.startswith(bare):
             return True
         for cand in candidates:
@@ -188,13 +197,6 @@ def _starts_label(row: Row, label: str, strict: bool) -> bool:
             if len(cand) >= 3 and cand[:4] in f.text:
                 return True
     return False
-
-
-_NUMBER_PREFIX = re.compile(r"^(?:\(?[一二三四五六七八九十]+[).]|\(\d+\)|\d+[.)])")
-
-
-def _strip_numbering(label: str) -> str:
-    return _NUMBER_PREFIX.sub("", label)
 
 
 def _find_rows(region: list[Row], labels: Sequence[tuple[str, str]], first: int = 0
@@ -218,15 +220,13 @@ def _find_rows(region: list[Row], labels: Sequence[tuple[str, str]], first: int 
     return found
 
 
-_NUMBER = re.compile(r"\d+|[一二三四五六七八九十]+")
+_NUMBER = re.compile(rf"\d+|[{ONE_TO_TEN}]+")
 
 
 def _number_alone(row: Row, label: str) -> bool:
     """Whether the line holds the label's own number and nothing else of it (（1） for 1.属于…)."""
-    prefix = _NUMBER_PREFIX.match(label)
-    if prefix is None:
-        return False
-    number = _NUMBER.search(prefix.group(0))
+    prefix = label[:len(label) - len(strip_numbering(label))]
+    number = _NUMBER.search(prefix)
     return any(_NUMBERING_ONLY.match(f.text) and (m := _NUMBER.search(f.text)) and number
                and m.group(0) == number.group(0) for f in row.labels)
 

@@ -46,11 +46,16 @@ _NUMBERING = re.compile(rf"^(?:\(?[{ONE_TO_TEN}]+[).]|\(\d+\)|\d+[.)])")
 _REMARK = re.compile(r"\([^()]*\)$")
 
 
+def strip_numbering(label: str) -> str:
+    """A label without its list numbering: （二）部分公开 / 2.部分公开 -> 部分公开."""
+    return _NUMBERING.sub("", label)
+
+
 @lru_cache(maxsize=16384)
 def _core(text: str) -> str:
     """A normalised label without its numbering and a closing remark: （二）部分公开（区分处理的…）
     -> 部分公开."""
-    return _REMARK.sub("", _NUMBERING.sub("", text))
+    return _REMARK.sub("", strip_numbering(text))
 
 
 @lru_cache(maxsize=16384)  # the same labels recur in every report of a batch

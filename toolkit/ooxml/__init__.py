@@ -5,7 +5,8 @@
 - ``package``: the zip package, relationships and content types;
 - ``workbook``, ``strings``, ``styles``: workbook.xml, shared strings, date formats;
 - ``sheetread``: cell values of a worksheet; ``sheetedit``: setting cells, dropping rows,
-  hyperlinks; ``comments``: notes (comments part and VML drawing);
+  hyperlinks; ``comments``: notes (comments part and VML drawing); ``theme``: the theme part
+  a workbook must have;
 - ``zipwrite``: the package written back, untouched parts copied as stored.
 
 Nothing here knows the annual report: ``toolkit.workbook`` (the template's layout and reader)

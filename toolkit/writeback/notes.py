@@ -68,17 +68,17 @@ class Changes:
         self.overrides_add.pop(name, None)
         self.removed.add(name)
 
+    def free_name(self, pkg: Package, pattern: str) -> str:
+        """The first part name of ``pattern`` ("xl/comments{}.xml") not in use, nor removed now."""
+        n = 1
+        while self.exists(pkg, pattern.format(n)) or pattern.format(n) in self.removed:
+            n += 1
+        return pattern.format(n)
+
     def content_types(self, data: bytes) -> bytes:
         root = parse_xml(data, "[Content_Types].xml")
         edit_content_types(root, removed=self.removed, defaults=self.defaults_add, overrides=self.overrides_add)
         return to_bytes(root)
-
-
-def _free_name(pkg: Package, ch: Changes, pattern: str) -> str:
-    n = 1
-    while ch.exists(pkg, pattern.format(n)) or pattern.format(n) in ch.removed:
-        n += 1
-    return pattern.format(n)
 
 
 def apply_notes(pkg: Package, ch: Changes, sheet_part: str, sheet: SheetEditor, notes: list[Note],
@@ -126,7 +126,7 @@ def _apply(pkg: Package, ch: Changes, sheet_part: str, sheet: SheetEditor, notes
     for n in mine:
         comments.add(n.a1, NOTE_AUTHOR, n.text)
 
-    vml_part = vml_rel.target if vml_rel else _free_name(pkg, ch, "xl/drawings/vmlDrawing{}.vml")
+    vml_part = vml_rel.target if vml_rel else ch.free_name(pkg, "xl/drawings/vmlDrawing{}.vml")
     vml = VmlDrawing(ch.read(pkg, vml_part) if vml_rel else None, block)
     for shape, cell in vml.note_shapes():
         if cell in removed_cells and cell not in user_cells:
@@ -148,7 +148,7 @@ def _apply(pkg: Package, ch: Changes, sheet_part: str, sheet: SheetEditor, notes
             ch.put(vml_part, vml.to_bytes())
     else:
         comments.sort()
-        comments_part = comments_rel.target if comments_rel else _free_name(pkg, ch, "xl/comments{}.xml")
+        comments_part = comments_rel.target if comments_rel else ch.free_name(pkg, "xl/comments{}.xml")
         ch.put(comments_part, comments.to_bytes())
         ch.put(vml_part, vml.to_bytes())
         if comments_rel is None:

@@ -1,8 +1,9 @@
 """Apply a write-back plan to an .xlsx file's bytes, touching only what write-back owns.
 
 Every part of the package is copied unchanged (its stored bytes) except: the worksheets that hold
-cells we write (marks, the verdict, the results sheet), edited through ``ooxml.sheetedit``, and the
-notes' comments and VML parts with their relationships and content types (notes). Images, charts,
+cells we write (marks, the verdict, the results sheet), edited through ``ooxml.sheetedit``, the
+notes' comments and VML parts with their relationships and content types (notes), and a theme
+part where the workbook has none (a LibreOffice save; ``ooxml.theme``). Images, charts,
 shapes, comments of users, extra sheets, styles, 2010+ extensions, cached formula values, VBA: all
 stay byte-for-byte as they were, because they are never parsed. Sheets and cells are found the
 way the reader finds them (workbook.xml relationships and defined names), so a workbook re-saved
@@ -19,14 +20,24 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import math
+import posixpath
 from dataclasses import dataclass
 
 from ..errors import NotOurTemplate, OutputBlocked
 from ..ooxml.cells import CellPos
-from ..ooxml.package import CONTENT_TYPES, Package, rels_name
+from ..ooxml.package import (
+    CONTENT_TYPES,
+    Package,
+    add_relationship,
+    new_relationships,
+    relative_target,
+    rels_name,
+)
 from ..ooxml.sheetedit import CellValue, SheetEditor
 from ..ooxml.sheetread import read_cells
+from ..ooxml.theme import THEME_CT, THEME_TYPE, default_theme
 from ..ooxml.workbook import Book
+from ..ooxml.xml import parse_xml, to_bytes
 from ..ooxml.zipwrite import Member, copied, copyable, raw_member, write_zip
 from ..rules.engine import CheckResult
 from ..values import Formula
@@ -142,6 +153,7 @@ def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None 
         edited = editor.edited()
         if edited is not None:
             ch.put(part, edited)
+    _add_theme(pkg, ch)
     missing = {w.sheet for w in plan.writes} - set(book.sheets)
     if missing:
         raise NotOurTemplate(f"工作簿中没有工作表“{sorted(missing)[0]}”，无法写回")
@@ -154,6 +166,21 @@ def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None 
         exc.content = content
         raise
     return Rendered(content, plan, ch.skipped)
+
+
+def _add_theme(pkg: Package, ch: Changes) -> None:
+    """The theme part where the workbook has none (a LibreOffice save): the schema requires it,
+    and an annotated copy must pass the validator as our own files do (``ooxml.theme``)."""
+    wb = pkg.workbook_part
+    if pkg.related(wb, "theme"):
+        return
+    part = ch.free_name(pkg, posixpath.join(posixpath.dirname(wb), "theme", "theme{}.xml"))
+    rels = rels_name(wb)
+    root = parse_xml(ch.read(pkg, rels), rels) if ch.exists(pkg, rels) else new_relationships()
+    add_relationship(root, THEME_TYPE, relative_target(wb, part))
+    ch.put(rels, to_bytes(root))
+    ch.put(part, default_theme())
+    ch.overrides_add[part] = THEME_CT
 
 
 _NAN = object()

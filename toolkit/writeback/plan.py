@@ -30,35 +30,45 @@ NOTE_MAX = 240  # characters of one finding in a note: a note is a pointer, the 
 SHOWN_MAX = 200  # characters of an expected/found value shown in the results sheet
 
 
-@dataclass(frozen=True)
-class Write:
-    """Set one cell (0-based row and column) to a value; ``link`` makes it jump to a cell."""
+class _At:
+    """The position of a write or note, spelt the ways its appliers use it."""
 
-    sheet: str
-    row: int
-    col: int
+    cell: CellPos
+
+    @property
+    def sheet(self) -> str:
+        return self.cell.sheet
+
+    @property
+    def row(self) -> int:
+        return self.cell.row
+
+    @property
+    def col(self) -> int:
+        return self.cell.col
+
+    @property
+    def a1(self) -> str:
+        return self.cell.a1
+
+
+@dataclass(frozen=True)
+class Write(_At):
+    """Set one cell to a value; ``link`` makes it jump to a cell."""
+
+    cell: CellPos
     value: Value
     style: Style = "keep"
     link: CellPos | None = None
 
-    @property
-    def a1(self) -> str:
-        return layout.a1(self.row, self.col)
-
 
 @dataclass(frozen=True)
-class Note:
+class Note(_At):
     """A short note on a cell named by findings (an Excel/WPS/LibreOffice comment)."""
 
-    sheet: str
-    row: int
-    col: int
+    cell: CellPos
     text: str
     severity: str  # the worst of the findings it tells
-
-    @property
-    def a1(self) -> str:
-        return layout.a1(self.row, self.col)
 
 
 @dataclass
@@ -133,24 +143,23 @@ def build_plan(result: CheckResult, *, resolve: Resolver = layout_resolver,
             level[p] = max(level.get(p, layout.MARK_NONE), mark)
             told.setdefault(p, []).append(f)
     for p in sorted(level):
-        m = layout.mark_of(p)
-        plan.writes.append(Write(m.sheet, m.row, m.col, level[p]))
+        plan.writes.append(Write(layout.mark_of(p), level[p]))
     for p in sorted(told):
         fs = told[p]
         text = "\n".join(f"【{SEVERITY_WORD[f.severity]} {f.rule}】{_short(f.message)}" for f in fs)
         worst = "error" if any(f.severity == "error" for f in fs) else "warning"
-        plan.notes.append(Note(p.sheet, p.row, p.col, f"{NOTE_AUTHOR} 校验：\n{text}", worst))
+        plan.notes.append(Note(p, f"{NOTE_AUTHOR} 校验：\n{text}", worst))
 
     # The verdict on the first sheet.
     where = resolve(layout.RESULT_SUMMARY_NAME)
     if where is not None:
-        plan.writes.append(Write(where.sheet, where.row, where.col, plan.summary))
+        plan.writes.append(Write(where, plan.summary))
 
     # The results sheet: the verdict under the title, then one row per finding under the headers.
     header = resolve(layout.RESULTS_NAME)
     if header is not None:
         sheet, first = header.sheet, header.row + 1
-        plan.writes.append(Write(sheet, header.row - 1, header.col, plan.summary))  # the line above
+        plan.writes.append(Write(header.moved(rows=-1), plan.summary))  # the line above
         plan.clear_from.append((sheet, first))
         for i, f in enumerate(result.findings):
             row = first + i
@@ -165,5 +174,5 @@ def build_plan(result: CheckResult, *, resolve: Resolver = layout_resolver,
                 link = None
                 if c == 5 and target is not None:
                     style, link = "result_link", target
-                plan.writes.append(Write(sheet, row, header.col + c, v, style, link))
+                plan.writes.append(Write(CellPos(sheet, row, header.col + c), v, style, link))
     return plan
