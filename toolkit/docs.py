@@ -86,7 +86,7 @@ def format_markdown() -> str:
     out += ["", "## 章节（按顺序）", "", "| 序号 | 标题（原文） | 内容 | 键 |", "|---|---|---|---|"]
     for s in spec.SECTIONS:
         if s.content == "text":
-            parts = [p for p in spec.TEXT_PARTS if p.section == s.number]
+            parts = spec.section_parts(s.number)
             content = "正文" + ("：开头段落，然后 " + " ".join(_code(p.heading) for p in parts if p.heading)
                               if any(p.heading for p in parts) else "")
             keys = "、".join(f"`{p.key}`" for p in parts)

@@ -144,9 +144,14 @@ def _text_label(part: TextPart) -> str:
 TEXT_LABELS = {p.key: _text_label(p) for p in TEXT_PARTS}
 
 
+def section_parts(number: str) -> tuple[TextPart, ...]:
+    """The text parts of a section (``"一"``: the opening paragraph and its five parts), in order."""
+    return tuple(p for p in TEXT_PARTS if p.section == number)
+
+
 def section_keys(number: str) -> tuple[str, ...]:
     """The text keys of a section (``"一"``: the opening paragraph and its five parts)."""
-    return tuple(p.key for p in TEXT_PARTS if p.section == number)
+    return tuple(p.key for p in section_parts(number))
 
 
 META: tuple[Field, ...] = (

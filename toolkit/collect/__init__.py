@@ -304,7 +304,7 @@ def _returns(ordered: list, rows: list[FileStatus], returns_dir: Path, mail, add
         except Exception as exc:  # noqa: BLE001 - this unit's data in the district's template
             log.debug("e-mail draft for %s failed", r.origin, exc_info=True)
             row.returned_note = join_notes(row.returned_note, f"未能生成退回邮件草稿（{type(exc).__name__}：{exc}），"
-                                      "请手工发送退回副本")
+                                                              "请手工发送退回副本")
             continue
         row.draft = str(eml)
         drafts.append(eml)

@@ -14,6 +14,7 @@ import functools
 import logging
 import re
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from email import policy
 from email.errors import MessageError
@@ -46,22 +47,29 @@ def template_text(outdir: Path, template: Path | str | None = None) -> str:
     A district's template is tried on a sample before the batch starts, so that a typo in it
     stops the command with the line to fix instead of failing for every unit."""
     path = Path(template) if template is not None else Path(outdir) / OUTDIR_TEMPLATE
-    if template is None and not path.is_file():
-        return resources.files(__package__).joinpath("templates").joinpath(TEMPLATE_FILE).read_text(encoding="utf-8")
+    return _tried_template(path, TEMPLATE_FILE if template is None else None, "退回邮件模板", lambda text: render(
+        text, unit="示例单位", year=2024, file_name="示例.xlsx", errors=[finding_view(sample_finding())],
+        warnings=[], district="", district_email="", date="", to=""))
+
+
+def _tried_template(path: Path, builtin: str | None, what: str, trial: Callable[[str], object]) -> str:
+    """The template at ``path`` (else our ``builtin`` one, when given and ``path`` is no file),
+    tried on a sample by ``trial``: a file that cannot be read or a typo in it is a TemplateProblem
+    naming ``what`` and the line to fix, before the batch."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = (builtin_template(builtin) if builtin is not None and not path.is_file()
+                else path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise TemplateProblem(f"找不到退回邮件模板：{path}") from None
+        raise TemplateProblem(f"找不到{what}：{path}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateProblem(f"无法读取退回邮件模板（应为 UTF-8 文本）：{path}（{type(exc).__name__}）") from None
+        raise TemplateProblem(f"无法读取{what}（应为 UTF-8 文本）：{path}（{type(exc).__name__}）") from None
     import jinja2
     try:
-        render(text, unit="示例单位", year=2024, file_name="示例.xlsx", errors=[finding_view(sample_finding())],
-               warnings=[], district="", district_email="", date="", to="")
+        trial(text)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(f"退回邮件模板第{exc.lineno}行有错误：{exc.message}（{path}）") from None
+        raise TemplateProblem(f"{what}第{exc.lineno}行有错误：{exc.message}（{path}）") from None
     except jinja2.TemplateError as exc:
-        raise TemplateProblem(f"退回邮件模板有错误：{exc}（{path}）") from None
+        raise TemplateProblem(f"{what}有错误：{exc}（{path}）") from None
     return text
 
 
@@ -275,22 +283,9 @@ NOTICE_OUTDIR_NAMES = {REMINDER_FILE: "催报邮件模板.txt.j2", RESEND_FILE: 
 def notice_templates(outdir: Path) -> dict[str, str]:
     """The reminder and resend templates: the district's in OUTDIR (names above), else ours;
     each tried on a sample now, so a typo stops the command before the batch."""
-    import jinja2
-    out = {}
-    for name, own in NOTICE_OUTDIR_NAMES.items():
-        path = Path(outdir) / own
-        try:
-            text = path.read_text(encoding="utf-8-sig") if path.is_file() else builtin_template(name)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise TemplateProblem(f"无法读取邮件模板（应为 UTF-8 文本）：{path}（{type(exc).__name__}）") from None
-        try:
-            notice(template=text, unit="示例单位", year=2024, to="unit@example.com", reason="示例原因")
-        except jinja2.TemplateSyntaxError as exc:
-            raise TemplateProblem(f"邮件模板第{exc.lineno}行有错误：{exc.message}（{path}）") from None
-        except jinja2.TemplateError as exc:
-            raise TemplateProblem(f"邮件模板有错误：{exc}（{path}）") from None
-        out[name] = text
-    return out
+    return {name: _tried_template(Path(outdir) / own, name, "邮件模板", lambda text: notice(
+        template=text, unit="示例单位", year=2024, to="unit@example.com", reason="示例原因"))
+        for name, own in NOTICE_OUTDIR_NAMES.items()}
 
 
 def builtin_template(name: str) -> str:

@@ -412,7 +412,7 @@ def _read_texts(doc: Document, imported: Imported) -> dict[str, int]:
         return [x for x in blocks[a:b] if isinstance(x, Paragraph) and x.text.strip()]
 
     one = paras("一")
-    parts = [p for p in spec.TEXT_PARTS if p.section == "一"]
+    parts = spec.section_parts("一")
     current = parts[0].key
     texts: dict[str, list[str]] = {}
     places: dict[str, str] = {}

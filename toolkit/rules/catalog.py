@@ -85,7 +85,7 @@ def _required(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     if ctx.report.sections is not None:  # an imported report: all six sections, in order
         for section in spec.SECTIONS:
             if section.number not in ctx.report.sections:
-                keys = [p.key for p in spec.TEXT_PARTS if p.section == section.number] or \
+                keys = list(spec.section_keys(section.number)) or \
                     [c.key for c in spec.TABLE_BY_ID[section.content].value_cells]
                 yield finding(ctx, rule, f"报告中没有找到章节标题「{section.heading}」（或不在应有的位置）："
                               "六个章节都应有，并按顺序排列。", keys[:1], row=section.heading, column="",

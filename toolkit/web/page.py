@@ -121,9 +121,7 @@ def render_page(report: Report, draft: CheckResult | None = None) -> str:
     for section in spec.SECTIONS:
         parts = []
         if section.content == "text":
-            for part in spec.TEXT_PARTS:
-                if part.section != section.number:
-                    continue
+            for part in spec.section_parts(section.number):
                 paras: Paragraphs = shown[part.key]  # type: ignore[assignment]
                 if not part.heading and not paras:
                     continue  # the optional opening paragraph, as in the Word report

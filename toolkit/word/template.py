@@ -401,9 +401,7 @@ def _body(doc: DocumentObject) -> None:
             heading.paragraph_format.space_before = AFTER_TABLE_SPACE
         after_table = section.content != "text"
         if section.content == "text":
-            for part in spec.TEXT_PARTS:
-                if part.section != section.number:
-                    continue
+            for part in spec.section_parts(section.number):
                 if part.required:
                     _text_part(doc, part)
                 else:  # the optional opening paragraph disappears when it is empty
