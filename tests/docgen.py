@@ -20,6 +20,7 @@ OTHER_GROUP = "（六）其他处理"
 @dataclass
 class Variant:
     extra_column: str = ""  # a column appended to table 三 (e.g. 备注), its cells filled with text
+    extra_text: str = "无"  # what the extra column's cells say
     collapse_other: bool = False  # （六）其他处理 printed as one row, its numbers in the row
     split_t3_at: int = 0  # table 三 split into two tables after this many data rows (no header in part 2)
     cells: dict[str, str] = field(default_factory=dict)  # key -> printed text ("" blank, "/", "5件")
@@ -32,6 +33,7 @@ class Variant:
     page_numbers: str = ""  # Word: a footer such as "- {n} -" or "第{n}页 共{total}页" on every page
     header_text: str = ""  # Word: a running header on every page
     relabel: dict[str, str] = field(default_factory=dict)  # an official label -> the label as printed
+    repeat_header: bool = False  # Word: table 三's header rows printed again on each page it runs on
 
 
 def printed(data: dict, key: str, variant: Variant) -> str:
@@ -72,8 +74,8 @@ def table_rows(table: spec.Table, data: dict, variant: Variant) -> list[list[tup
     for r in sorted(rows):
         row = [(t, rs, cs) for _, t, rs, cs in sorted(rows[r])]
         if table.id == "t3" and variant.extra_column:
-            row.append((variant.extra_column if r == 0 else ("" if r < 3 else "无"), 3 if r == 0 else 1, 1)
-                       ) if r == 0 or r >= 3 else None
+            text = variant.extra_column if r == 0 else ("" if r < 3 else variant.extra_text)
+            row.append((text, 3 if r == 0 else 1, 1)) if r == 0 or r >= 3 else None
         out.append(row)
     return out
 
@@ -138,7 +140,7 @@ def write_docx(path: Path, data: dict, variant: Variant | None = None) -> Path:
     for kind, content in body(data, variant):
         if kind == "table":
             rows = content
-            _docx_table(doc, rows, variant.borders, variant.valign)  # type: ignore[arg-type]
+            _docx_table(doc, rows, variant.borders, variant.valign, variant.repeat_header)  # type: ignore[arg-type]
         else:
             p = doc.add_paragraph(str(content))
             if kind in ("title", "h1"):
@@ -173,13 +175,18 @@ def _layout(rows: list[list[tuple[str, int, int]]]) -> tuple[list[tuple[int, int
     return placed, width
 
 
-def _docx_table(doc, rows, borders: bool = True, valign: str = "") -> None:  # noqa: ANN001
+def _docx_table(doc, rows, borders: bool = True, valign: str = "", repeat_header: bool = False) -> None:  # noqa: ANN001
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.oxml import OxmlElement
     placed, width = _layout(rows)
     height = len(rows)
     table = doc.add_table(rows=height, cols=width)
     if borders:
         table.style = "Table Grid"
+    t3 = spec.TABLE_BY_ID["t3"]
+    if repeat_header and rows[0][0][0] == spec.T3_CORNER:
+        for row in table.rows[:t3.header_rows]:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     for r, c, text, rs, cs in placed:
         cell = table.cell(r, c)
         if rs > 1 or cs > 1:

@@ -29,6 +29,8 @@ LO_VARIANTS = {
     "top-page-numbers": Variant(borders=False, page_numbers="- {n} -", header_text="锦屏街道政务公开"),
     "middle": Variant(borders=False, valign="center", page_numbers="第{n}页 共{total}页"),
     "bottom-split-blank": Variant(borders=False, valign="bottom", split_t3_at=8, extra_column="备注", cells=BLANKS),
+    "remarks": Variant(borders=False, extra_column="备注", extra_text="详见说明", valign="center"),
+    "repeated-header": Variant(borders=False, repeat_header=True, page_numbers="{n}"),
 }
 COLLAPSED = Variant(borders=False, collapse_other=True, valign="center")
 # numbering printed otherwise: （1） for 1., none for 一、 and （一）

@@ -241,23 +241,35 @@ def _row_values(region: list[Row], start: int, end: int, left: float) -> Row | N
     wrapped in a narrow cell (``5`` over ``件``). None for a row printed blank; "ambiguous" where
     two numbers lie one above the other in one column (two rows' values, not one)."""
     lines = [region[i] for i in range(start, end)]
-    frags = [(i, f) for i, r in enumerate(lines) for f in (*r.labels, *r.values) if f.x0 >= left - 1.0]
-    if not any(r.values for r in lines):
+    merged: list[tuple[Fragment, int]] = []  # a cell's text, and the line it last ran on
+    for i, line in enumerate(lines):
+        # right of the labels: the cells' texts, numbers or words (a 备注 column's 详见说明)
+        cells = [f for f in (*line.labels, *line.values) if f.x0 >= left - 1.0]
+        numbers = any(is_value(f.text) for f in cells)
+        for f in cells:
+            hit = next((k for k, (m, _) in enumerate(merged) if f.x0 <= m.x1 and m.x0 <= f.x1), None)
+            if hit is None:
+                if numbers:  # words on a line without numbers, under no cell: a header printed again
+                    merged.append((Fragment(f.text, f.x0, f.x1, f.page), i))
+                continue
+            m, last = merged[hit]
+            if lines[last].page != line.page:
+                continue  # the header printed again at the top of the next page
+            if is_value(f.text) and f.text[0].isdigit() and is_value(m.text):
+                return "ambiguous"
+            if line.top - lines[last].top > 1.6 * _height(lines[last]):
+                return "ambiguous"  # words under a cell, not where its text would wrap to
+            m.text += f.text  # the cell's text wrapped (5 over 件)
+            m.x0, m.x1 = min(m.x0, f.x0), max(m.x1, f.x1)
+            merged[hit] = (m, i)
+    if not merged:
         return None
-    merged: list[Fragment] = []
-    for i, f in sorted(frags, key=lambda item: item[0]):
-        above = next((m for m in merged if f.x0 <= m.x1 and m.x0 <= f.x1), None)
-        if above is None:
-            if not lines[i].values:
-                continue  # text beside a row's label, in no column of values: not a value
-            merged.append(Fragment(f.text, f.x0, f.x1, f.page))
-        elif is_value(f.text) and f.text[0].isdigit():
-            return "ambiguous"
-        else:
-            above.text += f.text
-            above.x0, above.x1 = min(above.x0, f.x0), max(above.x1, f.x1)
-    first = next(r for r in lines if r.values)
-    return Row(first.top, [], sorted(merged, key=lambda f: f.x0), first.chars, first.page)
+    first = lines[min(i for _, i in merged)]
+    return Row(first.top, [], sorted((m for m, _ in merged), key=lambda f: f.x0), first.chars, first.page)
+
+
+def _height(row: Row) -> float:
+    return max((c.bottom - c.top for c in row.chars), default=1.0)
 
 
 # --- columns --------------------------------------------------------------------------------------
