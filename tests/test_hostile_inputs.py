@@ -196,7 +196,7 @@ def test_status_workbook_leaves_no_temporary_files(tmp_path, monkeypatch):
         if len(calls) > 8:
             raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
         ws.write_string(row, col, text, fmt)
-    monkeypatch.setattr(status, "_put", fails)
+    monkeypatch.setattr(status, "put_text", fails)
     with pytest.raises(UnicodeEncodeError):
         status.status_workbook(rows, "报送情况")
     assert not list(temp.iterdir())

@@ -93,7 +93,7 @@ def test_every_written_office_file_passes_openxml_audit(outputs, kind):
         assert audit_errors(path) == [], path.name
 
 
-@pytest.mark.parametrize("fixture", ["text_numbers", "sample_typed", "row_inserted"])
+@pytest.mark.parametrize("fixture", ["text_numbers", "sample_typed", "row_inserted", "row_deleted"])
 def test_written_back_libreoffice_workbook_passes_openxml_audit(tmp_path, fixture):
     """A workbook saved by LibreOffice (7.x writes no theme part: openxml-audit's "A required
     relationship type '…/theme' is missing" on /xl/workbook.xml) and written back by nianbao passes

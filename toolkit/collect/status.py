@@ -112,7 +112,7 @@ def put_header(ws, row: int, columns: tuple[tuple[str, int], ...], fmt) -> None:
     """The column headings in ``row``, each column set to its width."""
     for c, (label, width) in enumerate(columns):
         ws.set_column(c, c, width)
-        _put(ws, row, c, label, fmt)
+        put_text(ws, row, c, label, fmt)
 
 
 def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str) -> bytes:
@@ -123,26 +123,26 @@ def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str)
     rows = sort_rows(rows)
 
     ws = wb.add_worksheet(SHEET_STATUS)
-    _put(ws, 0, 0, title, titlef)
+    put_text(ws, 0, 0, title, titlef)
     counts = {s: sum(1 for r in rows if r.status == s) for s in STATUS_ORDER}
-    _put(ws, 1, 0, "；".join(f"{s} {n}" for s, n in counts.items() if n)
+    put_text(ws, 1, 0, "；".join(f"{s} {n}" for s, n in counts.items() if n)
          + f"；共 {len(rows) - counts[MISSING]} 个文件" + (f"。{note}" if note else ""), plain)
     header_row = 2
     put_header(ws, header_row, STATUS_COLUMNS, head)
     for i, r in enumerate(rows, start=header_row + 1):
-        _put(ws, i, 0, r.unit or "", plain)
-        _put(ws, i, 1, r.file_name, plain)
-        _put(ws, i, 2, r.status, status_fmt[r.status])
+        put_text(ws, i, 0, r.unit or "", plain)
+        put_text(ws, i, 1, r.file_name, plain)
+        put_text(ws, i, 2, r.status, status_fmt[r.status])
         ws.write_number(i, 3, r.n_errors, plain)
         ws.write_number(i, 4, r.n_warnings, plain)
-        _put(ws, i, 5, first_problems(r), cell)
+        put_text(ws, i, 5, first_problems(r), cell)
         if r.year is not None:
             ws.write_number(i, 6, r.year, plain)
-        _put(ws, i, 7, Path(r.draft).name if r.draft else "", plain)
-        _put(ws, i, 8, r.origin, plain)
-        _put(ws, i, 9, r.path, plain)
+        put_text(ws, i, 7, Path(r.draft).name if r.draft else "", plain)
+        put_text(ws, i, 8, r.origin, plain)
+        put_text(ws, i, 9, r.path, plain)
         for c, v in enumerate((r.roster, r.to, r.dated, r.dated_by), start=10):
-            _put(ws, i, c, v, plain)
+            put_text(ws, i, c, v, plain)
     last = header_row + len(rows)
     ws.autofilter(header_row, 0, max(last, header_row), len(STATUS_COLUMNS) - 1)
     ws.freeze_panes(header_row + 1, 2)
@@ -156,16 +156,16 @@ def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str)
     units.sort(key=lambda r: (r.unit or ""))
     ws.set_column(0, 0, 24)
     ws.set_column(1, len(FIGURES) + 1, 12)
-    _put(ws, 0, 0, "单位", head)
+    put_text(ws, 0, 0, "单位", head)
     for c, (label, _) in enumerate(FIGURES, start=1):
-        _put(ws, 0, c, label, head)
-    _put(ws, 0, len(FIGURES) + 1, "状态", head)
+        put_text(ws, 0, c, label, head)
+    put_text(ws, 0, len(FIGURES) + 1, "状态", head)
     for i, r in enumerate(units, start=1):
-        _put(ws, i, 0, r.unit or "（未填机关名称）", plain)
+        put_text(ws, i, 0, r.unit or "（未填机关名称）", plain)
         for c, v in enumerate(r.figures, start=1):
             if v is not None:
                 ws.write_number(i, c, v, plain)
-        _put(ws, i, len(FIGURES) + 1, r.status, status_fmt[r.status])
+        put_text(ws, i, len(FIGURES) + 1, r.status, status_fmt[r.status])
     ws.freeze_panes(1, 1)
     print_setup(ws, 0)
     if units:
@@ -199,7 +199,7 @@ def findings_sheet(ws, columns: tuple[tuple[str, int], ...], fmt: Formats, rows:
             values = (*first, SEVERITY_WORD[f.severity], f.rule, f.table, f.row, f.column, f.where,
                       cell_text(f.expected), cell_text(f.found), f.message)
             for c, v in enumerate(values):
-                _put(ws, n, c, v, fmt.wrap if c == len(values) - 1 else fmt.plain)
+                put_text(ws, n, c, v, fmt.wrap if c == len(values) - 1 else fmt.plain)
     ws.autofilter(0, 0, max(n, 1), len(columns) - 1)
     ws.freeze_panes(1, freeze_columns)
     print_setup(ws, 0)
@@ -208,13 +208,10 @@ def findings_sheet(ws, columns: tuple[tuple[str, int], ...], fmt: Formats, rows:
 MAX_CELL_TEXT = 32_000  # a cell holds 32,767 characters; a longer text is cut, not refused
 
 
-def _put(ws, row: int, col: int, text: str, fmt) -> None:
+def put_text(ws, row: int, col: int, text: str, fmt) -> None:
     """A text cell; what no XML file can hold (a lone surrogate from a cell or a file name) made
     visible instead of failing the whole workbook."""
     ws.write_string(row, col, xml_text(text[:MAX_CELL_TEXT]), fmt)
-
-
-put_text = _put  # for the audit workbook: the same safe text cells
 
 
 def print_setup(ws, header_row: int) -> None:
