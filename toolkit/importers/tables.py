@@ -300,7 +300,10 @@ def _read_t3(grid: Grid, state: _State) -> None:
                 continue
         else:
             collapsed = False
-        label_origins = {c.origin for c in row if norm(c.text) and norm(c.text) in label}
+        # cells of the label that a merge spread into the value columns; a value is never one of them,
+        # even when it equals the label's numbering (1 in the row 1.属于国家秘密)
+        label_origins = {c.origin for c in row
+                         if norm(c.text) and norm(c.text) in label and not looks_like_value(c.text)}
         if columns:
             cells = {col: row[j] for j, col in columns.items() if j < len(row)}
         else:
