@@ -10,8 +10,11 @@ Tables: the ruling lines a table is drawn with (thin path objects) give its rows
 elementary cell with no line between it and its neighbour belongs to the same merged cell, so the
 grid comes out expanded with merged cells, as from Word or HTML. A cell's text is every character
 whose centre lies in it, lines joined: a row label wrapped over two or three lines is one label.
-Text outside tables becomes paragraphs; page numbers (``-5-``, ``第5页``) and running headers and
-footers are dropped. A PDF without characters (a scan) is refused: there is no OCR here.
+An official table the ruling lines do not give (drawn without them: a borderless Word table, a
+printed web page) is read from the positions of its text by ``pdflayout``; where ruled grids hold
+all three tables that reader is not run at all. Text outside tables becomes paragraphs; page
+numbers (``-5-``, ``第5页``) and running headers and footers are dropped. A PDF without characters
+(a scan) is refused: there is no OCR here.
 """
 
 from __future__ import annotations
