@@ -98,6 +98,8 @@ class CollectSummary:
             return 2
         if any(f.status in (ERRORS, UNUSABLE, OTHER_YEAR, MISSING, SUSPECT) for f in self.files):
             return 1
+        if self.summary_note:  # units passed, but their summary could not be written (said why)
+            return 1
         return 0
 
     def line(self) -> str:
@@ -293,11 +295,14 @@ def _returns(ordered: list, rows: list[FileStatus], returns_dir: Path, mail, add
         row.returned, row.returned_note = str(copy), r.staged_note
         to, reply = address(r)
         row.to = to
+        # The worker's draft stands unless the name, the address or the findings changed (W13
+        # across the batch is found here, after the workers: its warnings belong in the e-mail).
         try:
-            if r.staged_draft and stem == r.return_stem and to == r.sender and reply is None:
+            if (r.staged_draft and stem == r.return_stem and to == r.sender and reply is None
+                    and row.findings == r.findings):
                 os.replace(r.staged_draft, eml)
             else:
-                eml.write_bytes(batch.make_draft(r, mail, stem, to=to, reply=reply))
+                eml.write_bytes(batch.make_draft(r, mail, stem, to=to, reply=reply, findings=row.findings))
         except OSError as exc:
             row.returned_note = join_notes(row.returned_note, f"未能保存退回邮件草稿（{os_reason(exc)}）")
             continue
@@ -361,13 +366,18 @@ def _notices(ordered: list, rows: list[FileStatus], items: list, units, returns_
             drafts.append(path)
     if units.roster is None:
         return drafts
-    covered = units.covered()
+    covered, undecided = units.covered(), units.undecided()
     for entry in units.roster.entries:
         if unit_key(entry.name) in covered:
             continue
         row = FileStatus(len(rows), "", "", select.MISSING, "单位名单中有此单位，但未收到其报送的文件",
                          entry.name, roster="名单内", to=entry.email)
         rows.append(row)
+        alike = undecided.get(unit_key(entry.name))
+        if alike:  # it may be the unit that sent them: no reminder until that is settled
+            row.note = ("收到机关名称相近的“" + "”“".join(dict.fromkeys(alike)) + "”，无法确定是否为此单位"
+                        "（见该行），未生成催报邮件")
+            continue
         if not entry.email:
             row.returned_note = "单位名单中没有此单位的邮箱，未生成催报邮件"
             continue

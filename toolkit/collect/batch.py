@@ -206,12 +206,15 @@ def return_names(stem: str, suffix: str) -> tuple[str, str]:
     return f"{stem}（退回修改）{suffix}", f"{stem}（退回通知）.eml"
 
 
-def make_draft(res: FileResult, mail: MailSetup, stem: str, to: str | None = None, reply=None) -> bytes:
+def make_draft(res: FileResult, mail: MailSetup, stem: str, to: str | None = None, reply=None,
+               findings: tuple[Finding, ...] | None = None) -> bytes:
+    """The return draft of ``res`` (its own findings, or ``findings``: those the batch added)."""
     from . import returns
     copy_name = return_names(stem, Path(res.staged).suffix)[0]
     file_name = res.origin.replace("\\", "/").rsplit("/", 1)[-1].rsplit(" › ", 1)[-1]
     return returns.draft(template=mail.template, unit=res.unit or "（未填机关名称）", year=res.year,
-                         file_name=file_name, findings=res.findings, attachment=Path(res.staged),
+                         file_name=file_name, findings=res.findings if findings is None else findings,
+                         attachment=Path(res.staged),
                          attachment_name=copy_name, to=res.sender if to is None else to,
                          district=mail.district, district_email=mail.district_email, reply=reply)
 

@@ -17,7 +17,7 @@ from ..previous import unit_key
 from .batch import FileResult
 from .gather import Item
 from .returns import Reply
-from .roster import EXACT, NORMALISED, Entry, Match, Names, Roster
+from .roster import AMBIGUOUS, EXACT, JOINED, MATCHED, Entry, Match, Names, Roster
 
 
 def parse_same(pairs: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
@@ -40,6 +40,7 @@ class Units:
     same: dict[str, str] = field(default_factory=dict)  # unit_key -> the key it is joined to
     matches: dict[int, Match] = field(default_factory=dict)  # result index -> roster match
     suspects: dict[int, str] = field(default_factory=dict)  # result index -> the note
+    names_sent: dict[int, str] = field(default_factory=dict)  # result index -> its unit name (ambiguous)
 
     @classmethod
     def of(cls, results: list[FileResult], items: list[Item], roster: Roster | None, district: str | None,
@@ -51,7 +52,14 @@ class Units:
             if roster is None:
                 continue
             if r.state != "unusable" and r.unit:
-                u.matches[r.index] = roster.match(r.unit)
+                m = u.matches[r.index] = _joined(roster, r.unit, same) or roster.match(r.unit)
+                if m.how == AMBIGUOUS:  # never merged, never summed as a unit of its own: the user decides
+                    pair = f"{m.candidates[0].name}={r.unit}"
+                    u.names_sent[r.index] = r.unit
+                    u.suspects[r.index] = (
+                        f"机关名称“{r.unit}”与单位名单中的" + "、".join(f"“{e.name}”" for e in m.candidates)
+                        + f"都相近，无法确定是哪个单位，未计入汇总；请改正机关名称或单位名单，或加 --same \"{pair}\""
+                        "（名单中的名称=工作簿中的名称）重新汇总")
             else:
                 # an unusable file: its sender, by address, else by the name the e-mail is from
                 # (a file from a folder that cannot be read belongs to no one known: no match said)
@@ -65,7 +73,7 @@ class Units:
 
     def key(self, r: FileResult) -> str:
         m = self.matches.get(r.index)
-        if m and m.entry and m.how in (EXACT, NORMALISED):
+        if m and m.entry and m.how in MATCHED:
             return unit_key(m.entry.name)
         k = unit_key(r.unit)
         return self.same.get(k, k)
@@ -105,8 +113,31 @@ class Units:
 
     def covered(self) -> set[str]:
         """unit_key of every roster entry that sent something (usable or not)."""
-        return {unit_key(m.entry.name) for m in self.matches.values()
-                if m.entry and m.how in (EXACT, NORMALISED)}
+        return {unit_key(m.entry.name) for m in self.matches.values() if m.entry and m.how in MATCHED}
+
+    def undecided(self) -> dict[str, list[str]]:
+        """unit_key of a roster entry -> the names sent that match it and another entry alike
+        (an ambiguous match): it may have reported, so it is not reminded as if it had not."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for i, m in self.matches.items():
+            if m.how == AMBIGUOUS and i in self.suspects:
+                for e in m.candidates:
+                    out[unit_key(e.name)].append(self.names_sent[i])
+        return out
+
+
+def _joined(roster: Roster, name: str, same: list[tuple[str, str]]) -> Match | None:
+    """The roster entry the user joined ``name`` to with --same (either side of "甲=乙"), unless the
+    name is on the roster as it is."""
+    key = unit_key(name)
+    if roster.by_key(key):
+        return None
+    for a, b in same:
+        other = b if unit_key(a) == key else a if unit_key(b) == key else None
+        entry = roster.by_key(unit_key(other)) if other else None
+        if entry:
+            return Match(JOINED, entry)
+    return None
 
 
 __all__ = ["Units", "parse_same"]
