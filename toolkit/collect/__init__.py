@@ -29,6 +29,7 @@ from ..safetext import json_text
 from .batch import FindingCounts
 from .outdir import RunLock, clear_extracted, refuse_if_open
 from .status import join_notes
+from .summary import DEFAULT_SUMMARY_UNIT
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,6 @@ STATUS_FILE = "汇总状态.xlsx"
 SUMMARY_FILE = "汇总数据.xlsx"
 FINDINGS_FILE = "findings.json"
 RETURNS_DIR = "退回"
-DEFAULT_SUMMARY_UNIT = "汇总"
 
 __all__ = ["collect", "CollectSummary", "FileStatus", "load_previous", "PreviousYear"]
 
@@ -212,6 +212,8 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
                          r.figures(), r.sender, roster=units.roster_note(r),
                          dated=select.when_text(stamp) if r.state != "unusable" else "",
                          dated_by=why if r.state != "unusable" else "")
+        if r.summary_of:  # a district's summary, collected by the city: said, and summed as a unit
+            row.note = join_notes(f"下级汇总数据（{r.summary_of}，正文未填不算错误）", units.unnamed(r), row.note)
         if r.index in units.suspects and d.status in (select.PASSED, select.ERRORS):
             row.note = join_notes(row.note, units.suspects[r.index])
             if d.status == select.PASSED:

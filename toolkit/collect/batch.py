@@ -91,6 +91,7 @@ class FileResult(FindingCounts):
     pid: int = 0
     mail_date: float | None = None  # the Date of the e-mail it came in (set by the main process)
     texts: dict[str, str] = field(default_factory=dict)  # sections 一 and 五, for W13 across the batch
+    summary_of: str = ""  # a district's summary workbook, collected by the city: what it sums
 
     def number(self, key: str) -> object:
         return None if self.numbers is None else self.numbers[NUMBER_INDEX[key]]
@@ -158,10 +159,11 @@ def process(task: Task) -> FileResult:
     year = values.get("meta.year")
     res.year = year if isinstance(year, int) else None
     res.saved_at = report.saved_at
+    res.summary_of = report.summary_of or ""
     previous = _SETUP.previous.get(unit_key(unit)) if unit else None
     res.previous_used = previous is not None
     try:
-        result = check(report, previous)
+        result = check(report, previous, rollup=True)
     except Exception:  # a rule crashing on odd data must not lose the other files
         log.debug("checking %s", task.origin, exc_info=True)
         res.reason = RULE_FAILED

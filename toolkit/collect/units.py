@@ -18,6 +18,7 @@ from .batch import FileResult
 from .gather import Item
 from .returns import Reply
 from .roster import AMBIGUOUS, EXACT, JOINED, MATCHED, Entry, Match, Names, Roster
+from .summary import DEFAULT_SUMMARY_UNIT
 
 
 def parse_same(pairs: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
@@ -68,7 +69,7 @@ class Units:
                     entry = roster.by_email(mail.address)
                     u.matches[r.index] = Match(EXACT, entry) if entry else roster.match(mail.name)
         if roster is None:
-            u._suspect([r for r in results if r.state != "unusable" and r.unit])
+            u._suspect([r for r in results if r.state != "unusable" and r.unit and not cls.unnamed(r)])
         return u
 
     def key(self, r: FileResult) -> str:
@@ -76,7 +77,17 @@ class Units:
         if m and m.entry and m.how in MATCHED:
             return unit_key(m.entry.name)
         k = unit_key(r.unit)
+        if self.unnamed(r):  # two districts' unnamed summaries are two units, not copies of one
+            return f"{k}#{r.index}"
         return self.same.get(k, k)
+
+    @staticmethod
+    def unnamed(r: FileResult) -> str:
+        """For a district's summary made without --unit (named 汇总): what to do about it."""
+        if r.summary_of and unit_key(r.unit) == unit_key(DEFAULT_SUMMARY_UNIT):
+            return (f"此汇总数据的机关名称为“{DEFAULT_SUMMARY_UNIT}”（生成时未给 --unit），"
+                    "请在其“基本信息”中填写区县的机关名称")
+        return ""
 
     def _suspect(self, results: list[FileResult]) -> None:
         """Two names (not joined by --same) that normalise to one: neither is summed."""
