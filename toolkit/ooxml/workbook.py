@@ -104,7 +104,7 @@ def custom_property(pkg: Package, name: str) -> str | None:
         return None
     for el in root:
         if local(el.tag) == "property" and el.get("name") == name:
-            return "".join(el.itertext()).strip()
+            return "".join(str(t) for t in el.itertext()).strip()
     return None
 
 
