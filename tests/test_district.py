@@ -20,6 +20,7 @@ from conftest import run_nianbao
 from toolkit.collect import roster
 from toolkit.collect.samplebatch import random_values, with_saved_at
 from toolkit.source import read_report
+from toolkit.word.build import render_report
 from toolkit.workbook.build import build_workbook
 
 YEAR = 2024
@@ -68,8 +69,10 @@ def district(tmp_path_factory):
     prefixed = random_values(rng, "某某区城北街道办事处", YEAR)
     prefixed["text.problems"] = PROBLEMS  # the same section 五 as 甲街道
     (inbox / "城北.xlsx").write_bytes(build_workbook(prefixed))
+    ding = root / "丁局.xlsx"
+    ding.write_bytes(build_workbook(random_values(rng, "丁局", YEAR)))
     (inbox / "丁局来信.eml").write_bytes(_mail("dingju@example.gov.cn", "丁局", "年报", [
-        ("丁局2024年政府信息公开工作年度报告.docx", b"PK\x03\x04 not really a document")],
+        ("丁局2024年政府信息公开工作年度报告.docx", render_report(read_report(ding)))],
         "Wed, 15 Jan 2025 09:00:00 +0800", "<ding-1@example.gov.cn>"))
     names = root / "单位名单.csv"
     names.write_text("单位名称,邮箱,级别,联系人\n甲街道办事处,jia@example.gov.cn,乡镇街道,张三\n"
@@ -96,8 +99,8 @@ def test_roster_batch_statuses(district):
     assert by_unit["丙局"]["收件人"] == "bing@example.gov.cn"
     cb = by_unit["某某区城北街道办事处"]
     assert cb["状态"] == "通过" and "规范化" in cb["名单"] and "城北街道办事处" in cb["名单"]
-    ding = by_unit["丁局"]
-    assert ding["状态"] == "无法读取" and "docx" in ding["主要问题"], ding
+    ding = by_unit["丁局"]  # its Word report imported and checked, not summed
+    assert ding["状态"] == "仅报送Word" and "未计入汇总" in ding["主要问题"], ding
     assert ding["收件人"] == "ding@example.gov.cn"
     assert by_unit["乙局"]["日期依据"] == "邮件日期" and by_unit["乙局"]["日期"].startswith("2025-01-14")
 
@@ -128,7 +131,6 @@ def test_prefixed_unit_summed_once(district):
     passed = [f for f in data["files"] if f["status"] == "passed"]
     assert len(passed) == 2
     wb = openpyxl.load_workbook(out / "汇总数据.xlsx")
-    from toolkit.source import read_report
     summed = read_report(out / "汇总数据.xlsx").values
     wb.close()
     assert summed["t3.new.natural"] == good["t3.new.natural"] + prefixed["t3.new.natural"]

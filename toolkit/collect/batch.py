@@ -24,6 +24,7 @@ from typing import Any, Generic, TypeVar
 from .. import source, spec
 from ..errors import UnusableFile
 from ..fileio import is_workbook, os_reason
+from ..importers import DOCUMENT_SUFFIXES
 from ..limits import COLLECT_TIMEOUT
 from ..previous import unit_key
 from ..report import Report
@@ -92,6 +93,11 @@ class FileResult(FindingCounts):
     mail_date: float | None = None  # the Date of the e-mail it came in (set by the main process)
     texts: dict[str, str] = field(default_factory=dict)  # sections 一 and 五, for W13 across the batch
     summary_of: str = ""  # a district's summary workbook, collected by the city: what it sums
+
+    @property
+    def document(self) -> bool:
+        """A report document (Word, PDF, web page) rather than a workbook or JSON data."""
+        return Path(self.path).suffix.lower() in DOCUMENT_SUFFIXES
 
     def number(self, key: str) -> object:
         return None if self.numbers is None else self.numbers[NUMBER_INDEX[key]]
@@ -172,7 +178,7 @@ def process(task: Task) -> FileResult:
     res.numbers = tuple(values.get(k) for k in spec.NUMBER_KEYS)
     res.texts = {k: v for k in COPY_KEYS if isinstance(v := values.get(k), str) and len(v) >= COPY_MIN_CHARS}
     res.state = "passed" if result.passed else "errors"
-    if not result.passed:
+    if not result.passed and not res.document:  # a document is not returned: the workbook is asked for
         dest = Path(_SETUP.staging) / f"{task.index:06d}{Path(task.path).suffix.lower()}"
         try:
             res.staged_note = annotated_copy(Path(task.path), result, dest)

@@ -2,50 +2,24 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import office
 from ..errors import ConversionFailed, MissingProgram, UnusableFile
 from ..fileio import atomic_write, os_reason
+from ..office import find_soffice, profile_dir, profile_lock
 
 FONT_CONF = Path(__file__).parent / "fonts" / "64-nianbao-gov-fonts.conf"
 NO_LIBREOFFICE = ("未找到 LibreOffice，无法生成 PDF：Word 报告已生成，可在 Word/WPS 中“另存为 PDF”；"
                   "或安装 LibreOffice（https://zh-cn.libreoffice.org/）后重试")
 
+BUSY = "另一个 PDF 转换正在进行，等待超时：Word 报告已生成，请稍后再转换"
 NOT_CONVERTED = "LibreOffice 未能把这份 Word 报告转换为 PDF：Word 报告已生成，可在 Word/WPS 中“另存为 PDF”"
-
-_CANDIDATES = (
-    r"C:\Program Files\LibreOffice\program\soffice.exe",
-    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
-    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
-    "/opt/libreoffice/program/soffice",
-)
-
-
-def find_soffice() -> str | None:
-    """LibreOffice's soffice: on the PATH, or where its installers put it."""
-    for name in ("soffice", "libreoffice"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return next((p for p in _CANDIDATES if Path(p).is_file()), None)
-
-
-def _profile_dir() -> Path:
-    """A LibreOffice profile of our own: conversion works while the user has LibreOffice open
-    (a second soffice on the user's profile would hand the job to it and return at once)."""
-    uid = os.getuid() if hasattr(os, "getuid") else 0
-    path = Path(tempfile.gettempdir()) / f"nianbao-soffice-{uid}"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
 
 def _environment(profile: Path) -> dict[str, str]:
     """On Linux, give LibreOffice's fontconfig our aliases for the government fonts (Noto CJK in
@@ -62,36 +36,6 @@ def _environment(profile: Path) -> dict[str, str]:
             conf.write_text(text, encoding="utf-8")
         env["FONTCONFIG_FILE"] = str(conf)
     return env
-
-
-@contextlib.contextmanager
-def _profile_lock(profile: Path, timeout: int):
-    """One conversion at a time per profile: a second soffice started on a profile in use hands
-    its request to the first and may return before the PDF exists. A lock older than the
-    conversion timeout is left over from a crash and is taken over."""
-    lock = profile / "convert.lock"
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-            break
-        except FileExistsError:
-            try:
-                if time.time() - lock.stat().st_mtime > timeout:
-                    lock.unlink()
-                    continue
-            except OSError:
-                continue
-            if time.monotonic() > deadline:
-                raise ConversionFailed("另一个 PDF 转换正在进行，等待超时：Word 报告已生成，请稍后再转换") from None
-            time.sleep(0.2)
-    try:
-        yield
-    finally:
-        try:
-            lock.unlink()
-        except OSError:
-            pass
 
 
 def to_pdf(docx: Path, pdf: Path | None = None, timeout: int = 180) -> Path:
@@ -130,9 +74,9 @@ def to_pdfs(jobs: list[tuple[Path, Path]], timeout: int = 180) -> list[PdfOutcom
             o.problem = NO_LIBREOFFICE
         return outcomes
     total = _conversion_timeout(len(outcomes), timeout)
-    profile = _profile_dir()
+    profile = profile_dir()
     try:
-        with _profile_lock(profile, total), tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as tmp:
+        with profile_lock(profile, total, BUSY), tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as tmp:
             _convert_all(soffice, profile, Path(tmp), outcomes, total)
     except UnusableFile as exc:  # waiting for another conversion timed out
         for o in outcomes:
@@ -188,17 +132,11 @@ def _complete(pdf: Path) -> bool:
 
 def _soffice(soffice: str, profile: Path, sources: list[Path], outdir: Path, timeout: int) -> str:
     """One LibreOffice run converting ``sources`` into ``outdir``: "" or why it failed."""
-    cmd = [soffice, f"-env:UserInstallation={(profile / 'profile').as_uri()}", "--headless",
-           "--norestore", "--nologo", "--convert-to", "pdf", "--outdir", str(outdir),
-           *map(str, sources)]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", check=False,
-                              timeout=timeout, env=_environment(profile))
-    except subprocess.TimeoutExpired:
+    run = office.convert(soffice, profile, sources, outdir, "pdf", timeout, env=_environment(profile))
+    if run.how == "timeout":
         return f"LibreOffice 转换 PDF 超时（{timeout}秒）：Word 报告已生成"
-    except OSError as exc:
-        return f"无法运行 LibreOffice（{os_reason(exc)}）：Word 报告已生成"
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
-        return f"LibreOffice 未能生成 PDF（退出码{proc.returncode}）：Word 报告已生成。{detail[0]}"
+    if run.how == "oserror":
+        return f"无法运行 LibreOffice（{run.detail}）：Word 报告已生成"
+    if run.how == "exit":
+        return f"LibreOffice 未能生成 PDF（退出码{run.code}）：Word 报告已生成。{run.detail}"
     return ""
