@@ -168,7 +168,7 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     from . import batch, select, status, summary
     from .convert import convert_items, converted_note
     from .gather import INBOX, WORD_SUFFIXES, gather
-    from .units import Units
+    from .units import Units, reply_to
     started = time.perf_counter()
     for output in (STATUS_FILE, SUMMARY_FILE):  # found now, not after the whole batch
         refuse_if_open(outdir / output)
@@ -187,10 +187,11 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
             results[i] = batch.FileResult(i, str(item.path), item.origin, item.sender, item.mtime,
                                           reason=item.error)
         else:
-            tasks.append(batch.Task(i, str(item.path), item.origin, item.sender, item.mtime))
+            reply = reply_to(item.mail) if item.mail and roster is None else None
+            tasks.append(batch.Task(i, str(item.path), item.origin, item.sender, item.mtime, reply))
     n_workers = workers or os.cpu_count() or 1
     mail = batch.MailSetup(template_text, unit or "", district_email)
-    setup = batch.WorkerSetup(str(staging), prev, mail)
+    setup = batch.WorkerSetup(str(staging), prev, mail, roster, list(same))
     res: batch.FileResult
     for res in batch.run(tasks, setup, n_workers, progress, timeout=timeout):
         results[res.index] = res
@@ -304,7 +305,7 @@ def _returns(ordered: list, rows: list[FileStatus], returns_dir: Path, mail, add
         # The worker's draft stands unless the name, the address or the findings changed (W13
         # across the batch is found here, after the workers: its warnings belong in the e-mail).
         try:
-            if (r.staged_draft and stem == r.return_stem and to == r.sender and reply is None
+            if (r.staged_draft and stem == r.return_stem and to == r.draft_to and reply == r.draft_reply
                     and row.findings == r.findings):
                 os.replace(r.staged_draft, eml)
             else:

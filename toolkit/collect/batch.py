@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .. import source, spec
 from ..errors import UnusableFile
@@ -31,6 +31,10 @@ from ..report import Report
 from ..rules import Finding, check
 from ..rules.copies import COPY_MIN_CHARS
 from .gather import Item
+
+if TYPE_CHECKING:
+    from .returns import Reply
+    from .roster import Roster
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +97,8 @@ class FileResult(FindingCounts):
     mail_date: float | None = None  # the Date of the e-mail it came in (set by the main process)
     texts: dict[str, str] = field(default_factory=dict)  # sections 一 and 五, for W13 across the batch
     summary_of: str = ""  # a district's summary workbook, collected by the city: what it sums
+    draft_to: str = ""  # the address the worker's draft was made for
+    draft_reply: Reply | None = None  # the e-mail it answers
 
     @property
     def document(self) -> bool:
@@ -118,6 +124,7 @@ class Task:
     origin: str
     sender: str
     mtime: float
+    reply: Reply | None = None  # the e-mail a draft answers (without a roster)
 
 
 @dataclass
@@ -134,6 +141,8 @@ class WorkerSetup:
     staging: str  # folder for annotated copies (OUTDIR/退回/.staging)
     previous: dict[str, Report] = field(default_factory=dict)  # unit_key -> last year's report
     mail: MailSetup | None = None  # for the return drafts, written by the workers too
+    roster: Roster | None = None  # addresses the drafts, as the main process will (units.Units.address)
+    same: list[tuple[str, str]] = field(default_factory=list)  # --same pairs, for the roster match
 
 
 _SETUP: WorkerSetup | None = None
@@ -192,8 +201,12 @@ def process(task: Task) -> FileResult:
             # get; the main process redoes it only when two units' names collide.
             res.return_stem = return_stem(res)
             draft = dest.with_suffix(".eml")
+            if _SETUP.roster is not None:
+                res.draft_to = _SETUP.roster.address(res.unit, _SETUP.same) or task.sender
+            else:
+                res.draft_to, res.draft_reply = task.sender, task.reply
             try:
-                draft.write_bytes(make_draft(res, _SETUP.mail, res.return_stem))
+                draft.write_bytes(make_draft(res, _SETUP.mail, res.return_stem, res.draft_to, res.draft_reply))
                 res.staged_draft = str(draft)
             except Exception:  # the main process makes it again and reports what is wrong
                 log.debug("e-mail draft for %s failed in the worker", task.origin, exc_info=True)

@@ -143,6 +143,23 @@ class Roster:
             return Match(AMBIGUOUS, candidates=tuple(found))
         return Match(OUTSIDE)
 
+    def match_with(self, unit: str | None, same: list[tuple[str, str]] | tuple = ()) -> Match:
+        """``match``, after the user's --same pairs ("甲=乙", either side a roster name): a name
+        not on the roster as it is but joined to a roster name is that entry (JOINED)."""
+        key = unit_key(unit)
+        if unit and not self.by_key(key):
+            for a, b in same:
+                other = b if unit_key(a) == key else a if unit_key(b) == key else None
+                entry = self.by_key(unit_key(other)) if other else None
+                if entry:
+                    return Match(JOINED, entry)
+        return self.match(unit)
+
+    def address(self, unit: str | None, same: list[tuple[str, str]] | tuple = ()) -> str:
+        """Where a unit's drafts go: its roster entry's 邮箱, or "" (none, or not matched)."""
+        m = self.match_with(unit, same)
+        return m.entry.email if m.entry and m.how in MATCHED else ""
+
     def by_key(self, key: str) -> Entry | None:
         """The entry whose name is ``key`` (``unit_key``), if any."""
         return self._exact.get(key)

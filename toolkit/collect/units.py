@@ -15,10 +15,15 @@ from dataclasses import dataclass, field
 from ..errors import BadArgument
 from ..previous import unit_key
 from .batch import FileResult
-from .gather import Item
+from .gather import Item, Mail
 from .returns import Reply
-from .roster import AMBIGUOUS, EXACT, JOINED, MATCHED, Entry, Match, Names, Roster
+from .roster import AMBIGUOUS, EXACT, MATCHED, Entry, Match, Names, Roster
 from .summary import DEFAULT_SUMMARY_UNIT
+
+
+def reply_to(mail: Mail) -> Reply:
+    """What a draft answering ``mail`` sets: In-Reply-To, References, 回复：its subject."""
+    return Reply(mail.message_id, mail.references, mail.subject)
 
 
 def parse_same(pairs: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
@@ -53,7 +58,7 @@ class Units:
             if roster is None:
                 continue
             if r.state != "unusable" and r.unit:
-                m = u.matches[r.index] = _joined(roster, r.unit, same) or roster.match(r.unit)
+                m = u.matches[r.index] = roster.match_with(r.unit, same)
                 if m.how == AMBIGUOUS:  # never merged, never summed as a unit of its own: the user decides
                     pair = f"{m.candidates[0].name}={r.unit}"
                     u.names_sent[r.index] = r.unit
@@ -119,7 +124,7 @@ class Units:
                 return e.email, None
             return (mail.address if mail else r.sender), None
         if mail:
-            return mail.address, Reply(mail.message_id, mail.references, mail.subject)
+            return mail.address, reply_to(mail)
         return r.sender, None
 
     def covered(self) -> set[str]:
@@ -135,20 +140,6 @@ class Units:
                 for e in m.candidates:
                     out[unit_key(e.name)].append(self.names_sent[i])
         return out
-
-
-def _joined(roster: Roster, name: str, same: list[tuple[str, str]]) -> Match | None:
-    """The roster entry the user joined ``name`` to with --same (either side of "甲=乙"), unless the
-    name is on the roster as it is."""
-    key = unit_key(name)
-    if roster.by_key(key):
-        return None
-    for a, b in same:
-        other = b if unit_key(a) == key else a if unit_key(b) == key else None
-        entry = roster.by_key(unit_key(other)) if other else None
-        if entry:
-            return Match(JOINED, entry)
-    return None
 
 
 __all__ = ["Units", "parse_same"]
