@@ -216,7 +216,7 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
                          dated=select.when_text(stamp) if r.state != "unusable" else "",
                          dated_by=why if r.state != "unusable" else "")
         if items[r.index].converted:
-            row.note = _join(converted_note(items[r.index].converted), row.note)
+            row.note = join_notes(converted_note(items[r.index].converted), row.note)
         if r.summary_of:  # a district's summary, collected by the city: said, and summed as a unit
             row.note = join_notes(f"下级汇总数据（{r.summary_of}，正文未填不算错误）", units.unnamed(r), row.note)
         if r.index in units.suspects and d.status in (select.PASSED, select.ERRORS):
