@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,6 +85,7 @@ class Run:
     how: str
     detail: str = ""
     code: int = 0
+    seconds: int = 0  # the time it was given
 
     @property
     def ok(self) -> bool:
@@ -101,10 +102,50 @@ def convert(soffice: str, profile: Path, sources: list[Path], outdir: Path, to: 
         proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", check=False,
                               timeout=timeout, env=env)
     except subprocess.TimeoutExpired:
-        return Run("timeout")
+        return Run("timeout", seconds=timeout)
     except OSError as exc:
-        return Run("oserror", os_reason(exc))
+        return Run("oserror", os_reason(exc), seconds=timeout)
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
-        return Run("exit", detail[0], proc.returncode)
-    return Run("ok")
+        return Run("exit", detail[0], proc.returncode, timeout)
+    return Run("ok", seconds=timeout)
+
+
+def convert_all(soffice: str, profile: Path, files: list[Path], tmp: Path, to: str, timeout: int, retry: int,
+                made: Callable[[Path], bool] = Path.is_file,
+                env: dict[str, str] | None = None) -> list[Path | Run | OSError]:
+    """Convert ``files`` with one LibreOffice run, working in the folder ``tmp``. For each file in
+    order: its output (in ``tmp``), or the ``Run`` that did not make it (``made`` says whether an
+    output is whole), or the OSError that kept it from being read.
+
+    Each file is copied under a name of its own first: LibreOffice names each output after its
+    input's stem, and files from different folders may share a name. When the run fails part way
+    (a file that crashes or hangs LibreOffice), the files it did not reach are converted one by
+    one (``retry`` seconds each), so that one bad file costs only its own output."""
+    inputs, outdir = tmp / "in", tmp / "out"
+    inputs.mkdir(parents=True, exist_ok=True)
+    out: list[Path | Run | OSError] = []
+    sources: dict[int, Path] = {}
+    outputs: dict[int, Path] = {}
+    for i, path in enumerate(files):
+        src = inputs / f"{i}{path.suffix.lower()}"
+        try:
+            shutil.copyfile(path, src)
+        except OSError as exc:
+            out.append(exc)
+            continue
+        sources[i] = src
+        outputs[i] = outdir / f"{i}.{to.split(':')[0]}"
+        out.append(outputs[i])
+    if not sources:
+        return out
+    run = convert(soffice, profile, list(sources.values()), outdir, to, timeout, env)
+    missing = [i for i in sources if not made(outputs[i])]
+    if not run.ok and len(sources) > 1 and missing:
+        runs = {i: convert(soffice, profile, [sources[i]], outdir, to, retry, env) for i in missing}
+    else:
+        runs = dict.fromkeys(missing, run)
+    for i in missing:
+        if not made(outputs[i]):
+            out[i] = runs[i]
+    return out

@@ -60,41 +60,21 @@ def convert_items(items: list[Item], inbox: Path) -> None:
 
 
 def _convert(soffice: str, profile: Path, tmp: Path, todo: list[Item], dest: Path, timeout: int) -> None:
-    # Each under a name of its own (LibreOffice names its output after the input's stem, and
-    # units' files may share a name or carry characters a command line mangles).
-    src_dir, out_dir = tmp / "in", tmp / "out"
-    src_dir.mkdir()
-    sources: dict[int, Path] = {}
-    for i, it in enumerate(todo):
-        src = src_dir / f"{i}{it.path.suffix.lower()}"
-        try:
-            shutil.copyfile(it.path, src)
-        except OSError as exc:
-            it.error = f"无法读取文件（{os_reason(exc)}）"
-            continue
-        sources[i] = src
-    if not sources:
-        return
-    run = office.convert(soffice, profile, list(sources.values()), out_dir, "xlsx", timeout)
-    missing = [i for i in sources if not (out_dir / f"{i}.xlsx").is_file()]
-    runs = dict.fromkeys(missing, run)
-    if not run.ok and len(sources) > 1 and missing:
-        # LibreOffice stopped part way (a file that hangs or crashes it): the others one by one
-        runs = {i: office.convert(soffice, profile, [sources[i]], out_dir, "xlsx", START_SECONDS + EACH_SECONDS)
-                for i in missing}
+    results = office.convert_all(soffice, profile, [it.path for it in todo], tmp, "xlsx", timeout,
+                                 START_SECONDS + EACH_SECONDS)
     dest.mkdir(parents=True, exist_ok=True)
-    for i in sources:
-        it, made = todo[i], out_dir / f"{i}.xlsx"
+    for it, made in zip(todo, results, strict=True):
         kind = CONVERTIBLE[it.path.suffix.lower()]
-        if not made.is_file():
-            r = runs.get(i)
-            why = ("转换超时" if r and r.how == "timeout" else
-                   f"无法运行 LibreOffice：{r.detail}" if r and r.how == "oserror" else "文件可能已加密或损坏")
+        if isinstance(made, OSError):
+            it.error = f"无法读取文件（{os_reason(made)}）"
+        elif isinstance(made, office.Run):
+            why = ("转换超时" if made.how == "timeout" else
+                   f"无法运行 LibreOffice：{made.detail}" if made.how == "oserror" else "文件可能已加密或损坏")
             it.error = f"这是{kind}的文件，LibreOffice 未能把它转换为 .xlsx（{why}）：{SAVE_AS}"
-            continue
-        target = _unique(dest, safe_name(it.path.stem, "转换") + ".xlsx")
-        shutil.move(str(made), target)
-        it.converted, it.path = it.path.suffix.lower(), target
+        else:
+            target = _unique(dest, safe_name(it.path.stem, "转换") + ".xlsx")
+            shutil.move(str(made), target)
+            it.converted, it.path = it.path.suffix.lower(), target
 
 
 def _unique(folder: Path, name: str) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -85,38 +84,18 @@ def to_pdfs(jobs: list[tuple[Path, Path]], timeout: int = 180) -> list[PdfOutcom
 
 
 def _convert_all(soffice: str, profile: Path, tmp: Path, outcomes: list[PdfOutcome], timeout: int) -> None:
-    # LibreOffice names each PDF after its document's stem in one output folder: reports from
-    # different folders may share a name, so each is converted under a name of its own.
-    inputs, outdir = tmp / "in", tmp / "out"
-    inputs.mkdir()
-    sources: dict[int, Path] = {}
-    for i, o in enumerate(outcomes):
-        src = inputs / f"{i}.docx"
-        try:
-            shutil.copyfile(o.docx, src)
-        except OSError as exc:
-            o.problem = f"无法读取 Word 报告（{os_reason(exc)}），未生成 PDF：{o.docx}"
-            continue
-        sources[i] = src
-    if not sources:
-        return
-    failure = _soffice(soffice, profile, list(sources.values()), outdir, timeout)
-    missing = [i for i in sources if not _complete(outdir / f"{i}.pdf")]
-    if failure and len(sources) > 1 and missing:
-        # LibreOffice stopped part way (a document that crashes or hangs it): the reports it did
-        # not reach are converted one by one, so that one bad file costs only its own PDF.
-        failures = {i: _soffice(soffice, profile, [sources[i]], outdir, timeout // 2) for i in missing}
-    else:
-        failures = dict.fromkeys(missing, failure)
-    for i in sources:
-        o, made = outcomes[i], outdir / f"{i}.pdf"
-        if i in missing and not _complete(made):
-            o.problem = failures.get(i) or NOT_CONVERTED
-            continue
-        try:
-            atomic_write(o.pdf, made.read_bytes())  # the temporary folder may be another file system
-        except UnusableFile as exc:
-            o.problem = f"PDF 未能写入：{exc}"
+    results = office.convert_all(soffice, profile, [o.docx for o in outcomes], tmp, "pdf", timeout, timeout // 2,
+                                 made=_complete, env=_environment(profile))
+    for o, made in zip(outcomes, results, strict=True):
+        if isinstance(made, OSError):
+            o.problem = f"无法读取 Word 报告（{os_reason(made)}），未生成 PDF：{o.docx}"
+        elif isinstance(made, office.Run):
+            o.problem = _failure(made) or NOT_CONVERTED
+        else:
+            try:
+                atomic_write(o.pdf, made.read_bytes())  # the temporary folder may be another file system
+            except UnusableFile as exc:
+                o.problem = f"PDF 未能写入：{exc}"
 
 
 def _complete(pdf: Path) -> bool:
@@ -130,11 +109,10 @@ def _complete(pdf: Path) -> bool:
         return False
 
 
-def _soffice(soffice: str, profile: Path, sources: list[Path], outdir: Path, timeout: int) -> str:
-    """One LibreOffice run converting ``sources`` into ``outdir``: "" or why it failed."""
-    run = office.convert(soffice, profile, sources, outdir, "pdf", timeout, env=_environment(profile))
+def _failure(run: office.Run) -> str:
+    """Why a LibreOffice run made no PDF, or "" when it ended well."""
     if run.how == "timeout":
-        return f"LibreOffice 转换 PDF 超时（{timeout}秒）：Word 报告已生成"
+        return f"LibreOffice 转换 PDF 超时（{run.seconds}秒）：Word 报告已生成"
     if run.how == "oserror":
         return f"无法运行 LibreOffice（{run.detail}）：Word 报告已生成"
     if run.how == "exit":
