@@ -385,8 +385,8 @@ def _notices(ordered: list, rows: list[FileStatus], items: list, units, returns_
         rows.append(row)
         alike = undecided.get(unit_key(entry.name))
         if alike:  # it may be the unit that sent them: no reminder until that is settled
-            row.note = ("收到机关名称相近的“" + "”“".join(dict.fromkeys(alike)) + "”，无法确定是否为此单位"
-                        "（见该行），未生成催报邮件")
+            row.note = ("收到机关名称相近的“" + "”“".join(dict.fromkeys(alike)) + "”的报表，无法确定是否为此单位"
+                        "（见其所在行），未生成催报邮件")
             continue
         if not entry.email:
             row.returned_note = "单位名单中没有此单位的邮箱，未生成催报邮件"
