@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -41,6 +40,16 @@ BASELINE = "ca63ae5"
 REGION = "基准区"
 
 
+def _children_cpu() -> float:
+    """CPU seconds of the finished child processes (and theirs), 0 where the OS does not say (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(code_root: Path, folder: Path, outdir: Path, extra: list[str], workers: int | None) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the command and its worker processes)."""
     cmd = [sys.executable, "-m", "toolkit", "collect", str(folder), "-o", str(outdir),
@@ -48,12 +57,11 @@ def run(code_root: Path, folder: Path, outdir: Path, extra: list[str], workers: 
     if workers:
         cmd += ["--workers", str(workers)]
     env = {**os.environ, "PYTHONPATH": str(code_root)}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=code_root, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    cpu = _children_cpu() - before
     if proc.returncode not in (0, 1):
         sys.exit(f"collect failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return seconds, cpu
@@ -103,7 +111,7 @@ def main() -> None:
     print(f"baseline ({BASELINE}, 无名单)：{base_s:.1f} 秒，{args.n / base_s:.1f} 个/秒")
     print(f"本版本（--roster）：{roster_s:.1f} 秒，{args.n / roster_s:.1f} 个/秒")
     print(f"比值：{ratio:.2f}（各对比值的中位数；要求 ≥ 0.90）")
-    cpu_ratio = statistics.median(b / r for b, r in zip(cpus["baseline"], cpus["roster"], strict=True))
+    cpu_ratio = statistics.median(b / r for b, r in zip(cpus["baseline"], cpus["roster"], strict=True) if r)
     print(f"CPU 时间比值：{cpu_ratio:.2f}（baseline CPU 秒 / 本版本 CPU 秒，各对中位数：不受机器上其他进程影响）")
 
 
