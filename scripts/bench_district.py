@@ -111,7 +111,8 @@ def main() -> None:
     print(f"baseline ({BASELINE}, 无名单)：{base_s:.1f} 秒，{args.n / base_s:.1f} 个/秒")
     print(f"本版本（--roster）：{roster_s:.1f} 秒，{args.n / roster_s:.1f} 个/秒")
     print(f"比值：{ratio:.2f}（各对比值的中位数；要求 ≥ 0.90）")
-    cpu_ratio = statistics.median(b / r for b, r in zip(cpus["baseline"], cpus["roster"], strict=True) if r)
+    cpu_ratios = [b / r for b, r in zip(cpus["baseline"], cpus["roster"], strict=True) if r]
+    cpu_ratio = statistics.median(cpu_ratios) if cpu_ratios else float("nan")
     print(f"CPU 时间比值：{cpu_ratio:.2f}（baseline CPU 秒 / 本版本 CPU 秒，各对中位数：不受机器上其他进程影响）")
 
 
