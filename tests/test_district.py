@@ -19,6 +19,8 @@ from conftest import run_nianbao
 
 from toolkit.collect import roster
 from toolkit.collect.samplebatch import random_values, with_saved_at
+from toolkit.source import read_report
+from toolkit.word.build import render_report
 from toolkit.workbook.build import build_workbook
 
 YEAR = 2024
@@ -67,8 +69,10 @@ def district(tmp_path_factory):
     prefixed = random_values(rng, "某某区城北街道办事处", YEAR)
     prefixed["text.problems"] = PROBLEMS  # the same section 五 as 甲街道
     (inbox / "城北.xlsx").write_bytes(build_workbook(prefixed))
+    ding = root / "丁局.xlsx"
+    ding.write_bytes(build_workbook(random_values(rng, "丁局", YEAR)))
     (inbox / "丁局来信.eml").write_bytes(_mail("dingju@example.gov.cn", "丁局", "年报", [
-        ("丁局2024年政府信息公开工作年度报告.docx", b"PK\x03\x04 not really a document")],
+        ("丁局2024年政府信息公开工作年度报告.docx", render_report(read_report(ding)))],
         "Wed, 15 Jan 2025 09:00:00 +0800", "<ding-1@example.gov.cn>"))
     names = root / "单位名单.csv"
     names.write_text("单位名称,邮箱,级别,联系人\n甲街道办事处,jia@example.gov.cn,乡镇街道,张三\n"
@@ -95,8 +99,8 @@ def test_roster_batch_statuses(district):
     assert by_unit["丙局"]["收件人"] == "bing@example.gov.cn"
     cb = by_unit["某某区城北街道办事处"]
     assert cb["状态"] == "通过" and "规范化" in cb["名单"] and "城北街道办事处" in cb["名单"]
-    ding = by_unit["丁局"]
-    assert ding["状态"] == "无法读取" and "docx" in ding["主要问题"], ding
+    ding = by_unit["丁局"]  # its Word report imported and checked, not summed
+    assert ding["状态"] == "仅报送Word" and "未计入汇总" in ding["主要问题"], ding
     assert ding["收件人"] == "ding@example.gov.cn"
     assert by_unit["乙局"]["日期依据"] == "邮件日期" and by_unit["乙局"]["日期"].startswith("2025-01-14")
 
@@ -127,7 +131,6 @@ def test_prefixed_unit_summed_once(district):
     passed = [f for f in data["files"] if f["status"] == "passed"]
     assert len(passed) == 2
     wb = openpyxl.load_workbook(out / "汇总数据.xlsx")
-    from toolkit.source import read_report
     summed = read_report(out / "汇总数据.xlsx").values
     wb.close()
     assert summed["t3.new.natural"] == good["t3.new.natural"] + prefixed["t3.new.natural"]
@@ -245,3 +248,56 @@ def test_return_body_reads_naturally(district):
     body = _parse(out / "退回" / "乙局（退回通知）.eml").get_body().get_content()
     assert "表三「" in body and "【表三】表三" not in body, body
     assert "“表三 依申请公开”工作表" in body and "'表三" not in body
+
+
+def test_ambiguous_roster_match_is_held_not_summed(tmp_path):
+    """A name that fits two roster units is neither merged into one nor summed as a unit of its
+    own (exit 1); neither roster unit is reminded as if it had not reported. --same settles it."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    rng = random.Random(21)
+    other = random_values(rng, "乙局", YEAR)
+    alike = random_values(rng, "某某区城北街道", YEAR)
+    (inbox / "乙局.xlsx").write_bytes(build_workbook(other))
+    (inbox / "城北.xlsx").write_bytes(build_workbook(alike))
+    names = tmp_path / "名单.csv"
+    names.write_text("单位名称,邮箱\n乙局,yi@x.cn\n城北街道办事处,cb1@x.cn\n城北街道委员会,cb2@x.cn\n",
+                     encoding="utf-8")
+    out = tmp_path / "out"
+    args = ("collect", inbox, "-o", out, "--unit", DISTRICT, "--roster", names, "--workers", "1")
+    proc = run_nianbao(*args)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    rows = {r["单位"]: r for r in _status(out)}
+    cb = rows["某某区城北街道"]
+    assert cb["状态"] == "疑似同一单位" and "名单中有多个相近名称" in cb["名单"], cb
+    assert "未计入汇总" in cb["主要问题"] and "--same" in cb["主要问题"]
+    for name in ("城北街道办事处", "城北街道委员会"):
+        assert rows[name]["状态"] == "未报送" and "无法确定" in rows[name]["主要问题"], rows[name]
+    assert not list((out / "退回").glob("城北*（催报）.eml"))
+    summed = read_report(out / "汇总数据.xlsx").values
+    assert summed["t3.new.natural"] == other["t3.new.natural"]  # 乙局 alone
+    proc = run_nianbao(*args, "--same", "城北街道办事处=某某区城北街道")
+    assert proc.returncode == 1  # 城北街道委员会 has still not reported
+    rows = {r["单位"]: r for r in _status(out)}
+    assert rows["某某区城北街道"]["状态"] == "通过" and "--same" in rows["某某区城北街道"]["名单"]
+    assert "城北街道办事处" not in rows and rows["城北街道委员会"]["状态"] == "未报送"
+    assert (out / "退回" / "城北街道委员会（催报）.eml").exists()
+    summed = read_report(out / "汇总数据.xlsx").values
+    assert summed["t3.new.natural"] == other["t3.new.natural"] + alike["t3.new.natural"]
+
+
+def test_copies_across_units_are_in_the_return_drafts(tmp_path):
+    """W13 is found after the workers made the drafts: a unit returned for errors is told too."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    rng = random.Random(5)
+    for name in ("甲局", "乙局"):
+        v = random_values(rng, name, YEAR, error="blank")
+        v["text.problems"] = PROBLEMS
+        (inbox / f"{name}.xlsx").write_bytes(build_workbook(v))
+    out = tmp_path / "out"
+    proc = run_nianbao("collect", inbox, "-o", out, "--workers", "1")
+    assert proc.returncode == 1
+    for me, other in (("甲局", "乙局"), ("乙局", "甲局")):
+        body = _parse(out / "退回" / f"{me}（退回通知）.eml").get_body().get_content()
+        assert "请核实的提示" in body and f"与“{other}”的报告" in body and "100%" in body, body

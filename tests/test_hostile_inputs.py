@@ -111,12 +111,12 @@ def test_collect_sum_reaching_1e15_is_a_reason_on_the_summary(sample, tmp_path):
         (tmp_path / "in").mkdir(exist_ok=True)
         (tmp_path / "in" / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     s = collect([tmp_path / "in"], tmp_path / "out", workers=1)
-    assert s.count("通过") == 2 and s.summary_path is None
+    assert s.count("通过") == 2 and s.summary_path is None and s.exit_code == 1
     assert "15位" in s.summary_note and "1200000000000000" in s.summary_note
     assert not (tmp_path / "out" / "汇总数据.xlsx").exists() and s.status_path.exists()
     assert json.loads(s.findings_path.read_text(encoding="utf-8"))["summary_note"] == s.summary_note
     proc = _cli("collect", tmp_path / "in", "-o", tmp_path / "out2", "--workers", "1")
-    assert proc.returncode == 0 and "未生成汇总数据.xlsx" in proc.stdout
+    assert proc.returncode == 1 and "未生成汇总数据.xlsx" in proc.stdout  # passed, but no summary: not done
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")

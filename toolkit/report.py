@@ -78,6 +78,8 @@ class Report:
     # an imported document's section headings found, by number (一…六), in order; None for a
     # workbook or JSON data, which have no headings (rule E7)
     sections: tuple[str, ...] | None = None
+    # a summary workbook (汇总数据.xlsx written by collect): what it sums ("12个单位"); None otherwise
+    summary_of: str | None = None
 
     @classmethod
     def from_raw(cls, raw: dict[str, object], source: str, origin: Origin,

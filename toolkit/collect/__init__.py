@@ -29,6 +29,7 @@ from ..safetext import json_text
 from .batch import FindingCounts
 from .outdir import RunLock, clear_extracted, refuse_if_open
 from .status import join_notes
+from .summary import DEFAULT_SUMMARY_UNIT
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,6 @@ STATUS_FILE = "汇总状态.xlsx"
 SUMMARY_FILE = "汇总数据.xlsx"
 FINDINGS_FILE = "findings.json"
 RETURNS_DIR = "退回"
-DEFAULT_SUMMARY_UNIT = "汇总"
 
 __all__ = ["collect", "CollectSummary", "FileStatus", "load_previous", "PreviousYear"]
 
@@ -93,10 +93,12 @@ class CollectSummary:
 
     @property
     def exit_code(self) -> int:
-        from .select import ERRORS, MISSING, OTHER_YEAR, SUSPECT, UNUSABLE
+        from .select import ERRORS, MISSING, OTHER_YEAR, SUSPECT, UNUSABLE, WORD_ONLY
         if not any(f.status not in (UNUSABLE, MISSING) for f in self.files):
             return 2
-        if any(f.status in (ERRORS, UNUSABLE, OTHER_YEAR, MISSING, SUSPECT) for f in self.files):
+        if any(f.status in (ERRORS, UNUSABLE, OTHER_YEAR, MISSING, SUSPECT, WORD_ONLY) for f in self.files):
+            return 1
+        if self.summary_note:  # units passed, but their summary could not be written (said why)
             return 1
         return 0
 
@@ -164,14 +166,16 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
              notices: dict[str, str] | None = None,
              timeout: float | None = COLLECT_TIMEOUT) -> CollectSummary:
     from . import batch, select, status, summary
-    from .gather import gather
-    from .units import Units
+    from .convert import convert_items, converted_note
+    from .gather import INBOX, WORD_SUFFIXES, gather
+    from .units import Units, reply_to
     started = time.perf_counter()
     for output in (STATUS_FILE, SUMMARY_FILE):  # found now, not after the whole batch
         refuse_if_open(outdir / output)
     _clear_previous_run(outdir)
     prev, previous_notes = load_previous(list(previous), outdir) if previous else ({}, [])
-    items = gather(list(inputs), outdir)
+    items = gather(list(inputs), outdir, fallback=WORD_SUFFIXES)
+    convert_items(items, outdir / INBOX)  # .xls, .et: by LibreOffice, all in one run
     returns_dir = outdir / RETURNS_DIR
     staging = returns_dir / ".staging"
     make_folder(staging, f"“{RETURNS_DIR}”文件夹")
@@ -183,10 +187,11 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
             results[i] = batch.FileResult(i, str(item.path), item.origin, item.sender, item.mtime,
                                           reason=item.error)
         else:
-            tasks.append(batch.Task(i, str(item.path), item.origin, item.sender, item.mtime))
+            reply = reply_to(item.mail) if item.mail and roster is None else None
+            tasks.append(batch.Task(i, str(item.path), item.origin, item.sender, item.mtime, reply))
     n_workers = workers or os.cpu_count() or 1
     mail = batch.MailSetup(template_text, unit or "", district_email)
-    setup = batch.WorkerSetup(str(staging), prev, mail)
+    setup = batch.WorkerSetup(str(staging), prev, mail, roster, list(same))
     res: batch.FileResult
     for res in batch.run(tasks, setup, n_workers, progress, timeout=timeout):
         results[res.index] = res
@@ -210,6 +215,10 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
                          r.figures(), r.sender, roster=units.roster_note(r),
                          dated=select.when_text(stamp) if r.state != "unusable" else "",
                          dated_by=why if r.state != "unusable" else "")
+        if items[r.index].converted:
+            row.note = join_notes(converted_note(items[r.index].converted), row.note)
+        if r.summary_of:  # a district's summary, collected by the city: said, and summed as a unit
+            row.note = join_notes(f"下级汇总数据（{r.summary_of}，正文未填不算错误）", units.unnamed(r), row.note)
         if r.index in units.suspects and d.status in (select.PASSED, select.ERRORS):
             row.note = join_notes(row.note, units.suspects[r.index])
             if d.status == select.PASSED:
@@ -293,11 +302,14 @@ def _returns(ordered: list, rows: list[FileStatus], returns_dir: Path, mail, add
         row.returned, row.returned_note = str(copy), r.staged_note
         to, reply = address(r)
         row.to = to
+        # The worker's draft stands unless the name, the address or the findings changed (W13
+        # across the batch is found here, after the workers: its warnings belong in the e-mail).
         try:
-            if r.staged_draft and stem == r.return_stem and to == r.sender and reply is None:
+            if (r.staged_draft and stem == r.return_stem and to == r.draft_to and reply == r.draft_reply
+                    and row.findings == r.findings):
                 os.replace(r.staged_draft, eml)
             else:
-                eml.write_bytes(batch.make_draft(r, mail, stem, to=to, reply=reply))
+                eml.write_bytes(batch.make_draft(r, mail, stem, to=to, reply=reply, findings=row.findings))
         except OSError as exc:
             row.returned_note = join_notes(row.returned_note, f"未能保存退回邮件草稿（{os_reason(exc)}）")
             continue
@@ -317,8 +329,8 @@ def _flag_copies(ordered: list, rows: list[FileStatus], units) -> None:
     stands for each unit is compared (a unit's re-sent copies are not each other's copies)."""
     from ..rules.copies import copy_finding, find_copies
     from .batch import COPY_KEYS
-    from .select import ERRORS, PASSED, SUSPECT
-    standing = [r for r in ordered if r.texts and rows[r.index].status in (PASSED, ERRORS, SUSPECT)]
+    from .select import ERRORS, PASSED, SUSPECT, WORD_ONLY
+    standing = [r for r in ordered if r.texts and rows[r.index].status in (PASSED, ERRORS, SUSPECT, WORD_ONLY)]
     for c in find_copies(((r.index, units.key(r), r.texts) for r in standing), COPY_KEYS):
         row, other = rows[c.index], rows[c.other]
         row.findings += (copy_finding(c, other.unit or "", other.file_name),)
@@ -327,25 +339,28 @@ def _flag_copies(ordered: list, rows: list[FileStatus], units) -> None:
 def _notices(ordered: list, rows: list[FileStatus], items: list, units, returns_dir: Path, mail,
              templates: dict[str, str], year: int | None) -> list[Path]:
     """Drafts without attachment: "please send the standard workbook again" for each e-mail that
-    held no usable workbook, and a reminder (催报) for each roster unit that sent nothing (its row
-    is added to ``rows`` as 未报送)."""
+    held no usable workbook (and each report document sent alone), and a reminder (催报) for each
+    roster unit that sent nothing (its row is added to ``rows`` as 未报送)."""
     from . import returns, select
     drafts: list[Path] = []
-    by_mail: dict[object, list[int]] = {}
+    groups: dict[object, list[int]] = {}
     for r in ordered:
         m = items[r.index].mail
         if m is not None:
-            by_mail.setdefault(m.origin, []).append(r.index)
-    for indices in by_mail.values():
+            groups.setdefault(m.origin, []).append(r.index)
+        elif rows[r.index].status == select.WORD_ONLY:
+            groups[r.index] = [r.index]
+    for indices in groups.values():
         group = [(ordered[i], rows[i]) for i in indices]
-        if any(r.state != "unusable" for r, _ in group):
+        if any(rw.status not in (select.UNUSABLE, select.WORD_ONLY) for _, rw in group):
             continue
         r, row = group[0]
         to, reply = units.address(r, items)
         if not to:
             continue
-        reason = "；".join(dict.fromkeys(rw.note for _, rw in group if rw.note))
-        names = "、".join(rw.file_name for _, rw in group if rw.origin != items[r.index].mail.origin)
+        reason = "；".join(dict.fromkeys(_resend_reason(rw) for _, rw in group))
+        origin = items[r.index].mail.origin if items[r.index].mail else ""
+        names = "、".join(rw.file_name for _, rw in group if rw.origin != origin)
         who = row.unit or to
         path = _unique(returns_dir, f"{_stem(who)}（请重新报送）.eml")
         row_note = _write_notice(path, returns.notice(
@@ -361,13 +376,18 @@ def _notices(ordered: list, rows: list[FileStatus], items: list, units, returns_
             drafts.append(path)
     if units.roster is None:
         return drafts
-    covered = units.covered()
+    covered, undecided = units.covered(), units.undecided()
     for entry in units.roster.entries:
         if unit_key(entry.name) in covered:
             continue
         row = FileStatus(len(rows), "", "", select.MISSING, "单位名单中有此单位，但未收到其报送的文件",
                          entry.name, roster="名单内", to=entry.email)
         rows.append(row)
+        alike = undecided.get(unit_key(entry.name))
+        if alike:  # it may be the unit that sent them: no reminder until that is settled
+            row.note = ("收到机关名称相近的“" + "”“".join(dict.fromkeys(alike)) + "”的报表，无法确定是否为此单位"
+                        "（见其所在行），未生成催报邮件")
+            continue
         if not entry.email:
             row.returned_note = "单位名单中没有此单位的邮箱，未生成催报邮件"
             continue
@@ -381,6 +401,15 @@ def _notices(ordered: list, rows: list[FileStatus], items: list, units, returns_
             row.draft = str(path)
             drafts.append(path)
     return drafts
+
+
+def _resend_reason(row: FileStatus) -> str:
+    """What was wrong with what a unit sent, for its "please send again" draft."""
+    from .select import WORD_ONLY
+    if row.status != WORD_ONLY:
+        return row.note
+    found = f"，按其中的表格校验有 {row.n_errors} 处错误" if row.n_errors else ""
+    return f"只收到报告文档（{row.file_name}），没有标准填报工作簿（.xlsx）{found}，无法汇总"
 
 
 def _stem(name: str) -> str:

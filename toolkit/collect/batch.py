@@ -19,17 +19,22 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .. import source, spec
 from ..errors import UnusableFile
 from ..fileio import is_workbook, os_reason
+from ..importers import DOCUMENT_SUFFIXES
 from ..limits import COLLECT_TIMEOUT
 from ..previous import unit_key
 from ..report import Report
 from ..rules import Finding, check
 from ..rules.copies import COPY_MIN_CHARS
 from .gather import Item
+
+if TYPE_CHECKING:
+    from .returns import Reply
+    from .roster import Roster
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +96,14 @@ class FileResult(FindingCounts):
     pid: int = 0
     mail_date: float | None = None  # the Date of the e-mail it came in (set by the main process)
     texts: dict[str, str] = field(default_factory=dict)  # sections 一 and 五, for W13 across the batch
+    summary_of: str = ""  # a district's summary workbook, collected by the city: what it sums
+    draft_to: str = ""  # the address the worker's draft was made for
+    draft_reply: Reply | None = None  # the e-mail it answers
+
+    @property
+    def document(self) -> bool:
+        """A report document (Word, PDF, web page) rather than a workbook or JSON data."""
+        return Path(self.path).suffix.lower() in DOCUMENT_SUFFIXES
 
     def number(self, key: str) -> object:
         return None if self.numbers is None else self.numbers[NUMBER_INDEX[key]]
@@ -111,6 +124,7 @@ class Task:
     origin: str
     sender: str
     mtime: float
+    reply: Reply | None = None  # the e-mail a draft answers (without a roster)
 
 
 @dataclass
@@ -127,6 +141,8 @@ class WorkerSetup:
     staging: str  # folder for annotated copies (OUTDIR/退回/.staging)
     previous: dict[str, Report] = field(default_factory=dict)  # unit_key -> last year's report
     mail: MailSetup | None = None  # for the return drafts, written by the workers too
+    roster: Roster | None = None  # addresses the drafts, as the main process will (units.Units.address)
+    same: list[tuple[str, str]] = field(default_factory=list)  # --same pairs, for the roster match
 
 
 _SETUP: WorkerSetup | None = None
@@ -158,10 +174,11 @@ def process(task: Task) -> FileResult:
     year = values.get("meta.year")
     res.year = year if isinstance(year, int) else None
     res.saved_at = report.saved_at
+    res.summary_of = report.summary_of or ""
     previous = _SETUP.previous.get(unit_key(unit)) if unit else None
     res.previous_used = previous is not None
     try:
-        result = check(report, previous)
+        result = check(report, previous, rollup=True)
     except Exception:  # a rule crashing on odd data must not lose the other files
         log.debug("checking %s", task.origin, exc_info=True)
         res.reason = RULE_FAILED
@@ -170,7 +187,7 @@ def process(task: Task) -> FileResult:
     res.numbers = tuple(values.get(k) for k in spec.NUMBER_KEYS)
     res.texts = {k: v for k in COPY_KEYS if isinstance(v := values.get(k), str) and len(v) >= COPY_MIN_CHARS}
     res.state = "passed" if result.passed else "errors"
-    if not result.passed:
+    if not result.passed and not res.document:  # a document is not returned: the workbook is asked for
         dest = Path(_SETUP.staging) / f"{task.index:06d}{Path(task.path).suffix.lower()}"
         try:
             res.staged_note = annotated_copy(Path(task.path), result, dest)
@@ -184,8 +201,12 @@ def process(task: Task) -> FileResult:
             # get; the main process redoes it only when two units' names collide.
             res.return_stem = return_stem(res)
             draft = dest.with_suffix(".eml")
+            if _SETUP.roster is not None:
+                res.draft_to = _SETUP.roster.address(res.unit, _SETUP.same) or task.sender
+            else:
+                res.draft_to, res.draft_reply = task.sender, task.reply
             try:
-                draft.write_bytes(make_draft(res, _SETUP.mail, res.return_stem))
+                draft.write_bytes(make_draft(res, _SETUP.mail, res.return_stem, res.draft_to, res.draft_reply))
                 res.staged_draft = str(draft)
             except Exception:  # the main process makes it again and reports what is wrong
                 log.debug("e-mail draft for %s failed in the worker", task.origin, exc_info=True)
@@ -206,12 +227,15 @@ def return_names(stem: str, suffix: str) -> tuple[str, str]:
     return f"{stem}（退回修改）{suffix}", f"{stem}（退回通知）.eml"
 
 
-def make_draft(res: FileResult, mail: MailSetup, stem: str, to: str | None = None, reply=None) -> bytes:
+def make_draft(res: FileResult, mail: MailSetup, stem: str, to: str | None = None, reply=None,
+               findings: tuple[Finding, ...] | None = None) -> bytes:
+    """The return draft of ``res`` (its own findings, or ``findings``: those the batch added)."""
     from . import returns
     copy_name = return_names(stem, Path(res.staged).suffix)[0]
     file_name = res.origin.replace("\\", "/").rsplit("/", 1)[-1].rsplit(" › ", 1)[-1]
     return returns.draft(template=mail.template, unit=res.unit or "（未填机关名称）", year=res.year,
-                         file_name=file_name, findings=res.findings, attachment=Path(res.staged),
+                         file_name=file_name, findings=res.findings if findings is None else findings,
+                         attachment=Path(res.staged),
                          attachment_name=copy_name, to=res.sender if to is None else to,
                          district=mail.district, district_email=mail.district_email, reply=reply)
 

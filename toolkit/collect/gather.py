@@ -36,6 +36,8 @@ SEP = " › "  # in origins: 邮件.eml › 附件.zip › 成员.xlsx
 # What may be a unit's report: anything else in a folder, archive or e-mail is not looked at.
 REPORT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".json")
 CONTAINER_SUFFIXES = (".zip", ".eml")
+# A unit's report document, taken (imported and checked) only where it came without a workbook.
+WORD_SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".mhtml", ".mht")
 MAX_DEPTH = 4  # archive in e-mail in archive...
 _SKIP_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 _CHUNK = 1 << 20
@@ -64,15 +66,18 @@ class Item:
     sender: str = ""  # the e-mail's From address, when it came by e-mail (for the return draft)
     mtime: float = 0.0  # file time: the file's, the archive member's or the e-mail's date
     mail: Mail | None = None  # the e-mail it came in, if it did
+    converted: str = ""  # the suffix it had before LibreOffice converted it to .xlsx (.xls, .et)
 
 
 def gather(inputs: list[Path | str], outdir: Path, inbox: str = INBOX,
-           suffixes: tuple[str, ...] = REPORT_SUFFIXES) -> list[Item]:
+           suffixes: tuple[str, ...] = REPORT_SUFFIXES, fallback: tuple[str, ...] = ()) -> list[Item]:
     """Every file to check, in the order given (folders sorted). Extracted files go below
     ``outdir/inbox``. ``suffixes``: the kinds of file taken from folders, archives and e-mails
-    (the audit of published reports takes documents too)."""
+    (the audit of published reports takes documents too); ``fallback``: kinds taken only from an
+    e-mail, archive or folder that holds none of ``suffixes`` (a unit that sent only its Word
+    report: beside a workbook, a Word file is its covering letter or a copy of the same report)."""
     outdir = Path(outdir)
-    g = _Gatherer(outdir / inbox, outdir.resolve(), suffixes)
+    g = _Gatherer(outdir / inbox, outdir.resolve(), suffixes, fallback)
     for raw in inputs:
         g.add_path(Path(raw))
     return g.items
@@ -93,8 +98,11 @@ class _TooLarge(Exception):
 
 
 class _Gatherer:
-    def __init__(self, inbox: Path, outdir: Path, suffixes: tuple[str, ...] = REPORT_SUFFIXES) -> None:
+    def __init__(self, inbox: Path, outdir: Path, suffixes: tuple[str, ...] = REPORT_SUFFIXES,
+                 fallback: tuple[str, ...] = ()) -> None:
         self.wanted = suffixes + CONTAINER_SUFFIXES
+        self.main = suffixes
+        self.fallback = tuple(s for s in fallback if s not in self.wanted)
         self.inbox = inbox
         self.outdir = outdir
         self.items: list[Item] = []
@@ -112,17 +120,23 @@ class _Gatherer:
             else:
                 self.add_file(path, shown_path(path), sender="", depth=0, budget=_Budget())
 
+    def taken(self, names: list[str]) -> tuple[str, ...]:
+        """The kinds of file taken from a group of ``names`` (one folder, archive or e-mail)."""
+        if self.fallback and not any(Path(n).suffix.lower() in self.main for n in names):
+            return self.wanted + self.fallback
+        return self.wanted
+
     def add_folder(self, folder: Path) -> None:
         for root, dirs, files in os.walk(folder):
             here = Path(root)
             # never collect our own outputs when OUTDIR sits inside an input folder
             dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                              and not _same(here / d, self.outdir))
-            for name in sorted(files):
-                if _ignored_name(name):
-                    continue
+            names = [name for name in sorted(files) if not _ignored_name(name)]
+            wanted = self.taken(names)
+            for name in names:
                 p = here / name
-                if Path(name).suffix.lower() in self.wanted:
+                if Path(name).suffix.lower() in wanted:
                     problem = input_problem(p, folder)
                     if problem:
                         self.items.append(Item(p, shown_path(p), error=problem))
@@ -159,11 +173,11 @@ class _Gatherer:
             return
         with zf:
             members = []
-            for info in infos:
-                name = zip_member_name(info)
-                base = _base_name(name)
-                if (info.is_dir() or _ignored_name(base) or "__MACOSX" in name.split("/")
-                        or Path(base).suffix.lower() not in self.wanted):
+            named = [(info, name, _base_name(name)) for info in infos for name in (zip_member_name(info),)
+                     if not (info.is_dir() or _ignored_name(_base_name(name)) or "__MACOSX" in name.split("/"))]
+            wanted = self.taken([base for _, _, base in named])
+            for info, name, base in named:
+                if Path(base).suffix.lower() not in wanted:
                     continue
                 members.append((info, name, base))
             if not members:
@@ -204,7 +218,9 @@ class _Gatherer:
         first = len(self.items)
         skipped: list[str] = []
         found = False
-        for part in _attachments(msg):
+        parts = list(_attachments(msg))
+        wanted = self.taken([attachment_name(p) for p in parts if p.get_content_type() != "message/rfc822"])
+        for part in parts:
             if part.get_content_type() == "message/rfc822":  # a forwarded e-mail
                 try:
                     inner = part.get_content()
@@ -220,7 +236,7 @@ class _Gatherer:
             base = _base_name(name)
             if _ignored_name(base):
                 continue
-            if Path(base).suffix.lower() not in self.wanted:
+            if Path(base).suffix.lower() not in wanted:
                 skipped.append(base)
                 continue
             found = True

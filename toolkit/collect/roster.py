@@ -35,8 +35,10 @@ TEMPLATE_ROWS = (("城北街道办事处", "chengbei@example.gov.cn", "乡镇街
                  ("区教育局", "jyj@example.gov.cn", "部门", "李四"))
 SUFFIXES = ("办事处", "人民政府", "委员会")
 _REGION = re.compile(r"[^省市区县旗\s]{1,8}?[省市区县旗]")
-# Exact, normalised, or how a name failed to match.
+# Exact, normalised, joined by the user (--same), or how a name failed to match.
 EXACT, NORMALISED, AMBIGUOUS, OUTSIDE = "名单内", "名单内（名称经规范化后匹配）", "名单中有多个相近名称", "名单外"
+JOINED = "名单内（按 --same 对应）"
+MATCHED = (EXACT, NORMALISED, JOINED)  # the file stands for its roster entry
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,8 @@ class Match:
 
     @property
     def note(self) -> str:
-        if self.how == NORMALISED and self.entry:
-            return f"{NORMALISED}：名单中为“{self.entry.name}”"
+        if self.how in (NORMALISED, JOINED) and self.entry:
+            return f"{self.how}：名单中为“{self.entry.name}”"
         if self.how == AMBIGUOUS:
             return f"{AMBIGUOUS}：" + "、".join(f"“{e.name}”" for e in self.candidates) + "，未自动对应，请核实"
         return self.how
@@ -140,6 +142,27 @@ class Roster:
         if found:
             return Match(AMBIGUOUS, candidates=tuple(found))
         return Match(OUTSIDE)
+
+    def match_with(self, unit: str | None, same: list[tuple[str, str]] | tuple = ()) -> Match:
+        """``match``, after the user's --same pairs ("甲=乙", either side a roster name): a name
+        not on the roster as it is but joined to a roster name is that entry (JOINED)."""
+        key = unit_key(unit)
+        if unit and not self.by_key(key):
+            for a, b in same:
+                other = b if unit_key(a) == key else a if unit_key(b) == key else None
+                entry = self.by_key(unit_key(other)) if other else None
+                if entry:
+                    return Match(JOINED, entry)
+        return self.match(unit)
+
+    def address(self, unit: str | None, same: list[tuple[str, str]] | tuple = ()) -> str:
+        """Where a unit's drafts go: its roster entry's 邮箱, or "" (none, or not matched)."""
+        m = self.match_with(unit, same)
+        return m.entry.email if m.entry and m.how in MATCHED else ""
+
+    def by_key(self, key: str) -> Entry | None:
+        """The entry whose name is ``key`` (``unit_key``), if any."""
+        return self._exact.get(key)
 
     def by_email(self, address: str) -> Entry | None:
         return self._email.get((address or "").strip().casefold())

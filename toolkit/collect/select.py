@@ -18,9 +18,13 @@ from .batch import FileResult
 # Statuses as the status list shows them, in the order it lists them (errors first).
 ERRORS, UNUSABLE, OTHER_YEAR, SUPERSEDED, PASSED = "有错误", "无法读取", "年度不符", "被替代", "通过"
 MISSING, SUSPECT = "未报送", "疑似同一单位"  # a roster unit that sent nothing; two names, maybe one unit
-STATUS_ORDER = (ERRORS, UNUSABLE, MISSING, SUSPECT, OTHER_YEAR, SUPERSEDED, PASSED)
-STATUS_CODE = {ERRORS: "errors", UNUSABLE: "unusable", MISSING: "missing", SUSPECT: "same_unit",
-               OTHER_YEAR: "other_year", SUPERSEDED: "superseded", PASSED: "passed"}
+WORD_ONLY = "仅报送Word"  # a unit that sent only its report document: imported and checked, not summed
+STATUS_ORDER = (ERRORS, UNUSABLE, MISSING, WORD_ONLY, SUSPECT, OTHER_YEAR, SUPERSEDED, PASSED)
+STATUS_CODE = {ERRORS: "errors", UNUSABLE: "unusable", MISSING: "missing", WORD_ONLY: "word_only",
+               SUSPECT: "same_unit", OTHER_YEAR: "other_year", SUPERSEDED: "superseded", PASSED: "passed"}
+# Why a unit's report document is checked but not summed (said on its row).
+WORD_ONLY_NOTE = ("只收到报告文档，没有标准填报工作簿：已导入并校验，未计入汇总（文档中印的数字和合计可能有误，"
+                  "汇总只用标准工作簿），请其报送标准填报工作簿")
 # Which date stood for a copy when the newest was chosen.
 BY_MAIL, BY_SAVED, BY_FILE = "邮件日期", "工作簿保存时间", "文件时间"
 
@@ -67,8 +71,9 @@ def when_text(stamp: float) -> str:
 
 
 def newest_key(res: FileResult) -> tuple:
-    """Newest first by ``dated``, then the file time, then input order."""
-    return (dated(res)[0], res.mtime, res.index)
+    """A workbook before a report document (whatever their dates: the document's numbers are
+    read from its layout), then newest first by ``dated``, the file time, input order."""
+    return (not res.document, dated(res)[0], res.mtime, res.index)
 
 
 def decide(results: list[FileResult], year: int | None,
@@ -85,16 +90,22 @@ def decide(results: list[FileResult], year: int | None,
             out[r.index] = Decision(OTHER_YEAR, f"报告年度为{r.year}年，本批汇总的是{year}年度，未计入汇总")
         elif not r.unit:
             # no unit name: cannot be matched to anything, stands alone (E7 reports it)
-            out[r.index] = Decision(PASSED if r.state == "passed" else ERRORS)
+            out[r.index] = (Decision(WORD_ONLY, WORD_ONLY_NOTE) if r.document else
+                            Decision(PASSED if r.state == "passed" else ERRORS))
         else:
             groups.setdefault(key(r), []).append(r)
     for members in groups.values():
         members.sort(key=newest_key, reverse=True)
         keep = members[0]
-        out[keep.index] = Decision(PASSED if keep.state == "passed" else ERRORS)
+        out[keep.index] = (Decision(WORD_ONLY, WORD_ONLY_NOTE) if keep.document else
+                           Decision(PASSED if keep.state == "passed" else ERRORS))
         stamp, why = dated(keep)
         for r in members[1:]:
             mine, my_why = dated(r)
-            out[r.index] = Decision(SUPERSEDED, f"同一单位有更新的文件：{keep.origin}（{why} {when_text(stamp)}，"
-                                    f"本文件{my_why} {when_text(mine)}）", superseded_by=keep.index)
+            if r.document and not keep.document:
+                note = f"同一单位报送了填报工作簿：{keep.origin}，以工作簿为准"
+            else:
+                note = (f"同一单位有更新的文件：{keep.origin}（{why} {when_text(stamp)}，"
+                        f"本文件{my_why} {when_text(mine)}）")
+            out[r.index] = Decision(SUPERSEDED, note, superseded_by=keep.index)
     return out

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 from ..rules.engine import SEVERITY_WORD, Finding
 from ..safetext import xml_text
 from .batch import FIGURES
-from .select import ERRORS, MISSING, OTHER_YEAR, PASSED, STATUS_ORDER, SUPERSEDED, SUSPECT, UNUSABLE
+from .select import ERRORS, MISSING, OTHER_YEAR, PASSED, STATUS_ORDER, SUPERSEDED, SUSPECT, UNUSABLE, WORD_ONLY
 
 if TYPE_CHECKING:
     from . import FileStatus
@@ -24,8 +24,8 @@ STATUS_COLUMNS = (("单位", 24), ("文件", 30), ("状态", 9), ("错误数", 7
 FINDING_COLUMNS = (("单位", 24), ("文件", 30), ("状态", 9), ("严重程度", 8), ("规则", 6),
                    ("表格", 8), ("行", 36), ("列", 14), ("单元格", 22), ("应为", 12),
                    ("实为", 12), ("说明", 80))
-STATUS_FILL = {ERRORS: "#FFC7CE", UNUSABLE: "#FFC7CE", MISSING: "#FFC7CE", SUSPECT: "#FFEB9C", OTHER_YEAR: "#FFEB9C",
-               SUPERSEDED: "#EDEDED", PASSED: "#C6EFCE"}
+STATUS_FILL = {ERRORS: "#FFC7CE", UNUSABLE: "#FFC7CE", MISSING: "#FFC7CE", WORD_ONLY: "#FFEB9C",
+               SUSPECT: "#FFEB9C", OTHER_YEAR: "#FFEB9C", SUPERSEDED: "#EDEDED", PASSED: "#C6EFCE"}
 MAX_CHART_UNITS = 300  # beyond this a bar per unit is unreadable: the table still lists all
 
 

@@ -18,6 +18,8 @@ from ..rules import CheckResult, check
 from ..values import shown_number
 from .batch import NUMBER_INDEX
 
+DEFAULT_SUMMARY_UNIT = "汇总"  # the summary's 机关名称 when collect was not given --unit
+
 
 class SummaryNotWritten(Exception):
     """The units' sums cannot make a workbook (a total beyond what Excel keeps exactly): the
@@ -76,6 +78,8 @@ def write_summary(path: Path, parts: Mapping[str, tuple], *, unit: str, year: in
                   save: Callable[[Path, bytes], Path] | None = None) -> tuple[CheckResult, Path]:
     """Write the summary workbook of ``parts`` (source -> numbers) and check it, with W9
     against the parts. Text parts are left empty for the district to write (E7 reports them).
+    The workbook is marked as a summary (``layout.SUMMARY_PROPERTY``): collected one level up
+    (the city's batch) it is a unit whose empty texts are no error.
     ``save`` writes the content (by default ``atomic_write`` to ``path``) and returns where it
     went; (the check, that path) is returned."""
     from ..fileio import atomic_write
@@ -89,7 +93,7 @@ def write_summary(path: Path, parts: Mapping[str, tuple], *, unit: str, year: in
                                 f"（{shown}{'等' if len(too_large) > 3 else ''}），请核实这些单位的数据")
     values: dict[str, object] = {"meta.unit": unit, "meta.year": year, "meta.unit_level": level, **totals}
     try:
-        content = build_workbook(values)
+        content = build_workbook(values, summary_of=f"{len(parts)}个单位之和")
     except ValueError as exc:  # a value the workbook cannot hold (the builder says which)
         raise SummaryNotWritten(str(exc)) from None
     if save is None:

@@ -15,9 +15,15 @@ from dataclasses import dataclass, field
 from ..errors import BadArgument
 from ..previous import unit_key
 from .batch import FileResult
-from .gather import Item
+from .gather import Item, Mail
 from .returns import Reply
-from .roster import EXACT, NORMALISED, Entry, Match, Names, Roster
+from .roster import AMBIGUOUS, EXACT, MATCHED, Entry, Match, Names, Roster
+from .summary import DEFAULT_SUMMARY_UNIT
+
+
+def reply_to(mail: Mail) -> Reply:
+    """What a draft answering ``mail`` sets: In-Reply-To, References, 回复：its subject."""
+    return Reply(mail.message_id, mail.references, mail.subject)
 
 
 def parse_same(pairs: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
@@ -40,6 +46,7 @@ class Units:
     same: dict[str, str] = field(default_factory=dict)  # unit_key -> the key it is joined to
     matches: dict[int, Match] = field(default_factory=dict)  # result index -> roster match
     suspects: dict[int, str] = field(default_factory=dict)  # result index -> the note
+    names_sent: dict[int, str] = field(default_factory=dict)  # result index -> its unit name (ambiguous)
 
     @classmethod
     def of(cls, results: list[FileResult], items: list[Item], roster: Roster | None, district: str | None,
@@ -51,7 +58,14 @@ class Units:
             if roster is None:
                 continue
             if r.state != "unusable" and r.unit:
-                u.matches[r.index] = roster.match(r.unit)
+                m = u.matches[r.index] = roster.match_with(r.unit, same)
+                if m.how == AMBIGUOUS:  # never merged, never summed as a unit of its own: the user decides
+                    pair = f"{m.candidates[0].name}={r.unit}"
+                    u.names_sent[r.index] = r.unit
+                    u.suspects[r.index] = (
+                        f"机关名称“{r.unit}”与单位名单中的" + "、".join(f"“{e.name}”" for e in m.candidates)
+                        + f"都相近，无法确定是哪个单位，未计入汇总；请改正机关名称或单位名单，或加 --same \"{pair}\""
+                        "（名单中的名称=工作簿中的名称）重新汇总")
             else:
                 # an unusable file: its sender, by address, else by the name the e-mail is from
                 # (a file from a folder that cannot be read belongs to no one known: no match said)
@@ -60,15 +74,25 @@ class Units:
                     entry = roster.by_email(mail.address)
                     u.matches[r.index] = Match(EXACT, entry) if entry else roster.match(mail.name)
         if roster is None:
-            u._suspect([r for r in results if r.state != "unusable" and r.unit])
+            u._suspect([r for r in results if r.state != "unusable" and r.unit and not cls.unnamed(r)])
         return u
 
     def key(self, r: FileResult) -> str:
         m = self.matches.get(r.index)
-        if m and m.entry and m.how in (EXACT, NORMALISED):
+        if m and m.entry and m.how in MATCHED:
             return unit_key(m.entry.name)
         k = unit_key(r.unit)
+        if self.unnamed(r):  # two districts' unnamed summaries are two units, not copies of one
+            return f"{k}#{r.index}"
         return self.same.get(k, k)
+
+    @staticmethod
+    def unnamed(r: FileResult) -> str:
+        """For a district's summary made without --unit (named 汇总): what to do about it."""
+        if r.summary_of and unit_key(r.unit) == unit_key(DEFAULT_SUMMARY_UNIT):
+            return (f"此汇总数据的机关名称为“{DEFAULT_SUMMARY_UNIT}”（生成时未给 --unit），"
+                    "请在其“基本信息”中填写区县的机关名称")
+        return ""
 
     def _suspect(self, results: list[FileResult]) -> None:
         """Two names (not joined by --same) that normalise to one: neither is summed."""
@@ -100,13 +124,22 @@ class Units:
                 return e.email, None
             return (mail.address if mail else r.sender), None
         if mail:
-            return mail.address, Reply(mail.message_id, mail.references, mail.subject)
+            return mail.address, reply_to(mail)
         return r.sender, None
 
     def covered(self) -> set[str]:
         """unit_key of every roster entry that sent something (usable or not)."""
-        return {unit_key(m.entry.name) for m in self.matches.values()
-                if m.entry and m.how in (EXACT, NORMALISED)}
+        return {unit_key(m.entry.name) for m in self.matches.values() if m.entry and m.how in MATCHED}
+
+    def undecided(self) -> dict[str, list[str]]:
+        """unit_key of a roster entry -> the names sent that match it and another entry alike
+        (an ambiguous match): it may have reported, so it is not reminded as if it had not."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for i, m in self.matches.items():
+            if m.how == AMBIGUOUS and i in self.suspects:
+                for e in m.candidates:
+                    out[unit_key(e.name)].append(self.names_sent[i])
+        return out
 
 
 __all__ = ["Units", "parse_same"]

@@ -91,6 +91,23 @@ class Book:
         return [found[p.sheet].get((p.row, p.col)) for p in cells]
 
 
+def custom_property(pkg: Package, name: str) -> str | None:
+    """The text of the custom document property ``name`` (docProps/custom.xml), or None."""
+    part = "docProps/custom.xml"
+    if not pkg.has(part):
+        return None
+    try:
+        if name.encode() not in pkg.read(part):  # the usual case, without parsing
+            return None
+        root = pkg.xml(part)
+    except UnusableFile:
+        return None
+    for el in root:
+        if local(el.tag) == "property" and el.get("name") == name:
+            return "".join(str(t) for t in el.itertext()).strip()
+    return None
+
+
 def core_modified(pkg: Package) -> str | None:
     """docProps/core.xml's dcterms:modified, the workbook's own save time."""
     if not pkg.has("docProps/core.xml"):

@@ -10,6 +10,8 @@ __all__ = ["check", "CheckResult", "Finding", "RULES", "RULE_BY_ID"]
 
 
 def check(report: Report, previous: Report | None = None,
-          parts: list[Report] | None = None) -> CheckResult:
-    """Every rule over one report (with last year's report and a summary's units when given)."""
-    return CheckResult(report, run_rules(RULES, Context(report, previous, parts)))
+          parts: list[Report] | None = None, *, rollup: bool = False) -> CheckResult:
+    """Every rule over one report (with last year's report and a summary's units when given).
+    ``rollup``: the report is a unit of a batch (``collect``), where a summary workbook's empty
+    texts are no error."""
+    return CheckResult(report, run_rules(RULES, Context(report, previous, parts, rollup)))

@@ -79,7 +79,7 @@ def _required(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
                           expected="必填", found=BLANK)
     for part in spec.TEXT_PARTS:
         value = ctx.value(part.key)
-        if part.required and (value is None or not str(value).strip()):
+        if part.required and not ctx.texts_later and (value is None or not str(value).strip()):
             yield finding(ctx, rule, f"正文「{spec.TEXT_LABELS[part.key]}」未填写：此部分必须有内容。",
                           (part.key,), expected="必填", found=BLANK)
     if ctx.report.sections is not None:  # an imported report: all six sections, in order
@@ -168,6 +168,8 @@ def _fee_text(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     key = "t3.other_no_fee.total"
     n = ctx.number(key)
     other = str(ctx.value("text.other") or "")
+    if ctx.texts_later and not other.strip():  # not written yet, and not required to be
+        return
     if n and not any(w in other for w in ("信息处理费", "收费通知", "处理费")):
         yield finding(ctx, rule, f"{spec.describe(key)}为{n}，即有申请因未缴纳信息处理费而不再处理，"
                                  f"但「{spec.TEXT_LABELS['text.other']}」没有说明信息处理费的收取情况。",

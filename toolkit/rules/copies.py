@@ -13,10 +13,13 @@ removed before comparing (``BOILERPLATE``): two reports sharing only those are n
 
 from __future__ import annotations
 
+import heapq
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 
 from .. import spec
 from .engine import Finding
@@ -64,31 +67,53 @@ def find_copies(items: Iterable[tuple[int, Hashable, dict[str, str]]], keys: Ite
                 owners[text].append((index, unit))
         texts = list(owners)
         shingles = [Shingles.of(t) for t in texts]
-        index_of: dict[str, list[int]] = defaultdict(list)
-        for i, sh in enumerate(shingles):
-            for item in sh.items:
-                index_of[item].append(i)
-        common = max(50, len(texts) // 5)
-        shared: Counter[tuple[int, int]] = Counter()
-        for holders in index_of.values():
-            if 1 < len(holders) <= common:
-                for a in holders:
-                    for b in holders:
-                        if a != b:
-                            shared[(a, b)] += 1
-        # candidates for each text: itself (the same text under several units), then the others
-        candidates: dict[int, list[tuple[float, int]]] = {i: [(1.0, i)] for i in range(len(texts))}
-        for (a, b), n in shared.items():
-            if n >= share * len(shingles[a]):
-                s = shingles[a].share_in(shingles[b])
-                if s >= share:
-                    candidates[a].append((s, b))
+        candidates = _similar(shingles, share)
         for a, found in candidates.items():
-            found.sort(key=lambda sb: -sb[0])
+            found.sort(key=lambda sb: (-sb[0], sb[1] != a, sb[1]))
             for index, unit in owners[texts[a]]:
                 other = next(((s, o) for s, b in found for o, o_unit in owners[texts[b]] if o_unit != unit), None)
                 if other is not None:
                     out.append(Copy(index, key, other[1], other[0]))
+    return out
+
+
+def _similar(shingles: list[Shingles], share: float) -> dict[int, list[tuple[float, int]]]:
+    """For each text, (share, other) of every text holding ``share`` or more of its shingles, itself
+    first. Shingles held by very many texts (the format's phrases, the sentences every report
+    repeats) do not make a copy: only a text's rarer shingles (``rare``) count towards ``share``.
+
+    A set-similarity join with prefix filtering: a text B that holds at least ``need`` of A's rare
+    shingles holds at least one of any ``len(rare) - need + 1`` of them, so only the holders of A's
+    rarest ones are candidates (few texts hold a rare shingle), and each candidate is verified by a
+    set intersection. Comparing every pair that shares any shingle costs seconds for 1,000 units
+    writing the same common sentences; this costs milliseconds."""
+    counts = Counter(chain.from_iterable(sh.items for sh in shingles))
+    common = max(50, len(shingles) // 5)
+    frequent = {item for item, n in counts.items() if n > common}
+    rares: dict[int, frozenset[str]] = {}
+    prefixes: dict[int, list[str]] = {}
+    for a, sh in enumerate(shingles):
+        need = math.ceil(share * len(sh) - 1e-9)
+        rare = sh.items - frequent
+        if rare and len(rare) >= need:
+            rares[a] = rare
+            prefixes[a] = heapq.nsmallest(len(rare) - need + 1, rare, key=counts.__getitem__)
+    probed = set(chain.from_iterable(prefixes.values()))
+    holders: dict[str, list[int]] = defaultdict(list)  # only the shingles some text probes with
+    for i, sh in enumerate(shingles):
+        for item in sh.items & probed:
+            holders[item].append(i)
+    out: dict[int, list[tuple[float, int]]] = {i: [(1.0, i)] for i in range(len(shingles))}
+    for a, prefix in prefixes.items():
+        sh, rare = shingles[a], rares[a]
+        need = math.ceil(share * len(sh) - 1e-9)
+        found = {b for item in prefix for b in holders[item]}
+        found.discard(a)
+        for b in found:
+            if len(rare & shingles[b].items) >= need:
+                s = sh.share_in(shingles[b])
+                if s >= share:
+                    out[a].append((s, b))
     return out
 
 

@@ -63,6 +63,14 @@ class Context:
     report: Report
     previous: Report | None = None
     parts: list[Report] | None = None  # for a summary (汇总): the units it sums
+    # collected one level up (a city's batch): a district's summary is a unit, its texts written
+    # after the tables, so their being empty is expected there
+    rollup: bool = False
+
+    @property
+    def texts_later(self) -> bool:
+        """A district's summary in the city's batch: its texts may be empty, that is no finding."""
+        return self.rollup and self.report.summary_of is not None
 
     def value(self, key: str) -> object:
         return self.report.values.get(key)

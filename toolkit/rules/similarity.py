@@ -43,9 +43,7 @@ class Shingles:
         """The share (0–1) of this text's shingles found in ``other``; 0 for an empty text."""
         if not self.items:
             return 0.0
-        small, large = (self.items, other.items) if len(self.items) <= len(other.items) else (other.items, self.items)
-        common = sum(1 for s in small if s in large)
-        return common / len(self.items)
+        return len(self.items & other.items) / len(self.items)
 
 
 def repeated_share(text: str, source: str) -> float:

@@ -2,50 +2,23 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import office
 from ..errors import ConversionFailed, MissingProgram, UnusableFile
 from ..fileio import atomic_write, os_reason
+from ..office import find_soffice, profile_dir, profile_lock
 
 FONT_CONF = Path(__file__).parent / "fonts" / "64-nianbao-gov-fonts.conf"
 NO_LIBREOFFICE = ("未找到 LibreOffice，无法生成 PDF：Word 报告已生成，可在 Word/WPS 中“另存为 PDF”；"
                   "或安装 LibreOffice（https://zh-cn.libreoffice.org/）后重试")
 
+BUSY = "另一个 PDF 转换正在进行，等待超时：Word 报告已生成，请稍后再转换"
 NOT_CONVERTED = "LibreOffice 未能把这份 Word 报告转换为 PDF：Word 报告已生成，可在 Word/WPS 中“另存为 PDF”"
-
-_CANDIDATES = (
-    r"C:\Program Files\LibreOffice\program\soffice.exe",
-    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
-    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
-    "/opt/libreoffice/program/soffice",
-)
-
-
-def find_soffice() -> str | None:
-    """LibreOffice's soffice: on the PATH, or where its installers put it."""
-    for name in ("soffice", "libreoffice"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return next((p for p in _CANDIDATES if Path(p).is_file()), None)
-
-
-def _profile_dir() -> Path:
-    """A LibreOffice profile of our own: conversion works while the user has LibreOffice open
-    (a second soffice on the user's profile would hand the job to it and return at once)."""
-    uid = os.getuid() if hasattr(os, "getuid") else 0
-    path = Path(tempfile.gettempdir()) / f"nianbao-soffice-{uid}"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
 
 def _environment(profile: Path) -> dict[str, str]:
     """On Linux, give LibreOffice's fontconfig our aliases for the government fonts (Noto CJK in
@@ -62,36 +35,6 @@ def _environment(profile: Path) -> dict[str, str]:
             conf.write_text(text, encoding="utf-8")
         env["FONTCONFIG_FILE"] = str(conf)
     return env
-
-
-@contextlib.contextmanager
-def _profile_lock(profile: Path, timeout: int):
-    """One conversion at a time per profile: a second soffice started on a profile in use hands
-    its request to the first and may return before the PDF exists. A lock older than the
-    conversion timeout is left over from a crash and is taken over."""
-    lock = profile / "convert.lock"
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-            break
-        except FileExistsError:
-            try:
-                if time.time() - lock.stat().st_mtime > timeout:
-                    lock.unlink()
-                    continue
-            except OSError:
-                continue
-            if time.monotonic() > deadline:
-                raise ConversionFailed("另一个 PDF 转换正在进行，等待超时：Word 报告已生成，请稍后再转换") from None
-            time.sleep(0.2)
-    try:
-        yield
-    finally:
-        try:
-            lock.unlink()
-        except OSError:
-            pass
 
 
 def to_pdf(docx: Path, pdf: Path | None = None, timeout: int = 180) -> Path:
@@ -130,9 +73,9 @@ def to_pdfs(jobs: list[tuple[Path, Path]], timeout: int = 180) -> list[PdfOutcom
             o.problem = NO_LIBREOFFICE
         return outcomes
     total = _conversion_timeout(len(outcomes), timeout)
-    profile = _profile_dir()
+    profile = profile_dir()
     try:
-        with _profile_lock(profile, total), tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as tmp:
+        with profile_lock(profile, total, BUSY), tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as tmp:
             _convert_all(soffice, profile, Path(tmp), outcomes, total)
     except UnusableFile as exc:  # waiting for another conversion timed out
         for o in outcomes:
@@ -141,38 +84,18 @@ def to_pdfs(jobs: list[tuple[Path, Path]], timeout: int = 180) -> list[PdfOutcom
 
 
 def _convert_all(soffice: str, profile: Path, tmp: Path, outcomes: list[PdfOutcome], timeout: int) -> None:
-    # LibreOffice names each PDF after its document's stem in one output folder: reports from
-    # different folders may share a name, so each is converted under a name of its own.
-    inputs, outdir = tmp / "in", tmp / "out"
-    inputs.mkdir()
-    sources: dict[int, Path] = {}
-    for i, o in enumerate(outcomes):
-        src = inputs / f"{i}.docx"
-        try:
-            shutil.copyfile(o.docx, src)
-        except OSError as exc:
-            o.problem = f"无法读取 Word 报告（{os_reason(exc)}），未生成 PDF：{o.docx}"
-            continue
-        sources[i] = src
-    if not sources:
-        return
-    failure = _soffice(soffice, profile, list(sources.values()), outdir, timeout)
-    missing = [i for i in sources if not _complete(outdir / f"{i}.pdf")]
-    if failure and len(sources) > 1 and missing:
-        # LibreOffice stopped part way (a document that crashes or hangs it): the reports it did
-        # not reach are converted one by one, so that one bad file costs only its own PDF.
-        failures = {i: _soffice(soffice, profile, [sources[i]], outdir, timeout // 2) for i in missing}
-    else:
-        failures = dict.fromkeys(missing, failure)
-    for i in sources:
-        o, made = outcomes[i], outdir / f"{i}.pdf"
-        if i in missing and not _complete(made):
-            o.problem = failures.get(i) or NOT_CONVERTED
-            continue
-        try:
-            atomic_write(o.pdf, made.read_bytes())  # the temporary folder may be another file system
-        except UnusableFile as exc:
-            o.problem = f"PDF 未能写入：{exc}"
+    results = office.convert_all(soffice, profile, [o.docx for o in outcomes], tmp, "pdf", timeout, timeout // 2,
+                                 made=_complete, env=_environment(profile))
+    for o, made in zip(outcomes, results, strict=True):
+        if isinstance(made, OSError):
+            o.problem = f"无法读取 Word 报告（{os_reason(made)}），未生成 PDF：{o.docx}"
+        elif isinstance(made, office.Run):
+            o.problem = _failure(made) or NOT_CONVERTED
+        else:
+            try:
+                atomic_write(o.pdf, made.read_bytes())  # the temporary folder may be another file system
+            except UnusableFile as exc:
+                o.problem = f"PDF 未能写入：{exc}"
 
 
 def _complete(pdf: Path) -> bool:
@@ -186,19 +109,12 @@ def _complete(pdf: Path) -> bool:
         return False
 
 
-def _soffice(soffice: str, profile: Path, sources: list[Path], outdir: Path, timeout: int) -> str:
-    """One LibreOffice run converting ``sources`` into ``outdir``: "" or why it failed."""
-    cmd = [soffice, f"-env:UserInstallation={(profile / 'profile').as_uri()}", "--headless",
-           "--norestore", "--nologo", "--convert-to", "pdf", "--outdir", str(outdir),
-           *map(str, sources)]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", check=False,
-                              timeout=timeout, env=_environment(profile))
-    except subprocess.TimeoutExpired:
-        return f"LibreOffice 转换 PDF 超时（{timeout}秒）：Word 报告已生成"
-    except OSError as exc:
-        return f"无法运行 LibreOffice（{os_reason(exc)}）：Word 报告已生成"
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
-        return f"LibreOffice 未能生成 PDF（退出码{proc.returncode}）：Word 报告已生成。{detail[0]}"
+def _failure(run: office.Run) -> str:
+    """Why a LibreOffice run made no PDF, or "" when it ended well."""
+    if run.how == "timeout":
+        return f"LibreOffice 转换 PDF 超时（{run.seconds}秒）：Word 报告已生成"
+    if run.how == "oserror":
+        return f"无法运行 LibreOffice（{run.detail}）：Word 报告已生成"
+    if run.how == "exit":
+        return f"LibreOffice 未能生成 PDF（退出码{run.code}）：Word 报告已生成。{run.detail}"
     return ""

@@ -421,11 +421,13 @@ def _macro_button(wb, button: tuple[str, str]) -> None:
 
 
 def build_workbook(data: dict[str, object] | None = None, vba_project: bytes | None = None,
-                   button: tuple[str, str] | None = None, source: str | None = None) -> bytes:
+                   button: tuple[str, str] | None = None, source: str | None = None,
+                   summary_of: str | None = None) -> bytes:
     """The standard workbook as bytes, with ``data`` (key -> value) filled into the input cells.
 
     With ``vba_project`` (an xl/vbaProject.bin) it is a macro-enabled workbook (save it as
     .xlsm), and ``button`` = (macro name, caption) puts a button on the first sheet.
+    ``summary_of`` (what a summary sums, "12个单位") marks the workbook as a summary (汇总).
     Raises ValueError when a value cannot be placed (a text longer than a cell holds)."""
     data = dict(data or {})
     buffer = io.BytesIO()
@@ -436,6 +438,8 @@ def build_workbook(data: dict[str, object] | None = None, vba_project: bytes | N
     wb.set_custom_property("nianbao_template", spec.TEMPLATE_MARKER)
     if source:  # the report this workbook was started from (new --from): kept with the file
         wb.set_custom_property(SOURCE_PROPERTY, _xml_safe(source)[:255])
+    if summary_of:
+        wb.set_custom_property(layout.SUMMARY_PROPERTY, _xml_safe(summary_of)[:255])
     f = Formats(wb)
     computed = computed_values(data)
     if vba_project is not None:

@@ -21,6 +21,10 @@ SHEETS = (SHEET_MAIN, *SHEET_OF_TABLE.values(), SHEET_RESULTS, SHEET_MARKER)
 
 NAME_PREFIX = "NB_"
 MARKER_NAME = "NB_template"
+# A document property marking a summary workbook (collect's 汇总数据.xlsx), its value saying what it
+# sums: kept by Excel, WPS and LibreOffice when they save, so a city collecting its districts'
+# summaries knows them for what they are (their texts are written after the tables).
+SUMMARY_PROPERTY = "nianbao_summary"
 RESULT_SUMMARY_NAME = "NB_result_summary"  # first sheet: the last check's verdict (write-back)
 LIVE_STATUS_NAME = "NB_live_status"  # first sheet: the sheet's own formula check
 

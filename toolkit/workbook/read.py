@@ -16,7 +16,7 @@ from .. import spec
 from ..errors import NotOurTemplate, OldFormat, TemplateVersion, UnusableFile
 from ..ooxml.cells import CellPos
 from ..ooxml.package import Package
-from ..ooxml.workbook import Book, core_modified
+from ..ooxml.workbook import Book, core_modified, custom_property
 from ..report import Origin, Report
 from . import layout
 from .structure import locate, lost_cell
@@ -36,6 +36,7 @@ def read_workbook(path: Path | str) -> Report:
         check_template(book)
         report = read_book(book, str(path), saved_at=core_modified(pkg))
         report.digest = file_digest(pkg.data)
+        report.summary_of = custom_property(pkg, layout.SUMMARY_PROPERTY)
     return report
 
 
