@@ -11,9 +11,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import re
 import sys
 import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +59,18 @@ class Formatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
+    def _format_action(self, action: argparse.Action) -> str:
+        # The commands' group lists the commands themselves, without a first line repeating its
+        # metavar ("命令:" then "  命令" in argparse's layout).
+        if isinstance(action, argparse._SubParsersAction):
+            return "".join(self._format_action(a) for a in action._get_subactions())
+        return super()._format_action(action)
+
 
 class Parser(argparse.ArgumentParser):
     """argparse in Chinese (help, usage and errors), with usage errors exiting with code 2."""
 
-    def __init__(self, *args: Any, add_help: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, add_help: bool = True, parents: Any = (), **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", Formatter)
         kwargs["add_help"] = False  # ours, with Chinese words, below
         super().__init__(*args, **kwargs)
@@ -68,11 +78,46 @@ class Parser(argparse.ArgumentParser):
         self._optionals.title = "选项"
         if add_help:
             self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
+        # The parents' options join ours only now that the groups have their Chinese titles:
+        # argparse puts a parent's option in the group of the same title, a second "选项" otherwise.
+        for parent in parents:
+            self._add_container_actions(parent)
+            self._defaults.update(parent._defaults)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         print(f"nianbao：命令参数有误：{translate(message)}", file=sys.stderr)
         raise SystemExit(EXIT_UNUSABLE)
+
+
+@dataclass(frozen=True)
+class Number:
+    """The type of a numeric option: a number within bounds, else a usage error saying in Chinese
+    what is expected (exit code 2, before any work). Every numeric option of every command uses it."""
+
+    convert: Callable[[str], float]
+    minimum: float
+    maximum: float
+    expected: str
+
+    def __call__(self, text: str) -> float:
+        try:
+            value = self.convert(text.strip())
+        except ValueError:
+            value = None
+        if value is None or not self.minimum <= value <= self.maximum:  # (NaN fails both)
+            raise argparse.ArgumentTypeError(f"“{text}”不对：{self.expected}")
+        return value
+
+
+WORKERS = Number(int, 1, 10_000, "应为大于0的整数（并行进程数）")
+TIMEOUT = Number(float, 0, math.inf, "应为不小于0的秒数（0 为不限）")
+
+
+def year_type() -> Number:
+    from . import spec
+    return Number(int, spec.FIRST_YEAR, spec.LAST_YEAR,
+                  f"应为四位年份，如2024（本格式自{spec.FIRST_YEAR}年度起使用）")
 
 
 def _out(text: str = "") -> None:
@@ -187,8 +232,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     from .app.audit import audit
     from .collect.progress import Progress
-    workers = args.workers if args.workers and args.workers > 0 else None
-    summary = audit(args.inputs, Path(args.output), previous=args.previous or (), workers=workers,
+    summary = audit(args.inputs, Path(args.output), previous=args.previous or (), workers=args.workers,
                     progress=Progress("审核"))
     for note in summary.previous_notes:
         _err(f"上年报告未使用：{note}")
@@ -201,12 +245,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def cmd_collect(args: argparse.Namespace) -> int:
     from .app import collect
     from .collect.progress import Progress
-    workers = args.workers if args.workers and args.workers > 0 else None
     summary = collect(args.inputs, Path(args.output), unit=args.unit, previous=args.previous or (),
-                      workers=workers, year=args.year, district_email=args.email or "",
+                      workers=args.workers, year=args.year, district_email=args.email or "",
                       template=args.template, progress=Progress("校验"), roster=args.roster,
                       same=args.same or (),
-                      timeout=args.timeout if args.timeout and args.timeout > 0 else None)
+                      timeout=args.timeout or None)  # 0: no limit
     for note in summary.previous_notes:
         _err(f"上年数据未使用：{note}")
     for note in summary.notes:
@@ -250,6 +293,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             _out(f"已生成草稿（数据未通过校验，不得公开）：{built.docx}")
         else:
             _out(f"已生成 Word 报告：{built.docx}")
+        if built.backup:
+            _out(f"  原有的同名报告在生成后被修改过，已备份到：{built.backup}")
         if built.html:
             _out(f"已生成网页：{built.html}")
         if built.pdf:
@@ -289,6 +334,7 @@ DEBUG_HELP = "出错时显示完整的调用栈（traceback）和运行日志，
 
 def build_parser() -> Parser:
     from . import spec
+    year = year_type()
     p = Parser(prog="nianbao", description=f"{spec.REPORT_NAME}：标准工作簿、校验、生成 Word 报告。")
     p.add_argument("--version", action="version", version=f"nianbao {__version__}", help="显示版本号并退出")
     p.add_argument("--debug", action="store_true", help=DEBUG_HELP)
@@ -302,7 +348,7 @@ def build_parser() -> Parser:
                        "生成带“校验并生成年报”按钮的启用宏的工作簿（Excel + xlwings）。")
     s.add_argument("out", metavar="OUT.xlsx", help="输出的工作簿（.xlsx，或带按钮的 .xlsm）")
     s.add_argument("--unit", help="机关名称")
-    s.add_argument("--year", type=int, help="报告年度，如 2024")
+    s.add_argument("--year", type=year, help="报告年度，如 2024")
     data = s.add_mutually_exclusive_group()
     data.add_argument("--data", metavar="DATA.json", help="用 JSON 数据文件填好各项（格式见 docs/format.md）")
     data.add_argument("--from", dest="from_", metavar="去年的报告",
@@ -334,6 +380,7 @@ def build_parser() -> Parser:
     s = sub.add_parser("build", parents=[common], help="生成 Word 年度报告（可同时生成网页和 PDF）",
                        description="先校验，再按国家格式生成 Word 年度报告（公文格式，可在 Word/WPS 中修改）。"
                        "数据有错误时不生成（退出码 1），加 --force 生成标明“草稿”的报告。"
+                       "已有的报告在生成后被修改过时不覆盖；加 --force 覆盖，修改过的原文件先备份到 nianbao备份 中。"
                        f"默认保存在数据文件旁：{{机关名称}}{{年度}}{spec.TITLE_SUFFIX}.docx。"
                        "可一次生成多份：某个文件有问题不影响其他文件，有任何问题时退出码为 1。")
     s.add_argument("files", nargs="+", metavar="FILE", help="工作簿（.xlsx/.xlsm）或 JSON 数据文件，可以有多个")
@@ -344,7 +391,8 @@ def build_parser() -> Parser:
     s.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 生成 PDF（与 Word 报告同名、同文件夹）")
     s.add_argument("--template", metavar="T.docx", help="用本单位修改过样式的 Word 模板")
     s.add_argument("--force", action="store_true",
-                   help="数据有错误也生成（标明草稿）；覆盖生成后被修改过的报告")
+                   help="数据有错误也生成（标明草稿）；也覆盖生成后被修改过的报告，"
+                        "覆盖前把它备份到同一文件夹的 nianbao备份 中（同名文件）")
     s.set_defaults(func=cmd_build)
 
     s = sub.add_parser("demo", parents=[common], help="用内置示例走一遍：生成工作簿、校验、生成 Word 报告",
@@ -365,7 +413,7 @@ def build_parser() -> Parser:
                    help="输出文件：.json 为 JSON 数据，.xlsx 为标准工作簿，- 为输出 JSON 到屏幕"
                         "（默认：与报告同名的 .json，在报告旁边）")
     s.add_argument("--unit", help="机关名称（代替标题中的）")
-    s.add_argument("--year", type=int, help="报告年度（代替标题中的）")
+    s.add_argument("--year", type=year, help="报告年度（代替标题中的）")
     s.add_argument("--force", action="store_true", help="输出文件已存在时覆盖它")
     s.set_defaults(func=cmd_import)
 
@@ -378,7 +426,7 @@ def build_parser() -> Parser:
     s.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="输出文件夹")
     s.add_argument("--previous", nargs="+", action="extend", metavar="INPUT",
                    help="上年的报告（文档、工作簿或 JSON 数据，按机关名称对应；启用跨年度规则 W1、W2、W8）")
-    s.add_argument("--workers", type=int, metavar="N", help="并行进程数（默认：CPU 核数）")
+    s.add_argument("--workers", type=WORKERS, metavar="N", help="并行进程数（默认：CPU 核数）")
     s.set_defaults(func=cmd_audit)
 
     s = sub.add_parser("collect", parents=[common], help="汇总：批量校验各单位报送的工作簿",
@@ -389,11 +437,11 @@ def build_parser() -> Parser:
     s.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="输出文件夹")
     s.add_argument("--unit", metavar="NAME", help="汇总机关名称（汇总数据的机关名称、退回邮件的发件人）")
     s.add_argument("--email", metavar="ADDR", help="退回邮件的发件地址")
-    s.add_argument("--year", type=int, help="报告年度（默认：多数文件的年度）")
+    s.add_argument("--year", type=year, help="报告年度（默认：多数文件的年度）")
     s.add_argument("--previous", nargs="+", action="extend", metavar="INPUT",
                    help="上年的工作簿或 JSON 数据（按机关名称对应；启用规则 W1、W2、W8）")
-    s.add_argument("--workers", type=int, metavar="N", help="并行进程数（默认：CPU 核数）")
-    s.add_argument("--timeout", type=float, metavar="S", default=COLLECT_TIMEOUT,
+    s.add_argument("--workers", type=WORKERS, metavar="N", help="并行进程数（默认：CPU 核数）")
+    s.add_argument("--timeout", type=TIMEOUT, metavar="S", default=COLLECT_TIMEOUT,
                    help=f"每个文件最多用时（秒，默认 {COLLECT_TIMEOUT:g}；0 为不限）：超时的文件列为无法读取，其余照常")
     s.add_argument("--template", metavar="FILE.j2", help="退回邮件模板（Jinja2；默认用输出文件夹中的"
                    "“退回邮件模板.txt.j2”或内置模板）")
