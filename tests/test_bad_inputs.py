@@ -77,7 +77,7 @@ def make_bad_files(folder: Path, filled: Path) -> dict[str, tuple[Path, str]]:
     add("not a workbook", p, "不是 Excel 工作簿")
     p = folder / "空.xlsx"
     p.write_bytes(b"")
-    add("empty file", p, "不是 Excel 工作簿")
+    add("empty file", p, "文件是空的（0 字节）")
     p = folder / "文件夹.xlsx"
     p.mkdir()
     add("folder", p, "文件夹")
@@ -133,10 +133,11 @@ def make_bad_files(folder: Path, filled: Path) -> dict[str, tuple[Path, str]]:
             else:
                 zout.writestr(info, zin.read(info))
     add("zip bomb part", p, "过大")
-    for suffix in (".ods", ".csv"):
+    for suffix, phrase in ((".ods", "在 LibreOffice 或 WPS 中打开，“另存为”Excel 工作簿（.xlsx）"),
+                           (".csv", "CSV 文本表格")):
         p = folder / f"其他{suffix}"
         p.write_bytes(b"x")
-        add(f"{suffix} file", p, f"不支持 {suffix}")
+        add(f"{suffix} file", p, phrase)
     p = folder / "其他.docx"  # published reports are imported; a damaged one is refused with its reason
     p.write_bytes(b"x")
     add(".docx file", p, "无法作为 Word 文档")
@@ -319,3 +320,81 @@ def test_cells_as_other_programs_write_them(tmp_path, filled, xml_cell, kind, qu
     f = next(f for f in check(report).errors if f.keys == ("t3.partial.natural",))
     assert f.rule == "E1" and f.cell == POS["t3.partial.natural"]
     assert quote in f.message or (kind == "blank" and f.found == quote and "未填写" in f.message)
+
+
+# --- reasons that name the file and say it in Chinese (tester's F8, F9, F26) ---------------------
+
+ENGLISH_WORDS = re.compile(r"Error|Exception|NotFound|[Dd]ocument|empty|[A-Z][a-z]+[A-Z]")  # library words
+
+
+@pytest.mark.parametrize("args, missing", [
+    (["new", "x.xlsx", "--data", "nonexist.json"], "nonexist.json"),
+    (["new", "x.xlsx", "--from", "nonexist.docx"], "nonexist.docx"),
+    (["export", "nonexist.xlsx"], "nonexist.xlsx"),
+    (["import", "nonexist.docx"], "nonexist.docx"),
+    (["build", "nonexist.json"], "nonexist.json"),
+])
+def test_a_missing_file_is_named(tmp_path, args, missing):
+    proc = run_nianbao(*args, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert f"{missing}：找不到文件" in proc.stderr + proc.stdout, proc.stderr
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def _roster(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    wb.active.append(["单位名称", "邮箱"])
+    wb.active.append(["城北街道", "cb@example.gov.cn"])
+    wb.save(path)
+    return path
+
+
+def test_reasons_are_chinese_without_library_words(tmp_path):
+    (tmp_path / "empty.html").write_bytes(b"")
+    (tmp_path / "empty.docx").write_bytes(b"")
+    (tmp_path / "blank.html").write_bytes(b"   \n")
+    (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really")
+    expected = {"empty.html": "文件是空的", "empty.docx": "文件是空的", "blank.html": "网页中没有内容",
+                "broken.docx": "文件已损坏，或不是 Word 文档"}
+    for name, phrase in expected.items():
+        proc = run_nianbao("import", tmp_path / name, "-o", "-")
+        assert proc.returncode == 2 and phrase in proc.stderr, proc.stderr
+        assert not ENGLISH_WORDS.search(proc.stderr.replace(str(tmp_path / name), "")), proc.stderr
+    (tmp_path / "adir").mkdir()
+    proc = run_nianbao("import", tmp_path / "adir")
+    assert proc.returncode == 2 and "文件夹" in proc.stderr and "已跳过" not in proc.stderr
+    # a spreadsheet that is not a report (the roster) is "not a report", as any other kind is
+    proc = run_nianbao("import", _roster(tmp_path / "名单.xlsx"), "-o", "-")
+    assert proc.returncode == 2 and "这不是政府信息公开工作年度报告" in proc.stderr, proc.stderr
+
+
+def test_json_saved_as_gbk_is_read_and_format_reason_is_tidy(tmp_path, sample):
+    import json
+    gbk = tmp_path / "gbk.json"
+    gbk.write_bytes(json.dumps({"format": spec.FORMAT_ID, **sample}, ensure_ascii=False).encode("gbk"))
+    assert read_report(gbk).values["meta.unit"] == sample["meta.unit"]
+    wrong = tmp_path / "fmt.json"
+    wrong.write_text('{"format": "GOV-AR-2019"}', encoding="utf-8")
+    with pytest.raises(UnusableFile, match="format 应为“GOV-AR-2021”，实为“GOV-AR-2019”"):
+        read_report(wrong)
+
+
+def test_a_word_report_without_its_extension_is_read_as_word(tmp_path, sample):
+    from toolkit.app import build_report, new_workbook
+    book = new_workbook(tmp_path / "data.xlsx", data=sample)
+    docx = build_report(book, tmp_path / "report.docx", force=True).docx
+    noext = tmp_path / "报告"
+    noext.write_bytes(docx.read_bytes())
+    proc = run_nianbao("import", noext, "-o", tmp_path / "out.json")
+    assert proc.returncode == 0, proc.stderr
+    assert read_report(tmp_path / "out.json").values["t3.new.natural"] == sample["t3.new.natural"]
+    assert read_report(noext).values["t3.new.natural"] == sample["t3.new.natural"]  # check reads it too
+
+
+@pytest.mark.parametrize("suffix, program", [(".ods", "LibreOffice"), (".et", "WPS")])
+def test_other_spreadsheet_formats_say_how_to_fix(tmp_path, suffix, program):
+    path = tmp_path / f"甲街道{suffix}"
+    path.write_bytes(b"x")
+    proc = run_nianbao("check", path)
+    assert proc.returncode == 2
+    assert program in proc.stdout and "“另存为”Excel 工作簿（.xlsx）" in proc.stdout, proc.stdout

@@ -322,6 +322,15 @@ def test_audit_exit_codes(tmp_path, sample):
     assert proc.returncode == 2
 
 
+@pytest.mark.parametrize("command, verb", [("audit", "审核"), ("collect", "汇总")])
+def test_a_mistyped_input_is_refused_before_any_output(tmp_path, command, verb):
+    """audit checks its inputs as collect does: a typo is no "1 份报告", and no folder is made."""
+    proc = run_nianbao(command, tmp_path / "nonexist", "-o", tmp_path / "out")
+    assert proc.returncode == 2
+    assert f"找不到要{verb}的文件或文件夹：{tmp_path / 'nonexist'}。请检查路径，未生成任何输出" in proc.stderr
+    assert not (tmp_path / "out").exists() and proc.stdout == ""
+
+
 def test_audit_file_name_in_gbk_bytes(tmp_path, sample):
     """A Windows archive unpacked on UOS/Kylin leaves names in GBK bytes (lone surrogates in Python):
     the 审核结果.xlsx and findings.json are still written."""

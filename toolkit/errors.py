@@ -70,6 +70,15 @@ class NianbaoError(Exception):
     def title(self) -> str:
         return KINDS[self.code].title
 
+    def where(self) -> str:
+        """The message naming its file: ``path：message`` (as ``check`` shows an unusable file),
+        unless the message names it already. A command given several files (``new --data``,
+        ``build --template``) then says which one is meant."""
+        message = str(self)
+        if self.path is None or self.path in message or _name(self.path) in message:
+            return message
+        return f"{self.path}：{message}"
+
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "reason": str(self), "path": self.path}
 
@@ -182,6 +191,10 @@ class ChecksFailed(NianbaoError):
         self.result = result
 
 
+def _name(path: str) -> str:
+    return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or path
+
+
 def exit_code(exc: BaseException) -> int:
     """The exit code for an exception reaching the top of a command."""
     if isinstance(exc, NianbaoError):
@@ -194,7 +207,7 @@ def exit_code(exc: BaseException) -> int:
 def describe(exc: BaseException) -> str:
     """The message for the user, in Chinese, for any exception reaching the top of a command."""
     if isinstance(exc, NianbaoError):
-        return str(exc)
+        return exc.where()
     if isinstance(exc, KeyboardInterrupt):
         return "已中断"
     return (f"{KINDS['unexpected'].title}（{type(exc).__name__}：{exc}）。"

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from . import spec
 from .errors import BadData, UnreadableFile
+from .fileio import os_reason
 from .report import Report
+from .safetext import chinese_text
 from .values import Formula, show
 
 SOURCES = "sources"  # FORMAT.md's optional key -> place object of an imported report
@@ -22,8 +24,8 @@ def parse_data(obj: object, source: str) -> dict[str, object]:
         raise BadData("JSON 数据文件应为一个对象（{\"format\": ..., 键: 值}）")
     fmt = obj.get("format")
     if fmt != spec.FORMAT_ID:
-        found = "没有 format 项" if fmt is None else f"format 为 “{fmt}”"
-        raise BadData(f"JSON 数据文件的 format 应为 “{spec.FORMAT_ID}”，实际{found}")
+        found = "没有 format 项" if fmt is None else f"实为“{fmt}”"
+        raise BadData(f"JSON 数据文件的 format 应为“{spec.FORMAT_ID}”，{found}")
     unknown = [k for k in obj if k not in _NOT_FIELDS and k not in spec.FIELDS]
     if unknown:
         raise BadData(f"JSON 数据文件中有{len(unknown)}个未知的键：" + "、".join(unknown[:5])
@@ -65,11 +67,14 @@ def load_json(path: Path | str) -> dict[str, object]:
 def _load(path: Path | str) -> tuple[dict[str, object], dict[str, str]]:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
-        raise UnreadableFile("找不到文件") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UnreadableFile(f"无法读取 JSON 数据文件（{type(exc).__name__}）") from exc
+        raise UnreadableFile("找不到文件", path=path) from None
+    except OSError as exc:
+        raise UnreadableFile(f"无法读取 JSON 数据文件（{os_reason(exc)}）", path=path) from exc
+    text = chinese_text(data)  # UTF-8 as JSON should be; GBK as Notepad on a Chinese PC may save it
+    if text is None:
+        raise UnreadableFile("无法读取 JSON 数据文件：文字编码不是 UTF-8（也不是 GBK），请用 UTF-8 编码保存", path=path)
     try:
         obj = json.loads(text, parse_int=_int, parse_constant=_NonFinite)
     except json.JSONDecodeError as exc:

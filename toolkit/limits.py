@@ -33,7 +33,7 @@ def input_problem(path: Path, root: Path | None = None) -> str:
         if root is not None and path.is_symlink():
             target = path.resolve()
             if not target.is_relative_to(root.resolve()):
-                return f"这是指向输入文件夹以外的链接（{shown_path(target)}），已跳过"
+                return f"这是指向输入文件夹以外的链接（{shown_path(target)}），未读取"
         st = path.stat()
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
         return f"无法读取文件（{os_reason(exc) if isinstance(exc, OSError) else '链接循环'}）"
@@ -41,7 +41,9 @@ def input_problem(path: Path, root: Path | None = None) -> str:
         kind = ("命名管道" if stat.S_ISFIFO(st.st_mode) else "设备文件"
                 if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
                 "套接字" if stat.S_ISSOCK(st.st_mode) else "文件夹" if stat.S_ISDIR(st.st_mode) else "特殊文件")
-        return f"这不是普通文件（{kind}），已跳过"
+        return f"这不是普通文件（{kind}），未读取"
+    if st.st_size == 0:
+        return "文件是空的（0 字节），没有内容可读取"
     if st.st_size > MAX_FILE_BYTES:
         return f"文件过大（{shown_size(st.st_size)}，超过 {shown_size(MAX_FILE_BYTES)}），不是报表工作簿，未读取"
     return ""

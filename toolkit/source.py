@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import NotAWorkbook, UnreadableFile, UnusableFile
 from .fileio import os_reason
-from .importers import DOCUMENT_SUFFIXES
+from .importers import DOCUMENT_SUFFIXES, content_suffix
 from .jsondata import read_json
 from .limits import input_problem
 from .report import Report
@@ -24,8 +24,17 @@ log = logging.getLogger(__name__)
 # The last resort, for a file no specific reason covers (the exception goes to the log, --debug).
 UNREADABLE = ("工作簿内部有本程序无法识别的数据（文件可能已损坏，或被其他程序改写），无法读取："
               "请用 Excel 或 WPS 打开后另存为 .xlsx 再报送")
-# Files people send instead of the workbook: named, so the message can say what to send instead.
-UNSUPPORTED_SUFFIXES = (".et", ".ods", ".csv", ".doc", ".wps")
+# Files people send instead of the workbook: suffix -> (the format in words, how to make a file
+# nianbao reads of it), so the message says what to do.
+SAVE_AS_XLSX = "“另存为”Excel 工作簿（.xlsx）"
+SAVE_AS_DOCX = "“另存为”Word 文档（.docx）"
+OTHER_FORMATS = {
+    ".et": ("WPS 表格格式（.et）", f"请在 WPS 或 LibreOffice 中打开，{SAVE_AS_XLSX}后再使用"),
+    ".ods": ("OpenDocument 表格格式（.ods）", f"请在 LibreOffice 或 WPS 中打开，{SAVE_AS_XLSX}后再使用"),
+    ".doc": ("Word 97-2003 格式（.doc）", f"请在 Word 或 WPS 中打开，{SAVE_AS_DOCX}后再使用"),
+    ".wps": ("WPS 文字格式（.wps）", f"请在 WPS 中打开，{SAVE_AS_DOCX}后再使用"),
+    ".csv": ("CSV 文本表格", "请用标准模板（.xlsx，nianbao new 生成）或 JSON 数据文件"),
+}
 
 
 def read_report(path: Path | str) -> Report:
@@ -37,15 +46,15 @@ def read_report(path: Path | str) -> Report:
     problem = input_problem(path) if os.path.lexists(path) else ""
     if problem:  # a FIFO would block the read forever, /dev/zero would never end
         raise NotAWorkbook(problem, path=path)
-    suffix = path.suffix.lower()
+    suffix = content_suffix(path)
     if suffix == ".json":
         return read_json(path)
     if suffix in DOCUMENT_SUFFIXES:  # a published report (Word, web page, PDF, text): imported
         from .importers import import_file
         return import_file(path).report(str(path))
-    if suffix in UNSUPPORTED_SUFFIXES:
-        raise NotAWorkbook(f"不支持 {suffix} 文件：请用标准模板（.xlsx）、JSON 数据文件，"
-                           "或已发布的报告（.docx、.html、.pdf、.txt）", path=path)
+    if suffix in OTHER_FORMATS:
+        kind, remedy = OTHER_FORMATS[suffix]
+        raise NotAWorkbook(f"这是{kind}的文件，不能直接读取：{remedy}", path=path)
     # The reader pulls in the XML layer: loaded when a workbook is read, not for a JSON file.
     from .workbook.read import read_workbook
     try:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .. import spec
 from ..collect import batch, load_previous
-from ..collect.gather import REPORT_SUFFIXES, gather, safe_name
+from ..collect.gather import REPORT_SUFFIXES, gather, refuse_if_all_missing, safe_name
 from ..collect.outdir import RunLock, clear_extracted, refuse_if_open
 from ..collect.status import (
     cell_text,
@@ -170,6 +170,7 @@ def audit(inputs: list[Path | str], outdir: Path | str, *, previous: list[Path |
           workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> AuditSummary:
     """Check every report in ``inputs`` and write the outputs into ``outdir``: made as collect
     makes its own, one run at a time, the outputs found open in Excel before the work."""
+    refuse_if_all_missing(inputs, "审核")  # a mistyped folder: nothing to do, nothing to create
     outdir = make_folder(Path(outdir))
     with RunLock(outdir, "audit"):
         return _audit(inputs, outdir, previous=previous, workers=workers, progress=progress)

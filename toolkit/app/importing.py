@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import spec
-from ..errors import OutputExists, UnusableFile
+from ..errors import NotOurTemplate, OutputExists, UnusableFile
 from ..fileio import WORKBOOK_SUFFIXES, atomic_write
-from ..importers import Imported, import_file, is_document
+from ..importers import Imported, content_suffix, import_file, is_document
 from ..jsondata import found_values, to_json_obj
 from ..report import Report
 from ..rules import CheckResult, check
@@ -43,7 +43,7 @@ def read_any(path: Path | str, *, unit: str | None = None, year: int | None = No
     spreadsheet that is not our template) by the importers. ``unit``/``year`` override what the
     document says (its title may lack them). UnusableFile with one reason otherwise."""
     path = Path(path)
-    suffix = path.suffix.lower()
+    suffix = content_suffix(path)
     imported: Imported | None = None
     if suffix in WORKBOOK_SUFFIXES:
         try:
@@ -52,11 +52,12 @@ def read_any(path: Path | str, *, unit: str | None = None, year: int | None = No
         except UnusableFile as exc:
             try:  # a unit's own spreadsheet holding the official tables
                 imported = import_file(path)
-            except UnusableFile:
-                raise exc from None
+            except UnusableFile as not_report:
+                # no template marker: any spreadsheet (the roster…), judged as a document is
+                raise (not_report if isinstance(exc, NotOurTemplate) else exc) from None
     elif suffix in DATA_SUFFIXES:
         return _override(Source(read_report(path), "JSON 数据"), unit, year)
-    elif is_document(path):
+    elif is_document(Path(suffix)):
         imported = import_file(path)
     else:
         return _override(Source(read_report(path), "标准工作簿"), unit, year)

@@ -144,10 +144,8 @@ def collect(inputs: list[Path | str], outdir: Path | str, *, unit: str | None = 
     joined = parse_same(list(same))
     the_roster = roster_mod.load(roster, unit) if roster is not None else None
     outdir = Path(outdir)
-    missing = [str(p) for p in inputs if not Path(p).exists()]
-    if inputs and len(missing) == len(inputs):  # a mistyped folder: nothing to do, nothing to create
-        raise UnusableFile(f"找不到要汇总的文件或文件夹：{'、'.join(missing[:5])}" + ("等" if len(missing) > 5 else "")
-                           + "。请检查路径，未生成任何输出")
+    from .gather import refuse_if_all_missing
+    refuse_if_all_missing(inputs, "汇总")
     district_email = returns.check_email(district_email)
     make_folder(outdir)
     template_text = returns.template_text(outdir, template)  # fail early on a bad template

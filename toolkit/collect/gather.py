@@ -26,6 +26,7 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import IO
 
+from ..errors import UnusableFile
 from ..fileio import file_mtime, is_lock_file, os_reason
 from ..limits import MAX_ARCHIVE_BYTES, MAX_FILE_BYTES, input_problem, shown_size
 from ..safetext import REPLACEMENT, chinese_text, clip_bytes, shown_path, xml_text
@@ -67,6 +68,15 @@ class Item:
     mtime: float = 0.0  # file time: the file's, the archive member's or the e-mail's date
     mail: Mail | None = None  # the e-mail it came in, if it did
     converted: str = ""  # the suffix it had before LibreOffice converted it to .xlsx (.xls, .et)
+
+
+def refuse_if_all_missing(inputs: list[Path | str], what: str) -> None:
+    """Stop before any output is made when no input exists (a mistyped folder): UnusableFile naming
+    them. ``what``: the command's verb (汇总, 审核). Some missing among others: their rows say so."""
+    missing = [str(p) for p in inputs if not Path(p).exists()]
+    if inputs and len(missing) == len(inputs):
+        shown = "、".join(missing[:5]) + ("等" if len(missing) > 5 else "")
+        raise UnusableFile(f"找不到要{what}的文件或文件夹：{shown}。请检查路径，未生成任何输出")
 
 
 def gather(inputs: list[Path | str], outdir: Path, inbox: str = INBOX,

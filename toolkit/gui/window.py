@@ -8,6 +8,7 @@ by the "选择文件…" button, as the command's argument, or by dropping it on
 
 from __future__ import annotations
 
+import logging
 import tkinter as tk
 from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
@@ -105,7 +106,9 @@ def main(path: Path | str | None = None, run: bool = True) -> int:
         root = tk.Tk()
     except tk.TclError as exc:
         from ..errors import MissingProgram
-        raise MissingProgram(f"无法打开窗口（没有图形界面：{exc}）：请在桌面环境中运行，或使用 nianbao check") from None
+        logging.getLogger(__name__).debug("no window: %s", exc)  # Tk's English reason, for --debug
+        raise MissingProgram("无法打开窗口：没有图形界面（桌面环境）。"
+                             "请在桌面环境中运行，或使用 nianbao check") from None
     launcher = Launcher()
     window = Window(root, launcher)
     if path:

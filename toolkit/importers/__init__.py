@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UnreadableFile, UnusableFile
+from ..limits import input_problem
 
 if TYPE_CHECKING:
     from .document import Document
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
 DOCUMENT_SUFFIXES = (".docx", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".txt")
 SUFFIXES = (*DOCUMENT_SUFFIXES, ".xlsx", ".xlsm")
 
+
+# Every suffix nianbao reads or names in a reason; a file with another (or none) is looked into.
+KNOWN_SUFFIXES = (*SUFFIXES, ".json", ".xls", ".et", ".ods", ".csv", ".doc", ".wps")
+_PACKAGES = (("word/document.xml", ".docx"), ("xl/workbook.xml", ".xlsx"))
 
 KINDS = {".docx": "Word 文档", ".html": "网页", ".htm": "网页", ".mhtml": "网页", ".mht": "网页", ".pdf": "PDF",
          ".xlsx": "电子表格", ".xlsm": "电子表格", ".txt": "文本", ".json": "JSON 数据"}
@@ -36,9 +41,32 @@ def is_document(path: Path | str) -> bool:
     return Path(path).suffix.lower() in SUFFIXES
 
 
-def read_source(path: Path) -> Document:
-    """The document model of a file, by its kind."""
+def content_suffix(path: Path) -> str:
+    """The suffix a file is read by: its own when nianbao knows it, else the one its content shows
+    (a Word file renamed without ``.docx``, or saved as ``报告.2024``): a zip with
+    ``word/document.xml`` is Word, with ``xl/workbook.xml`` a workbook, ``%PDF`` a PDF. Only a
+    regular file is opened (a FIFO would block the read)."""
     suffix = path.suffix.lower()
+    if suffix in KNOWN_SUFFIXES or not path.is_file():
+        return suffix
+    try:
+        with path.open("rb") as f:
+            head = f.read(5)
+        if head.startswith(b"%PDF"):
+            return ".pdf"
+        if head.startswith(b"PK"):
+            import zipfile  # (only for a file without a known suffix)
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+            return next((s for part, s in _PACKAGES if part in names), suffix)
+    except Exception:  # noqa: BLE001 - unreadable or not a zip: judged by its suffix as before
+        logging.getLogger(__name__).debug("could not look into %s", path, exc_info=True)
+    return suffix
+
+
+def read_source(path: Path, suffix: str | None = None) -> Document:
+    """The document model of a file, by its kind (``suffix``: as ``content_suffix`` found it)."""
+    suffix = suffix or path.suffix.lower()
     if suffix == ".docx":
         from .word import read_docx
         return read_docx(path)
@@ -64,10 +92,13 @@ def import_file(path: Path | str) -> Imported:
     file, a scan without text, the 2019 format, a document that is no annual report."""
     path = Path(path)
     if not path.exists():
-        raise UnreadableFile("找不到文件")
+        raise UnreadableFile("找不到文件", path=path)
+    problem = input_problem(path)
+    if problem:  # a folder, a FIFO, an empty or far too large file
+        raise UnusableFile(problem, path=path)
     try:
         from .tables import read_document  # here: `check` of a workbook never loads the importers
-        return read_document(read_source(path))
+        return read_document(read_source(path, content_suffix(path)))
     except (UnusableFile, KeyboardInterrupt, MemoryError):
         raise
     except OSError as exc:

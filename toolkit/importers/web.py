@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import re
 from pathlib import Path
 
@@ -73,7 +74,9 @@ def parse_html(text: str) -> Document:
     try:
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
-        raise DamagedFile(f"无法作为网页读取（{exc}）") from None
+        logging.getLogger(__name__).debug("lxml refused the page: %s", exc)  # lxml's English, for --debug
+        why = "网页中没有内容" if not text.strip() else "网页内容无法解析"
+        raise DamagedFile(f"无法作为网页读取：{why}") from None
     title_el = root.find(".//title")
     doc = Document(KIND, title=clean_cell(title_el.text_content()) if title_el is not None else "")  # type: ignore[attr-defined]
     body = root.find("body")

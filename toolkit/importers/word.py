@@ -8,6 +8,7 @@ separately.
 
 from __future__ import annotations
 
+import logging
 import zipfile
 from pathlib import Path
 
@@ -27,9 +28,10 @@ def read_docx(path: Path) -> Document:
 
     try:
         word = docx.Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
-        raise DamagedFile(f"无法作为 Word 文档（.docx）打开（{type(exc).__name__}）；"
-                           "旧的 .doc 文件请先在 Word/WPS 中另存为 .docx") from None
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):
+        logging.getLogger(__name__).debug("python-docx refused %s", path, exc_info=True)
+        raise DamagedFile("无法作为 Word 文档（.docx）打开：文件已损坏，或不是 Word 文档；"
+                          "旧的 .doc 文件请先在 Word/WPS 中另存为 .docx") from None
     doc = Document(KIND)
     for child in word.element.body.iterchildren():
         if child.tag == qn("w:p"):

@@ -152,7 +152,7 @@ class Package:
     def open(cls, path: Path | str) -> Package:
         path = Path(path)
         if not path.exists():
-            raise UnreadableFile("找不到文件")
+            raise UnreadableFile("找不到文件", path=path)
         if path.is_dir():
             raise NotAWorkbook("这是一个文件夹，不是工作簿")
         if path.stat().st_size > MAX_FILE_BYTES:
