@@ -270,8 +270,28 @@ def test_template_with_unknown_variable_is_refused_with_its_name(tmp_path, sampl
 
 def test_template_syntax_error_is_a_clear_message(tmp_path, sample_json):
     template = _template_with(tmp_path, "{% if meta.unit %}没有结束")
-    with pytest.raises(TemplateProblem, match="语法错误"):
+    with pytest.raises(TemplateProblem, match="语法错误：{% if %} 没有结束：缺少 {% endif %}"):
         build_report(sample_json, tmp_path / "out.docx", template=template)
+
+
+@pytest.mark.parametrize("marks, words", [
+    ("{% if %}", "标记中缺少内容"),
+    ("{{ meta.unit ", "标记没有结束：缺少“}}”或“%}”"),
+    ("{% foo %}", "不认识的标记 {% foo %}"),
+    ("{% if meta.unit %}{% endfor %}", "{% endfor %} 放错了位置或写错了"),
+    ("{{ t3.new.naturel }}", "（是否应为 t3.new.natural？）"),
+])
+def test_a_bad_template_is_said_once_before_any_data_in_chinese(tmp_path, sample_json, marks, words):
+    """The template is every input's problem: said once, before any workbook is read, exit 2, in
+    Chinese (tester's F23); no input is called unreadable and nothing is written."""
+    template = _template_with(tmp_path, marks)
+    missing = tmp_path / "nonexist.xlsx"
+    proc = run_nianbao("build", sample_json, missing, "-o", tmp_path / "out", "--template", template)
+    assert proc.returncode == 2
+    assert proc.stdout == "" and proc.stderr.count("\n") == 1, proc.stdout + proc.stderr
+    assert proc.stderr.startswith(f"nianbao：Word 模板 {template.name} ") and words in proc.stderr, proc.stderr
+    assert not re.search(r"[Ee]xpected|Jinja|[Ee]ncountered|token|got|end of", proc.stderr), proc.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 def test_restyled_template_still_renders(tmp_path, sample_json):
@@ -345,8 +365,31 @@ def test_rebuild_overwrites_an_untouched_report_but_not_an_edited_one(tmp_path, 
     with pytest.raises(UnusableFile, match="被修改过"):
         build_report(sample_json, out)
     assert "本单位补充的一段。" in [p.text for p in Document(out).paragraphs]
-    build_report(sample_json, out, force=True)
+    built = build_report(sample_json, out, force=True)
     assert "本单位补充的一段。" not in [p.text for p in Document(out).paragraphs]
+    # --force replaced it, but the edited version is kept in nianbao备份 (as check keeps a workbook)
+    assert built.backup == tmp_path / "nianbao备份" / out.name
+    assert "本单位补充的一段。" in [p.text for p in Document(built.backup).paragraphs]
+    assert build_report(sample_json, out, force=True).backup is None  # untouched since: no new copy
+    assert "本单位补充的一段。" in [p.text for p in Document(built.backup).paragraphs]
+
+
+def test_build_force_of_an_edited_draft_keeps_the_edit_and_says_so(tmp_path, sample):
+    """--force both makes a draft of data with errors and replaces an edited report: refreshing
+    a draft someone worked on never loses their work (tester's F18)."""
+    bad = _with_errors(tmp_path, sample)
+    first = run_nianbao("build", str(bad), "--force")
+    draft = next(tmp_path.glob("*（草稿）.docx"))
+    assert "草稿" in first.stdout and "备份" not in first.stdout
+    doc = Document(draft)
+    doc.add_paragraph("手工补写的一段。")
+    doc.save(draft)
+    again = run_nianbao("build", str(bad), "--force")
+    assert again.returncode == 1, again.stderr
+    backup = tmp_path / "nianbao备份" / draft.name
+    assert f"已备份到：{backup}" in again.stdout
+    assert "手工补写的一段。" in [p.text for p in Document(backup).paragraphs]
+    assert "手工补写的一段。" not in [p.text for p in Document(draft).paragraphs]
 
 
 def test_never_overwrites_a_report_open_in_word(tmp_path, sample_json):

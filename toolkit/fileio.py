@@ -10,6 +10,10 @@ from pathlib import Path
 
 from .errors import OutputBlocked
 
+# Beside a file nianbao replaces (a workbook written back, an edited report rebuilt with --force):
+# the version before, under the same name.
+BACKUP_DIR = "nianbao备份"
+
 
 def lock_files(path: Path) -> list[Path]:
     """The lock files that say ``path`` is open: Excel/WPS ``~$name``, LibreOffice ``.~lock.name#``.

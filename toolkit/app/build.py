@@ -23,6 +23,7 @@ class BuildResult:
     draft: bool  # built with --force although the data has errors
     pdf: Path | None = None
     pdf_problem: str = ""  # why the PDF asked for was not made (the .docx was)
+    backup: Path | None = None  # the edited report --force replaced, kept in nianbao备份
 
 
 def make_pdf(docx: Path) -> tuple[Path | None, str]:
@@ -41,6 +42,9 @@ def build_report(path: Path | str, out: Path | str | None = None, *, pdf: bool =
     Raises ChecksFailed (nothing written) when the data has errors and ``force`` is false;
     an UnusableFile when the data, the template or the output cannot be used."""
     from ..word.build import default_output, write_report
+    from ..word.render import prepare
+    if template is not None:
+        prepare(template)  # a template problem is the template's, said before any data is read
     source = Path(path)
     report = read_report(source)
     result = check(report)
@@ -48,7 +52,8 @@ def build_report(path: Path | str, out: Path | str | None = None, *, pdf: bool =
     if draft and not force:
         raise ChecksFailed(result)
     target = Path(out) if out else default_output(source, report.values, draft)
-    built = BuildResult(write_report(report, result, target, template=template, force=force), result, draft)
+    written = write_report(report, result, target, template=template, force=force)
+    built = BuildResult(written.docx, result, draft, backup=written.backup)
     if pdf:
         built.pdf, built.pdf_problem = make_pdf(target)
     return built

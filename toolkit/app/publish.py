@@ -39,6 +39,7 @@ class Built:
     html: Path | None = None
     pdf: Path | None = None
     draft: bool = False  # built with --force although the data has errors
+    backup: Path | None = None  # the edited report --force replaced, kept in nianbao备份
     refused: str = ""  # why no report was written for this input
     unusable: bool = False  # the input itself could not be read (rather than checked and refused)
     problems: list[str] = field(default_factory=list)  # outputs asked for that were not made
@@ -88,12 +89,15 @@ def build_reports(paths: list[Path | str], output: Path | str | None = None, *, 
     """Read, check and build every input: the .docx always, the .html and .pdf beside it (same
     name) when asked. ``output``: the .docx for a single input, a folder for several.
 
-    Raises UnusableFile only for a wrong ``output``; everything about one input is in its
-    ``Built``."""
+    Raises UnusableFile only for a wrong ``output`` or ``template`` (said once, before any input
+    is read: it would be every input's problem); everything about one input is in its ``Built``."""
     # python-docx and docxtpl load when a report is built, not with every command
     from ..word.build import default_output, write_report
+    from ..word.render import prepare
     sources = [Path(p) for p in paths]
     folder = _outputs(sources, output)
+    if template is not None:
+        prepare(template)
     run = BuildRun([])
     first_of: dict[tuple[str, object], Path] = {}
     claimed: dict[Path, Path] = {}
@@ -130,7 +134,7 @@ def build_reports(paths: list[Path | str], output: Path | str | None = None, *, 
             continue
         claimed[key] = source
         try:
-            write_report(report, built.check, target, template=template, force=force)
+            built.backup = write_report(report, built.check, target, template=template, force=force).backup
         except TemplateProblem as exc:
             built.refused, built.unusable, built.error = str(exc), True, exc
             continue

@@ -29,6 +29,7 @@ from ..errors import BadArgument, TemplateProblem
 from ..fileio import is_workbook
 from ..rules import Finding
 from ..safetext import xml_text
+from ..templating import syntax_reason
 
 TEMPLATE_FILE = "return_email.txt.j2"
 OUTDIR_TEMPLATE = "退回邮件模板.txt.j2"  # a district's own template, found in OUTDIR
@@ -67,7 +68,7 @@ def _tried_template(path: Path, builtin: str | None, what: str, trial: Callable[
     try:
         trial(text)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(f"{what}第{exc.lineno}行有错误：{exc.message}（{path}）") from None
+        raise TemplateProblem(f"{what}第{exc.lineno}行有错误：{syntax_reason(exc.message or '')}（{path}）") from None
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"{what}有错误：{exc}（{path}）") from None
     return text

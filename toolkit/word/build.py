@@ -6,7 +6,8 @@ errors is not built unless forced, and then it is visibly a draft (a red line ab
 while it is open in Word/WPS/LibreOffice, nor when
 someone edited it after nianbao wrote it: every report carries a fingerprint of its own text
 (docProps ``identifier``), so an untouched report can be rebuilt freely and an edited one is kept
-unless ``--force`` says otherwise.
+unless ``--force`` says otherwise; then the edited version is first copied to ``nianbao备份``
+beside it (as ``check`` keeps a workbook's), and the command says so.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import datetime as _dt
 import hashlib
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -23,7 +25,7 @@ from docx.shared import RGBColor
 
 from .. import spec
 from ..errors import BadArgument, OutputBlocked, OutputExists
-from ..fileio import atomic_write, lock_files
+from ..fileio import BACKUP_DIR, atomic_write, lock_files, os_reason
 from ..report import Report
 from ..rules import CheckResult
 from ..safetext import clip_bytes, shown_path, xml_text
@@ -82,15 +84,40 @@ def is_untouched_report(path: Path) -> bool:
     return m is not None and m.group(1) == fingerprint(body)
 
 
-def guard_output(out: Path, force: bool) -> None:
-    """Refuse to write over a report that is open, or that was edited, unless forced."""
+def guard_output(out: Path, force: bool) -> bool:
+    """Refuse to write over a report that is open, or that was edited, unless forced. True when
+    ``out`` is an edited report (or a file nianbao did not write) that ``force`` lets us replace:
+    the caller keeps a copy first (``back_up``)."""
     if out.suffix.lower() != ".docx":
         raise BadArgument(f"输出文件应以 .docx 结尾：{out.name}")
     if lock_files(out):
         raise OutputBlocked(f"{out.name} 正在 Word/WPS 中打开：请先关闭它再生成（或用 -o 另存为其他文件）")
-    if out.exists() and not force and not is_untouched_report(out):
+    edited = out.exists() and not is_untouched_report(out)
+    if edited and not force:
         raise OutputExists(f"{out} 已存在，且在生成后被修改过（或不是 nianbao 生成的）：为免覆盖其中的修改，"
-                           "没有写入。请用 -o 指定其他文件名，或加 --force 覆盖它")
+                           "没有写入。请用 -o 指定其他文件名，或加 --force 覆盖它"
+                           f"（覆盖前原文件备份到 {BACKUP_DIR} 中）")
+    return edited
+
+
+def back_up(out: Path) -> Path:
+    """Copy ``out`` to ``nianbao备份/`` beside it (same name; the latest edited version is kept
+    there) before it is replaced, as ``check`` does for a workbook."""
+    copy = out.parent / BACKUP_DIR / out.name
+    try:
+        copy.parent.mkdir(exist_ok=True)
+        atomic_write(copy, out.read_bytes())
+    except (OSError, OutputBlocked) as exc:
+        why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+        raise OutputBlocked(f"无法把被修改过的 {out.name} 备份到 {BACKUP_DIR}（{why}），"
+                            "因此没有覆盖它：请用 -o 指定其他文件名") from None
+    return copy
+
+
+@dataclass(frozen=True)
+class Written:
+    docx: Path
+    backup: Path | None = None  # where the edited report it replaced was kept (--force)
 
 
 # --- the document -------------------------------------------------------------------------------
@@ -146,9 +173,12 @@ def render_report(report: Report, template: Path | str | None = None,
 
 
 def write_report(report: Report, result: CheckResult, target: Path, *,
-                 template: Path | str | None = None, force: bool = False) -> Path:
+                 template: Path | str | None = None, force: bool = False) -> Written:
     """Write the Word report of checked data to ``target`` (a draft when ``result`` has errors),
-    unless ``target`` is open or was edited since nianbao wrote it (an UnusableFile)."""
-    guard_output(target, force)
-    atomic_write(target, render_report(report, template, result))
-    return target
+    unless ``target`` is open or was edited since nianbao wrote it (an UnusableFile). With
+    ``force`` an edited report is replaced, its copy kept in ``nianbao备份`` (never lost)."""
+    edited = guard_output(target, force)
+    content = render_report(report, template, result)  # a template problem: nothing touched
+    backup = back_up(target) if edited else None
+    atomic_write(target, content)
+    return Written(target, backup)

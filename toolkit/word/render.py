@@ -33,6 +33,7 @@ from .. import spec
 from ..errors import TemplateProblem
 from ..fileio import os_reason
 from ..report import Report
+from ..templating import syntax_reason
 from .context import make_context
 
 log = logging.getLogger(__name__)
@@ -135,7 +136,7 @@ class PreparedTemplate(DocxTemplate):
         except jinja2.TemplateSyntaxError as exc:
             text = re.sub(r"<[^>]+>", "", exc.source.splitlines()[exc.lineno - 1]) \
                 if exc.source and exc.lineno else ""
-            raise TemplateProblem(f"Word 模板 {name} 中的模板标记有语法错误：{exc.message}"
+            raise TemplateProblem(f"Word 模板 {name} 中的模板标记有语法错误：{syntax_reason(exc.message or '')}"
                                   + (f"（在“{text[:60]}”附近）" if text else "")) from None
         if not markers:  # last year's report itself, say: filling it would only copy it
             raise TemplateProblem(

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DamagedFile, UnusableFile
-from ..fileio import atomic_write, lock_files, os_reason
+from ..fileio import BACKUP_DIR, atomic_write, lock_files, os_reason
 from ..ooxml.sheetedit import SheetShapeError
 from ..rules.engine import CheckResult
 from .patch import LossDetected, Rendered, render
@@ -33,7 +33,6 @@ __all__ = ["write_back", "render_workbook_bytes", "WriteOutcome", "Plan", "Write
 
 log = logging.getLogger(__name__)
 
-BACKUP_DIR = "nianbao备份"  # beside the workbook: the version before the last write-back
 
 
 @dataclass
