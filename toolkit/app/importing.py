@@ -15,7 +15,7 @@ from pathlib import Path
 from .. import spec
 from ..errors import NotOurTemplate, OutputExists, UnusableFile
 from ..fileio import WORKBOOK_SUFFIXES, atomic_write
-from ..importers import Imported, content_suffix, import_file, is_document
+from ..importers import DOCUMENT_SUFFIXES, Imported, content_suffix, import_file
 from ..jsondata import found_values, to_json_obj
 from ..report import Report
 from ..rules import CheckResult, check
@@ -57,7 +57,7 @@ def read_any(path: Path | str, *, unit: str | None = None, year: int | None = No
                 raise (not_report if isinstance(exc, NotOurTemplate) else exc) from None
     elif suffix in DATA_SUFFIXES:
         return _override(Source(read_report(path), "JSON 数据"), unit, year)
-    elif is_document(Path(suffix)):
+    elif suffix in DOCUMENT_SUFFIXES:
         imported = import_file(path)
     else:
         return _override(Source(read_report(path), "标准工作簿"), unit, year)

@@ -37,10 +37,6 @@ def kind_of(path: Path | str) -> str:
     return KINDS.get(suffix, suffix.lstrip(".").upper() or "未知")
 
 
-def is_document(path: Path | str) -> bool:
-    return Path(path).suffix.lower() in SUFFIXES
-
-
 def content_suffix(path: Path) -> str:
     """The suffix a file is read by: its own when nianbao knows it, else the one its content shows
     (a Word file renamed without ``.docx``, or saved as ``报告.2024``): a zip with
@@ -116,4 +112,5 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Imported", "import_file", "is_document", "read_source", "SUFFIXES", "DOCUMENT_SUFFIXES", "KINDS", "kind_of"]
+__all__ = ["Imported", "import_file", "content_suffix", "read_source", "SUFFIXES", "DOCUMENT_SUFFIXES", "KINDS",
+           "kind_of"]
