@@ -26,15 +26,19 @@ UNREADABLE = ("工作簿内部有本程序无法识别的数据（文件可能�
               "请用 Excel 或 WPS 打开后另存为 .xlsx 再报送")
 # Files people send instead of the workbook: suffix -> (the format in words, how to make a file
 # nianbao reads of it), so the message says what to do.
+# (collect converts .xls/.et/.ods with LibreOffice when it is installed: toolkit.collect.convert)
 SAVE_AS_XLSX = "“另存为”Excel 工作簿（.xlsx）"
 SAVE_AS_DOCX = "“另存为”Word 文档（.docx）"
-OTHER_FORMATS = {
-    ".et": ("WPS 表格格式（.et）", f"请在 WPS 或 LibreOffice 中打开，{SAVE_AS_XLSX}后再使用"),
-    ".ods": ("OpenDocument 表格格式（.ods）", f"请在 LibreOffice 或 WPS 中打开，{SAVE_AS_XLSX}后再使用"),
-    ".doc": ("Word 97-2003 格式（.doc）", f"请在 Word 或 WPS 中打开，{SAVE_AS_DOCX}后再使用"),
-    ".wps": ("WPS 文字格式（.wps）", f"请在 WPS 中打开，{SAVE_AS_DOCX}后再使用"),
-    ".csv": ("CSV 文本表格", "请用标准模板（.xlsx，nianbao new 生成）或 JSON 数据文件"),
-}
+FORMAT_NAMES = {".xls": "Excel 97-2003 格式（.xls）", ".et": "WPS 表格格式（.et）",
+                ".ods": "OpenDocument 表格格式（.ods）", ".doc": "Word 97-2003 格式（.doc）",
+                ".wps": "WPS 文字格式（.wps）", ".csv": "CSV 文本表格"}
+OTHER_FORMATS = {suffix: (FORMAT_NAMES[suffix], remedy) for suffix, remedy in (
+    (".et", f"请在 WPS 或 LibreOffice 中打开，{SAVE_AS_XLSX}后再使用"),
+    (".ods", f"请在 LibreOffice 或 WPS 中打开，{SAVE_AS_XLSX}后再使用"),
+    (".doc", f"请在 Word 或 WPS 中打开，{SAVE_AS_DOCX}后再使用"),
+    (".wps", f"请在 WPS 中打开，{SAVE_AS_DOCX}后再使用"),
+    (".csv", "请用标准模板（.xlsx，nianbao new 生成）或 JSON 数据文件"),
+)}
 
 
 def read_report(path: Path | str) -> Report:

@@ -14,17 +14,17 @@ from pathlib import Path
 from .. import office
 from ..errors import UnusableFile
 from ..fileio import os_reason
+from ..source import FORMAT_NAMES, SAVE_AS_XLSX
 from .gather import Item, safe_name
 
 log = logging.getLogger(__name__)
 
 # What LibreOffice reads (WPS's .et is a BIFF workbook like .xls): suffix -> the format in words.
-CONVERTIBLE = {".xls": "Excel 97-2003 格式（.xls）", ".et": "WPS 表格格式（.et）",
-               ".ods": "OpenDocument 表格格式（.ods）"}
+CONVERTIBLE = {suffix: FORMAT_NAMES[suffix] for suffix in (".xls", ".et", ".ods")}
 FOLDER = "转换"  # below the inbox: the converted copies
 START_SECONDS = 90  # one LibreOffice start (slow on a loaded office PC) ...
 EACH_SECONDS = 10  # ... and each workbook it converts
-SAVE_AS = "请在 Excel 或 WPS 中打开后“另存为”Excel 工作簿（.xlsx）再报送"
+SAVE_AS = f"请在 Excel 或 WPS 中打开后{SAVE_AS_XLSX}再报送"
 
 
 def converted_note(suffix: str) -> str:
