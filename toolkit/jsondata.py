@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from . import spec
 from .errors import BadData, UnreadableFile
 from .fileio import os_reason
+from .lazyre import lazy
 from .report import Report
 from .safetext import chinese_text
 from .values import Formula, show
@@ -47,7 +47,7 @@ def parse_sources(obj: object) -> dict[str, str]:
     return {k: v for k, v in sources.items() if k in spec.FIELDS and isinstance(v, str)}
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy("[\ud800-\udfff]")
 
 
 class _NonFinite(str):

@@ -13,11 +13,13 @@ import json
 import os
 import re
 
+from .lazyre import lazy
+
 REPLACEMENT = "\ufffd"  # �: "a character was here that cannot be shown"
 # XML 1.0's Char production, inverted: C0 controls but tab/newline/return, lone surrogates,
 # U+FFFE and U+FFFF.
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_ESCAPED = re.compile("[\udc80-\udcff]+")  # bytes that were not UTF-8 (surrogateescape)
+NOT_XML = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ESCAPED = lazy("[\udc80-\udcff]+")  # bytes that were not UTF-8 (surrogateescape)
 
 
 def chinese_text(data: bytes) -> str | None:
@@ -59,7 +61,7 @@ def xml_text(text: str) -> str:
     return NOT_XML.sub(REPLACEMENT, text)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy("[\ud800-\udfff]")
 
 
 def json_text(obj: object) -> str:

@@ -8,7 +8,6 @@ imports nothing above the readers themselves.
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
@@ -17,9 +16,10 @@ from .fileio import os_reason
 from .importers import DOCUMENT_SUFFIXES, content_suffix
 from .jsondata import read_json
 from .limits import input_problem
+from .log import Logger
 from .report import Report
 
-log = logging.getLogger(__name__)
+log = Logger(__name__)
 
 # The last resort, for a file no specific reason covers (the exception goes to the log, --debug).
 UNREADABLE = ("工作簿内部有本程序无法识别的数据（文件可能已损坏，或被其他程序改写），无法读取："

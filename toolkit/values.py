@@ -9,10 +9,10 @@ stay distinct; only full-width digits and surrounding spaces are normalised.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from .lazyre import lazy
 from .numerals import FULLWIDTH_DIGITS, chinese_to_int
 from .spec import (
     EXACT_DIGITS,
@@ -54,8 +54,8 @@ TOO_LARGE = (f"数值超过{EXACT_DIGITS}位数字，Excel无法准确保存，�
              "（是否粘贴了身份证号、文号等）：请核实后填写")
 PLACEHOLDERS = {"/", "／", "-", "－", "—", "——", "–", "无", "空", "暂无", "N/A", "n/a", "NA", "\\", "、"}
 _FULLWIDTH = {**FULLWIDTH_DIGITS, **str.maketrans("，－＋", ",-+")}
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-_LEADING_NUMBER = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*([^\d\s].*)$")
+_NUMBER = lazy(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_LEADING_NUMBER = lazy(r"^\s*([+-]?\d+(?:\.\d+)?)\s*([^\d\s].*)$")
 
 
 def show(raw: object) -> str:

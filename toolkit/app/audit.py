@@ -10,7 +10,6 @@ and W13 (a text section largely the same as another unit's).
 from __future__ import annotations
 
 import io
-import logging
 import os
 import tempfile
 import time
@@ -37,6 +36,7 @@ from ..errors import OldFormat, UnusableFile
 from ..fileio import atomic_write, make_folder, os_reason
 from ..importers import SUFFIXES as DOCUMENT_SUFFIXES
 from ..importers import kind_of
+from ..log import Logger
 from ..previous import unit_key, usable
 from ..report import Report
 from ..rules import check
@@ -45,7 +45,7 @@ from ..rules.engine import Finding
 from ..safetext import json_text
 from .importing import data_text, read_any
 
-log = logging.getLogger(__name__)
+log = Logger(__name__)
 
 BOOK_FILE, FINDINGS_FILE, DATA_DIR = "审核结果.xlsx", "findings.json", "数据"
 PASSED, WARNINGS, ERRORS, UNREADABLE, OLD = "通过", "有提示", "有错误", "无法读取", "旧格式"

@@ -16,7 +16,6 @@ from ..previous import PreviousYear, usable
 from ..report import Report
 from ..rules import CheckResult, check
 from ..source import read_report
-from .build import build_beside, make_pdf
 
 
 def check_file(path: Path | str, previous: Path | str | Report | PreviousYear | None = None) -> CheckResult:
@@ -129,6 +128,7 @@ class Annotated:
 def _build(done: Annotated, source: Path | str, pdf: bool) -> Annotated:
     if not done.result.passed:
         return done
+    from .build import build_beside, make_pdf  # (not at the top: `nianbao check` never builds)
     try:
         done.report = build_beside(done.result, source)
     except UnusableFile as exc:

@@ -10,7 +10,6 @@ annotate, in worker processes), ``select`` (the batch year, the newest file per 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import shutil
 import time
@@ -22,6 +21,7 @@ from .. import spec
 from ..errors import OutputBlocked, UnusableFile
 from ..fileio import lock_files, make_folder, os_reason
 from ..limits import COLLECT_TIMEOUT
+from ..log import Logger
 from ..previous import PreviousYear, unit_key
 from ..report import Report
 from ..rules import Finding
@@ -31,7 +31,7 @@ from .outdir import RunLock, clear_extracted, refuse_if_open
 from .status import join_notes
 from .summary import DEFAULT_SUMMARY_UNIT
 
-log = logging.getLogger(__name__)
+log = Logger(__name__)
 
 STATUS_FILE = "汇总状态.xlsx"
 SUMMARY_FILE = "汇总数据.xlsx"

@@ -8,7 +8,6 @@ main process grow with the batch beyond what the status list needs.
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import os
 import shutil
@@ -26,6 +25,7 @@ from ..errors import UnusableFile
 from ..fileio import is_workbook, os_reason
 from ..importers import DOCUMENT_SUFFIXES
 from ..limits import COLLECT_TIMEOUT
+from ..log import Logger
 from ..previous import unit_key
 from ..report import Report
 from ..rules import Finding, check
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from .returns import Reply
     from .roster import Roster
 
-log = logging.getLogger(__name__)
+log = Logger(__name__)
 
 # The figures charted per unit in the status list: key -> label.
 FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import logging
 import re
 import urllib.parse
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from pathlib import Path
 from .. import spec
 from ..errors import BadArgument, TemplateProblem
 from ..fileio import is_workbook
+from ..log import Logger
 from ..rules import Finding
 from ..safetext import xml_text
 from ..templating import syntax_reason
@@ -40,7 +40,7 @@ RESEND_FILE = "resend_email.txt.j2"  # an e-mail without a usable workbook: plea
 _POLICY = policy.SMTP.clone(refold_source="none")
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
-log = logging.getLogger(__name__)
+log = Logger(__name__)
 
 
 def template_text(outdir: Path, template: Path | str | None = None) -> str:

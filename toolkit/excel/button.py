@@ -10,15 +10,15 @@ message box. Nothing reaches the user as a traceback.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..app import check_book
 from ..errors import UnusableFile
+from ..log import Logger
 
-log = logging.getLogger(__name__)
+log = Logger(__name__)
 
 TITLE = "nianbao 校验并生成年报"
 

@@ -7,7 +7,6 @@ behaviour without a display; the work is ``toolkit.app.check_and_annotate``, as 
 
 from __future__ import annotations
 
-import logging
 import os
 import subprocess
 import sys
@@ -17,10 +16,11 @@ from pathlib import Path
 
 from ..app import check_and_annotate
 from ..errors import UnusableFile
+from ..log import Logger
 from ..rules import CheckResult
 from ..rules.engine import SEVERITY_WORD, Finding
 
-log = logging.getLogger(__name__)
+log = Logger(__name__)
 
 FILE_TYPES = (("工作簿或 JSON 数据", "*.xlsx *.xlsm *.json"), ("全部文件", "*"))
 COLUMNS = (("severity", "类别", 50), ("rule", "规则", 50), ("table", "表格", 70),

@@ -7,16 +7,18 @@ importers are adapters at the edge: nothing else in nianbao depends on them.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UnreadableFile, UnusableFile
 from ..limits import input_problem
+from ..log import Logger
 
 if TYPE_CHECKING:
     from .document import Document
     from .tables import Imported
+
+log = Logger(__name__)
 
 # Published reports; spreadsheets are tried as our workbook first (toolkit.app.importing.read_any).
 DOCUMENT_SUFFIXES = (".docx", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".txt")
@@ -56,7 +58,7 @@ def content_suffix(path: Path) -> str:
                 names = set(zf.namelist())
             return next((s for part, s in _PACKAGES if part in names), suffix)
     except Exception:  # noqa: BLE001 - unreadable or not a zip: judged by its suffix as before
-        logging.getLogger(__name__).debug("could not look into %s", path, exc_info=True)
+        log.debug("could not look into %s", path, exc_info=True)
     return suffix
 
 
@@ -101,7 +103,7 @@ def import_file(path: Path | str) -> Imported:
         from ..fileio import os_reason
         raise UnreadableFile(f"无法读取文件（{os_reason(exc)}）") from None
     except Exception as exc:  # a document shaped as nobody foresaw: a reason, never a traceback
-        logging.getLogger(__name__).debug("importing %s failed", path, exc_info=True)
+        log.debug("importing %s failed", path, exc_info=True)
         raise UnusableFile(f"读取文档时出现意外错误（{type(exc).__name__}），无法导入") from exc
 
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import DamagedFile
+from ..lazyre import lazy
 from ..values import Formula
 from .cells import MAX_COL, MAX_ROW, BadReference, a1, col_index, col_letter, row_index, split_a1
 from .strings import string_item
@@ -163,7 +164,7 @@ def serial_to_date(serial: float, date1904: bool = False) -> _dt.date | _dt.date
     return when.date() if serial == int(serial) else when
 
 
-_REF_IN_FORMULA = re.compile(r"(\"[^\"]*\")|(?<![A-Za-z_\d.])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![\d(A-Za-z_])")
+_REF_IN_FORMULA = lazy(r"(\"[^\"]*\")|(?<![A-Za-z_\d.])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![\d(A-Za-z_])")
 
 
 def shift_formula(formula: str, anchor: tuple[int, int], target: tuple[int, int]) -> str:

@@ -8,11 +8,10 @@ touches the network.
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 from ..errors import DamagedFile
+from ..lazyre import lazy
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -24,10 +23,10 @@ Element = etree._Element
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
                           remove_blank_text=False, collect_ids=False)
-_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_LITERAL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_ESCAPE = lazy(r"_x([0-9A-Fa-f]{4})_")
+_LITERAL_ESCAPE = lazy(r"_(x[0-9A-Fa-f]{4}_)")
 # What XML 1.0 cannot carry, and what Excel escapes besides (a carriage return would be lost)
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\r\ud800-\udfff]")
+_XML_BAD = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\r\ud800-\udfff]")
 
 
 def refuse_dtd(data: bytes) -> None:

@@ -6,10 +6,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 
 from .. import spec
+from ..lazyre import lazy
 from ..numerals import ONE_TO_TEN, YEAR_DIGITS, chinese_to_int
 from ..ooxml.cells import CellPos
 from ..values import BLANK, Problem
@@ -229,8 +229,8 @@ def _problems_text(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
 # 条例第四十九条: departments by 31 January; governments' reports by 31 March; townships as their
 # district sets, which is 31 January almost everywhere.
 DEADLINE = {"部门": (1, 31), "乡镇街道": (1, 31), "政府": (3, 31)}
-_DATE = re.compile(rf"([0-9]{{4}}|[{YEAR_DIGITS}]{{4}})\s*[年\-/.．]\s*([0-9]{{1,2}}|[{ONE_TO_TEN}]{{1,3}})"
-                   rf"\s*[月\-/.．]\s*([0-9]{{1,2}}|[{ONE_TO_TEN}]{{1,3}})")
+_DATE = lazy(rf"([0-9]{{4}}|[{YEAR_DIGITS}]{{4}})\s*[年\-/.．]\s*([0-9]{{1,2}}|[{ONE_TO_TEN}]{{1,3}})"
+             rf"\s*[月\-/.．]\s*([0-9]{{1,2}}|[{ONE_TO_TEN}]{{1,3}})")
 
 
 def parse_date(text: str) -> dt.date | None:

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..lazyre import lazy
 from . import vocabulary as voc
 from .numbers import COUNT_UNITS, Number, figure_pattern, parse_numbers
 from .vocabulary import Term
@@ -37,7 +38,7 @@ _MARK_PARTS = "parts"
 _MARK_RESPECTIVELY = "respectively"
 _MARK_EACH = "each"
 _MAX_GAP = 18  # characters between a phrase and its number
-_PERCENT_OF = re.compile(r"占[^，,；;。]{0,8}$")
+_PERCENT_OF = lazy(r"占[^，,；;。]{0,8}$")
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _OTHER_YEAR_WORDS = re.compile(r"上年(?!度?结转)|去年|上一年(?!度结转)|上一年度(?!结转)|同期")
 

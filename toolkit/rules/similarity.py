@@ -11,11 +11,12 @@ size of the smaller. A batch keeps the ``Shingles`` of every unit and compares t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from ..lazyre import lazy
+
 SIZE = 8
-_NOT_TEXT = re.compile(r"[\W_]+")  # whitespace and punctuation, full- and half-width
+_NOT_TEXT = lazy(r"[\W_]+")  # whitespace and punctuation, full- and half-width
 
 
 def normalize(text: str) -> str:

@@ -12,12 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .. import spec
+from ..lazyre import lazy
 
 SECTION_ONE = spec.section_keys("一")
 
 _TOTAL_WITH_PARTS = re.compile(r"(\d+)\s*条[，,]\s*其中([^。；]*)")
 _PART = re.compile(r"(\d+)\s*条")
-_YUAN = re.compile(r"(\d+(?:\.\d+)?)\s*元")
+_YUAN = lazy(r"(\d+(?:\.\d+)?)\s*元")
 _PERIOD = re.compile(r"统计期限[^。]*")
 _YEAR_IN_PERIOD = re.compile(r"(\d{4})\s*年")
 _YEAR_OF_REPORT = re.compile(r"(\d{4})\s*年度")

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 
 from .. import spec
+from ..lazyre import lazy
 from . import text as textparts
 from . import vocabulary as voc
 from .engine import CheckRule, Context, Finding, finding, fmt_number
@@ -149,8 +150,8 @@ def _percent_findings(rule: CheckRule, ctx: Context, claim: Claim) -> Iterable[F
 
 # --- W10: outcome words ------------------------------------------------------------------------
 
-_INCLUDES = re.compile("|".join(p for t in voc.TERMS if t.includes_carried for p in t.phrases))
-_GROUP_WORDS = re.compile(r"复议|诉讼|起诉|应诉")
+_INCLUDES = lazy("|".join(p for t in voc.TERMS if t.includes_carried for p in t.phrases))
+_GROUP_WORDS = lazy(r"复议|诉讼|起诉|应诉")
 _EXCEPT = ("其余", "除", "其他", "另外", "以外")
 _T4_GROUPS = tuple(g for g, _ in spec.T4_GROUPS)
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .. import spec
+from ..lazyre import lazy
 
 Role = str  # received, handled, carried_over, carry_forward, result, applicant, t4group, t4col, t2doc, t2verb, decision
 
@@ -178,9 +179,9 @@ EACH = re.compile(r"(?:各|均为|均是|都是)(?=\s*[0-9０-９零〇一二两
 ALL_UPHELD = ("均获维持", "全部维持", "均被维持", "均予维持", "均维持", "全部获得维持", "均得到维持", "零纠错",
               "无纠错", "未被纠错", "均未被纠错", "未被纠正", "均未被纠正")
 NO_LOSS = ("无败诉", "未败诉", "零败诉", "没有败诉")
-ALL_HANDLED = re.compile(r"(?:全部|均已|(?<!平)均|已全部|全都|悉数)(?:按时|按期|依法|及时|在法定期限内)?(?:予以)?"
+ALL_HANDLED = lazy(r"(?:全部|均已|(?<!平)均|已全部|全都|悉数)(?:按时|按期|依法|及时|在法定期限内)?(?:予以)?"
                          r"(?:办结|答复完毕|作出答复|答复|办理完毕)")
-NONE_HAPPENED = re.compile(r"(?:未|没有|无)(?:发生|出现|产生|收到|涉及)[^，。；,;]{0,16}?"
+NONE_HAPPENED = lazy(r"(?:未|没有|无)(?:发生|出现|产生|收到|涉及)[^，。；,;]{0,16}?"
                            r"(?:行政复议|行政诉讼|复议|诉讼)(?:[和或及、与]*(?:行政复议|行政诉讼|复议|诉讼))?")
 # Every outcome word above contains one of these: a text part or sentence without any is skipped
 # (a substring test is far cheaper than the patterns).

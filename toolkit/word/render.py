@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import logging
 import re
 import zipfile
 from collections.abc import Iterator
@@ -32,11 +31,12 @@ from lxml import etree
 from .. import spec
 from ..errors import TemplateProblem
 from ..fileio import os_reason
+from ..log import Logger
 from ..report import Report
 from ..templating import syntax_reason
 from .context import make_context
 
-log = logging.getLogger(__name__)
+log = Logger(__name__)
 
 PACKAGED_TEMPLATE = Path(__file__).with_name("annual_report.docx")
 # What docxtpl's resolve_listing rewrites: \a new paragraph, \t tab, \n line break, \f page break.

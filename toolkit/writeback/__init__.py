@@ -14,7 +14,6 @@ written, and ``WriteOutcome.reason`` says why in Chinese.
 from __future__ import annotations
 
 import datetime as _dt
-import logging
 import os
 import stat
 import zipfile
@@ -23,6 +22,7 @@ from pathlib import Path
 
 from ..errors import DamagedFile, UnusableFile
 from ..fileio import BACKUP_DIR, atomic_write, lock_files, os_reason
+from ..log import Logger
 from ..ooxml.sheetedit import SheetShapeError
 from ..rules.engine import CheckResult
 from .patch import LossDetected, Rendered, render
@@ -31,7 +31,7 @@ from .plan import Note, Plan, Write, build_plan
 __all__ = ["write_back", "render_workbook_bytes", "WriteOutcome", "Plan", "Write", "Note",
            "build_plan", "BACKUP_DIR", "side_copy_path"]
 
-log = logging.getLogger(__name__)
+log = Logger(__name__)
 
 
 
