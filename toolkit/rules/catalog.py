@@ -41,9 +41,13 @@ def _cell_problems(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     the workbook's own SUM formulas skip text, so the sheet would show other totals than the
     report: E1 says so as a warning."""
     if rule.id == "E1":
+        raw_values = ctx.report.raw
         for key in spec.NUMBER_KEYS:
-            raw, value = ctx.report.raw.get(key), ctx.value(key)
-            if isinstance(raw, str) and value is not None:
+            raw = raw_values.get(key)
+            if not isinstance(raw, str):
+                continue
+            value = ctx.value(key)
+            if value is not None:
                 fix = ("JSON 数据中数字不加引号" if ctx.report.origin == "json" else
                        f"但工作簿中的合计公式不计文字，请删除后重新输入数字{fmt_number(value)}"
                        "（半角数字，前后不加空格），表中的合计就会计入它")

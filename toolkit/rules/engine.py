@@ -162,7 +162,7 @@ class SumRule(Rule):
     anchor: Callable[[Context, str], tuple[str, CellPos | None]] | None = None
     hint: str = ""  # what to do, after the figures
 
-    @property
+    @cached_property
     def needs_previous(self) -> bool:
         return any(parse_term(t).previous for t in (*self.lhs, *self.rhs))
 
@@ -176,13 +176,15 @@ class SumRule(Rule):
     def run(self, ctx: Context) -> Iterable[Finding]:
         if self.needs_previous and ctx.previous is None:
             return
+        this = ctx.report.values
+        last = ctx.previous.values if ctx.previous is not None else this  # (prev: terms need it, above)
         for lhs, rhs, focus, item in self.equations:
-            left = [_value(ctx, t) for t in lhs]
-            right = [_value(ctx, t) for t in rhs]
-            if None in left or None in right:
+            left = _numbers(lhs, this, last)
+            right = _numbers(rhs, this, last) if left is not None else None
+            if left is None or right is None:
                 continue
-            a = sum(t.sign * v for t, v in zip(lhs, left, strict=False))  # type: ignore[operator, misc]
-            b = sum(t.sign * v for t, v in zip(rhs, right, strict=False))  # type: ignore[operator, misc]
+            a = sum(t.sign * v for t, v in zip(lhs, left, strict=False))
+            b = sum(t.sign * v for t, v in zip(rhs, right, strict=False))
             if abs(a - b) < 1e-9:
                 continue
             keys = tuple(dict.fromkeys(t.key for t in (*lhs, *rhs) if not t.previous))
@@ -199,12 +201,17 @@ class SumRule(Rule):
                 f"相差{fmt_number(abs(a - b))}。{self.hint}")
 
 
-def _value(ctx: Context, term: Term) -> int | float | None:
-    source = ctx.previous if term.previous else ctx.report
-    if source is None:  # no last year's report: the rules that need it do not run
-        return None
-    v = source.values.get(term.key)
-    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+def _numbers(terms: tuple[Term, ...], this: dict[str, object], last: dict[str, object]) -> list[int | float] | None:
+    """The terms' numbers (``last``: last year's values), or None when one has no valid number
+    (the cell rules report those). One call per side of an equation: the rules run for every
+    workbook of a batch."""
+    out: list[int | float] = []
+    for t in terms:
+        v = (last if t.previous else this).get(t.key)
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            return None
+        out.append(v)
+    return out
 
 
 def _sum_text(terms: tuple[Term, ...], values: list) -> str:
