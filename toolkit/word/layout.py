@@ -67,9 +67,20 @@ def title_lines(unit: str, year: object, width: float = TITLE_LINE_EMS) -> list[
     return [*lines, left, rest]
 
 
-def _style_is(paragraph: Paragraph, ident: tuple[str, str]) -> bool:
-    style = paragraph._p.style
-    return style == ident[0] or (paragraph.style is not None and paragraph.style.name == ident[1])
+def _style_is(paragraph: Paragraph, ident: tuple[str, str], names: dict[str | None, str | None] | None = None) -> bool:
+    """Whether the paragraph has the style ``ident`` (id, name): by id, or by name where a program
+    renamed the ids. ``names``: the style names found so far by id, for a walk over a document
+    (python-docx looks a name up in the styles part each time: most of the layout's time)."""
+    style_id = paragraph._p.style
+    if style_id == ident[0]:
+        return True
+    if names is not None and style_id in names:
+        return names[style_id] == ident[1]
+    style = paragraph.style
+    name = style.name if style is not None else None
+    if names is not None:
+        names[style_id] = name
+    return name == ident[1]
 
 
 def _set_lines(paragraph: Paragraph, lines: list[str]) -> None:
@@ -106,7 +117,8 @@ def break_title(document: DocumentObject, values: dict[str, object]) -> None:
 def keep_signature_with_text(document: DocumentObject) -> None:
     """The 落款's lines keep together and with the last paragraph before them."""
     paragraphs = document.paragraphs
-    marks = [i for i, p in enumerate(paragraphs) if _style_is(p, STYLE_SIGNATURE)]
+    names: dict[str | None, str | None] = {}
+    marks = [i for i, p in enumerate(paragraphs) if _style_is(p, STYLE_SIGNATURE, names)]
     if not marks:
         return
     before = [p for p in paragraphs[:marks[0]] if p.text.strip()]
