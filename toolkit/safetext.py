@@ -9,7 +9,6 @@ GBK/UTF-8 file name is shown as its author wrote it.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 
@@ -68,6 +67,7 @@ def json_text(obj: object) -> str:
     """``obj`` as JSON text that encodes to UTF-8: json escapes control characters, but a lone
     surrogate (a cell's _xD800_, a file name in GBK bytes) it would leave for the encoder to choke
     on, so every text in it is made safe on its own first."""
+    import json  # (here: a check that writes no JSON does not load it)
     return json.dumps(_safe_texts(obj), ensure_ascii=False, indent=1, default=lambda v: xml_text(str(v))) + "\n"
 
 

@@ -8,20 +8,25 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, UnusableFile
 from ..fileio import is_lock_file, is_workbook
-from ..previous import PreviousYear, usable
 from ..report import Report
 from ..rules import CheckResult, check
 from ..source import read_report
+
+if TYPE_CHECKING:
+    from ..previous import PreviousYear
 
 
 def check_file(path: Path | str, previous: Path | str | Report | PreviousYear | None = None) -> CheckResult:
     """Read and check one file; ``previous`` is last year's workbook or JSON (rules W1, W2, W8),
     or several years' files by unit (``PreviousYear``: the file's own unit's is used)."""
-    if previous is not None and not isinstance(previous, (Report, PreviousYear)):
+    if previous is None:  # (the usual case: last year's files and their module not loaded)
+        return check(read_report(path))
+    from ..previous import PreviousYear, usable
+    if not isinstance(previous, (Report, PreviousYear)):
         previous = read_report(previous)
     report = read_report(path)
     if isinstance(previous, PreviousYear):
@@ -43,6 +48,7 @@ def load_previous(files: Sequence[Path | str]) -> tuple[Report | PreviousYear | 
             return read_report(files[0]), []
         except UnusableFile as exc:
             raise type(exc)(f"上年数据无法读取：{files[0]}：{exc}", path=files[0]) from exc
+    from ..previous import PreviousYear
     previous = PreviousYear.load(files)
     return previous, list(previous.notes)
 
