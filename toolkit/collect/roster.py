@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 import re
 import unicodedata
 from collections import Counter
@@ -24,10 +23,11 @@ from pathlib import Path
 
 from ..errors import BadData, OutputExists
 from ..fileio import atomic_write
+from ..log import Logger
 from ..previous import unit_key
 from ..safetext import chinese_text
 
-log = logging.getLogger(__name__)
+log = Logger(__name__)
 
 NAME, EMAIL, LEVEL, CONTACT = "单位名称", "邮箱", "级别", "联系人"
 COLUMNS = (NAME, EMAIL, LEVEL, CONTACT)
