@@ -11,8 +11,8 @@ from conftest import run_nianbao
 from docgen import Variant, html_page, write_docx
 
 from toolkit import spec
-from toolkit.importers import import_file
 from toolkit.errors import UnusableFile
+from toolkit.importers import import_file
 
 
 def differences(data: dict, imported) -> list:
@@ -27,8 +27,7 @@ def our_docx(tmp_path, sample) -> Path:
 
 
 def build_report_docx(tmp_path: Path, data: dict) -> Path:
-    from toolkit.app import new_workbook
-    from toolkit.app import build_report
+    from toolkit.app import build_report, new_workbook
     book = new_workbook(tmp_path / "data.xlsx", data=data)
     built = build_report(book, tmp_path / "report.docx", force=True)
     return built.docx
@@ -209,8 +208,7 @@ def test_libreoffice_html_of_our_report(tmp_path, our_docx, sample):
 
 def test_our_published_web_page_reads_back_exactly(tmp_path, sample):
     """The page `nianbao build --html` writes for a website gives back the data it was made from."""
-    from toolkit.app import new_workbook
-    from toolkit.app import build_reports
+    from toolkit.app import build_reports, new_workbook
     book = new_workbook(tmp_path / "data.xlsx", data=sample)
     run = build_reports([book], tmp_path / "report.docx", html=True)
     page = run.items[0].html
@@ -489,3 +487,29 @@ def test_missing_section_is_e7(tmp_path, sample):
     assert any(spec.SECTIONS[4].heading in f.message and "章节标题" in f.message for f in e7)
     ours = import_file(write_docx(tmp_path / "ok.docx", sample)).report("ok")
     assert not [f for f in check(ours).findings if f.rule == "E7"]
+
+
+def test_sections_carried_in_the_json(tmp_path, sample):
+    """The headings found go into the JSON (``sections``), so E7 judges the JSON as it judged the
+    document; JSON without them (typed in, or imported by an older nianbao) stays valid."""
+    import docx
+    src = write_docx(tmp_path / "r.docx", sample)
+    word = docx.Document(str(src))
+    for p in word.paragraphs:
+        if p.text == spec.SECTIONS[4].heading:
+            p.text = "五、下一步工作打算"
+    word.save(str(src))
+    assert run_nianbao("import", src, "-o", tmp_path / "r.json").returncode == 1
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert data["sections"] == {s.number: s.heading for s in spec.SECTIONS if s.number != "五"}
+    proc = run_nianbao("check", tmp_path / "r.json", "--json")
+    e7 = [f for f in json.loads(proc.stdout)["findings"] if f["rule"] == "E7"]
+    assert any(spec.SECTIONS[4].heading in f["message"] for f in e7)
+    del data["sections"]
+    (tmp_path / "old.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    proc = run_nianbao("check", tmp_path / "old.json", "--json")
+    assert not [f for f in json.loads(proc.stdout)["findings"] if "章节标题" in f["message"]]
+    data["sections"] = ["一"]
+    (tmp_path / "bad.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    proc = run_nianbao("check", tmp_path / "bad.json")
+    assert proc.returncode == 2 and "sections" in proc.stdout + proc.stderr

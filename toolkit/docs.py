@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from . import spec
+from .jsondata import SECTIONS
 
 GENERATED = "本文件由 `python scripts/gen_docs.py` 根据 {source} 生成，请勿手改；测试保证它与代码一致。"
 
@@ -72,7 +73,10 @@ def format_markdown() -> str:
         "文字写成字符串；尚不知道的值不写或写 `null`，不要写 0。"
         "合计（下文“公式”所列的总计）可以不写，写了就必须等于各项之和。"
         "可选的 `\"sources\": {键: 出处}` 说明导入的文档中每个值是在哪里读到的"
-        "（如 `\"第4页 表三「（一）予以公开」行「自然人」列\"`），校验结果据此指向原文。例如：", "",
+        "（如 `\"第4页 表三「（一）予以公开」行「自然人」列\"`），校验结果据此指向原文。"
+        f"导入的文档另有可选的 `\"{SECTIONS}\": {{章节序号: 原文中的章节标题}}`，按原文顺序列出找到的章节标题"
+        f"（如 `\"{spec.SECTIONS[0].number}\": \"1、总体情况\"`）：有它时，E7 像检查文档本身一样检查六个章节是否齐全；"
+        "没有它的 JSON（手工填写的数据、旧版本导入的数据）不检查章节标题。例如：", "",
         "```json",
         json.dumps({"format": spec.FORMAT_ID, "meta.unit": "锦屏街道", "meta.year": 2022,
                     "t2.fees.amount": 0, example_key: 3}, ensure_ascii=False, indent=1),

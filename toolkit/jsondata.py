@@ -14,7 +14,10 @@ from .safetext import chinese_text
 from .values import Formula, show
 
 SOURCES = "sources"  # FORMAT.md's optional key -> place object of an imported report
-_NOT_FIELDS = ("format", SOURCES)  # the keys of a data file that are not report fields
+# optional: an imported report's section headings found, number (一…六) -> heading as printed (E7)
+SECTIONS = "sections"
+_NOT_FIELDS = ("format", SOURCES, SECTIONS)  # the keys of a data file that are not report fields
+_SECTION_NUMBERS = tuple(s.number for s in spec.SECTIONS)
 
 
 def parse_data(obj: object, source: str) -> dict[str, object]:
@@ -47,6 +50,20 @@ def parse_sources(obj: object) -> dict[str, str]:
     return {k: v for k, v in sources.items() if k in spec.FIELDS and isinstance(v, str)}
 
 
+def parse_sections(obj: object) -> dict[str, str] | None:
+    """The optional ``sections`` object: which of the six section headings the imported document
+    has, each as printed. None when absent (data typed in, or an import by an older nianbao): rule
+    E7 then does not judge headings. A malformed one is refused: it decides what E7 says."""
+    sections = obj.get(SECTIONS) if isinstance(obj, dict) else None
+    if sections is None:
+        return None
+    if not isinstance(sections, dict) or not all(
+            k in _SECTION_NUMBERS and isinstance(v, str) for k, v in sections.items()):
+        raise BadData(f"JSON 数据文件的 {SECTIONS} 应为一个对象：章节序号（" + "、".join(_SECTION_NUMBERS)
+                      + "）→ 原文中的章节标题")
+    return {n: sections[n] for n in _SECTION_NUMBERS if n in sections}
+
+
 _SURROGATE = lazy("[\ud800-\udfff]")
 
 
@@ -64,7 +81,7 @@ def load_json(path: Path | str) -> dict[str, object]:
     return _load(path)[0]
 
 
-def _load(path: Path | str) -> tuple[dict[str, object], dict[str, str]]:
+def _load(path: Path | str) -> tuple[dict[str, object], dict[str, str], dict[str, str] | None]:
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -81,14 +98,16 @@ def _load(path: Path | str) -> tuple[dict[str, object], dict[str, str]]:
         raise BadData(f"JSON 数据文件格式错误：第{exc.lineno}行第{exc.colno}列") from exc
     except RecursionError:
         raise BadData("JSON 数据文件格式错误：括号嵌套过深") from None
-    return parse_data(obj, str(path)), parse_sources(obj)
+    return parse_data(obj, str(path)), parse_sources(obj), parse_sections(obj)
 
 
 def read_json(path: Path | str) -> Report:
     """A JSON data file as report data; its ``sources`` (an imported document's places) become
-    the places findings name."""
-    values, sources = _load(path)
-    return Report.from_raw(values, str(path), "json", sources=sources)
+    the places findings name, its ``sections`` the headings rule E7 judges."""
+    values, sources, sections = _load(path)
+    report = Report.from_raw(values, str(path), "json", sources=sources)
+    report.sections = sections
+    return report
 
 
 def found_values(report: Report) -> dict[str, object]:

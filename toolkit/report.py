@@ -75,9 +75,9 @@ class Report:
     # formula gives over these cells (saved without recalculating): key -> the result it shows
     stale_totals: dict[str, object] = field(default_factory=dict)
     structure: list[StructureChange] = field(default_factory=list)  # tables whose rows/columns changed
-    # an imported document's section headings found, by number (一…六), in order; None for a
-    # workbook or JSON data, which have no headings (rule E7)
-    sections: tuple[str, ...] | None = None
+    # an imported document's section headings found: number (一…六) -> the heading as printed, in
+    # the document's order; None for a workbook, or JSON data not imported from a document (rule E7)
+    sections: dict[str, str] | None = None
     # a summary workbook (汇总数据.xlsx written by collect): what it sums ("12个单位"); None otherwise
     summary_of: str | None = None
 

@@ -16,7 +16,7 @@ from .. import spec
 from ..errors import NotOurTemplate, OutputExists, UnusableFile
 from ..fileio import WORKBOOK_SUFFIXES, atomic_write
 from ..importers import DOCUMENT_SUFFIXES, Imported, content_suffix, import_file
-from ..jsondata import found_values, to_json_obj
+from ..jsondata import SECTIONS, SOURCES, found_values, to_json_obj
 from ..report import Report
 from ..rules import CheckResult, check
 from ..source import read_report
@@ -89,7 +89,9 @@ def data_object(source: Source) -> dict[str, object]:
     not valid are kept as printed (``5件``, ``/``), so ``check`` on the JSON names them."""
     obj = to_json_obj(found_values(source.report))
     if source.sources:
-        obj["sources"] = {k: v for k, v in source.sources.items() if k in spec.FIELDS}
+        obj[SOURCES] = {k: v for k, v in source.sources.items() if k in spec.FIELDS}
+    if source.report.sections is not None:  # the headings found, so that E7 judges the JSON alike
+        obj[SECTIONS] = dict(source.report.sections)
     return obj
 
 

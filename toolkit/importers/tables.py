@@ -19,7 +19,7 @@ from .. import spec
 from ..errors import OldFormat, UnusableFile
 from ..numerals import ONE_TO_TEN, YEAR_TO_ARABIC, chinese_to_int
 from ..report import Report
-from .document import Cell, Document, Grid, Paragraph, norm
+from .document import Block, Cell, Document, Grid, Paragraph, norm
 
 OLD_FORMAT = "国办公开办函〔2019〕60号"
 
@@ -32,11 +32,12 @@ class Imported:
     raw: dict[str, object] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # key -> place, FORMAT.md's "sources"
     notes: list[str] = field(default_factory=list)  # said to the user with the findings
-    sections: tuple[str, ...] = ()  # the section headings found (一…六), in order (rule E7)
+    # the section headings found: number (一…六) -> the heading as printed, in order (rule E7)
+    sections: dict[str, str] = field(default_factory=dict)
 
     def report(self, source: str) -> Report:
         report = Report.from_raw(self.raw, source, "document", sources=self.sources)
-        report.sections = self.sections
+        report.sections = dict(self.sections)
         return report
 
 
@@ -406,7 +407,8 @@ def _read_texts(doc: Document, imported: Imported) -> dict[str, int]:
     order = sorted(headings.items(), key=lambda kv: kv[1])
     bounds = {num: (start + 1, order[n + 1][1] if n + 1 < len(order) else len(blocks))
               for n, (num, start) in enumerate(order)}
-    imported.sections = tuple(num for num, _ in order)  # what is missing is E7's to say
+    # what is missing is E7's to say
+    imported.sections = {num: _heading_text(blocks[i]) for num, i in order}
 
     def paras(num: str) -> list[Paragraph]:
         if num not in bounds:
@@ -443,6 +445,10 @@ def _read_texts(doc: Document, imported: Imported) -> dict[str, int]:
             page = places.get(part.key, "")
             imported.sources[part.key] = (f"{page} " if page else "") + spec.describe(part.key)
     return headings
+
+
+def _heading_text(block: Block) -> str:
+    return block.text.strip() if isinstance(block, Paragraph) else ""
 
 
 def _after_heading(text: str, heading: str) -> str:
