@@ -1,11 +1,15 @@
-"""Reports as agencies publish them, generated for the importer tests: Word files and web pages
-built from the official grid of toolkit/spec.py, with the variations real reports show (an extra
-column, a collapsed （六）其他处理 row, a table split in two, blank and '/' cells, other fonts,
-Word-exported HTML, GBK pages, page chrome). Never one fixed file: each test says what it varies.
+"""Reports as agencies publish them, generated for the importer tests: Word files, web pages and
+plain text built from the official grid of toolkit/spec.py, with the variations real reports show
+(an extra column, a collapsed （六）其他处理 row, a table split in two, blank and '/' cells, other
+fonts, Word-exported HTML, GBK pages, page chrome; headings, titles, captions, label punctuation
+and 落款 as published reports print them; text as crawlers and copy-paste flatten the tables).
+Never one fixed file: each test says what it varies. The real pattern behind each option is said
+beside it (seen in reports published by 街道, 乡镇, 区县 departments and 市 bureaus, 2021–2023).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from dataclasses import dataclass, field
@@ -34,6 +38,78 @@ class Variant:
     header_text: str = ""  # Word: a running header on every page
     relabel: dict[str, str] = field(default_factory=dict)  # an official label -> the label as printed
     repeat_header: bool = False  # Word: table 三's header rows printed again on each page it runs on
+    # How the six section headings are numbered: "一、" (official), "1、" (正阳街道-style Arabic
+    # numbers), "（一）" (sections numbered like parts), "第一部分 ", "" (a bold line without number)
+    heading_style: str = "一、"
+    # The title: "official" ({unit}{year}年政府信息公开工作年度报告); "year-first" ({year}年度{unit}政府
+    # 信息公开工作年度报告, as many 乡镇 print it); "two-lines" (the unit on its own line above
+    # {year}年政府信息公开工作年度报告); "wrapped" (the title broken after 政府, as in 西咸新区 pages)
+    title_style: str = "official"
+    captions: bool = False  # a caption paragraph above each table (表1、主动公开政府信息情况 …)
+    # Label punctuation as typed by hand: ASCII brackets and commas, 1、 for 1., spaces inside
+    # (（一）予以公开 -> (一)予以公开, 商业企业 -> 商业 企业)
+    loose_labels: bool = False
+    total_row: bool = False  # an extra 合计 row at the end of table 三 (not of the format: not read)
+    # Table 三 with a one-row header of its column labels in this order (column keys), as units
+    # that retype the table print it: ("natural", ..., "total") flat, or 总计 moved first
+    t3_columns: tuple[str, ...] = ()
+    # The five parts of section 一 as units word them: "official" （一）主动公开情况。text; "short" a
+    # heading line of its own without 情况 (（一）主动公开, 长河街道); "aspects" 1.主动公开方面。text (Arabic
+    # numbers and 方面, as 河东区 and 遂溪 reports)
+    part_style: str = "official"
+
+
+_ARABIC = "123456"
+_LOOSE = str.maketrans({"（": "(", "）": ")", "，": ",", "：": ":"})
+
+
+def heading_text(section: spec.Section, style: str) -> str:
+    words = section.heading.split("、", 1)[1]
+    number = section.number
+    if style == "1、":
+        return f"{_ARABIC[[s.number for s in spec.SECTIONS].index(number)]}、{words}"
+    if style == "（一）":
+        return f"（{number}）{words}"
+    if style == "第一部分 ":
+        return f"第{number}部分 {words}"
+    if style == "":
+        return words
+    return section.heading
+
+
+def loose(text: str) -> str:
+    """A label as typed by hand: ASCII brackets and commas, 1、 for 1., a space in 商业 企业."""
+    text = text.translate(_LOOSE)
+    if len(text) > 2 and text[0].isdigit() and text[1] == ".":
+        text = text[0] + "、" + text[2:]
+    return {"商业企业": "商业 企业", "科研机构": "科研 机构", "总计": "总  计"}.get(text, text)
+
+
+_PART_WORDS = {"（一）主动公开情况": "主动公开", "（二）依申请公开情况": "依申请公开",
+               "（三）政府信息管理情况": "信息管理", "（四）政府信息公开平台建设情况": "公开平台建设",
+               "（五）监督保障情况": "监督保障"}
+
+
+def part_heading(heading: str, style: str) -> str:
+    if not heading or style == "official":
+        return heading
+    if style == "short":
+        return heading[:3] + _PART_WORDS[heading]
+    number = "一二三四五".index(heading[1]) + 1
+    return f"{number}.{_PART_WORDS[heading]}方面"
+
+
+def title_lines(data: dict, style: str) -> list[str]:
+    unit, year = str(data.get("meta.unit") or ""), data.get("meta.year")
+    if style == "year-first":
+        return [f"{year}年度{unit}{spec.REPORT_NAME}"]
+    if style == "two-lines":
+        return [unit, f"{year}{spec.TITLE_SUFFIX}"]
+    if style == "wrapped":
+        full = spec.title(data)
+        cut = full.index("政府") + 2
+        return [full[:cut], full[cut:]]
+    return [spec.title(data)]
 
 
 def printed(data: dict, key: str, variant: Variant) -> str:
@@ -52,10 +128,21 @@ def table_rows(table: spec.Table, data: dict, variant: Variant) -> list[list[tup
         label_cells = [c for c in table.cells if c.key and c.key.startswith(f"t3.{keys[0]}.")]
         first_row = label_cells[0].row
         skip_rows = {first_row + 1, first_row + 2}
+    header_rows = table.header_rows if table.id == "t3" and variant.t3_columns else 0
+    if header_rows:
+        label_cols = table.n_cols - len(spec.T3_COLUMNS)
+        labels = dict(spec.T3_COLUMNS)
+        position = {col: label_cols + i for i, col in enumerate(variant.t3_columns)}
+        rows[0] = [(0, spec.T3_CORNER, 1, label_cols),
+                   *((position[col], labels[col], 1, 1) for col in variant.t3_columns)]
     for cell in table.cells:
-        if cell.row in skip_rows:
+        if cell.row in skip_rows or cell.row < header_rows:
             continue
         text = variant.relabel.get(cell.text, cell.text) if not cell.key else printed(data, cell.key, variant)
+        if header_rows:
+            col = cell.col if not cell.key else position[cell.key.split(".")[-1]]
+            cell = dataclasses.replace(cell, row=cell.row - header_rows + 1, col=col)
+        text = cell.text if not cell.key else printed(data, cell.key, variant)
         rowspan, colspan = cell.rowspan, cell.colspan
         if table.id == "t3" and variant.collapse_other:
             if cell.text == spec.T3_RESULTS_GROUP:
@@ -69,6 +156,8 @@ def table_rows(table: spec.Table, data: dict, variant: Variant) -> list[list[tup
                 text = printed(data, f"t3.other_other.{col}", variant)
         if variant.old_format and table.id == "t2" and text == "本年制发件数":
             text = "本年新制作数量"
+        if variant.loose_labels and not cell.key:
+            text = loose(text)
         rows.setdefault(cell.row, []).append((cell.col, text, rowspan, colspan))
     out = []
     for r in sorted(rows):
@@ -77,27 +166,37 @@ def table_rows(table: spec.Table, data: dict, variant: Variant) -> list[list[tup
             text = variant.extra_column if r == 0 else ("" if r < 3 else variant.extra_text)
             row.append((text, 3 if r == 0 else 1, 1)) if r == 0 or r >= 3 else None
         out.append(row)
+    if table.id == "t3" and variant.total_row:  # 合计 of the applicants' rows, as some units add
+        sums = [printed(data, f"t3.new.{c}", variant) for c, _ in spec.T3_COLUMNS]
+        out.append([("合计", 1, table.n_cols - len(spec.T3_COLUMNS)), *((v, 1, 1) for v in sums)])
     return out
 
 
 def body(data: dict, variant: Variant) -> list[tuple[str, object]]:
     """The report as blocks: ("title"|"h1"|"p", text) and ("table", (table, rows))."""
     d = data
-    blocks: list[tuple[str, object]] = [("title", variant.title or spec.title(d))]
+    titles = [variant.title] if variant.title else title_lines(d, variant.title_style)
+    blocks: list[tuple[str, object]] = [("title", t) for t in titles]
     texts = {p.key: (p.heading, d.get(p.key) or "") for p in spec.TEXT_PARTS}
     for section in spec.SECTIONS:
-        blocks.append(("h1", section.heading))
+        blocks.append(("h1", heading_text(section, variant.heading_style)))
         if section.content == "text":
             for part in spec.TEXT_PARTS:
                 if part.section != section.number:
                     continue
                 heading, text = texts[part.key]
                 lines = [line for line in str(text).split("\n") if line.strip()] or [""]
+                heading = part_heading(heading, variant.part_style)
+                if heading and variant.part_style == "short":
+                    blocks.append(("p", heading))
+                    heading = ""
                 for i, line in enumerate(lines):
                     blocks.append(("p", (heading + "。" if i == 0 and heading else "") + line))
         else:
             table = spec.TABLE_BY_ID[section.content]
             rows = table_rows(table, d, variant)
+            if variant.captions:
+                blocks.append(("p", f"表{spec.TABLES.index(table) + 1}：{table.title.split('、', 1)[1]}"))
             if table.id == "t3" and variant.split_t3_at:
                 cut = table.header_rows + variant.split_t3_at
                 first, second = _split(rows, cut)
@@ -271,3 +370,72 @@ def _html_table(rows: list[list[tuple[str, int, int]]], word: bool, borders: boo
         out.append("</tr>")
     out.append("</table>")
     return "".join(out)
+
+
+# --- plain text ---------------------------------------------------------------------------------
+
+TEXT_STYLES = ("tabs", "pipe-rows", "pipe-cells", "pipe-open", "pipe-split", "cells", "spaces")
+
+
+def text_report(data: dict, variant: Variant | None = None, style: str = "tabs") -> str:
+    """The report as text, its tables flattened the way real copies are:
+    - "tabs": a converter of Word files (the bundled reference): a cell per line, tab-indented, a
+      blank line after each row, a cell merged down printed again as an empty cell;
+    - "pipe-rows": a crawler keeping the table: a row per line, ``| a | b |``, padded with more
+      ``|`` to the table's width (``| 第二十条第（一）项 | |||``, as 长春 and 底张 pages read);
+    - "pipe-cells": the same crawler on pages whose cells hold paragraphs: a cell per line
+      ``a |``, an empty cell ``|``, merged places ``|||`` (西咸新区 and 统计局 pages);
+    - "pipe-open": as "pipe-cells", each row opened by a line ``|`` (麻阳 pages);
+    - "pipe-split": every ``|`` on a line of its own after its cell, a row opened by ``| text``, a
+      wrapped label over two lines (商业↵企业, 大英县 pages);
+    - "cells": text copied from a browser: every cell its own line, a blank line between
+      (a blank cell leaves nothing);
+    - "spaces": a row per line, cells apart by two spaces (a blank cell leaves nothing)."""
+    variant = variant or Variant()
+    lines: list[str] = []
+    for kind, content in body(data, variant):
+        if kind != "table":
+            lines.append(str(content))
+            if style == "cells":
+                lines.append("")
+            continue
+        placed, width = _layout(content)  # type: ignore[arg-type]
+        by_row: dict[int, list[tuple[int, str, int, int]]] = {}
+        for r, c, text, rs, cs in placed:
+            by_row.setdefault(r, []).append((c, text, rs, cs))
+            for dr in range(1, rs):  # a cell merged down: the rows below hold its place, empty
+                if style == "tabs":
+                    by_row.setdefault(r + dr, []).append((c, "", 1, cs))
+        for r in sorted(by_row):
+            cells = sorted(by_row[r])
+            if style == "tabs":
+                lines.extend("\t" + text for _, text, _, _ in cells)
+                lines.append("")
+            elif style == "pipe-rows":  # markdown-like, padded to the table's width at the row's end
+                pad = "|" * (width - len(cells))
+                lines.append("| " + " ".join(f"{text} |" for _, text, _, _ in cells) + f" {pad}".rstrip())
+            elif style == "pipe-cells":
+                lines.extend(f"{text} |" if text else "|" for _, text, _, _ in cells)
+                if width > len(cells):
+                    lines.append("|" * (width - len(cells)))
+            elif style == "pipe-open":
+                lines.append("|")
+                lines.extend(f"{text} |" if text else "|" for _, text, _, _ in cells)
+                if width > len(cells):
+                    lines.append("|" * (width - len(cells)))
+            elif style == "pipe-split":
+                for n, (_, text, _, _) in enumerate(cells):
+                    if len(text) == 4 and text.endswith(("企业", "机构")):
+                        text = text[:2] + "\n" + text[2:]
+                    lines.extend([("| " if n == 0 else "") + text, "|"])
+                if width > len(cells):
+                    lines.append("|" * (width - len(cells)))
+            elif style == "cells":
+                for _, text, _, _ in cells:
+                    if text:
+                        lines.extend([text, ""])
+            else:
+                lines.append("  ".join(text for _, text, _, _ in cells if text))
+        if style == "tabs":
+            lines.append("")
+    return "\n".join(lines) + "\n"

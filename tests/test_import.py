@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_nianbao
-from docgen import Variant, html_page, write_docx
+from docgen import TEXT_STYLES, Variant, html_page, write_docx
 
 from toolkit import spec
 from toolkit.errors import UnusableFile
@@ -513,3 +513,109 @@ def test_sections_carried_in_the_json(tmp_path, sample):
     (tmp_path / "bad.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     proc = run_nianbao("check", tmp_path / "bad.json")
     assert proc.returncode == 2 and "sections" in proc.stdout + proc.stderr
+
+
+# --- variants of published reports: headings, titles, labels, text as crawlers flatten it ---------
+
+REAL_VARIANTS = {
+    "official": Variant(),
+    # 1、总体情况 (正阳街道), the year first in the title (乡镇), captions above the tables, labels typed
+    # with ASCII brackets and 1、, 商业 企业 with a space, an extra 合计 row under table 三
+    "arabic-loose": Variant(heading_style="1、", title_style="year-first", captions=True, loose_labels=True,
+                            total_row=True, date="2023年1月20日", part_style="aspects"),
+    # headings as bold lines without numbers; the unit on its own line above the title
+    "plain-headings": Variant(heading_style="", title_style="two-lines", date="二〇二三年一月二十日", part_style="short"),
+    # （一）-numbered sections; a title broken after 政府 (西咸新区 pages)
+    "bracket-wrapped": Variant(heading_style="（一）", title_style="wrapped"),
+    # 第一部分 headings; zeros printed as - and / (E1 names them), a blank cell
+    "parts-placeholders": Variant(heading_style="第一部分 ", cells={
+        "t2.rules.issued": "-", "t4.review.upheld": "/", "t3.granted.business": ""}),
+}
+PLACEHOLDERS = {"t2.rules.issued": "-", "t4.review.upheld": "/", "t3.granted.business": ""}
+
+
+def expected_differences(variant: Variant) -> set[str]:
+    return set(variant.cells) | ({"meta.date"} if variant.date else set())
+
+
+@pytest.mark.parametrize("name", list(REAL_VARIANTS))
+@pytest.mark.parametrize("kind", ["docx", "html", "word-html"])
+def test_published_variants(tmp_path, sample, name, kind):
+    from docgen import heading_text
+    variant = REAL_VARIANTS[name]
+    if kind == "docx":
+        src = write_docx(tmp_path / "v.docx", sample, variant)
+    else:
+        src = tmp_path / "v.html"
+        src.write_bytes(html_page(sample, variant, word=kind == "word-html", encoding="gbk"))
+    imported = import_file(src)
+    assert {k for k, _, _ in differences(sample, imported)} == expected_differences(variant)
+    assert imported.sections == {s.number: heading_text(s, variant.heading_style) for s in spec.SECTIONS}
+    if variant.date:
+        assert imported.raw["meta.date"] == "2023-01-20"
+    for key, printed in variant.cells.items():
+        assert imported.raw[key] == printed  # kept as printed, for E1 to name
+    assert [n for n in imported.notes if "合计" not in n] == []
+
+
+@pytest.mark.parametrize("style", TEXT_STYLES)
+@pytest.mark.parametrize("name", list(REAL_VARIANTS))
+def test_text_variants(tmp_path, sample, style, name):
+    """Text as converters, crawlers and copy-paste flatten the tables. Where a blank cell leaves
+    no trace (a cell per line, or cells apart by spaces), its row cannot be split: said, not
+    guessed, and its cells are not judged blank."""
+    from docgen import text_report
+
+    from toolkit.rules import check
+    variant = REAL_VARIANTS[name]
+    (tmp_path / "r.txt").write_text(text_report(sample, variant, style), encoding="gb18030")
+    imported = import_file(tmp_path / "r.txt")
+    expected = expected_differences(variant)
+    traceless = style in ("cells", "spaces") and "t3.granted.business" in variant.cells
+    if traceless:
+        expected |= {f"t3.granted.{c}" for c, _ in spec.T3_COLUMNS}
+        assert any("（一）予以公开" in n and "无法对应到各列" in n for n in imported.notes)
+    assert {k for k, _, _ in differences(sample, imported)} == expected
+    report = imported.report("r.txt")
+    e1 = {f.keys[0] for f in check(report).findings if f.rule == "E1"}
+    assert e1 == {k for k in variant.cells if not (traceless and k.startswith("t3.granted."))}
+
+
+def test_table_three_in_another_column_order(tmp_path, sample):
+    """Word and web pages map table 三's columns by their labels, in any order; a text cannot
+    (its header lists the labels, not the columns), so it says so and reads nothing of table 三."""
+    from docgen import text_report
+
+    from toolkit.rules import check
+    data = dict(sample, **{f"t3.new.{c}": i + 1 for i, c in enumerate(spec.T3_APPLICANT_COLUMNS)})
+    data["t3.new.total"] = 21
+    flat = tuple(key for key, _ in spec.T3_COLUMNS)
+    for order in (flat, ("total", *flat[:-1])):
+        variant = Variant(t3_columns=order)
+        assert differences(data, import_file(write_docx(tmp_path / "v.docx", data, variant))) == []
+        (tmp_path / "v.html").write_bytes(html_page(data, variant))
+        assert differences(data, import_file(tmp_path / "v.html")) == []
+        (tmp_path / "v.txt").write_text(text_report(data, variant, "pipe-rows"), encoding="utf-8")
+        imported = import_file(tmp_path / "v.txt")
+        if order == flat:
+            assert differences(data, imported) == []
+        else:
+            assert any("顺序不同" in n and "表三未读取" in n for n in imported.notes)
+            assert all(k not in imported.raw for k in spec.KEYS if k.startswith("t3."))
+            assert not check(imported.report("v.txt")).findings  # nothing judged that was not read
+
+
+def test_text_of_a_printed_table_four(tmp_path, sample):
+    """Text taken from a PDF: table 四's header broken into one-character-wide lines (结果↵维持),
+    its fifteen numbers on one line apart by single spaces: read by their count and order."""
+    from docgen import text_report
+    data = dict(sample, **{"t4.review.upheld": 2, "t4.review.total": 2})
+    text = text_report(data, Variant(), "spaces")
+    head, rest = text.split(spec.SECTIONS[3].heading + "\n", 1)
+    tail = rest[rest.index(spec.SECTIONS[4].heading):]
+    values = " ".join(str(data[c.key]) for c in spec.TABLE_BY_ID["t4"].value_cells)
+    table = ("行政复议 行政诉讼\n未经复议直接起诉 复议后起诉\n结果 结果 其他 尚未 总\n"
+             "维持 纠正 结果 审结 计 结果 结果 其他 尚未 总 结果 结果 其他 尚未 总\n"
+             f"维持 纠正 结果 审结 计 维持 纠正 结果 审结 计\n{values}\n")
+    (tmp_path / "r.txt").write_text(head + spec.SECTIONS[3].heading + "\n" + table + tail, encoding="utf-8")
+    assert differences(data, import_file(tmp_path / "r.txt")) == []

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from .. import spec
 from ..errors import OldFormat, UnusableFile
-from ..numerals import ONE_TO_TEN, YEAR_TO_ARABIC, chinese_to_int
+from ..numerals import ONE_TO_TEN, YEAR_DIGITS, YEAR_TO_ARABIC, chinese_to_int
 from ..report import Report
 from .document import Block, Cell, Document, Grid, Paragraph, norm
 
@@ -38,7 +38,16 @@ class Imported:
     def report(self, source: str) -> Report:
         report = Report.from_raw(self.raw, source, "document", sources=self.sources)
         report.sections = dict(self.sections)
+        for key in self.unread:  # what could not be read is not judged blank: the notes say why
+            report.problems.pop(key, None)
         return report
+
+    @property
+    def unread(self) -> list[str]:
+        """The tables' cells the import could not read (a table not found, a row whose values
+        could not be told apart): absent from ``raw``, unlike a cell printed blank ("")."""
+        return [c.key for table in spec.TABLES for c in table.value_cells
+                if c.role == "input" and c.key not in self.raw]
 
 
 # --- matching labels ---------------------------------------------------------------------------
@@ -119,9 +128,29 @@ def value_text(text: str) -> int | float | str:
     return text
 
 
+_COUNTED = re.compile(r"^[\d０-９]+\s*[件条个项次万元]+$")  # 5件: a value printed with its unit (E1 names it)
+
+
 def looks_like_value(text: str) -> bool:
     t = text.strip()
-    return not t or bool(_NUMBERISH.match(t)) or t in ("/", "／", "-", "—", "——", "－", "–", "无", "\\")
+    return (not t or bool(_NUMBERISH.match(t)) or t in ("/", "／", "-", "—", "——", "－", "–", "无", "\\")
+            or bool(_COUNTED.match(t)))
+
+
+def row_values(row: list[Cell], count: int) -> list[Cell] | None:
+    """A row of a table without columns (plain text): its values after its last label cell, when
+    there are exactly ``count``. Blank places beyond ``count`` at the row's end (else at its start)
+    are a merged cell's places or a row's opening ``|``, not values. None when the values cannot
+    be told apart."""
+    cells = _distinct(row)
+    last_label = max((i for i, c in enumerate(cells) if not looks_like_value(c.text)), default=-1)
+    values = cells[last_label + 1:]
+    extra = len(values) - count
+    if extra > 0 and not any(c.text.strip() for c in values[count:]):
+        values = values[:count]  # the places a merged cell leaves at the row's end
+    elif extra > 0 and not any(c.text.strip() for c in values[:extra]):
+        values = values[extra:]  # a crawler's opening | before a row without label (table 四)
+    return values if len(values) == count else None
 
 
 # --- the reader --------------------------------------------------------------------------------
@@ -154,11 +183,13 @@ def classify(grid: Grid) -> str | None:
     """Which official table a grid is, by its labels; None for any other table."""
     texts = {norm(c.text) for row in grid.rows for c in row if c.text.strip()}
     joined = "|".join(texts)
-    if "结果维持" in texts and norm(spec.T4_GROUPS[0][1]) in joined:
+    if norm(dict(spec.T4_COLUMNS)["upheld"]) in texts and norm(spec.T4_GROUPS[0][1]) in joined:
         return "t4"
     t3_rows = sum(1 for row in grid.rows if _t3_row_key(_text(row)))
     if norm(spec.T3_APPLICANTS) in joined or t3_rows >= 3:
         return "t3"
+    if not grid.aligned and norm(spec.T4_GROUPS[0][1]) in joined and norm(spec.T4_SUIT) in joined:
+        return "t4"  # a text whose header lost its cells (结果↵维持 printed as two lines)
     captions = sum(1 for caption, _, _ in spec.T2_BLOCKS if norm(caption) in joined)
     t2_rows = sum(1 for row in grid.rows if match_label(_text(row[:1]), T2_ROWS))
     # a part of table 二 alone on a page (one block: its caption, 信息内容 header and rows)
@@ -197,7 +228,7 @@ def read_document(doc: Document) -> Imported:
                            "“一、总体情况”等章节标题")
     for official in spec.TABLES:
         if official.id not in state.found:
-            imported.notes.append(f"没有找到{official.short}（{official.title}），其中各项按空白处理")
+            imported.notes.append(f"没有找到{official.short}（{official.title}），其中各项未读取，不作检查")
     return imported
 
 
@@ -207,11 +238,12 @@ def _read_t2(grid: Grid, state: _State) -> None:
     table = spec.TABLE_BY_ID["t2"]
     columns: dict[int, str] = {}
     for row in grid.rows:
+        if not grid.aligned:
+            _read_t2_text_row(row, state)
+            continue
         label_text = norm(row[0].text) if row else ""
         if label_text == norm(spec.T2_CONTENT_LABEL):
             columns = {}
-            if not grid.aligned:
-                continue
             for j, head in enumerate(row[1:], start=1):
                 key = match_label(norm(head.text), T2_COLUMN_LABELS)
                 if key:
@@ -229,6 +261,23 @@ def _read_t2(grid: Grid, state: _State) -> None:
             else:
                 cell = rest[i] if i < len(rest) else None
             state.put(f"t2.{row_key}.{col_key}", cell, table)
+
+
+def _read_t2_text_row(row: list[Cell], state: _State) -> None:
+    """A row of table 二 in plain text: its label (after any caption and header cells that came
+    before it in the text), then as many values as the block has columns."""
+    row_key = match_label(_label_text(row), T2_ROWS)
+    if not row_key:
+        return
+    wanted = [c for c, _ in T2_COLUMNS_OF[row_key]]
+    values = row_values(row, len(wanted))
+    if values is None:
+        if any(c.text.strip() for c in row[1:]):
+            state.imported.notes.append(f"表二“{dict(T2_ROWS)[row_key]}”行的数值个数不是{len(wanted)}个，"
+                                        "无法对应到各列，未读取")
+        return
+    for col_key, cell in zip(wanted, values, strict=True):
+        state.put(f"t2.{row_key}.{col_key}", cell, spec.TABLE_BY_ID["t2"])
 
 
 # --- table 三 ----------------------------------------------------------------------------------
@@ -256,6 +305,27 @@ def _t3_header_columns(grid: Grid) -> tuple[dict[int, str], int]:
     return columns, first
 
 
+# Table 三's column labels in the orders a text can list them: the official header read row by
+# row (自然人, 总计 on the second row, the five kinds of organisation on the third), or in one row.
+_T3_ROW_MAJOR = ("natural", "total", *spec.T3_APPLICANT_COLUMNS[1:])
+_T3_TEXT_ORDERS = (_T3_ROW_MAJOR, tuple(key for key, _ in spec.T3_COLUMNS))
+
+
+def _t3_text_header(grid: Grid, first: int) -> list[str]:
+    """The column labels a text's table 三 lists above its first row, in their order."""
+    labels = {norm(label): label for _, label in spec.T3_COLUMNS}
+    cells = [c for row in grid.rows[:first + 1] for c in _distinct(row)]
+    return list(dict.fromkeys(labels[norm(c.text)] for c in cells if norm(c.text) in labels))
+
+
+def _t3_text_order_official(grid: Grid, first: int) -> bool:
+    """Whether a text's table 三 lists its columns in an official order (or lists none): a text
+    has no columns, so its values can only be read in the official order."""
+    keys = {label: key for key, label in spec.T3_COLUMNS}
+    found = [keys[label] for label in _t3_text_header(grid, first)]
+    return any([k for k in order if k in found] == found for order in _T3_TEXT_ORDERS)
+
+
 def _label_text(row: list[Cell]) -> str:
     """The label part of a row: its cells up to the first that holds a value."""
     cells: list[Cell] = []
@@ -274,6 +344,10 @@ def _read_t3(grid: Grid, state: _State) -> None:
     columns, first = _t3_header_columns(grid)
     if not grid.aligned:
         columns = {}
+        if not _t3_text_order_official(grid, first):
+            imported.notes.append("表三的列与本格式的顺序不同（" + "、".join(_t3_text_header(grid, first))
+                                  + "），文字中无法确定各数对应哪一列，表三未读取")
+            return
     elif len(columns) == len(spec.T3_COLUMNS):
         state.t3_columns, state.t3_width = columns, grid.n_cols
         extra = [_distinct([grid.rows[first - 1][j]])[0].text for j in range(min(columns), grid.n_cols)
@@ -308,12 +382,10 @@ def _read_t3(grid: Grid, state: _State) -> None:
         if columns:
             cells = {col: row[j] for j, col in columns.items() if j < len(row)}
         else:
-            cells_in_row = _distinct(row)
-            last_label = max((i for i, c in enumerate(cells_in_row) if c.origin in label_origins), default=-1)
-            values = cells_in_row[last_label + 1:]
-            if len(values) != len(spec.T3_COLUMNS):
-                imported.notes.append(f"表三“{T3_LABELS[key]}”行有{len(values)}个数值单元格，应为"
-                                      f"{len(spec.T3_COLUMNS)}个，无法对应到各列，未读取")
+            values = row_values(row, len(spec.T3_COLUMNS))
+            if values is None:
+                imported.notes.append(f"表三“{T3_LABELS[key]}”行的数值个数不是{len(spec.T3_COLUMNS)}个"
+                                      "（空白的格子在文字中没有留下痕迹），无法对应到各列，未读取")
                 continue
             cells = {col: values[i] for i, (col, _) in enumerate(spec.T3_COLUMNS)}
         if collapsed and f"t3.{key}.total" not in imported.raw:
@@ -334,8 +406,8 @@ def _read_t3(grid: Grid, state: _State) -> None:
 
 def _read_t4(grid: Grid, state: _State) -> None:
     table = spec.TABLE_BY_ID["t4"]
-    header = next(i for i, row in enumerate(grid.rows)
-                  if sum(1 for c in row if norm(c.text) == "结果维持") >= 1)
+    upheld = norm(dict(spec.T4_COLUMNS)["upheld"])
+    header = next((i for i, row in enumerate(grid.rows) if any(norm(c.text) == upheld for c in row)), 0)
     columns: dict[int, str] = {}
     for j, cell in enumerate(grid.rows[header]):
         col = match_label(norm(cell.text), T4_LABEL_ROWS)
@@ -346,17 +418,17 @@ def _read_t4(grid: Grid, state: _State) -> None:
     if not grid.aligned:  # plain text: the official order, when the row has every value
         columns = {}
         order = [c.key for c in table.value_cells]
-        for row in grid.rows[header + 1:]:
-            cells = [c for c in _distinct(row) if looks_like_value(c.text)]
-            if len(cells) == len(order):
-                columns = {j: key for j, key in enumerate(order)}
-                grid = Grid([cells], grid.page)
-                header = -1
+        for row in grid.rows[header:]:
+            if not any(looks_like_value(c.text) and c.text.strip() for c in row):
+                continue
+            values = row_values(row, len(order))
+            if values is None:
+                state.imported.notes.append(f"表四的数值个数不是{len(order)}个，无法确定各数对应哪一列，未读取")
                 break
-            if cells and any(c.text.strip() for c in cells):
-                state.imported.notes.append(f"表四的数值行有{len(cells)}个数，应为{len(order)}个，"
-                                            "无法确定各数对应哪一列，未读取")
-                break
+            columns = {j: key for j, key in enumerate(order)}
+            grid = Grid([values], grid.page)
+            header = -1
+            break
     for row in grid.rows[header + 1:]:
         if any(row[j].text.strip() for j in columns if j < len(row)):
             for j, key in columns.items():
@@ -370,26 +442,67 @@ def _read_t4(grid: Grid, state: _State) -> None:
 
 _HEADING_END = "。：:．.，, \u3000"
 _TITLE = re.compile(r"^(?:关于)?(.*?)((?:19|20)\d\d)年度?政府信息公开(?:工作)?(?:年度)?报告")
-_DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
+# the year first: 2022年度某某镇政府信息公开工作年度报告
+_TITLE_YEAR_FIRST = re.compile(r"^(?:关于)?((?:19|20)\d\d)年度?([^\d年度].*?)政府信息公开(?:工作)?(?:年度)?报告")
+_CN_YEAR = re.compile(rf"([{YEAR_DIGITS}]{{4}})年")
+_DATE = re.compile(r"((?:19|20)\d\d)(?:年|[-./])(\d{1,2})(?:月|[-./])(\d{1,2})(?:日|(?!\d))")
 _CN_DAY = re.compile(rf"([{ONE_TO_TEN}]+)([月日])")
+
+
+def _year_digits(text: str) -> str:
+    """二〇二三年 -> 2023年: a year's digits only (廿三里街道 keeps its name)."""
+    return _CN_YEAR.sub(lambda m: m.group(1).translate(YEAR_TO_ARABIC) + "年", text)
 
 
 def is_title(text: str) -> bool:
     """A report's title: ××××年政府信息公开工作年度报告."""
-    return bool(_TITLE.search(norm(text).translate(YEAR_TO_ARABIC)))
+    return _title(norm(text)) is not None
+
+
+def _title(text: str) -> tuple[str, int] | None:
+    """The unit and year a (normalised) title says: 某某街道2022年政府信息公开工作年度报告, or the
+    year first, 2022年度某某镇政府信息公开工作年度报告; the unit "" where the title has none."""
+    text = _year_digits(text)
+    m = _TITLE.search(text)
+    if m and m.group(1):
+        return m.group(1), int(m.group(2))
+    first = _TITLE_YEAR_FIRST.search(text)
+    if first:
+        return first.group(2), int(first.group(1))
+    return ("", int(m.group(2))) if m else None
+
+
+_ARABIC = {s.number: str(i) for i, s in enumerate(spec.SECTIONS, start=1)}
+_SECTION_NUMBER = re.compile(  # 一. （一） 1. 第一部分 (normalised: 、 reads as .)
+    r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十]+\)|\d{1,2}\.|第[一二三四五六七八九十]+部分:?)")
 
 
 def is_section_heading(text: str, section: spec.Section) -> bool:
-    t = norm(text)
-    h = norm(section.heading)
-    if t.startswith(h) and len(t) <= len(h) + 4:
-        return True
-    # a renamed heading: its number, and most of its words
-    number = norm(section.number)
-    if len(t) > 40 or not (t.startswith(number + ".") or t.startswith(f"({number})")):
+    """Whether a paragraph is a section's heading, as agencies print it: 一、 一. 一．, 1、 1.,
+    （一）, 第一部分, or no number at all (a bold line); the official words, or a renamed heading
+    with its number and most of its words (四、因政府信息公开工作被申请行政复议、提起行政诉讼情况)."""
+    t = norm(text).rstrip(".:;")
+    if len(t) > 40:
         return False
-    core, words = _core(t), _core(h)
+    words = _core(norm(section.heading))
+    numbered = _SECTION_NUMBER.match(t)
+    rest = t[numbered.end():].lstrip(".:") if numbered else t
+    if not numbered:
+        return rest == words  # no number: the heading's words alone (the line must be nothing else)
+    if rest.startswith(words) and len(rest) <= len(words) + 4:
+        return True  # the official words under any number (a report that left out a section renumbers)
+    number, arabic = norm(section.number), _ARABIC[section.number]
+    if numbered.group(0).strip("()第部分.:") not in (number, arabic):
+        return False
+    if match_label(t, spec.T3_ROWS):  # 二、上年结转政府信息公开申请数量 is table 三's row, not 二
+        return False
+    core = _core(rest)
     return sum(1 for ch in set(words) if ch in core) >= 0.7 * len(set(words))
+
+
+def heading_number(text: str) -> str | None:
+    """The number of the section whose heading ``text`` is, if any."""
+    return next((s.number for s in spec.SECTIONS if is_section_heading(text, s)), None)
 
 
 def _read_texts(doc: Document, imported: Imported) -> dict[str, int]:
@@ -423,11 +536,9 @@ def _read_texts(doc: Document, imported: Imported) -> dict[str, int]:
     places: dict[str, str] = {}
     for p in one:
         t = p.text.strip()
-        for part in parts[1:]:
-            if norm(t).startswith(norm(part.heading)):
-                current = part.key
-                t = _after_heading(t, part.heading)
-                break
+        found = _part_heading(t, parts[1:])
+        if found:
+            current, t = found
         places.setdefault(current, p.page)
         if t:
             texts.setdefault(current, []).append(t)
@@ -447,24 +558,52 @@ def _read_texts(doc: Document, imported: Imported) -> dict[str, int]:
     return headings
 
 
+_PART_NUMBER = re.compile(r"^\s*(?:[（(]\s*([一二三四五六七八九十])\s*[）)]|([1-9])\s*[、.．]|([一二三四五])是)\s*")
+_PART_END = re.compile(r"[。：:；;，,]")
+_CN_NUMBERS = "一二三四五六七八九十"
+
+
+def _part_heading(text: str, parts: list[spec.TextPart]) -> tuple[str, str] | None:
+    """A paragraph that opens a part of section 一, as agencies number and word it: （一）主动公开情况,
+    （一）主动公开, 1.主动公开政府信息, （三）政府信息管理方面, （四）加强公开平台建设. The part is
+    the one whose words the heading shares most (at least 60 % of them), else the one its number
+    names when the heading shares half of its words (（一）加大公开力度). Returns the part's key and
+    the paragraph's text after the heading."""
+    m = _PART_NUMBER.match(text)
+    if not m:
+        return None
+    rest = text[m.end():]
+    end = _PART_END.search(rest)
+    heading = rest[:end.start()] if end else rest
+    if not heading or len(heading) > 25:
+        return None
+    number = _CN_NUMBERS.index(m.group(1) or m.group(3)) + 1 if (m.group(1) or m.group(3)) else int(m.group(2))
+    words = norm(heading)
+    scores = []
+    for i, part in enumerate(parts, start=1):
+        core = _core(norm(part.heading)).removesuffix("情况")
+        scores.append((sum(1 for ch in set(core) if ch in words) / len(set(core)), i == number, part.key))
+    scores.sort(reverse=True)
+    best = scores[0]
+    if best[0] >= 0.6 and (len(scores) == 1 or scores[1][0] < best[0] or best[1]):
+        key = best[2]
+    else:
+        by_number = next((sc for sc in scores if sc[1]), None)
+        if not by_number or by_number[0] < 0.5:
+            return None
+        key = by_number[2]
+    after = rest[end.end():] if end else ""
+    return key, after.strip().lstrip(_HEADING_END)
+
+
 def _heading_text(block: Block) -> str:
     return block.text.strip() if isinstance(block, Paragraph) else ""
 
 
-def _after_heading(text: str, heading: str) -> str:
-    """A paragraph that starts with a part's heading, without it: （一）主动公开情况。2022年… -> 2022年…"""
-    target = norm(heading)
-    seen = ""
-    for i, ch in enumerate(text):
-        seen += norm(ch)
-        if len(seen) >= len(target):
-            return text[i + 1:].lstrip(_HEADING_END)
-    return ""
-
-
 def _signature_date(text: str) -> str | None:
-    t = "".join(text.split()).translate(YEAR_TO_ARABIC)
-    t = _cn_day(t)
+    """The 落款's date: 2023年1月20日, 二〇二三年一月二十日, 2023-01-20, 2023.1.20, 2023/1/20."""
+    t = unicodedata.normalize("NFKC", "".join(text.split()))
+    t = _cn_day(_year_digits(t))
     m = _DATE.search(t)
     if not m or len(t) > len(m.group(0)) + 30:
         return None
@@ -494,24 +633,32 @@ def _without_signature(ps: list[Paragraph]) -> list[Paragraph]:
     return out
 
 
+_TITLE_MAX = 60
+
+
 def _read_meta(doc: Document, imported: Imported, headings: dict[str, int]) -> None:
     first = headings.get("一", min(len(doc.blocks), 15))
     paras = [b for b in doc.blocks[:first] if isinstance(b, Paragraph) and b.text.strip()]
-    candidates = [norm(p.text) for p in paras]
+    # a title is a short line (an opening paragraph that names the report is no title), printed
+    # whole or broken over two lines; the first one counts
+    candidates = [norm(p.text).strip("《》") for p in paras]
     found = None
     for i, text in enumerate(candidates):
-        for joined in (text, text + (candidates[i + 1] if i + 1 < len(candidates) else "")):
-            m = _TITLE.search(joined.translate(YEAR_TO_ARABIC) if "年" in joined else joined)
-            if m:
-                unit = m.group(1) or (candidates[i - 1] if i and len(candidates[i - 1]) <= 30 else "")
+        if found or len(text) > _TITLE_MAX:
+            break
+        following = candidates[i + 1] if i + 1 < len(candidates) and len(candidates[i + 1]) <= _TITLE_MAX else ""
+        for joined in (text, text + following):
+            title = _title(joined)
+            if title:
+                unit = title[0] or (candidates[i - 1] if i and len(candidates[i - 1]) <= 30 else "")
                 # a breadcrumb before the title: 首页>年报>某某局 -> 某某局
                 unit = re.split(r"[>:|》/]", unit)[-1]
-                found = (unit, int(m.group(2)), paras[i].page)
+                found = (unit, title[1], paras[i].page)
                 break
     if not found and doc.title:
-        m = _TITLE.search(norm(doc.title))
-        if m:
-            found = (m.group(1), int(m.group(2)), "")
+        title = _title(norm(doc.title))
+        if title:
+            found = (*title, "")
     if found:
         unit, year, page = found
         where = (f"{page} " if page else "") + "标题"
