@@ -524,7 +524,8 @@ REAL_VARIANTS = {
     "arabic-loose": Variant(heading_style="1、", title_style="year-first", captions=True, loose_labels=True,
                             total_row=True, date="2023年1月20日", part_style="aspects"),
     # headings as bold lines without numbers; the unit on its own line above the title
-    "plain-headings": Variant(heading_style="", title_style="two-lines", date="二〇二三年一月二十日", part_style="short"),
+    "plain-headings": Variant(heading_style="", title_style="two-lines", date="二〇二三年一月二十日",
+                              part_style="short"),
     # （一）-numbered sections; a title broken after 政府 (西咸新区 pages)
     "bracket-wrapped": Variant(heading_style="（一）", title_style="wrapped"),
     # 第一部分 headings; zeros printed as - and / (E1 names them), a blank cell
