@@ -10,7 +10,8 @@ nianbao gives users), a reason that only says something unexpected happened, or 
 Steps per case: read (``api.read_report``: an ``UnusableFile`` is a reason; one whose cause is
 another exception is the reader's last resort catching a bug, and counts as a traceback), check,
 write-back (``render_workbook_bytes``), the status workbook line, the Word report for some, and
-for archives and e-mails ``collect``'s gather step.
+for archives and e-mails ``collect``'s gather step. Published reports (Word, web pages, text;
+tests/docfuzz.py) go through ``import``, ``check`` of the imported JSON and ``audit`` instead.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+
+import docfuzz
 
 # --- payloads -----------------------------------------------------------------------------------
 
@@ -411,9 +414,14 @@ def make_bases() -> dict[str, bytes]:
         wb.save(tmp / "opx.xlsx")
         bases["opx"] = (tmp / "opx.xlsx").read_bytes()
         bases["json"] = dumps(sample_data()).encode()
+        bases.update(docfuzz.make_bases())
         return bases
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def workbook_bases(bases: dict[str, bytes]) -> dict[str, bytes]:
+    return {k: v for k, v in bases.items() if k != "json" and not k.startswith("doc.")}
 
 
 def named_cells(workbook: bytes) -> set[tuple[str, str]]:
@@ -443,13 +451,18 @@ class Case:
     index: int
     base: str
     mutations: list[tuple[str, int]]
-    kind: str  # xlsx | json | zip | eml
+    kind: str  # xlsx | json | zip | eml | doc (a published report: .docx, .html, .mhtml, .txt)
 
 
 def plan(seed: int, index: int, bases: list[str]) -> Case:
     rng = random.Random(f"{seed}:{index}")
-    kind = rng.choices(["xlsx", "json", "zip", "eml"], [80, 6, 10, 4])[0]
-    base = "json" if kind == "json" else rng.choice([b for b in bases if b != "json"])
+    kind = rng.choices(["xlsx", "json", "zip", "eml", "doc"], [50, 4, 6, 3, 37])[0]
+    if kind == "doc":
+        base = rng.choice([b for b in bases if b.startswith("doc.")])
+        names = docfuzz.mutation_names(base)
+        return Case(index, base, [(rng.choice(names), rng.randrange(2 ** 31))
+                                  for _ in range(rng.choice([1, 1, 2, 3]))], kind)
+    base = "json" if kind == "json" else rng.choice(list(workbook_bases(dict.fromkeys(bases, b""))))
     names = list(MUTATIONS)
     muts = [(rng.choices(names, [WEIGHTS.get(n, 1) for n in names])[0], rng.randrange(2 ** 31))
             for _ in range(rng.choice([1, 1, 2, 2, 3]))]
@@ -461,6 +474,8 @@ def build_case(case: Case, bases: dict[str, bytes], named: dict[str, set]) -> tu
     if case.kind == "json":
         rng = random.Random(case.mutations[0][1])
         return "case.json", mutate_json(rng, bases["json"].decode())
+    if case.kind == "doc":
+        return "case" + docfuzz.suffix_of(case.base), docfuzz.build(case.base, bases[case.base], case.mutations)
     with zipfile.ZipFile(io.BytesIO(bases[case.base])) as zf:
         pkg = Pkg({i.filename: zf.read(i) for i in zf.infolist()})
     outer_changes = []
@@ -537,6 +552,12 @@ def run_case(case: Case, name: str, data: bytes, workdir: Path, word: bool) -> O
     path = workdir / name
     path.write_bytes(data)
     out = Outcome(case.index, "ok")
+    if case.kind == "doc":
+        try:
+            result, step, signature, detail = docfuzz.run_document(path, workdir)
+            return Outcome(case.index, result, step, signature, detail, time.perf_counter() - started)
+        finally:
+            path.unlink(missing_ok=True)
     step = "gather"
     try:
         if case.kind in ("zip", "eml"):
@@ -664,7 +685,7 @@ def run(cases: int, seed: int = DEFAULT_SEED, workers: int = 2, timeout: float =
     global _BASES, _NAMED
     if not _BASES:
         _BASES = make_bases()
-        _NAMED = {k: named_cells(v) for k, v in _BASES.items() if k != "json"}
+        _NAMED = {k: named_cells(v) for k, v in workbook_bases(_BASES).items()}
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     tmp = tempfile.mkdtemp(prefix="nianbao-fuzz-")
     started = time.perf_counter()
@@ -674,7 +695,9 @@ def run(cases: int, seed: int = DEFAULT_SEED, workers: int = 2, timeout: float =
 
     def spawn() -> dict:
         parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_worker, args=(child, seed, _BASES, _NAMED, tmp), daemon=True)
+        # not a daemon: a case of a published report runs ``audit``, whose own workers are children
+        # of this one (a killed worker's children end at their pipe's end of file)
+        proc = ctx.Process(target=_worker, args=(child, seed, _BASES, _NAMED, tmp), daemon=False)
         proc.start()
         child.close()
         return {"proc": proc, "conn": parent, "case": None, "since": 0.0, "ready": False}
@@ -726,7 +749,7 @@ def run(cases: int, seed: int = DEFAULT_SEED, workers: int = 2, timeout: float =
 def reproduce(seed: int, index: int, folder: Path) -> Path:
     """Write case ``index`` of ``seed`` into ``folder`` (to look at, or to run nianbao on)."""
     bases = make_bases()
-    named = {k: named_cells(v) for k, v in bases.items() if k != "json"}
+    named = {k: named_cells(v) for k, v in workbook_bases(bases).items()}
     case = plan(seed, index, list(bases))
     name, data = build_case(case, bases, named)
     folder.mkdir(parents=True, exist_ok=True)

@@ -81,6 +81,7 @@ def _override(source: Source, unit: str | None, year: int | None) -> Source:
         r = source.report
         source.report = Report.from_raw(raw, r.source, r.origin, cells=r.cells, saved_at=r.saved_at,
                                         sources=r.sources)
+        source.report.sections = r.sections
     return source
 
 

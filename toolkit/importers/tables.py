@@ -350,8 +350,9 @@ def _read_t3(grid: Grid, state: _State) -> None:
             return
     elif len(columns) == len(spec.T3_COLUMNS):
         state.t3_columns, state.t3_width = columns, grid.n_cols
-        extra = [_distinct([grid.rows[first - 1][j]])[0].text for j in range(min(columns), grid.n_cols)
-                 if j not in columns and first > 0 and grid.rows[first - 1][j].text.strip()]
+        header = grid.rows[first - 1] if first > 0 else []
+        extra = [header[j].text for j in range(min(columns), len(header))
+                 if j not in columns and header[j].text.strip()]
         if extra:
             imported.notes.append(f"表三多出的列“{'、'.join(dict.fromkeys(extra))}”不是本格式的列，未读取")
     elif columns:

@@ -1,15 +1,17 @@
 """Word (.docx) reports, any agency's: paragraphs and tables in body order (python-docx).
 
-python-docx expands merged cells for us (a horizontally merged cell repeats across the columns it
-spans, a vertically merged one down its rows), so a Word table is laid out as the grid a reader
-sees. Only the XML-level body order is read directly: python-docx lists paragraphs and tables
-separately.
+python-docx reads the package and each paragraph's text; the table grid is laid out here from the
+XML, as Word lays it out: a cell spanning columns (``w:gridSpan``) repeats across them, one merged
+down (``w:vMerge``) is the cell above it, so every merged cell has one origin. python-docx's own
+``row.cells`` refuses merges Word tolerates (a ``vMerge="continue"`` in the top row, a span past
+the grid); a published file is read as Word shows it instead.
 """
 
 from __future__ import annotations
 
 import logging
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import DamagedFile
@@ -17,39 +19,68 @@ from . import KINDS
 from .document import Cell, Document, Grid, Paragraph, clean_cell
 
 KIND = KINDS[".docx"]
+MAX_SPAN = 64  # no table of the format is wider; a larger gridSpan is damage, not layout
 
 
 def read_docx(path: Path) -> Document:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from docx.oxml.ns import qn
-    from docx.table import Table
     from docx.text.paragraph import Paragraph as DocxParagraph
+    from lxml import etree
 
     try:
         word = docx.Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError, EOFError,
+            zlib.error, NotImplementedError, RuntimeError):  # RuntimeError: an encrypted member
         logging.getLogger(__name__).debug("python-docx refused %s", path, exc_info=True)
         raise DamagedFile("无法作为 Word 文档（.docx）打开：文件已损坏，或不是 Word 文档；"
                           "旧的 .doc 文件请先在 Word/WPS 中另存为 .docx") from None
     doc = Document(KIND)
+
+    def text_of(element) -> str:  # noqa: ANN001 - an lxml element of the body
+        return "\n".join(DocxParagraph(p, word).text for p in element.iter(qn("w:p")))
+
     for child in word.element.body.iterchildren():
         if child.tag == qn("w:p"):
             text = clean_cell(DocxParagraph(child, word).text)
             if text:
                 doc.blocks.append(Paragraph(text))
         elif child.tag == qn("w:tbl"):
-            doc.blocks.append(_grid(Table(child, word)))
+            doc.blocks.append(_grid(child, text_of, qn))
     return doc
 
 
-def _grid(table) -> Grid:  # noqa: ANN001 - python-docx's Table
-    origins: dict[int, int] = {}
-    rows = []
-    for row in table.rows:
-        cells = []
-        for cell in row.cells:
-            origin = origins.setdefault(id(cell._tc), len(origins))
-            cells.append(Cell(clean_cell(cell.text), origin))
-        rows.append(cells)
-    return Grid(rows)
+def _grid(tbl, text_of, qn) -> Grid:  # noqa: ANN001 - lxml element, helpers of python-docx
+    rows: list[list[Cell]] = []
+    origin = 0
+    for tr in tbl.iterchildren(qn("w:tr")):
+        row: list[Cell] = []
+        for tc in tr.iterchildren(qn("w:tc")):
+            props = tc.find(qn("w:tcPr"))
+            span = _span(props.find(qn("w:gridSpan")) if props is not None else None, qn)
+            merge = props.find(qn("w:vMerge")) if props is not None else None
+            col = len(row)
+            above = rows[-1][col] if rows and col < len(rows[-1]) else None
+            if merge is not None and merge.get(qn("w:val")) in (None, "continue") and above is not None:
+                cell = above
+            else:
+                cell = Cell(clean_cell(text_of(tc)), origin)
+                origin += 1
+            row.extend([cell] * span)
+        rows.append(row)
+    width = max((len(r) for r in rows), default=0)
+    for row in rows:
+        while len(row) < width:
+            row.append(Cell("", origin))
+            origin += 1
+    return Grid([r for r in rows if r])
+
+
+def _span(element, qn) -> int:  # noqa: ANN001
+    if element is None:
+        return 1
+    try:
+        return max(1, min(MAX_SPAN, int(str(element.get(qn("w:val"))).strip())))
+    except ValueError:
+        return 1
