@@ -1,5 +1,8 @@
 """Run the mutation fuzz of tests/fuzzing.py by hand, with a larger budget than the test suite's.
 
+Workbooks, JSON data, zips and e-mails go through read, check and write-back; published reports
+(.docx, .html, .mhtml, .txt; tests/docfuzz.py) through import, check of the imported JSON and audit.
+
     python3 scripts/fuzz.py -n 10000 --workers 2          # figures at the end; failures listed
     python3 scripts/fuzz.py --case 1234 --out /tmp/case    # write one case to look at it
 

@@ -55,7 +55,8 @@ class Variant:
     t3_columns: tuple[str, ...] = ()
     # The five parts of section 一 as units word them: "official" （一）主动公开情况。text; "short" a
     # heading line of its own without 情况 (（一）主动公开, 长河街道); "aspects" 1.主动公开方面。text (Arabic
-    # numbers and 方面, as 河东区 and 遂溪 reports)
+    # numbers and 方面, as 河东区 and 遂溪 reports); "bare" a line of its own without number (Word's
+    # list numbering keeps the number out of the text)
     part_style: str = "official"
 
 
@@ -95,6 +96,8 @@ def part_heading(heading: str, style: str) -> str:
         return heading
     if style == "short":
         return heading[:3] + _PART_WORDS[heading]
+    if style == "bare":  # Word's list numbering: the number is not in the paragraph's text
+        return heading[3:]
     number = "一二三四五".index(heading[1]) + 1
     return f"{number}.{_PART_WORDS[heading]}方面"
 
@@ -187,7 +190,7 @@ def body(data: dict, variant: Variant) -> list[tuple[str, object]]:
                 heading, text = texts[part.key]
                 lines = [line for line in str(text).split("\n") if line.strip()] or [""]
                 heading = part_heading(heading, variant.part_style)
-                if heading and variant.part_style == "short":
+                if heading and variant.part_style in ("short", "bare"):
                     blocks.append(("p", heading))
                     heading = ""
                 for i, line in enumerate(lines):

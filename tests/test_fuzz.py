@@ -10,7 +10,7 @@ import os
 
 import fuzzing
 
-CASES = int(os.environ.get("NIANBAO_FUZZ", "300"))  # about 30 s on two cores
+CASES = int(os.environ.get("NIANBAO_FUZZ", "300"))  # about a minute on two cores (a third are documents)
 WORKERS = int(os.environ.get("NIANBAO_FUZZ_WORKERS", "2"))
 
 

@@ -523,11 +523,13 @@ REAL_VARIANTS = {
     # with ASCII brackets and 1、, 商业 企业 with a space, an extra 合计 row under table 三
     "arabic-loose": Variant(heading_style="1、", title_style="year-first", captions=True, loose_labels=True,
                             total_row=True, date="2023年1月20日", part_style="aspects"),
-    # headings as bold lines without numbers; the unit on its own line above the title
+    # headings and parts as lines without numbers (bold, or numbered by Word's list numbering); the
+    # unit on its own line above the title
     "plain-headings": Variant(heading_style="", title_style="two-lines", date="二〇二三年一月二十日",
-                              part_style="short"),
-    # （一）-numbered sections; a title broken after 政府 (西咸新区 pages)
-    "bracket-wrapped": Variant(heading_style="（一）", title_style="wrapped"),
+                              part_style="bare"),
+    # （一）-numbered sections, parts on lines of their own (（一）主动公开); a title broken after 政府
+    # (西咸新区 pages)
+    "bracket-wrapped": Variant(heading_style="（一）", title_style="wrapped", part_style="short"),
     # 第一部分 headings; zeros printed as - and / (E1 names them), a blank cell
     "parts-placeholders": Variant(heading_style="第一部分 ", cells={
         "t2.rules.issued": "-", "t4.review.upheld": "/", "t3.granted.business": ""}),

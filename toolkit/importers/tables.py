@@ -571,8 +571,10 @@ def _part_heading(text: str, parts: list[spec.TextPart]) -> tuple[str, str] | No
     names when the heading shares half of its words (（一）加大公开力度). Returns the part's key and
     the paragraph's text after the heading."""
     m = _PART_NUMBER.match(text)
-    if not m:
-        return None
+    if not m:  # a heading numbered by Word's list numbering: its words alone, as the whole paragraph
+        words = norm(text).rstrip(".:")
+        return next(((p.key, "") for p in parts if words in (_core(norm(p.heading)),
+                                                             _core(norm(p.heading)).removesuffix("情况"))), None)
     rest = text[m.end():]
     end = _PART_END.search(rest)
     heading = rest[:end.start()] if end else rest
