@@ -49,11 +49,16 @@ def make_bases() -> dict[str, bytes]:
             "doc.mhtml.gb18030": mhtml(html_page(data, encoding="gb18030")),
         }
         for style in ("tabs", "pipe-rows", "pipe-cells", "cells", "spaces"):
-            bases[f"doc.txt.{style}"] = text_report(data, loose if style == "pipe-rows" else None, style).encode(
-                "gb18030" if style == "cells" else "utf-8")
+            base = f"doc.txt.{style}"
+            text = text_report(data, loose if style == "pipe-rows" else None, style)
+            bases[base] = text.encode(ENCODINGS.get(base, "utf-8"))
         return bases
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+# the bases not in UTF-8 (a mutation decodes a base, changes its text and encodes it again)
+ENCODINGS = {"doc.txt.cells": "gb18030", "doc.html.word-gbk": "gb18030"}
 
 
 def mhtml(page: bytes, charset: str = "gb18030") -> bytes:
@@ -199,7 +204,7 @@ def build(base: str, data: bytes, mutations: list[tuple[str, int]]) -> bytes:
     kind = suffix_of(base)
     if kind == ".docx":
         return _build_docx(data, mutations)
-    encoding = "gb18030" if b"charset=gb" in data[:400].lower() or base.endswith(("cells", "gb18030")) else "utf-8"
+    encoding = ENCODINGS.get(base, "utf-8")
     text = data.decode(encoding, errors="replace")
     raw: list[Callable[[bytes], bytes]] = []
     for name, seed in mutations:

@@ -622,3 +622,15 @@ def test_text_of_a_printed_table_four(tmp_path, sample):
              f"维持 纠正 结果 审结 计 维持 纠正 结果 审结 计\n{values}\n")
     (tmp_path / "r.txt").write_text(head + spec.SECTIONS[3].heading + "\n" + table + tail, encoding="utf-8")
     assert differences(data, import_file(tmp_path / "r.txt")) == []
+
+
+def test_text_with_a_damaged_byte_stays_utf8(tmp_path, sample):
+    """A UTF-8 text with a stray byte (a download cut and resumed) is read as UTF-8, that byte
+    replaced; GB18030, which accepts almost any bytes, would misread every character."""
+    from docgen import text_report
+    data = text_report(sample, Variant(), "pipe-cells").encode("utf-8")
+    cut = data.index("二、主动公开".encode()) - 1
+    (tmp_path / "r.txt").write_bytes(data[:cut] + b"\xff" + data[cut:])
+    imported = import_file(tmp_path / "r.txt")
+    assert [k for k, _, _ in differences(sample, imported)] == ["text.oversight"]  # the byte's paragraph
+    assert imported.raw["text.oversight"] == sample["text.oversight"] + "\ufffd"

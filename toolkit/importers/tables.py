@@ -229,6 +229,7 @@ def read_document(doc: Document) -> Imported:
     for official in spec.TABLES:
         if official.id not in state.found:
             imported.notes.append(f"没有找到{official.short}（{official.title}），其中各项未读取，不作检查")
+    imported.notes = list(dict.fromkeys(imported.notes))  # a row printed again is said once
     return imported
 
 

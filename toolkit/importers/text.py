@@ -36,14 +36,20 @@ _PIPES = re.compile(r"[|｜]")
 _ROW_OPENING = re.compile(r"^([ \t]*)[|｜](?=[ \t]*[^|｜\s])", re.M)
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 TABLE_SECTIONS = ("二", "三", "四")  # the sections whose short lines are table cells
+DAMAGED_UTF8 = 50  # UTF-8 with at most one damaged character to so many good Chinese ones is UTF-8
 CELL_MAX = 60  # a longer line is prose, not a cell (the longest official label has 36 characters)
 
 
 def decode_text(data: bytes) -> str:
     """UTF-16 by its BOM; UTF-8 or GB18030 (``safetext.chinese_text``), else GB18030 with what it
-    cannot read replaced."""
+    cannot read replaced. UTF-8 with a few damaged bytes (a download cut short, a stray byte) stays
+    UTF-8, those bytes replaced: GB18030 would read every character of it wrong."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
+    lenient = data.decode("utf-8", errors="replace")
+    damaged = lenient.count("\ufffd")
+    if damaged * DAMAGED_UTF8 <= sum(1 for ch in lenient if ord(ch) > 127) - damaged:
+        return lenient.removeprefix("\ufeff")
     text = chinese_text(data)
     return text if text is not None else data.decode("gb18030", errors="replace")
 
@@ -166,14 +172,15 @@ def group_rows(cells: list[str]) -> list[list[str]]:
     of the first row below them, which tables.py reads by the official label inside it."""
     rows: list[list[str]] = []
     row: list[str] = []
-    has_value = False
+    has_label = has_value = False
     for text in cells:
         value = looks_like_value(text)
         if not value and has_value:
             rows.append(row)
-            row, has_value = [], False
+            row, has_label, has_value = [], False, False
         row.append(text)
-        has_value = has_value or (value and any(not looks_like_value(t) for t in row))
+        has_label = has_label or not value
+        has_value = has_value or (value and has_label)
     if row:
         rows.append(row)
     return rows
