@@ -5,6 +5,7 @@ Workbooks, JSON data, zips and e-mails go through read, check and write-back; pu
 
     python3 scripts/fuzz.py -n 10000 --workers 2          # figures at the end; failures listed
     python3 scripts/fuzz.py --case 1234 --out /tmp/case    # write one case to look at it
+    python3 scripts/fuzz.py -n 5000 --kind doc             # published reports only (import, audit)
 
 The same as ``NIANBAO_FUZZ=10000 python3 -m pytest tests/test_fuzz.py``. Use a temp folder of
 your own (TMPDIR): the cases are written there and removed as they go.
@@ -33,12 +34,15 @@ def main() -> int:
     p.add_argument("--case", type=int, help="write this case to --out instead of running")
     p.add_argument("--out", type=Path, default=Path("fuzz-cases"), help="where failing (or --case) cases are written")
     p.add_argument("--json", type=Path, help="write every outcome here")
+    p.add_argument("--kind", action="append", default=[], choices=["xlsx", "json", "zip", "eml", "doc"],
+                   help="only cases of this kind (doc: published reports), numbered as in a full run")
     args = p.parse_args()
     if args.case is not None:
         print(fuzzing.reproduce(args.seed, args.case, args.out))
         return 0
     report = fuzzing.run(args.cases, seed=args.seed, workers=args.workers, timeout=args.timeout,
-                         start=args.start, log=lambda line: print(line, file=sys.stderr, flush=True))
+                         start=args.start, log=lambda line: print(line, file=sys.stderr, flush=True),
+                         kinds=tuple(args.kind))
     print(report.summary())
     if args.json:
         args.json.write_text(json.dumps([o.__dict__ for o in report.outcomes], ensure_ascii=False, indent=1),

@@ -678,9 +678,10 @@ DEFAULT_SEED = 20261201
 
 
 def run(cases: int, seed: int = DEFAULT_SEED, workers: int = 2, timeout: float = 30.0, start: int = 0,
-        log: Callable[[str], None] | None = None) -> Report:
+        log: Callable[[str], None] | None = None, kinds: tuple[str, ...] = ()) -> Report:
     """``cases`` cases from ``start``, in ``workers`` processes; a case over ``timeout`` seconds
-    is a hang (its worker is killed and replaced)."""
+    is a hang (its worker is killed and replaced). ``kinds``: only the cases of these kinds
+    (xlsx, json, zip, eml, doc), each still numbered as in a full run."""
     import multiprocessing
     global _BASES, _NAMED
     if not _BASES:
@@ -689,7 +690,9 @@ def run(cases: int, seed: int = DEFAULT_SEED, workers: int = 2, timeout: float =
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     tmp = tempfile.mkdtemp(prefix="nianbao-fuzz-")
     started = time.perf_counter()
-    pending = list(range(start, start + cases))[::-1]
+    pending = [i for i in range(start, start + cases)
+               if not kinds or plan(seed, i, list(_BASES)).kind in kinds][::-1]
+    todo = len(pending)
     outcomes: list[Outcome] = []
     pool: list[dict] = []
 
@@ -743,7 +746,7 @@ def run(cases: int, seed: int = DEFAULT_SEED, workers: int = 2, timeout: float =
         for w in pool:
             stop(w)
         shutil.rmtree(tmp, ignore_errors=True)
-    return Report(seed, cases, time.perf_counter() - started, sorted(outcomes, key=lambda o: o.index))
+    return Report(seed, todo, time.perf_counter() - started, sorted(outcomes, key=lambda o: o.index))
 
 
 def reproduce(seed: int, index: int, folder: Path) -> Path:
