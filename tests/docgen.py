@@ -58,6 +58,9 @@ class Variant:
     # numbers and 方面, as 河东区 and 遂溪 reports); "bare" a line of its own without number (Word's
     # list numbering keeps the number out of the text)
     part_style: str = "official"
+    # Word: the report inside "layout-table" (one cell of a borderless table, as some templates and
+    # web-to-Word exports hold it) or "content-control" (a w:sdt, as templates with 内容控件 do)
+    wrapper: str = ""
 
 
 _ARABIC = "123456"
@@ -239,17 +242,28 @@ def write_docx(path: Path, data: dict, variant: Variant | None = None) -> Path:
     from docx.oxml.ns import qn
     variant = variant or Variant()
     doc = docx.Document()
+    container = doc.add_table(rows=1, cols=1).cell(0, 0) if variant.wrapper == "layout-table" else doc
     for kind, content in body(data, variant):
         if kind == "table":
             rows = content
-            _docx_table(doc, rows, variant.borders, variant.valign, variant.repeat_header)  # type: ignore[arg-type]
+            _docx_table(container, rows, variant.borders, variant.valign,  # type: ignore[arg-type]
+                        variant.repeat_header)
         else:
-            p = doc.add_paragraph(str(content))
+            p = container.add_paragraph(str(content))
             if kind in ("title", "h1"):
                 for run in p.runs:
                     run.bold = True
     if variant.page_numbers or variant.header_text:
         _running(doc, variant)
+    if variant.wrapper == "content-control":
+        from docx.oxml import OxmlElement
+        body_el = doc.element.body
+        sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+        sdt.append(content)
+        for child in list(body_el):
+            if child.tag != qn("w:sectPr"):
+                content.append(child)
+        body_el.insert(0, sdt)
     if variant.font:
         for p in doc.paragraphs:
             for run in p.runs:
@@ -282,7 +296,7 @@ def _docx_table(doc, rows, borders: bool = True, valign: str = "", repeat_header
     from docx.oxml import OxmlElement
     placed, width = _layout(rows)
     height = len(rows)
-    table = doc.add_table(rows=height, cols=width)
+    table = doc.add_table(height, width)  # a document or a table cell (a layout table)
     if borders:
         table.style = "Table Grid"
     t3 = spec.TABLE_BY_ID["t3"]

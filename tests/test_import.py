@@ -46,7 +46,9 @@ def test_our_word_report_reads_back_exactly(our_docx, sample):
     Variant(split_t3_at=10),
     Variant(split_t3_at=3, extra_column="备注"),
     Variant(font="仿宋_GB2312"),
-], ids=["extra-column", "split", "split-extra-column", "font"])
+    Variant(wrapper="layout-table"),  # the whole report in one cell of a borderless table
+    Variant(wrapper="content-control"),  # the body inside a content control (内容控件) of a template
+], ids=["extra-column", "split", "split-extra-column", "font", "layout-table", "content-control"])
 def test_word_variants(tmp_path, sample, variant):
     imported = import_file(write_docx(tmp_path / "v.docx", sample, variant))
     assert differences(sample, imported) == []

@@ -1,10 +1,12 @@
 """Word (.docx) reports, any agency's: paragraphs and tables in body order (python-docx).
 
-python-docx reads the package and each paragraph's text; the table grid is laid out here from the
-XML, as Word lays it out: a cell spanning columns (``w:gridSpan``) repeats across them, one merged
-down (``w:vMerge``) is the cell above it, so every merged cell has one origin. python-docx's own
-``row.cells`` refuses merges Word tolerates (a ``vMerge="continue"`` in the top row, a span past
-the grid); a published file is read as Word shows it instead.
+python-docx reads the package and each paragraph's text; blocks are read in body order, also inside
+content controls (``w:sdt``) and the cells of a layout table (a table holding tables), which some
+templates wrap a whole report in. The table grid is laid out here from the XML, as Word lays it
+out: a cell spanning columns (``w:gridSpan``) repeats across them, one merged down (``w:vMerge``)
+is the cell above it, so every merged cell has one origin. python-docx's own ``row.cells`` refuses
+merges Word tolerates (a ``vMerge="continue"`` in the top row, a span past the grid); a published
+file is read as Word shows it instead.
 """
 
 from __future__ import annotations
@@ -41,13 +43,24 @@ def read_docx(path: Path) -> Document:
     def text_of(element) -> str:  # noqa: ANN001 - an lxml element of the body
         return "\n".join(DocxParagraph(p, word).text for p in element.iter(qn("w:p")))
 
-    for child in word.element.body.iterchildren():
-        if child.tag == qn("w:p"):
-            text = clean_cell(DocxParagraph(child, word).text)
-            if text:
-                doc.blocks.append(Paragraph(text))
-        elif child.tag == qn("w:tbl"):
-            doc.blocks.append(_grid(child, text_of, qn))
+    containers = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:tc")}
+
+    def walk(element) -> None:  # noqa: ANN001 - an lxml element holding blocks
+        for child in element.iterchildren():
+            if child.tag == qn("w:p"):
+                text = clean_cell(DocxParagraph(child, word).text)
+                if text:
+                    doc.blocks.append(Paragraph(text))
+            elif child.tag == qn("w:tbl"):
+                if child.find(".//" + qn("w:tbl")) is not None:  # a layout table: read what it holds
+                    for tr in child.iterchildren(qn("w:tr")):
+                        walk(tr)
+                else:
+                    doc.blocks.append(_grid(child, text_of, qn))
+            elif child.tag in containers:  # content controls (内容控件), custom XML, a layout cell
+                walk(child)
+
+    walk(word.element.body)
     return doc
 
 
