@@ -71,8 +71,11 @@ class Pkg:
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, data in [*self.parts.items(), *self.extra]:
+                # a fixed time: the same case gives the same bytes whenever it is made
+                info = zipfile.ZipInfo(name, date_time=(2024, 1, 20, 9, 30, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
                 with _quiet():
-                    zf.writestr(name, data)
+                    zf.writestr(info, data)
         data = buf.getvalue()
         for change in self.zip_changes:
             data = change(data)
