@@ -61,6 +61,7 @@ class Variant:
     # Word: the report inside "layout-table" (one cell of a borderless table, as some templates and
     # web-to-Word exports hold it) or "content-control" (a w:sdt, as templates with 内容控件 do)
     wrapper: str = ""
+    t2_tables: bool = False  # table 二 as four small tables, one per 第二十条 block (some web pages)
 
 
 _ARABIC = "123456"
@@ -209,6 +210,15 @@ def body(data: dict, variant: Variant) -> list[tuple[str, object]]:
                 blocks.append(("table", first))
                 blocks.append(("p", ""))
                 blocks.append(("table", second))
+            elif table.id == "t2" and variant.t2_tables:
+                captions = {caption for caption, _, _ in spec.T2_BLOCKS}
+                part: list = []
+                for row in rows:
+                    if row and row[0][0] in captions and part:
+                        blocks.append(("table", part))
+                        part = []
+                    part.append(row)
+                blocks.append(("table", part))
             else:
                 blocks.append(("table", rows))
     if variant.date:

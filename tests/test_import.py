@@ -530,8 +530,8 @@ REAL_VARIANTS = {
     "plain-headings": Variant(heading_style="", title_style="two-lines", date="二〇二三年一月二十日",
                               part_style="bare"),
     # （一）-numbered sections, parts on lines of their own (（一）主动公开); a title broken after 政府
-    # (西咸新区 pages)
-    "bracket-wrapped": Variant(heading_style="（一）", title_style="wrapped", part_style="short"),
+    # (西咸新区 pages); table 二 as four small tables, one per 第二十条 block
+    "bracket-wrapped": Variant(heading_style="（一）", title_style="wrapped", part_style="short", t2_tables=True),
     # 第一部分 headings; zeros printed as - and / (E1 names them), a blank cell
     "parts-placeholders": Variant(heading_style="第一部分 ", cells={
         "t2.rules.issued": "-", "t4.review.upheld": "/", "t3.granted.business": ""}),

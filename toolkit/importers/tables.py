@@ -192,8 +192,9 @@ def classify(grid: Grid) -> str | None:
         return "t4"  # a text whose header lost its cells (结果↵维持 printed as two lines)
     captions = sum(1 for caption, _, _ in spec.T2_BLOCKS if norm(caption) in joined)
     t2_rows = sum(1 for row in grid.rows if match_label(_text(row[:1]), T2_ROWS))
-    # a part of table 二 alone on a page (one block: its caption, 信息内容 header and rows)
-    if captions >= 2 or t2_rows >= 3 or (t2_rows and norm(spec.T2_CONTENT_LABEL) in texts):
+    # table 二 whole, or one of its four blocks printed as a table of its own (a caption or the
+    # 信息内容 header over one or two of its rows)
+    if captions >= 2 or t2_rows >= 3 or t2_rows and (captions or norm(spec.T2_CONTENT_LABEL) in texts):
         return "t2"
     return None
 
@@ -443,9 +444,10 @@ def _read_t4(grid: Grid, state: _State) -> None:
 # --- text and metadata -------------------------------------------------------------------------
 
 _HEADING_END = "。：:．.，, \u3000"
-_TITLE = re.compile(r"^(?:关于)?(.*?)((?:19|20)\d\d)年度?政府信息公开(?:工作)?(?:年度)?报告")
+_REPORT_WORDS = r"政府信息公开(?:工作)?(?:年度)?(?:报告|年报)"  # …工作年度报告, …工作报告, …年报
+_TITLE = re.compile(rf"^(?:关于)?(.*?)((?:19|20)\d\d)年度?{_REPORT_WORDS}")
 # the year first: 2022年度某某镇政府信息公开工作年度报告
-_TITLE_YEAR_FIRST = re.compile(r"^(?:关于)?((?:19|20)\d\d)年度?([^\d年度].*?)政府信息公开(?:工作)?(?:年度)?报告")
+_TITLE_YEAR_FIRST = re.compile(rf"^(?:关于)?((?:19|20)\d\d)年度?([^\d年度].*?){_REPORT_WORDS}")
 _CN_YEAR = re.compile(rf"([{YEAR_DIGITS}]{{4}})年")
 _DATE = re.compile(r"((?:19|20)\d\d)(?:年|[-./])(\d{1,2})(?:月|[-./])(\d{1,2})(?:日|(?!\d))")
 _CN_DAY = re.compile(rf"([{ONE_TO_TEN}]+)([月日])")
