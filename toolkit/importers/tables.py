@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -567,7 +568,7 @@ _PART_END = re.compile(r"[。：:；;，,]")
 _CN_NUMBERS = "一二三四五六七八九十"
 
 
-def _part_heading(text: str, parts: list[spec.TextPart]) -> tuple[str, str] | None:
+def _part_heading(text: str, parts: Sequence[spec.TextPart]) -> tuple[str, str] | None:
     """A paragraph that opens a part of section 一, as agencies number and word it: （一）主动公开情况,
     （一）主动公开, 1.主动公开政府信息, （三）政府信息管理方面, （四）加强公开平台建设. The part is
     the one whose words the heading shares most (at least 60 % of them), else the one its number
