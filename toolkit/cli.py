@@ -256,7 +256,9 @@ def cmd_collect(args: argparse.Namespace) -> int:
         _err(f"nianbao：{note}")
     _out(f"报送状态：{summary.status_path}")
     if summary.summary_path:
-        _out(f"汇总数据：{summary.summary_path}（正文为空，请补写正文后再用 nianbao build 生成汇总报告）")
+        todo = ("正文为空，请补写正文" if not summary.summary_kept
+                else f"已保留上次填写的{summary.summary_kept}段正文，请核对、补全正文")
+        _out(f"汇总数据：{summary.summary_path}（{todo}后再用 nianbao build 生成汇总报告）")
     elif summary.summary_note:
         _out(summary.summary_note)
     else:

@@ -87,6 +87,7 @@ class CollectSummary:
     worker_first_rss_mib: float = 0.0
     notes: list[str] = field(default_factory=list)  # outputs written elsewhere or left stale
     summary_note: str = ""  # why no summary was written although units passed
+    summary_kept: int = 0  # text parts of an earlier summary in OUTDIR carried into this one
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -234,16 +235,27 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     summary_path = None
     summary_errors = summary_w9 = 0
     summary_note = ""
+    # What the office wrote into an earlier summary here (its 正文) is kept, the file backed up.
+    earlier = summary.earlier_summary(outdir / SUMMARY_FILE, batch_year)
+    if unit:
+        earlier.values.pop("meta.unit", None)
+    target = outdir / SUMMARY_FILE
+    if earlier.blocked:  # the office's work could not be backed up: it is not overwritten
+        target = target.with_name(f"{target.stem}_{dt.datetime.now():%H%M%S}{target.suffix}")
     if passed:
         try:
             check, summary_path = summary.write_summary(
-                outdir / SUMMARY_FILE, passed, unit=unit or DEFAULT_SUMMARY_UNIT, year=batch_year,
+                target, passed, unit=unit or DEFAULT_SUMMARY_UNIT, year=batch_year, kept=earlier.values,
                 save=lambda path, content: _save(path, content, notes))
             summary_errors = len(check.errors)
             summary_w9 = sum(1 for f in check.findings if f.rule == "W9")
         except summary.SummaryNotWritten as exc:
             summary_note = f"未生成{SUMMARY_FILE}：{exc}"
-    if summary_path is None:
+    if summary_path is None and earlier.backup is not None:
+        earlier.note = f"原有的{SUMMARY_FILE}中有填写的内容，已备份到 {earlier.backup}"
+    if earlier.note:
+        notes.append(earlier.note)
+    if summary_path is None and not earlier.blocked:
         stale = outdir / SUMMARY_FILE
         try:
             stale.unlink(missing_ok=True)  # an old run's summary must not pass for this batch's
@@ -263,7 +275,7 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
         outdir, batch_year, rows, status_path, outdir / FINDINGS_FILE, summary_path,
         summary_errors, summary_w9, drafts, len(prev), previous_notes, time.perf_counter() - started,
         max(worker_rss, default=0) / 1024, max(first_by_pid.values(), default=0) / 1024, notes,
-        summary_note)
+        summary_note, sum(1 for k in earlier.values if k in spec.TEXT_KEYS) if summary_path else 0)
     _write_findings(result)
     result.seconds = time.perf_counter() - started
     return result

@@ -20,10 +20,68 @@ from .batch import NUMBER_INDEX
 
 DEFAULT_SUMMARY_UNIT = "汇总"  # the summary's 机关名称 when collect was not given --unit
 
+# What the district writes into its summary after collect made it (README: "请补写正文"): a new
+# run of collect keeps these and writes only the numbers. meta.year is the batch's.
+OFFICE_KEYS = (*spec.TEXT_KEYS, *(k for k in spec.META_KEYS if k != "meta.year"))
+
 
 class SummaryNotWritten(Exception):
     """The units' sums cannot make a workbook (a total beyond what Excel keeps exactly): the
     reason is said with the batch's results, which stand without the summary."""
+
+
+@dataclass
+class Earlier:
+    """An earlier run's summary in OUTDIR, as the office may have completed it: what of it a new
+    summary keeps (``values``), where the old file was copied before it is replaced, and what
+    to tell the user (``note``)."""
+
+    values: dict[str, object]
+    backup: Path | None = None
+    note: str = ""
+    blocked: bool = False  # the old file holds the office's work but could not be copied: keep it
+
+
+def earlier_summary(path: Path, year: int | None) -> Earlier:
+    """Read an existing 汇总数据.xlsx before a new run replaces it. Its texts and 机关名称等 are
+    the office's (kept when it is of the batch's year); the file itself is copied to
+    ``nianbao备份/`` beside it whenever it holds anything the office wrote, or cannot be read."""
+    from ..errors import NianbaoError
+    from ..fileio import atomic_write, os_reason
+    from ..workbook.read import read_workbook
+    from ..writeback import BACKUP_DIR
+    if not path.is_file():
+        return Earlier({})
+    unreadable = ""
+    written: dict[str, object] = {}
+    try:
+        report = read_workbook(path)
+        written = {k: v for k in OFFICE_KEYS if (v := report.values.get(k)) not in (None, "")}
+        if written.get("meta.unit") == DEFAULT_SUMMARY_UNIT:  # collect's own placeholder
+            del written["meta.unit"]
+    except (NianbaoError, OSError) as exc:
+        unreadable = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+    texts = sum(1 for k in written if k in spec.TEXT_KEYS)
+    if not written and not unreadable:
+        return Earlier({})
+    backup = path.parent / BACKUP_DIR / path.name
+    try:
+        backup.parent.mkdir(exist_ok=True)
+        atomic_write(backup, path.read_bytes())
+    except (NianbaoError, OSError) as exc:
+        why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+        return Earlier({}, None, f"原有的{path.name}中有填写的内容，但无法备份（{why}），因此保留原文件未覆盖", True)
+    where = f"{BACKUP_DIR}/{path.name}"
+    if unreadable:
+        return Earlier({}, backup, f"原有的{path.name}无法读取（{unreadable}），已备份到 {where}，"
+                                   "其中的内容未带入新的汇总数据")
+    old_year = report.values.get("meta.year")
+    if year is not None and old_year not in (None, year):
+        return Earlier({}, backup, f"原有的{path.name}是{old_year}年度的，其中填写的正文未带入本批次（{year}年度）"
+                                   f"的汇总数据，原文件已备份到 {where}")
+    what = f"{texts}段正文" if texts else "机关名称、联系人等"
+    return Earlier(written, backup, f"已保留原有{path.name}中填写的{what}（数字按本次汇总重新计算），"
+                                    f"原文件已备份到 {where}")
 
 
 class NumbersView(Mapping):
@@ -74,12 +132,14 @@ def sum_inputs(parts: Iterable[tuple]) -> dict[str, object]:
 
 
 def write_summary(path: Path, parts: Mapping[str, tuple], *, unit: str, year: int | None,
-                  level: str | None = None,
+                  level: str | None = None, kept: Mapping[str, object] | None = None,
                   save: Callable[[Path, bytes], Path] | None = None) -> tuple[CheckResult, Path]:
     """Write the summary workbook of ``parts`` (source -> numbers) and check it, with W9
     against the parts. Text parts are left empty for the district to write (E7 reports them).
     The workbook is marked as a summary (``layout.SUMMARY_PROPERTY``): collected one level up
-    (the city's batch) it is a unit whose empty texts are no error.
+    (the city's batch) it is a unit whose empty texts are no error. ``kept``: what the office
+    wrote into the earlier summary (``earlier_summary``), written again; ``unit`` and ``level``
+    given by the user take precedence over it.
     ``save`` writes the content (by default ``atomic_write`` to ``path``) and returns where it
     went; (the check, that path) is returned."""
     from ..fileio import atomic_write
@@ -91,7 +151,10 @@ def write_summary(path: Path, parts: Mapping[str, tuple], *, unit: str, year: in
         shown = "；".join(f"{spec.describe(k)}为{shown_number(totals[k])}" for k in too_large[:3])  # type: ignore[arg-type]
         raise SummaryNotWritten(f"{len(too_large)}项的各单位之和超过Excel能准确保存的{spec.EXACT_DIGITS}位数字"
                                 f"（{shown}{'等' if len(too_large) > 3 else ''}），请核实这些单位的数据")
-    values: dict[str, object] = {"meta.unit": unit, "meta.year": year, "meta.unit_level": level, **totals}
+    values: dict[str, object] = {**(kept or {}), "meta.year": year, **totals}
+    values.setdefault("meta.unit", unit)
+    if level is not None or "meta.unit_level" not in values:
+        values["meta.unit_level"] = level
     try:
         content = build_workbook(values, summary_of=f"{len(parts)}个单位之和")
     except ValueError as exc:  # a value the workbook cannot hold (the builder says which)
