@@ -38,6 +38,9 @@ _REGION = re.compile(r"[^省市区县旗\s]{1,8}?[省市区县旗]")
 # Exact, normalised, joined by the user (--same), or how a name failed to match.
 EXACT, NORMALISED, AMBIGUOUS, OUTSIDE = "名单内", "名单内（名称经规范化后匹配）", "名单中有多个相近名称", "名单外"
 JOINED = "名单内（按 --same 对应）"
+# Not on the roster, but one name is the other with a region before it (某某区城北街道 / 城北街道)
+NEAR = "名单外（与名单中的单位名称相近）"
+MIN_TAIL = 3  # a name left after a region prefix shorter than this (街道) says nothing
 MATCHED = (EXACT, NORMALISED, JOINED)  # the file stands for its roster entry
 
 
@@ -60,8 +63,8 @@ class Match:
     def note(self) -> str:
         if self.how in (NORMALISED, JOINED) and self.entry:
             return f"{self.how}：名单中为“{self.entry.name}”"
-        if self.how == AMBIGUOUS:
-            return f"{AMBIGUOUS}：" + "、".join(f"“{e.name}”" for e in self.candidates) + "，未自动对应，请核实"
+        if self.how in (AMBIGUOUS, NEAR):
+            return f"{self.how}：" + "、".join(f"“{e.name}”" for e in self.candidates) + "，未自动对应，请核实"
         return self.how
 
 
@@ -75,6 +78,12 @@ def leading_regions(name: str) -> list[str]:
         out.append(prefix)
         rest = rest[m.end():]
     return out
+
+
+def tails(norm: str) -> list[str]:
+    """``norm`` (a normalised name) without each of its leading region names: 某某区城北街道 ->
+    城北街道. One name is another's tail when the other only adds regions before it."""
+    return [t for r in leading_regions(norm) if len(t := norm[len(r):]) >= MIN_TAIL]
 
 
 def half_width(text: str) -> str:
@@ -120,6 +129,7 @@ class Roster:
     _exact: dict[str, Entry] = field(default_factory=dict, repr=False)
     _norm: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
     _email: dict[str, Entry] = field(default_factory=dict, repr=False)
+    _tails: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
 
     def prepare(self, district: str | None) -> Roster:
         self.names = Names.known(district, [e.name for e in self.entries])
@@ -128,6 +138,10 @@ class Roster:
         for e in self.entries:
             self._norm.setdefault(self.names.norm(e.name), []).append(e)
         self._email = {e.email.casefold(): e for e in self.entries if e.email}
+        self._tails = {}
+        for e in self.entries:
+            for t in tails(self.names.norm(e.name)):
+                self._tails.setdefault(t, []).append(e)
         return self
 
     def match(self, unit: str | None) -> Match:
@@ -141,6 +155,11 @@ class Roster:
             return Match(NORMALISED, found[0])
         if found:
             return Match(AMBIGUOUS, candidates=tuple(found))
+        # one name is the other with a region before it: maybe the same unit, never merged
+        norm = self.names.norm(unit)
+        near = [*self._tails.get(norm, ()), *(e for t in tails(norm) for e in self._norm.get(t, ()))]
+        if near:
+            return Match(NEAR, candidates=tuple(dict.fromkeys(near)))
         return Match(OUTSIDE)
 
     def match_with(self, unit: str | None, same: list[tuple[str, str]] | tuple = ()) -> Match:

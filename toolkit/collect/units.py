@@ -17,8 +17,11 @@ from ..previous import unit_key
 from .batch import FileResult
 from .gather import Item, Mail
 from .returns import Reply
-from .roster import AMBIGUOUS, EXACT, MATCHED, Entry, Match, Names, Roster
+from .roster import AMBIGUOUS, EXACT, MATCHED, NEAR, Entry, Match, Names, Roster, tails
 from .summary import DEFAULT_SUMMARY_UNIT
+
+# Figures other than 0 two units' identical tables must have to be suspected as one unit.
+IDENTICAL_MIN_FIGURES = 10
 
 
 def reply_to(mail: Mail) -> Reply:
@@ -59,13 +62,15 @@ class Units:
                 continue
             if r.state != "unusable" and r.unit:
                 m = u.matches[r.index] = roster.match_with(r.unit, same)
-                if m.how == AMBIGUOUS:  # never merged, never summed as a unit of its own: the user decides
+                if m.how in (AMBIGUOUS, NEAR):  # never merged, never summed on its own: the user decides
                     pair = f"{m.candidates[0].name}={r.unit}"
                     u.names_sent[r.index] = r.unit
+                    alike = "、".join(f"“{e.name}”" for e in m.candidates)
+                    said = ("都相近，无法确定是哪个单位" if m.how == AMBIGUOUS
+                            else "相近（可能是同一单位），机关名称不在名单中")
                     u.suspects[r.index] = (
-                        f"机关名称“{r.unit}”与单位名单中的" + "、".join(f"“{e.name}”" for e in m.candidates)
-                        + f"都相近，无法确定是哪个单位，未计入汇总；请改正机关名称或单位名单，或加 --same \"{pair}\""
-                        "（名单中的名称=工作簿中的名称）重新汇总")
+                        f"机关名称“{r.unit}”与单位名单中的{alike}{said}，未计入汇总；请改正机关名称或单位名单，"
+                        f"或加 --same \"{pair}\"（名单中的名称=工作簿中的名称）重新汇总")
             else:
                 # an unusable file: its sender, by address, else by the name the e-mail is from
                 # (a file from a folder that cannot be read belongs to no one known: no match said)
@@ -73,8 +78,10 @@ class Units:
                 if mail is not None:
                     entry = roster.by_email(mail.address)
                     u.matches[r.index] = Match(EXACT, entry) if entry else roster.match(mail.name)
+        usable = [r for r in results if r.state != "unusable" and r.unit and not cls.unnamed(r)]
         if roster is None:
-            u._suspect([r for r in results if r.state != "unusable" and r.unit and not cls.unnamed(r)])
+            u._suspect(usable)
+        u._identical(usable)
         return u
 
     def key(self, r: FileResult) -> str:
@@ -95,17 +102,44 @@ class Units:
         return ""
 
     def _suspect(self, results: list[FileResult]) -> None:
-        """Two names (not joined by --same) that normalise to one: neither is summed."""
+        """Two names (not joined by --same) that normalise to one, or one is the other with a
+        region before it (某某区城北街道办事处 / 城北街道): neither is summed."""
         by_norm: dict[str, dict[str, str]] = defaultdict(dict)  # norm -> key -> a name as written
         for r in results:
             by_norm[self.names.norm(r.unit or "")].setdefault(self.key(r), r.unit or "")
+        shorter: dict[str, dict[str, str]] = defaultdict(dict)  # norm -> key -> name, of its longer forms
         for r in results:
-            group = by_norm[self.names.norm(r.unit or "")]
+            for t in tails(self.names.norm(r.unit or "")):
+                if t in by_norm:
+                    shorter[t].setdefault(self.key(r), r.unit or "")
+                    for k, name in by_norm[t].items():
+                        shorter[self.names.norm(r.unit or "")].setdefault(k, name)
+        for r in results:
+            norm = self.names.norm(r.unit or "")
+            group = {**by_norm[norm], **shorter.get(norm, {})}
             others = [name for k, name in group.items() if k != self.key(r)]
             if others:
                 pair = f"{r.unit}={others[0]}"
                 self.suspects[r.index] = (f"与“{'”“'.join(others)}”可能是同一单位，均未计入汇总；如是同一单位，"
                                           f"请加 --same \"{pair}\" 重新汇总，如不是，请核实机关名称")
+
+    def _identical(self, results: list[FileResult]) -> None:
+        """Two units whose tables are the same in every cell, with enough figures for that not
+        to be chance (all-zero tables of small units are alike by nature): one unit's workbook
+        sent twice under two names, or one unit's data sent as another's. Neither is summed."""
+        results = [r for r in results if r.index not in self.suspects]  # held already, said why
+        by_numbers: dict[tuple, dict[str, str]] = defaultdict(dict)
+        for r in results:
+            if r.numbers is not None and sum(1 for v in r.numbers if v) >= IDENTICAL_MIN_FIGURES:
+                by_numbers[r.numbers].setdefault(self.key(r), r.unit or "")
+        for r in results:
+            group = by_numbers.get(r.numbers) if r.numbers is not None else None
+            others = [name for k, name in (group or {}).items() if k != self.key(r)]
+            if others:
+                pair = f"{r.unit}={others[0]}"
+                self.suspects[r.index] = (f"表格数据与“{'”“'.join(others)}”的完全相同，可能是同一单位或报错了文件，"
+                                          f"均未计入汇总；如是同一单位，请加 --same \"{pair}\" 重新汇总，"
+                                          "如不是，请核实各自的数据")
 
     def entry(self, r: FileResult) -> Entry | None:
         m = self.matches.get(r.index)
@@ -136,7 +170,7 @@ class Units:
         (an ambiguous match): it may have reported, so it is not reminded as if it had not."""
         out: dict[str, list[str]] = defaultdict(list)
         for i, m in self.matches.items():
-            if m.how == AMBIGUOUS and i in self.suspects:
+            if m.how in (AMBIGUOUS, NEAR) and i in self.suspects:
                 for e in m.candidates:
                     out[unit_key(e.name)].append(self.names_sent[i])
         return out
