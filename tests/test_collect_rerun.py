@@ -91,3 +91,24 @@ def test_a_summary_of_another_year_is_backed_up_not_carried(tmp_path):
     assert read_report(out / "汇总数据.xlsx").values["text.problems"] is None
     assert read_report(out / "nianbao备份" / "汇总数据.xlsx").values["meta.year"] == YEAR - 1
     assert f"是{YEAR - 1}年度的" in again.stderr
+
+
+def test_an_earlier_output_folder_inside_the_inputs_is_not_collected(tmp_path):
+    inbox = _inbox(tmp_path, ("甲街道办事处", "乙街道办事处"))
+    rng = random.Random(4)
+    (inbox / "丙街道办事处.xlsx").write_bytes(build_workbook(random_values(rng, "丙街道办事处", YEAR,
+                                                                          error="carry_forward")))
+    old = run_nianbao("collect", inbox, "-o", inbox / "汇总")  # OUTDIR inside the input folder
+    assert old.returncode == 1 and list((inbox / "汇总" / "退回").glob("*.eml"))
+    draft = next((inbox / "汇总" / "退回").glob("*.eml"))
+    (inbox / "转存的草稿.eml").write_bytes(draft.read_bytes())  # a draft saved among the inputs
+    again = run_nianbao("collect", inbox, "-o", tmp_path / "另一个输出")
+    assert again.returncode == 1, again.stderr
+    assert "共 3 个文件" in again.stdout and "通过 2" in again.stdout, again.stdout
+    assert "已跳过 nianbao 以前生成的输出文件夹和邮件草稿" in again.stderr and "转存的草稿.eml" in again.stderr
+    assert str(inbox / "汇总") in again.stderr
+    assert read_report(tmp_path / "另一个输出" / "汇总数据.xlsx").summary_of == "2个单位之和"
+    # the output folder given as an input: its summary only (a city's roll-up)
+    city = run_nianbao("collect", inbox / "汇总", "-o", tmp_path / "市")
+    assert city.returncode == 0 and "共 1 个文件" in city.stdout, city.stdout + city.stderr
+    assert read_report(tmp_path / "市" / "汇总数据.xlsx").summary_of == "1个单位之和"

@@ -27,14 +27,13 @@ from ..report import Report
 from ..rules import Finding
 from ..safetext import json_text
 from .batch import FindingCounts
+from .gather import STATUS_FILE, SUMMARY_FILE
 from .outdir import RunLock, clear_extracted, refuse_if_open
 from .status import join_notes
 from .summary import DEFAULT_SUMMARY_UNIT
 
 log = Logger(__name__)
 
-STATUS_FILE = "汇总状态.xlsx"
-SUMMARY_FILE = "汇总数据.xlsx"
 FINDINGS_FILE = "findings.json"
 RETURNS_DIR = "退回"
 
@@ -173,7 +172,8 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
         refuse_if_open(outdir / output)
     _clear_previous_run(outdir)
     prev, previous_notes = load_previous(list(previous), outdir) if previous else ({}, [])
-    items = gather(list(inputs), outdir, fallback=WORD_SUFFIXES)
+    skipped: list[str] = []
+    items = gather(list(inputs), outdir, fallback=WORD_SUFFIXES, skipped=skipped)
     convert_items(items, outdir / INBOX)  # .xls, .et: by LibreOffice, all in one run
     returns_dir = outdir / RETURNS_DIR
     staging = returns_dir / ".staging"
@@ -229,6 +229,9 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     drafts += _notices(ordered, rows, items, units, returns_dir, mail, notices or {}, batch_year)
     shutil.rmtree(staging, ignore_errors=True)
     notes: list[str] = []
+    if skipped:
+        notes.append(f"已跳过 nianbao 以前生成的输出文件夹和邮件草稿，未当作单位报表：{'、'.join(skipped[:3])}"
+                     f"{'等' if len(skipped) > 3 else ''}（要把下级的{SUMMARY_FILE}计入，请直接给出该文件或其输出文件夹）")
 
     # The summary of the units that passed.
     passed = {row.origin: row.numbers for row in rows if row.status == select.PASSED and row.numbers is not None}

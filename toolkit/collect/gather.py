@@ -40,6 +40,10 @@ CONTAINER_SUFFIXES = (".zip", ".eml")
 # A unit's report document, taken (imported and checked) only where it came without a workbook.
 WORD_SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".mhtml", ".mht")
 MAX_DEPTH = 4  # archive in e-mail in archive...
+# A folder holding this is an output folder of collect (OUTDIR): an earlier run's outputs (its
+# summary, returned copies, drafts, extracted attachments) are not units' reports.
+STATUS_FILE = "汇总状态.xlsx"
+SUMMARY_FILE = "汇总数据.xlsx"  # taken from an output folder given as an input (the city's roll-up)
 _SKIP_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 _CHUNK = 1 << 20
 
@@ -80,16 +84,22 @@ def refuse_if_all_missing(inputs: list[Path | str], what: str) -> None:
 
 
 def gather(inputs: list[Path | str], outdir: Path, inbox: str = INBOX,
-           suffixes: tuple[str, ...] = REPORT_SUFFIXES, fallback: tuple[str, ...] = ()) -> list[Item]:
+           suffixes: tuple[str, ...] = REPORT_SUFFIXES, fallback: tuple[str, ...] = (),
+           skipped: list[str] | None = None) -> list[Item]:
     """Every file to check, in the order given (folders sorted). Extracted files go below
     ``outdir/inbox``. ``suffixes``: the kinds of file taken from folders, archives and e-mails
     (the audit of published reports takes documents too); ``fallback``: kinds taken only from an
     e-mail, archive or folder that holds none of ``suffixes`` (a unit that sent only its Word
-    report: beside a workbook, a Word file is its covering letter or a copy of the same report)."""
+    report: beside a workbook, a Word file is its covering letter or a copy of the same report).
+    nianbao's own outputs are not taken: an earlier output folder inside an input folder (its
+    汇总状态.xlsx says what it is; one given as an input gives its 汇总数据.xlsx only) and an
+    unsent draft (.eml with X-Unsent) anywhere; what was left out is added to ``skipped``."""
     outdir = Path(outdir)
     g = _Gatherer(outdir / inbox, outdir.resolve(), suffixes, fallback)
     for raw in inputs:
         g.add_path(Path(raw))
+    if skipped is not None:
+        skipped.extend(g.skipped)
     return g.items
 
 
@@ -117,6 +127,7 @@ class _Gatherer:
         self.outdir = outdir
         self.items: list[Item] = []
         self.used: set[str] = set()  # extracted names already taken, case-folded
+        self.skipped: list[str] = []  # nianbao's own outputs found among the inputs, not taken
 
     def add_path(self, path: Path) -> None:
         if path.is_dir():
@@ -137,11 +148,24 @@ class _Gatherer:
         return self.wanted
 
     def add_folder(self, folder: Path) -> None:
+        if (folder / STATUS_FILE).is_file() and not _same(folder, self.outdir):
+            # an output folder given as an input: its summary is a unit one level up (roll-up)
+            self.skipped.append(f"{shown_path(folder)}中除{SUMMARY_FILE}以外的文件")
+            if (folder / SUMMARY_FILE).is_file():
+                self.add_path(folder / SUMMARY_FILE)
+            return
         for root, dirs, files in os.walk(folder):
             here = Path(root)
-            # never collect our own outputs when OUTDIR sits inside an input folder
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                             and not _same(here / d, self.outdir))
+            # never collect our own outputs: OUTDIR inside an input folder, or an earlier one
+            kept = []
+            for d in sorted(dirs):
+                if d.startswith(".") or _same(here / d, self.outdir):
+                    continue
+                if (here / d / STATUS_FILE).is_file():
+                    self.skipped.append(shown_path(here / d))
+                    continue
+                kept.append(d)
+            dirs[:] = kept
             names = [name for name in sorted(files) if not _ignored_name(name)]
             wanted = self.taken(names)
             for name in names:
@@ -220,6 +244,9 @@ class _Gatherer:
         self.add_message(msg, path, origin, depth, budget)
 
     def add_message(self, msg: EmailMessage, path: Path, origin: str, depth: int, budget: _Budget) -> None:
+        if _header(msg, "X-Unsent") == "1":  # a draft collect wrote (退回/), never a unit's e-mail
+            self.skipped.append(origin)
+            return
         sender = _sender(msg)
         mail_date = _date(msg)
         when = mail_date or file_mtime(path)
