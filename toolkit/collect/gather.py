@@ -453,21 +453,58 @@ def attachment_name(part: Message) -> str:
         name = part.get_filename()
     except (ValueError, LookupError):
         name = None
+    if not name and _unnamed_workbook(part):
+        return "附件.xlsx"
     return str(name or "附件")
 
 
+# A part's body that begins with MIME header lines: its headers were cut short by a stray blank line
+_HEADERS_IN_BODY = re.compile(rb"\s*Content-(Disposition|Transfer-Encoding|Type)\s*:", re.IGNORECASE)
+_WORKBOOK_PART = b"xl/workbook.xml"
+
+
+def _repaired(part: EmailMessage) -> EmailMessage:
+    """The part as its sender meant it when a blank line cut its headers short (some OA systems
+    write one after Content-Type: the file's name and encoding then open its body)."""
+    if part.get_content_maintype() in ("text", "multipart", "message") or part.get("Content-Transfer-Encoding"):
+        return part
+    try:
+        body = part.get_payload(decode=True)
+    except (ValueError, LookupError, TypeError):
+        return part
+    if not isinstance(body, bytes) or not _HEADERS_IN_BODY.match(body[:200]):
+        return part
+    inner = BytesParser(policy=policy.default).parsebytes(body)
+    if "Content-Type" not in inner:
+        inner["Content-Type"] = part.get_content_type()
+    return inner
+
+
 def _attachments(msg: EmailMessage):
-    """Parts that are files: attachments, and named parts some programs send inline."""
+    """Parts that are files: attachments, named parts some programs send inline, and unnamed
+    parts that hold a workbook (recognised by its content)."""
     for part in msg.walk():
         if part.is_multipart():
             continue
         if part.get_content_type() == "message/rfc822":
             yield part
             continue
+        part = _repaired(part)
         disposition = part.get_content_disposition()
         has_name = bool(part.get_param("name") or part.get_param("filename", header="content-disposition"))
-        if disposition == "attachment" or has_name:
+        if disposition == "attachment" or has_name or _unnamed_workbook(part):
             yield part
+
+
+def _unnamed_workbook(part: Message) -> bool:
+    """An attachment without a name whose content is an .xlsx (a zip with xl/workbook.xml)."""
+    if part.get_content_maintype() in ("text", "multipart", "message"):
+        return False
+    try:
+        body = part.get_payload(decode=True)
+    except (ValueError, LookupError, TypeError):
+        return False
+    return isinstance(body, bytes) and body[:2] == b"PK" and _WORKBOOK_PART in body
 
 
 def _sender(msg: EmailMessage) -> str:
