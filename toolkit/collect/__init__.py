@@ -228,10 +228,11 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     drafts = _returns(ordered, rows, returns_dir, mail, lambda r: units.address(r, items))
     drafts += _notices(ordered, rows, items, units, returns_dir, mail, notices or {}, batch_year)
     shutil.rmtree(staging, ignore_errors=True)
-    notes: list[str] = []
+    notes: list[str] = list(roster.notes) if roster is not None else []
     if skipped:
-        notes.append(f"已跳过 nianbao 以前生成的输出文件夹和邮件草稿，未当作单位报表：{'、'.join(skipped[:3])}"
-                     f"{'等' if len(skipped) > 3 else ''}（要把下级的{SUMMARY_FILE}计入，请直接给出该文件或其输出文件夹）")
+        more = "等" if len(skipped) > 3 else ""
+        notes.append(f"已跳过 nianbao 以前生成的输出文件夹和邮件草稿，未当作单位报表：{'、'.join(skipped[:3])}{more}"
+                     f"（要把下级的{SUMMARY_FILE}计入，请直接给出该文件或其输出文件夹）")
 
     # The summary of the units that passed.
     passed = {row.origin: row.numbers for row in rows if row.status == select.PASSED and row.numbers is not None}

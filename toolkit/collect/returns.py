@@ -207,9 +207,10 @@ def message(*, subject: str, body: str, to: str, unit: str, district: str, distr
     msg["X-Unsent"] = "1"  # open as a draft, ready to send
     if district_email:
         msg["From"] = Address(display_name=header_text(district), addr_spec=district_email)
-    if to:
+    if to:  # one address, or a roster's several ("a@x.cn, b@x.cn"): each its own Address
         try:
-            msg["To"] = Address(display_name=header_text(unit), addr_spec=to)
+            msg["To"] = tuple(Address(display_name=header_text(unit), addr_spec=a.strip())
+                              for a in to.split(",") if a.strip())
         except (ValueError, IndexError, MessageError):  # an odd sender address: the user fills in To
             pass
     if reply and reply.message_id:

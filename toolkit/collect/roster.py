@@ -125,6 +125,7 @@ class Names:
 class Roster:
     entries: list[Entry]
     path: str = ""
+    notes: list[str] = field(default_factory=list)  # what was ignored or is missing, for the user
     names: Names = field(default_factory=Names)
     _exact: dict[str, Entry] = field(default_factory=dict, repr=False)
     _norm: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
@@ -137,7 +138,7 @@ class Roster:
         self._norm = {}
         for e in self.entries:
             self._norm.setdefault(self.names.norm(e.name), []).append(e)
-        self._email = {e.email.casefold(): e for e in self.entries if e.email}
+        self._email = {a.strip().casefold(): e for e in self.entries for a in e.email.split(",") if a.strip()}
         self._tails = {}
         for e in self.entries:
             for t in tails(self.names.norm(e.name)):
@@ -205,6 +206,8 @@ def load(path: Path | str, district: str | None = None) -> Roster:
     header = rows[header_at]
     col = {name: header.index(name) for name in COLUMNS if name in header}
     entries: list[Entry] = []
+    notes: list[str] = []  # rows ignored (合计, the template's examples), units without 邮箱
+    no_email: list[str] = []
     seen: dict[str, int] = {}
     for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
         def get(name: str, row: list[str] = row) -> str:
@@ -217,14 +220,41 @@ def load(path: Path | str, district: str | None = None) -> Roster:
         if key in seen:
             raise BadData(f"单位名单第{i}行的单位“{name}”与第{seen[key]}行重复，请删去一行：{path}", path=path)
         seen[key] = i
-        address = get(EMAIL)
-        if address and ("@" not in address or any(ch.isspace() for ch in address)):
-            raise BadData(f"单位名单第{i}行“{name}”的邮箱不是有效地址：“{address}”"
-                          f"（应形如 unit@example.gov.cn）：{path}", path=path)
-        entries.append(Entry(name, address, get(LEVEL), get(CONTACT), i))
+        if _total_row(name, row):
+            notes.append(f"单位名单第{i}行“{name}”是合计或说明行，已忽略")
+            continue
+        addresses = [a for a in _ADDRESS_SEP.split(get(EMAIL)) if a]
+        for address in addresses:
+            if address.count("@") != 1 or address.startswith("@") or address.endswith("@"):
+                raise BadData(f"单位名单第{i}行“{name}”的邮箱不是有效地址：“{address}”"
+                              f"（应形如 unit@example.gov.cn，几个地址之间用分号隔开）：{path}", path=path)
+        if (name, ", ".join(addresses)) in _EXAMPLES:  # the template's own rows, left above the real ones
+            notes.append(f"单位名单第{i}行“{name}”是模板中的示例（邮箱 {addresses[0]}），已忽略")
+            continue
+        if not addresses:
+            no_email.append(f"第{i}行“{name}”")
+        entries.append(Entry(name, ", ".join(addresses), get(LEVEL), get(CONTACT), i))
     if not entries:
         raise BadData(f"单位名单中没有单位（“{NAME}”列为空）：{path}", path=path)
-    return Roster(entries, str(path)).prepare(district)
+    if no_email:
+        more = "等" if len(no_email) > 5 else ""
+        notes.append(f"单位名单中{len(no_email)}个单位没有邮箱（{'、'.join(no_email[:5])}{more}），"
+                     "退回邮件只能发往其发件地址，未报送的不生成催报邮件；请在名单中补上邮箱")
+    return Roster(entries, str(path), notes=notes).prepare(district)
+
+
+_EXAMPLES = {(name, email) for name, email, *_ in TEMPLATE_ROWS}
+# Between two addresses in one roster cell: ; , ， ； 、 and spaces, as office rosters write them
+_ADDRESS_SEP = re.compile(r"[;,，；、\s]+")
+# A row that sums or explains the list (合计 2个单位, 说明：…), in its name or another cell
+_TOTAL_WORDS = ("合计", "小计", "总计", "说明", "备注", "注：", "注:")
+
+
+def _total_row(name: str, row: list[str]) -> bool:
+    if name.startswith(_TOTAL_WORDS):
+        return True
+    return any(cell.strip().rstrip("：:") in ("合计", "小计", "总计", "说明", "备注") for cell in row if cell != name)
+
 
 
 def _cell(v: object) -> str:
@@ -271,7 +301,8 @@ def template_bytes() -> bytes:
             ws.write_string(r, c, v, plain)
     ws.freeze_panes(1, 0)
     ws.write_string(0, 5, "说明：每行一个应报送的单位。单位名称、邮箱必填；级别、联系人可不填。"
-                    "示例的两行请改为或换成本地区的单位。", note)
+                    "示例的两行未改动时不算单位，可直接在下面添加本地区的单位，"
+                    "也可删去或改写示例行。一个单位有几个邮箱时用分号隔开。", note)
     wb.close()
     return buf.getvalue()
 
