@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -377,8 +378,10 @@ def _notices(ordered: list, rows: list[FileStatus], items: list, units, returns_
         names = "、".join(rw.file_name for _, rw in group if rw.origin != origin)
         who = row.unit or to
         path = _unique(returns_dir, f"{_stem(who)}（请重新报送）.eml")
+        m = items[r.index].mail
         row_note = _write_notice(path, returns.notice(
-            template=templates[returns.RESEND_FILE], unit=who, year=year, to=to, district=mail.district,
+            template=templates[returns.RESEND_FILE], unit=who, year=year or _year_in(m.subject if m else ""),
+            to=to, district=mail.district,
             district_email=mail.district_email, reason=reason, file_name=names, reply=reply))
         for _, rw in group:
             rw.to = to
@@ -415,6 +418,13 @@ def _notices(ordered: list, rows: list[FileStatus], items: list, units, returns_
             row.draft = str(path)
             drafts.append(path)
     return drafts
+
+
+def _year_in(subject: str) -> int | None:
+    """The report year an e-mail's subject names (“辛街道2024年报”), for a batch whose year is
+    not known from any workbook: the draft then names it instead of a hole before 年."""
+    m = re.search(r"(20\d\d)\s*年", subject or "")
+    return int(m.group(1)) if m else None
 
 
 def _resend_reason(row: FileStatus) -> str:

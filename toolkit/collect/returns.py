@@ -50,10 +50,33 @@ def template_text(outdir: Path, template: Path | str | None = None) -> str:
     path = Path(template) if template is not None else Path(outdir) / OUTDIR_TEMPLATE
     return _tried_template(path, TEMPLATE_FILE if template is None else None, "退回邮件模板", lambda text: render(
         text, unit="示例单位", year=2024, file_name="示例.xlsx", errors=[finding_view(sample_finding())],
-        warnings=[], district="", district_email="", date="", to=""))
+        warnings=[], district="", district_email="", date="", to=""), RETURN_VARIABLES)
 
 
-def _tried_template(path: Path, builtin: str | None, what: str, trial: Callable[[str], object]) -> str:
+# The variables each template is given (``render``'s and ``notice``'s): a name outside these is a typo
+COMMON_VARIABLES = ("unit", "year", "year_text", "file_name", "district", "district_email", "date", "to",
+                    "report_name")
+RETURN_VARIABLES = (*COMMON_VARIABLES, "errors", "warnings")
+NOTICE_VARIABLES = (*COMMON_VARIABLES, "reason")
+
+
+def _unknown_variables(text: str, known: tuple[str, ...], what: str, path: Path) -> None:
+    """TemplateProblem for a variable the template uses but is never given (``{{ uint }}`` would
+    otherwise be rendered as nothing in every e-mail), with the closest known name."""
+    import difflib
+
+    import jinja2
+    from jinja2 import meta
+    unknown = sorted(meta.find_undeclared_variables(jinja2.Environment().parse(text)) - set(known))
+    if unknown:
+        name = unknown[0]
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"，是否应为“{close[0]}”" if close else ""
+        raise TemplateProblem(f"{what}中的变量“{name}”不存在{hint}（可用的变量：{'、'.join(known)}）：{path}")
+
+
+def _tried_template(path: Path, builtin: str | None, what: str, trial: Callable[[str], object],
+                   known: tuple[str, ...] = ()) -> str:
     """The template at ``path`` (else our ``builtin`` one, when given and ``path`` is no file),
     tried on a sample by ``trial``: a file that cannot be read or a typo in it is a TemplateProblem
     naming ``what`` and the line to fix, before the batch."""
@@ -66,6 +89,8 @@ def _tried_template(path: Path, builtin: str | None, what: str, trial: Callable[
         raise TemplateProblem(f"无法读取{what}（应为 UTF-8 文本）：{path}（{type(exc).__name__}）") from None
     import jinja2
     try:
+        if known:
+            _unknown_variables(text, known, what, path)
         trial(text)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(f"{what}第{exc.lineno}行有错误：{syntax_reason(exc.message or '')}（{path}）") from None
@@ -136,7 +161,9 @@ def _compiled(text: str):
 def render(text: str, **context: object) -> tuple[str, str]:
     """(subject, body) from the template."""
     # a lone surrogate (a cell's _xD800_ quoted in a finding) cannot be encoded: made visible
-    rendered = xml_text(_compiled(text).render(report_name=spec.REPORT_NAME, **context))
+    year = context.get("year")
+    rendered = xml_text(_compiled(text).render(report_name=spec.REPORT_NAME, year_text=f"{year}年" if year else "",
+                                               **context))
     lines = rendered.lstrip("\ufeff").split("\n")
     subject = ""
     if lines and lines[0].startswith(SUBJECT_PREFIX):
@@ -271,6 +298,8 @@ def notice(*, template: str, unit: str, year: object, to: str, district: str = "
     request to send the standard workbook again (``reason``: what was wrong with what came)."""
     today = today or dt.date.today()
     unit, district = header_text(unit), header_text(district)
+    if reason and not reason.endswith(("。", "！", "？", ".")):  # the template's paragraph ends after it
+        reason += "。"
     subject, body = render(template, unit=unit, year=year or "", reason=reason, file_name=file_name,
                            district=district, district_email=district_email,
                            date=f"{today.year}年{today.month}月{today.day}日", to=to)
@@ -286,7 +315,7 @@ def notice_templates(outdir: Path) -> dict[str, str]:
     """The reminder and resend templates: the district's in OUTDIR (names above), else ours;
     each tried on a sample now, so a typo stops the command before the batch."""
     return {name: _tried_template(Path(outdir) / own, name, "邮件模板", lambda text: notice(
-        template=text, unit="示例单位", year=2024, to="unit@example.com", reason="示例原因"))
+        template=text, unit="示例单位", year=2024, to="unit@example.com", reason="示例原因"), NOTICE_VARIABLES)
         for name, own in NOTICE_OUTDIR_NAMES.items()}
 
 
