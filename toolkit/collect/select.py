@@ -60,12 +60,13 @@ def dated(res: FileResult) -> tuple[float, str]:
     return res.mtime, BY_FILE
 
 
-def when_text(stamp: float) -> str:
-    """A time as the district reads it (local time), or "" for none."""
+def when_text(stamp: float, seconds: bool = False) -> str:
+    """A time as the district reads it (local time), or "" for none; to the second when asked
+    (two copies of the same minute)."""
     if not stamp:
         return ""
     try:
-        return dt.datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M")
+        return dt.datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
     except (ValueError, OverflowError, OSError):
         return ""
 
@@ -105,7 +106,19 @@ def decide(results: list[FileResult], year: int | None,
             if r.document and not keep.document:
                 note = f"同一单位报送了填报工作簿：{keep.origin}，以工作簿为准"
             else:
-                note = (f"同一单位有更新的文件：{keep.origin}（{why} {when_text(stamp)}，"
-                        f"本文件{my_why} {when_text(mine)}）")
+                note = _newer_note(keep, r)
             out[r.index] = Decision(SUPERSEDED, note, superseded_by=keep.index)
     return out
+
+
+def _newer_note(keep: FileResult, r: FileResult) -> str:
+    """Why ``r`` gave way to ``keep`` (both of one unit): their dates, to the second when they
+    share the minute, and the rule that decided when even the seconds tie."""
+    (stamp, why), (mine, my_why) = dated(keep), dated(r)
+    seconds = why == my_why and when_text(stamp) == when_text(mine)
+    new, old = when_text(stamp, seconds), when_text(mine, seconds)
+    if not seconds or new != old:
+        return f"同一单位有更新的文件：{keep.origin}（{why} {new}，本文件{my_why} {old}）"
+    rule = ("两者相差不到1秒，取较晚的一份" if stamp != mine
+            else "按文件时间取较新的一份" if keep.mtime != r.mtime else "按收到（输入）顺序取后一份")
+    return f"同一单位另有一份{why}相同的文件：{keep.origin}（都是 {new}，{rule}）"
