@@ -62,3 +62,19 @@ def test_a_district_reminder_template_with_a_misspelt_variable_is_refused(tmp_pa
     (tmp_path / "收件").mkdir()
     with pytest.raises(TemplateProblem, match="邮件模板中的变量“distrct”不存在，是否应为“district”"):
         collect([tmp_path / "收件"], out, workers=1)
+
+
+def test_an_unfilled_workbooks_return_lists_a_few_blank_cells_per_table_and_counts_the_rest(tmp_path):
+    from toolkit.workbook.build import build_workbook
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    (inbox / "空白.xlsx").write_bytes(build_workbook({"meta.unit": "空白街道", "meta.year": 2024}))
+    s = collect([inbox], tmp_path / "out", workers=1)
+    row = s.files[0]
+    n_errors = row.n_errors
+    msg = BytesParser(policy=policy.default).parse(open(row.draft, "rb"))
+    body = msg.get_body().get_content().replace("\r\n", "\n")
+    assert f"（{n_errors}处错误）" in str(msg["Subject"]) and f"有 {n_errors} 处错误" in body
+    numbered = [line for line in body.splitlines() if line[:1].isdigit()]
+    assert len(numbered) < 40, len(numbered)
+    assert any("表三另有" in line and "个单元格未填写" in line for line in numbered), body

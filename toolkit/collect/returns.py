@@ -50,13 +50,14 @@ def template_text(outdir: Path, template: Path | str | None = None) -> str:
     path = Path(template) if template is not None else Path(outdir) / OUTDIR_TEMPLATE
     return _tried_template(path, TEMPLATE_FILE if template is None else None, "退回邮件模板", lambda text: render(
         text, unit="示例单位", year=2024, file_name="示例.xlsx", errors=[finding_view(sample_finding())],
-        warnings=[], district="", district_email="", date="", to=""), RETURN_VARIABLES)
+        warnings=[], error_count=1, warning_count=0, district="", district_email="", date="", to=""),
+        RETURN_VARIABLES)
 
 
 # The variables each template is given (``render``'s and ``notice``'s): a name outside these is a typo
 COMMON_VARIABLES = ("unit", "year", "year_text", "file_name", "district", "district_email", "date", "to",
                     "report_name")
-RETURN_VARIABLES = (*COMMON_VARIABLES, "errors", "warnings")
+RETURN_VARIABLES = (*COMMON_VARIABLES, "errors", "warnings", "error_count", "warning_count")
 NOTICE_VARIABLES = (*COMMON_VARIABLES, "reason")
 
 
@@ -185,6 +186,30 @@ def finding_view(f: Finding) -> dict[str, object]:
             "column": f.column, "cell": f.where, "message": message, "lead": lead, "place": cell_words(f)}
 
 
+def listed(errors: list[Finding]) -> list[dict[str, object]]:
+    """The errors as an e-mail lists them: the first blank cells of each table (``output``'s
+    BLANKS_SHOWN, as the command line shows them) and one line for the rest of that table's, not
+    a numbered line per cell of an unfilled workbook."""
+    from ..output import BLANKS_SHOWN
+    from ..values import BLANK
+    out: list[dict[str, object]] = []
+    blanks: dict[str, int] = {}
+    for f in errors:
+        if f.rule == "E1" and f.found == BLANK:
+            n = blanks[f.table or ""] = blanks.get(f.table or "", 0) + 1
+            if n > BLANKS_SHOWN:
+                continue
+        out.append(finding_view(f))
+    for table, n in blanks.items():
+        if n > BLANKS_SHOWN:
+            at = max(i for i, v in enumerate(out) if v["table"] == table and v["rule"] == "E1") + 1
+            out.insert(at, {"rule": "E1", "severity": "error", "table": table, "row": None, "column": None,
+                            "cell": "", "lead": "", "place": "",
+                            "message": f"{table or '表格'}另有 {n - BLANKS_SHOWN} 个单元格未填写，"
+                                       "见附件中标红的单元格和“校验结果”工作表（没有发生的填0）"})
+    return out
+
+
 def cell_words(f: Finding) -> str:
     """The place to look first in words: “表三 依申请公开”工作表 D34 单元格."""
     if f.cell is not None:
@@ -199,9 +224,10 @@ def draft(*, template: str, unit: str, year: object, file_name: str, findings: t
     today = today or dt.date.today()
     # A name typed on two lines would split the template's 主题： line: one line everywhere.
     unit, district = header_text(unit), header_text(district)
-    errors = [finding_view(f) for f in findings if f.severity == "error"]
+    errors = [f for f in findings if f.severity == "error"]
     warnings = [finding_view(f) for f in findings if f.severity == "warning"]
-    subject, body = render(template, unit=unit, year=year or "", file_name=file_name, errors=errors,
+    subject, body = render(template, unit=unit, year=year or "", file_name=file_name, errors=listed(errors),
+                           error_count=len(errors), warning_count=len(warnings),
                            warnings=warnings, reason="", district=district, district_email=district_email,
                            date=f"{today.year}年{today.month}月{today.day}日", to=to)
     fallback = "【退回修改】" + spec.title({"meta.unit": unit, "meta.year": year})
