@@ -54,7 +54,7 @@ def test_total_rows_and_the_templates_examples_are_ignored_and_missing_addresses
     r = roster.load(path)
     assert [e.name for e in r.entries] == ["甲街道", "丁街道"]
     said = "\n".join(r.notes)
-    assert "第2行“城北街道办事处”是模板中的示例" in said and "第3行“区教育局”是模板中的示例" in said
+    assert "第2行“（示例）城北街道办事处”是模板中的示例" in said and "第3行“（示例）区教育局”是模板中的示例" in said
     assert "第7行“合计”是合计或说明行" in said and "第8行“说明：本表由政务公开科维护”是合计或说明行" in said
     assert "1个单位没有邮箱（第5行“丁街道”）" in said
     # a 序号 column saying 合计 beside a name cell "2个单位"

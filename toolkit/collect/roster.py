@@ -31,8 +31,11 @@ log = Logger(__name__)
 
 NAME, EMAIL, LEVEL, CONTACT = "单位名称", "邮箱", "级别", "联系人"
 COLUMNS = (NAME, EMAIL, LEVEL, CONTACT)
-TEMPLATE_ROWS = (("城北街道办事处", "chengbei@example.gov.cn", "乡镇街道", "张三"),
-                 ("区教育局", "jyj@example.gov.cn", "部门", "李四"))
+# The template's example rows: marked in their name, so that a list added below them is not
+# mistaken for units (a row whose name begins with the mark is ignored, with a note)
+EXAMPLE_MARK = "（示例）"
+TEMPLATE_ROWS = ((f"{EXAMPLE_MARK}城北街道办事处", "chengbei@example.gov.cn", "乡镇街道", "张三"),
+                 (f"{EXAMPLE_MARK}区教育局", "jyj@example.gov.cn", "部门", "李四"))
 SUFFIXES = ("办事处", "人民政府", "委员会")
 _REGION = re.compile(r"[^省市区县旗\s]{1,8}?[省市区县旗]")
 # Exact, normalised, joined by the user (--same), or how a name failed to match.
@@ -208,6 +211,7 @@ def load(path: Path | str, district: str | None = None) -> Roster:
     entries: list[Entry] = []
     notes: list[str] = []  # rows ignored (合计, the template's examples), units without 邮箱
     no_email: list[str] = []
+    examples = 0
     seen: dict[str, int] = {}
     for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
         def get(name: str, row: list[str] = row) -> str:
@@ -228,14 +232,16 @@ def load(path: Path | str, district: str | None = None) -> Roster:
             if address.count("@") != 1 or address.startswith("@") or address.endswith("@"):
                 raise BadData(f"单位名单第{i}行“{name}”的邮箱不是有效地址：“{address}”"
                               f"（应形如 unit@example.gov.cn，几个地址之间用分号隔开）：{path}", path=path)
-        if (name, ", ".join(addresses)) in _EXAMPLES:  # the template's own rows, left above the real ones
-            notes.append(f"单位名单第{i}行“{name}”是模板中的示例（邮箱 {addresses[0]}），已忽略")
+        if half_width(name).startswith(("(示例)", "示例")):  # the template's own rows, left above the real ones
+            notes.append(f"单位名单第{i}行“{name}”是模板中的示例，已忽略")
+            examples += 1
             continue
         if not addresses:
             no_email.append(f"第{i}行“{name}”")
         entries.append(Entry(name, ", ".join(addresses), get(LEVEL), get(CONTACT), i))
     if not entries:
-        raise BadData(f"单位名单中没有单位（“{NAME}”列为空）：{path}", path=path)
+        only = "只有模板中的示例行，请在下面添加本地区的单位" if examples else f"“{NAME}”列为空"
+        raise BadData(f"单位名单中没有单位（{only}）：{path}", path=path)
     if no_email:
         more = "等" if len(no_email) > 5 else ""
         notes.append(f"单位名单中{len(no_email)}个单位没有邮箱（{'、'.join(no_email[:5])}{more}），"
@@ -243,7 +249,6 @@ def load(path: Path | str, district: str | None = None) -> Roster:
     return Roster(entries, str(path), notes=notes).prepare(district)
 
 
-_EXAMPLES = {(name, email) for name, email, *_ in TEMPLATE_ROWS}
 # Between two addresses in one roster cell: ; , ， ； 、 and spaces, as office rosters write them
 _ADDRESS_SEP = re.compile(r"[;,，；、\s]+")
 # A row that sums or explains the list (合计 2个单位, 说明：…), in its name or another cell
@@ -301,7 +306,7 @@ def template_bytes() -> bytes:
             ws.write_string(r, c, v, plain)
     ws.freeze_panes(1, 0)
     ws.write_string(0, 5, "说明：每行一个应报送的单位。单位名称、邮箱必填；级别、联系人可不填。"
-                    "示例的两行未改动时不算单位，可直接在下面添加本地区的单位，"
+                    f"名称以“{EXAMPLE_MARK}”开头的示例行不算单位，可直接在下面添加本地区的单位，"
                     "也可删去或改写示例行。一个单位有几个邮箱时用分号隔开。", note)
     wb.close()
     return buf.getvalue()
