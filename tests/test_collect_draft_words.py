@@ -78,3 +78,12 @@ def test_an_unfilled_workbooks_return_lists_a_few_blank_cells_per_table_and_coun
     numbered = [line for line in body.splitlines() if line[:1].isdigit()]
     assert len(numbered) < 40, len(numbered)
     assert any("表三另有" in line and "个单元格未填写" in line for line in numbered), body
+
+
+@pytest.mark.parametrize("command", ["collect", "audit"])
+def test_a_mistyped_previous_is_refused_before_any_work(tmp_path, command):
+    (tmp_path / "收件").mkdir()
+    proc = run_nianbao(command, tmp_path / "收件", "-o", tmp_path / "out", "--previous", tmp_path / "去年.xlsx")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "上年数据无法读取" in proc.stderr and "去年.xlsx：找不到文件" in proc.stderr
+    assert not (tmp_path / "out").exists()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .errors import UnusableFile
+from .errors import UnreadableFile, UnusableFile
 from .fileio import file_mtime
 from .report import Report
 from .source import read_report
@@ -118,3 +118,14 @@ class PreviousYear:
             if k not in best or order > best[k][0]:
                 best[k] = (order, light(report))
         return cls({k: r for k, (_, r) in best.items()}, notes)
+
+
+def refuse_missing(paths: Iterable[Path | str]) -> None:
+    """UnreadableFile (exit 2, before any work) for a --previous path that does not exist: a
+    mistyped name would otherwise leave W1/W2/W8 silently unchecked for the whole batch, as
+    ``check`` refuses it too."""
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:
+        more = f"（共{len(missing)}个找不到）" if len(missing) > 1 else ""
+        raise UnreadableFile(f"上年数据无法读取：{missing[0]}：找不到文件{more}。"
+                             "请检查 --previous 的路径，未生成任何输出", path=missing[0])

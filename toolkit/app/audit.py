@@ -37,7 +37,7 @@ from ..fileio import atomic_write, make_folder, os_reason
 from ..importers import SUFFIXES as DOCUMENT_SUFFIXES
 from ..importers import kind_of
 from ..log import Logger
-from ..previous import unit_key, usable
+from ..previous import refuse_missing, unit_key, usable
 from ..report import Report
 from ..rules import check
 from ..rules.copies import copy_finding, find_copies
@@ -171,6 +171,7 @@ def audit(inputs: list[Path | str], outdir: Path | str, *, previous: list[Path |
     """Check every report in ``inputs`` and write the outputs into ``outdir``: made as collect
     makes its own, one run at a time, the outputs found open in Excel before the work."""
     refuse_if_all_missing(inputs, "审核")  # a mistyped folder: nothing to do, nothing to create
+    refuse_missing(previous)
     outdir = make_folder(Path(outdir))
     with RunLock(outdir, "audit"):
         return _audit(inputs, outdir, previous=previous, workers=workers, progress=progress)

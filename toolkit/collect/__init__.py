@@ -23,7 +23,7 @@ from ..errors import OutputBlocked, UnusableFile
 from ..fileio import lock_files, make_folder, os_reason
 from ..limits import COLLECT_TIMEOUT
 from ..log import Logger
-from ..previous import PreviousYear, unit_key
+from ..previous import PreviousYear, refuse_missing, unit_key
 from ..report import Report
 from ..rules import Finding
 from ..safetext import json_text
@@ -147,6 +147,7 @@ def collect(inputs: list[Path | str], outdir: Path | str, *, unit: str | None = 
     outdir = Path(outdir)
     from .gather import refuse_if_all_missing
     refuse_if_all_missing(inputs, "汇总")
+    refuse_missing(previous)
     district_email = returns.check_email(district_email)
     make_folder(outdir)
     template_text = returns.template_text(outdir, template)  # fail early on a bad template
