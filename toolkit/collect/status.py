@@ -24,6 +24,7 @@ STATUS_COLUMNS = (("单位", 24), ("文件", 30), ("状态", 9), ("错误数", 7
 FINDING_COLUMNS = (("单位", 24), ("文件", 30), ("状态", 9), ("严重程度", 8), ("规则", 6),
                    ("表格", 8), ("行", 36), ("列", 14), ("单元格", 22), ("应为", 12),
                    ("实为", 12), ("说明", 80))
+PRINTED_STATUS_COLUMNS = 7  # 单位 … 报告年度: what a printed 报送状态 shows
 STATUS_FILL = {ERRORS: "#FFC7CE", UNUSABLE: "#FFC7CE", MISSING: "#FFC7CE", WORD_ONLY: "#FFEB9C",
                SUSPECT: "#FFEB9C", OTHER_YEAR: "#FFEB9C", SUPERSEDED: "#EDEDED", PASSED: "#C6EFCE"}
 MAX_CHART_UNITS = 300  # beyond this a bar per unit is unreadable: the table still lists all
@@ -147,6 +148,9 @@ def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str)
     ws.autofilter(header_row, 0, max(last, header_row), len(STATUS_COLUMNS) - 1)
     ws.freeze_panes(header_row + 1, 2)
     print_setup(ws, header_row)
+    # Printed for the office's leader: the columns up to 报告年度 (the file paths and the mail
+    # columns would shrink all fourteen to an unreadable strip on one page's width).
+    ws.print_area(0, 0, max(last, header_row), PRINTED_STATUS_COLUMNS - 1)
 
     findings_sheet(wb.add_worksheet(SHEET_FINDINGS), FINDING_COLUMNS, fmt, rows,
                    lambda r: (r.unit or "", r.file_name, r.status), freeze_columns=2)
