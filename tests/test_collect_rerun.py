@@ -112,3 +112,13 @@ def test_an_earlier_output_folder_inside_the_inputs_is_not_collected(tmp_path):
     city = run_nianbao("collect", inbox / "汇总", "-o", tmp_path / "市")
     assert city.returncode == 0 and "共 1 个文件" in city.stdout, city.stdout + city.stderr
     assert read_report(tmp_path / "市" / "汇总数据.xlsx").summary_of == "1个单位之和"
+
+
+def test_outputs_written_into_the_input_folder_itself_leave_its_units_collected(tmp_path):
+    inbox = _inbox(tmp_path, ("甲街道办事处", "乙街道办事处"))
+    assert run_nianbao("collect", inbox, "-o", inbox).returncode == 0  # OUTDIR = the input folder
+    again = run_nianbao("collect", inbox, "-o", tmp_path / "另一个输出")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "共 2 个文件" in again.stdout and "通过 2" in again.stdout, again.stdout
+    assert "汇总状态.xlsx" in again.stderr and "汇总数据.xlsx" in again.stderr
+    assert read_report(tmp_path / "另一个输出" / "汇总数据.xlsx").summary_of == "2个单位之和"

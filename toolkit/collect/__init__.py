@@ -28,15 +28,13 @@ from ..report import Report
 from ..rules import Finding
 from ..safetext import json_text
 from .batch import FindingCounts
-from .gather import STATUS_FILE, SUMMARY_FILE
+from .gather import FINDINGS_FILE, RETURNS_DIR, STATUS_FILE, SUMMARY_FILE
 from .outdir import RunLock, clear_extracted, refuse_if_open
 from .status import join_notes
 from .summary import DEFAULT_SUMMARY_UNIT
 
 log = Logger(__name__)
 
-FINDINGS_FILE = "findings.json"
-RETURNS_DIR = "退回"
 
 __all__ = ["collect", "CollectSummary", "FileStatus", "load_previous", "PreviousYear"]
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import UnusableFile
-from ..fileio import file_mtime, is_lock_file, os_reason
+from ..fileio import BACKUP_DIR, file_mtime, is_lock_file, os_reason
 from ..limits import MAX_ARCHIVE_BYTES, MAX_FILE_BYTES, input_problem, shown_size
 from ..safetext import REPLACEMENT, chinese_text, clip_bytes, shown_path, xml_text
 
@@ -44,6 +44,10 @@ MAX_DEPTH = 4  # archive in e-mail in archive...
 # summary, returned copies, drafts, extracted attachments) are not units' reports.
 STATUS_FILE = "汇总状态.xlsx"
 SUMMARY_FILE = "汇总数据.xlsx"  # taken from an output folder given as an input (the city's roll-up)
+FINDINGS_FILE = "findings.json"
+RETURNS_DIR = "退回"
+# What collect writes into OUTDIR (besides its e-mail templates, *.j2, and hidden files)
+OUTPUT_NAMES = {STATUS_FILE, SUMMARY_FILE, FINDINGS_FILE, RETURNS_DIR, BACKUP_DIR, INBOX, PREVIOUS_INBOX}
 _SKIP_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 _CHUNK = 1 << 20
 
@@ -148,7 +152,7 @@ class _Gatherer:
         return self.wanted
 
     def add_folder(self, folder: Path) -> None:
-        if (folder / STATUS_FILE).is_file() and not _same(folder, self.outdir):
+        if _output_kind(folder) == "pure" and not _same(folder, self.outdir):
             # an output folder given as an input: its summary is a unit one level up (roll-up)
             self.skipped.append(f"{shown_path(folder)}中除{SUMMARY_FILE}以外的文件")
             if (folder / SUMMARY_FILE).is_file():
@@ -161,12 +165,18 @@ class _Gatherer:
             for d in sorted(dirs):
                 if d.startswith(".") or _same(here / d, self.outdir):
                     continue
-                if (here / d / STATUS_FILE).is_file():
+                if _output_kind(here / d) == "pure":
                     self.skipped.append(shown_path(here / d))
                     continue
                 kept.append(d)
-            dirs[:] = kept
             names = [name for name in sorted(files) if not _ignored_name(name)]
+            if _output_kind(here) == "mixed" and not _same(here, self.outdir):
+                # the units' files and an earlier run's outputs in one folder: the outputs left out
+                ours = [n for n in [*kept, *names] if n in OUTPUT_NAMES]
+                self.skipped.append(f"{shown_path(here)}中的" + "、".join(ours))
+                kept = [d for d in kept if d not in OUTPUT_NAMES]
+                names = [n for n in names if n not in OUTPUT_NAMES]
+            dirs[:] = kept
             wanted = self.taken(names)
             for name in names:
                 p = here / name
@@ -456,6 +466,20 @@ def attachment_name(part: Message) -> str:
     if not name and _unnamed_workbook(part):
         return "附件.xlsx"
     return str(name or "附件")
+
+
+def _output_kind(folder: Path) -> str:
+    """"pure" for an output folder of collect (its 汇总状态.xlsx, nothing but outputs), "mixed" for
+    a folder of the units' files that an earlier run wrote its outputs into, else ""."""
+    if not (folder / STATUS_FILE).is_file():
+        return ""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return "pure"
+    if all(n in OUTPUT_NAMES or n.startswith(".") or n.endswith(".j2") or _ignored_name(n) for n in names):
+        return "pure"
+    return "mixed"
 
 
 # A part's body that begins with MIME header lines: its headers were cut short by a stray blank line

@@ -220,22 +220,22 @@ def load(path: Path | str, district: str | None = None) -> Roster:
         name = get(NAME)
         if not name:
             continue
+        if _total_row(name, row):
+            notes.append(f"单位名单第{i}行“{name}”是合计或说明行，已忽略")
+            continue
+        if half_width(name).startswith(("(示例)", "示例")):  # the template's own rows, left above the real ones
+            notes.append(f"单位名单第{i}行“{name}”是模板中的示例，已忽略")
+            examples += 1
+            continue
         key = unit_key(name)
         if key in seen:
             raise BadData(f"单位名单第{i}行的单位“{name}”与第{seen[key]}行重复，请删去一行：{path}", path=path)
         seen[key] = i
-        if _total_row(name, row):
-            notes.append(f"单位名单第{i}行“{name}”是合计或说明行，已忽略")
-            continue
         addresses = [a for a in _ADDRESS_SEP.split(get(EMAIL)) if a]
         for address in addresses:
             if address.count("@") != 1 or address.startswith("@") or address.endswith("@"):
                 raise BadData(f"单位名单第{i}行“{name}”的邮箱不是有效地址：“{address}”"
                               f"（应形如 unit@example.gov.cn，几个地址之间用分号隔开）：{path}", path=path)
-        if half_width(name).startswith(("(示例)", "示例")):  # the template's own rows, left above the real ones
-            notes.append(f"单位名单第{i}行“{name}”是模板中的示例，已忽略")
-            examples += 1
-            continue
         if not addresses:
             no_email.append(f"第{i}行“{name}”")
         entries.append(Entry(name, ", ".join(addresses), get(LEVEL), get(CONTACT), i))
@@ -259,7 +259,6 @@ def _total_row(name: str, row: list[str]) -> bool:
     if name.startswith(_TOTAL_WORDS):
         return True
     return any(cell.strip().rstrip("：:") in ("合计", "小计", "总计", "说明", "备注") for cell in row if cell != name)
-
 
 
 def _cell(v: object) -> str:

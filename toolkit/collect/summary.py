@@ -47,9 +47,8 @@ def earlier_summary(path: Path, year: int | None) -> Earlier:
     the office's (kept when it is of the batch's year); the file itself is copied to
     ``nianbao备份/`` beside it whenever it holds anything the office wrote, or cannot be read."""
     from ..errors import NianbaoError
-    from ..fileio import atomic_write, os_reason
+    from ..fileio import BACKUP_DIR, atomic_write, os_reason
     from ..workbook.read import read_workbook
-    from ..writeback import BACKUP_DIR
     if not path.is_file():
         return Earlier({})
     unreadable = ""
