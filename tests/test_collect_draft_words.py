@@ -8,8 +8,8 @@ from email import policy
 from email.parser import BytesParser
 
 import pytest
-
 from conftest import run_nianbao
+
 from toolkit.collect import collect
 from toolkit.errors import TemplateProblem
 
@@ -17,7 +17,7 @@ from toolkit.errors import TemplateProblem
 def _mail(subject: str, sender: str) -> bytes:
     return (f"From: {sender}\nTo: zwgk@moumou.gov.cn\nSubject: {subject}\nDate: Sun, 12 Jan 2025 10:00:00 +0800\n"
             f"Message-ID: <{abs(hash(subject))}@x>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n"
-            "附件忘了\n").encode("utf-8")
+            "附件忘了\n").encode()
 
 
 def _drafts(out) -> dict[str, object]:
