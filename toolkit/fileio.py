@@ -96,6 +96,15 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
+def back_up_file(path: Path) -> Path:
+    """Copy ``path`` to ``nianbao备份/`` beside it (same name: the latest version before nianbao
+    replaced it) and return the copy; OSError or OutputBlocked when it cannot be made."""
+    copy = path.parent / BACKUP_DIR / path.name
+    copy.parent.mkdir(exist_ok=True)
+    atomic_write(copy, path.read_bytes())
+    return copy
+
+
 def atomic_write(path: Path, content: bytes, mode: int | None = None) -> None:
     """Write ``content`` to a temporary file in the same folder, then rename it over ``path``:
     a crash or a full disk never leaves a half-written file where the user's file was.

@@ -47,7 +47,7 @@ def earlier_summary(path: Path, year: int | None) -> Earlier:
     the office's (kept when it is of the batch's year); the file itself is copied to
     ``nianbao备份/`` beside it whenever it holds anything the office wrote, or cannot be read."""
     from ..errors import NianbaoError
-    from ..fileio import BACKUP_DIR, atomic_write, os_reason
+    from ..fileio import BACKUP_DIR, back_up_file, os_reason
     from ..workbook.read import read_workbook
     if not path.is_file():
         return Earlier({})
@@ -63,10 +63,8 @@ def earlier_summary(path: Path, year: int | None) -> Earlier:
     texts = sum(1 for k in written if k in spec.TEXT_KEYS)
     if not written and not unreadable:
         return Earlier({})
-    backup = path.parent / BACKUP_DIR / path.name
     try:
-        backup.parent.mkdir(exist_ok=True)
-        atomic_write(backup, path.read_bytes())
+        backup = back_up_file(path)
     except (NianbaoError, OSError) as exc:
         why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
         return Earlier({}, None, f"原有的{path.name}中有填写的内容，但无法备份（{why}），因此保留原文件未覆盖", True)

@@ -25,7 +25,7 @@ from docx.shared import RGBColor
 
 from .. import spec
 from ..errors import BadArgument, OutputBlocked, OutputExists
-from ..fileio import BACKUP_DIR, atomic_write, lock_files, os_reason
+from ..fileio import BACKUP_DIR, atomic_write, back_up_file, lock_files, os_reason
 from ..report import Report
 from ..rules import CheckResult
 from ..safetext import clip_bytes, shown_path, xml_text
@@ -103,15 +103,12 @@ def guard_output(out: Path, force: bool) -> bool:
 def back_up(out: Path) -> Path:
     """Copy ``out`` to ``nianbao备份/`` beside it (same name; the latest edited version is kept
     there) before it is replaced, as ``check`` does for a workbook."""
-    copy = out.parent / BACKUP_DIR / out.name
     try:
-        copy.parent.mkdir(exist_ok=True)
-        atomic_write(copy, out.read_bytes())
+        return back_up_file(out)
     except (OSError, OutputBlocked) as exc:
         why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
         raise OutputBlocked(f"无法把被修改过的 {out.name} 备份到 {BACKUP_DIR}（{why}），"
                             "因此没有覆盖它：请用 -o 指定其他文件名") from None
-    return copy
 
 
 @dataclass(frozen=True)
