@@ -6,8 +6,10 @@ reports that must stay (almost) silent, and the similarity measure of W8."""
 from __future__ import annotations
 
 import pytest
+from conftest import REFERENCE, shared_text
 
 from toolkit import spec
+from toolkit.importers import import_file
 from toolkit.report import Report
 from toolkit.rules import check
 from toolkit.numerals import chinese_to_int
@@ -503,3 +505,53 @@ def test_w8_whole_text_both_ways():
     (f,) = rule_findings("W8", copied, last)
     assert "8字片段" in f.message and f.found.startswith("与上年") and int(f.found[3:-3]) >= 50
     assert rule_findings("W8", {**COUNTY, **STREET_REPORT}, last) == []
+
+
+# --- W7: a year the text presents as the report's own ---------------------------------------------
+# (text part, sentence, the year W7 must name or None): 锦屏街道's report year is 2022. Last year is
+# named in comparisons, carry-overs and past events all the time: only the 统计期限 and a year opening
+# a sentence as its subject (a leftover of last year's report) are told.
+M = "text.management"
+YEAR_SENTENCES: list[tuple[str, str, int | None]] = [
+    # --- the report's own year, or another year in ordinary prose: silent ---------------------------
+    (R, "收到申请5件，其中2021年度结转0件。", None),
+    (R, "收到申请5件，较2021年度增长25%。", None),
+    (M, "2021年度的问题已全部整改。", None),
+    (M, "与2021年度相比，公开信息增加12条。", None),
+    (R, "2021年，我街道收到申请4件。", None),
+    (R, "2021年度结转的1件申请已于本年办结。", None),
+    (R, "2021年度，我街道收到申请4件，2022年度收到5件。", None),
+    (R, "2021年度，我街道收到申请4件，较2020年度增加1件。", None),
+    (M, "对照2021年度考核中发现的问题，逐项完成整改。", None),
+    (P, "2022年度，我街道主动公开政府信息220条。", None),
+    (P, "本报告所列数据的统计期限自2022年1月1日起至2022年12月31日止。", None),
+    (M, "《2021年度政府信息公开工作年度报告》已按时发布。", None),
+    (M, "2021年度同期发布信息180条，本年有所增加。", None),
+    (M, "自2019年度以来，我街道持续推进政务公开标准化建设。", None),
+    # --- another year presented as the report's own: W7 ------------------------------------------------
+    ("text.overview", "本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。", 2021),
+    (P, "2021年度，我街道主动公开政府信息220条。", 2021),
+    (R, "2021年度我街道共收到政府信息公开申请5件。", 2021),
+    (M, "街道严格落实信息发布审核制度。\n2021年度，全年未发生泄密事件。", 2021),
+    (M, "信息管理规范有序。2021年度，本机关修订保密审查制度1项。", 2021),
+]
+
+
+@pytest.mark.parametrize("part, sentence, year", YEAR_SENTENCES,
+                         ids=[f"{'warn' if y else 'ok'}-{s[:14]}" for _, s, y in YEAR_SENTENCES])
+def test_w7_year_of_the_text(part, sentence, year):
+    found = rule_findings("W7", {**SAMPLE, part: sentence})
+    assert [(f.keys[0], f.found) for f in found] == ([(part, year)] if year else []), [f.message for f in found]
+    if year:
+        assert str(year) in found[0].message and "报告年度是2022年" in found[0].message
+
+
+def test_w7_silent_on_the_real_report():
+    shared_text(REFERENCE)
+    imported = import_file(REFERENCE).report("reference")
+    assert imported.values["meta.year"] == 2022
+    assert [f.message for f in check(imported).findings if f.rule == "W7"] == []
+    # the same report a year on, still naming 2022 (its 统计期限 untouched): told once, in its 概述
+    a_year_on = Report.from_raw({**imported.values, "meta.year": 2023}, "test", "json")
+    told = [f for f in check(a_year_on).findings if f.rule == "W7"]
+    assert told and all(f.found == 2022 for f in told), [f.message for f in told]

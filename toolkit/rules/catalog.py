@@ -127,6 +127,11 @@ def _formulas(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
 
 # --- content rules (warnings) ---------------------------------------------------------------------
 
+# 立法法: 部门规章 by 国务院部门, 地方政府规章 by provincial and 设区的市 governments; a city's own
+# bureau (市教育局) is a 部门 as much as a county's is, so the message names no level of department.
+RULE_MAKERS = "规章只由国务院部门和省、自治区、直辖市、设区的市、自治州人民政府制定"
+
+
 def _rules_for_level(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     """W3: 规章 reported by a unit that cannot make 规章."""
     level = ctx.value("meta.unit_level")
@@ -136,9 +141,9 @@ def _rules_for_level(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
         key = f"t2.rules.{col}"
         v = ctx.number(key)
         if v:
-            who = "乡镇、街道" if level == "乡镇街道" else "县级以下部门（国务院部门和省、设区的市政府除外）"
-            yield finding(ctx, rule, f"{spec.describe(key)}填写了{fmt_number(v)}，但{who}没有规章制定权，"
-                                     "通常应为0：请核实是否把行政规范性文件填进了“规章”行。",
+            who = "乡镇、街道" if level == "乡镇街道" else "地方政府的工作部门"
+            yield finding(ctx, rule, f"{spec.describe(key)}填写了{fmt_number(v)}，但{who}没有规章制定权"
+                                     f"（{RULE_MAKERS}），通常应为0：请核实是否把行政规范性文件填进了“规章”行。",
                           (key, "meta.unit_level"), expected=0, found=v)
 
 
@@ -187,7 +192,7 @@ def _text_year(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     if not isinstance(year, int):
         return
     told = set()
-    for text_key, quote, found_year in textcheck.years(ctx.report.values):
+    for text_key, quote, found_year in textcheck.years(ctx.report.values, year):
         if found_year != year and (text_key, found_year) not in told:
             told.add((text_key, found_year))  # 统计期限 names the year twice: one finding
             yield finding(ctx, rule, f"正文「{spec.TEXT_LABELS[text_key]}」写“{quote}”，"
@@ -337,12 +342,13 @@ RULES: tuple[Rule, ...] = (
     SumRule("W1", "warning", "本年“上年结转”等于上年“结转下年度继续办理”",
             "t3.carried_over.{c} = 上年 t3.carry_forward.{c}", over=T3_COLS,
             lhs=("t3.carried_over.{c}",), rhs=("prev:t3.carry_forward.{c}",)),
-    SumRule("W2", "warning", "现行有效件数应等于上年现行有效件数加本年制发、减本年废止",
+    SumRule("W2", "warning", "现行有效件数等于上年现行有效件数加本年制发、减本年废止",
             "t2.{c}.in_force = 上年 t2.{c}.in_force + t2.{c}.issued − t2.{c}.repealed",
             over=("rules", "normative"), lhs=("t2.{c}.in_force",),
             rhs=("prev:t2.{c}.in_force", "t2.{c}.issued", "-t2.{c}.repealed")),
-    CheckRule("W3", "warning", "乡镇街道和县级部门不应有规章",
-              "meta.unit_level 为 乡镇街道 或 部门 时，t2.rules.* 应为0", fn=_rules_for_level),
+    CheckRule("W3", "warning", "乡镇街道和地方政府部门不应有规章",
+              "meta.unit_level 为 乡镇街道 或 部门 时，t2.rules.* 应为0（国务院部门的报告可忽略此提示）",
+              fn=_rules_for_level),
     CheckRule("W4", "warning", "收费金额单位是万元", "t2.fees.amount 过大，或等于正文中的“N元”", fn=_fees_unit),
     CheckRule("W5", "warning", "正文中的数字与表格一致",
               "第一部分正文中每个说到表格的数字（toolkit/rules/vocabulary.py 的词表：收到/新收/受理 = t3.new.total"
@@ -354,7 +360,8 @@ RULES: tuple[Rule, ...] = (
     CheckRule("W6", "warning", "有因未缴费不再处理的申请时，正文说明信息处理费",
               "t3.other_no_fee.total > 0 时 text.other 提及信息处理费或收费通知", fn=_fee_text),
     CheckRule("W7", "warning", "正文中的统计年度与报告年度一致",
-              "“统计期限…YYYY年…”和第一部分中的“YYYY年度”等于 meta.year", fn=_text_year),
+              "第一部分中“统计期限…YYYY年…”的年份，以及作为句子开头主语的“YYYY年度，我街道…”等于 meta.year"
+              "（比较、结转、以往事项中提到的年度不算；该部分写到报告年度时也不算）", fn=_text_year),
     CheckRule("W8", "warning", "“存在的主要问题及改进情况”有实际内容，正文不照搬上年",
               "text.problems 不是“无”；有上年报告时，text.problems 与上年重复率低于80%，全部正文与上年重复率低于50%"
               "（重复率：本年文字的8字片段在上年文字中出现的比例，不计标点和空白）", fn=_problems_text),

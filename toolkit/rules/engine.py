@@ -196,7 +196,8 @@ class SumRule(Rule):
         where = spec.describe(lhs[0].key) if len(lhs) == 1 else _column_place(lhs[0].key)
         left_text = _sum_text(lhs, left)
         right_text = _sum_text(rhs, right)
-        return (f"{where}：{self.title}不成立。{left_text}"
+        # the title states what should hold ('现行有效件数等于…'): the finding is that it does not
+        return (f"{where}：不符合“{self.title}”。{left_text}"
                 f"{'' if len(lhs) == 1 else ' = ' + fmt_number(a)}，应等于{right_text} = {fmt_number(b)}，"
                 f"相差{fmt_number(abs(a - b))}。{self.hint}")
 

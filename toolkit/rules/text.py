@@ -21,7 +21,10 @@ _PART = re.compile(r"(\d+)\s*条")
 _YUAN = lazy(r"(\d+(?:\.\d+)?)\s*元")
 _PERIOD = re.compile(r"统计期限[^。]*")
 _YEAR_IN_PERIOD = re.compile(r"(\d{4})\s*年")
-_YEAR_OF_REPORT = re.compile(r"(\d{4})\s*年度")
+# 'YYYY年度' at the start of the text or of a sentence, then a comma or the subject (我街道, 本机关, 全年…)
+_YEAR_OPENS_SENTENCE = re.compile(r"(?:^|(?<=[。；;！？!?\n]))\s*((\d{4})\s*年度)(?=\s*[，,]|\s*[我本全共])")
+# words of a sentence about another year than the report's: comparisons, carry-overs
+_ANOTHER_YEARS_WORDS = ("较", "比", "相比", "同期", "上年", "上一年", "去年", "结转", "以来", "至今")
 
 
 @dataclass(frozen=True)
@@ -53,21 +56,31 @@ def part_sums(values: dict) -> Iterable[PartSum]:
                 yield PartSum(key, m.group(0)[:60], total, summed)
 
 
-def years(values: dict) -> Iterable[tuple[str, str, int]]:
-    """(text key, quote, year) for each year the text names as the report's (W7): the years of
-    the 统计期限 sentence, and 'YYYY年度' in section 一."""
+def years(values: dict, year: int | None = None) -> Iterable[tuple[str, str, int]]:
+    """(text key, quote, year) for each year the text presents as the report's own (W7): the years
+    of the 统计期限 sentence, and 'YYYY年度' opening a sentence as its subject ('2021年度，我街道…').
+
+    Last year is named in ordinary prose all the time (较2021年度增长, 2021年度结转, 2021年度的问题已
+    整改), so a 'YYYY年度' counts only at the start of a sentence, followed by a comma or the subject,
+    in a sentence that compares or carries nothing over, and in a section that does not name the
+    report ``year`` itself (then the other year is a comparison, not a leftover)."""
     for key, text in _texts(values, SECTION_ONE):
         if "统计期限" in text:
             for m in _PERIOD.finditer(text):
                 for y in _YEAR_IN_PERIOD.findall(m.group(0)):
                     yield key, m.group(0)[:40], int(y)
         # 年度 is rare and a literal search is fast; the pattern runs only around it
-        at = text.find("年度")
-        while at >= 0:
-            near = _YEAR_OF_REPORT.search(text, max(0, at - 8), at + 2)
-            if near:
-                yield key, near.group(0), int(near.group(1))
-            at = text.find("年度", at + 2)
+        if "年度" not in text or (year is not None and f"{year}年" in text):
+            continue
+        for m in _YEAR_OPENS_SENTENCE.finditer(text):
+            sentence = text[m.start(1):_sentence_end(text, m.end())]
+            if not any(w in sentence for w in _ANOTHER_YEARS_WORDS):
+                yield key, m.group(1), int(m.group(2))
+
+
+def _sentence_end(text: str, start: int) -> int:
+    ends = [i for i in (text.find(c, start) for c in "。；;！？\n") if i >= 0]
+    return min(ends, default=len(text))
 
 
 def yuan_amounts(text: str) -> set[float]:
