@@ -636,3 +636,35 @@ def test_text_with_a_damaged_byte_stays_utf8(tmp_path, sample):
     imported = import_file(tmp_path / "r.txt")
     assert [k for k, _, _ in differences(sample, imported)] == ["text.oversight"]  # the byte's paragraph
     assert imported.raw["text.oversight"] == sample["text.oversight"] + "\ufffd"
+# --- what import says about what it did not read (F28, F11) -----------------------------------------
+
+def _reference_text() -> str:
+    from conftest import REFERENCE, shared_text
+    return shared_text(REFERENCE)
+
+
+@pytest.mark.parametrize("unit, year, note", [
+    (None, None, "机关名称和年度未读取（可用 --unit、--year 给出）"), ("锦屏街道", None, "年度未读取（可用 --year 给出）"),
+    (None, 2022, "机关名称未读取（可用 --unit 给出）"), ("锦屏街道", 2022, None)])
+def test_no_title_note_names_only_what_options_did_not_give(tmp_path, unit, year, note):
+    from toolkit.app.importing import read_any
+    untitled = tmp_path / "notitle.txt"
+    untitled.write_text(_reference_text().split("\n", 1)[1], encoding="utf-8")
+    notes = [n for n in read_any(untitled, unit=unit, year=year).notes if "标题" in n]
+    assert notes == ([f"没有找到“××××年政府信息公开工作年度报告”样式的标题，{note}"] if note else []), notes
+
+
+def test_blank_cells_beyond_those_listed_point_to_check_json(tmp_path):
+    """The console lists five blank cells a table and counts the rest: it says where the rest are,
+    and a document or JSON has no results sheet and import has no --json."""
+    from toolkit.app.importing import data_object, read_any
+    from toolkit.output import render_result
+    from toolkit.rules import check
+    (tmp_path / "r.txt").write_text(_reference_text(), encoding="utf-8")
+    data = data_object(read_any(tmp_path / "r.txt"))
+    data.update({f"t3.granted.{c}": None for c in spec.T3_APPLICANT_COLUMNS})  # seven cells left blank
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    shown = render_result(check(read_any(path).report))
+    assert "另有" in shown and "（全部可用 nianbao check 文件 --json 列出）" in shown, shown
+    assert "校验结果”工作表" not in shown

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from . import spec
 from .rules.engine import SEVERITY_WORD, TABLE_ORDER, CheckResult, Finding
 from .values import BLANK
+from .workbook.layout import SHEET_RESULTS
 
 if TYPE_CHECKING:
     from .app.demo import DemoResult
@@ -29,7 +30,16 @@ def heading(result: CheckResult) -> str:
 BLANKS_SHOWN = 5  # a nearly empty table lists a few blank cells and counts the rest
 
 
-def render_findings(findings: list[Finding], indent: str = "  ") -> list[str]:
+def where_all_are(origin: str) -> str:
+    """Where a user finds the findings a console listing leaves out: a checked workbook has them on
+    its results sheet (when written back); for any source ``check --json`` lists them all (import
+    has no --json, and a JSON file or a document gets no sheet)."""
+    if origin == "workbook":
+        return f"全部列在写回后工作簿的“{SHEET_RESULTS}”工作表中，也可用 nianbao check 文件 --json 列出"
+    return "全部可用 nianbao check 文件 --json 列出"
+
+
+def render_findings(findings: list[Finding], indent: str = "  ", origin: str = "workbook") -> list[str]:
     lines: list[str] = []
     groups: dict[str, list[Finding]] = {}
     for f in findings:
@@ -45,14 +55,13 @@ def render_findings(findings: list[Finding], indent: str = "  ") -> list[str]:
             where = f"（{f.where}）" if f.where else ""
             lines.append(f"{indent}  {SEVERITY_WORD[f.severity]} {f.rule}{where} {f.message}")
         if blanks > BLANKS_SHOWN:
-            lines.append(f"{indent}  …… 另有 {blanks - BLANKS_SHOWN} 个单元格未填写"
-                         "（全部列在工作簿的“校验结果”工作表和 --json 输出中）")
+            lines.append(f"{indent}  …… 另有 {blanks - BLANKS_SHOWN} 个单元格未填写（{where_all_are(origin)}）")
     return lines
 
 
 def render_result(result: CheckResult) -> str:
     notes = [f"  注意：{n}" for n in result.notes]
-    return "\n".join([heading(result), *notes, *render_findings(result.findings)])
+    return "\n".join([heading(result), *notes, *render_findings(result.findings, origin=result.report.origin)])
 
 
 def render_unusable(source: str, reason: str) -> str:
@@ -74,7 +83,6 @@ def unusable_json(source: str, reason: str, code: str = "unusable") -> dict:
 def demo_lines(demo: DemoResult) -> list[str]:
     """What the demo did, in Chinese, for the console."""
     from .sample import sample_data
-    from .workbook.layout import SHEET_RESULTS
     done = demo.done
     title = spec.title(sample_data())
     lines = [f"nianbao 示例：{title}（示例数据即该街道公开发布的2022年报告）", ""]

@@ -16,6 +16,7 @@ from .. import spec
 from ..errors import NotOurTemplate, OutputExists, UnusableFile
 from ..fileio import WORKBOOK_SUFFIXES, atomic_write
 from ..importers import DOCUMENT_SUFFIXES, Imported, content_suffix, import_file
+from ..importers.tables import no_title_note
 from ..jsondata import SECTIONS, SOURCES, found_values, to_json_obj
 from ..report import Report
 from ..rules import CheckResult, check
@@ -68,7 +69,9 @@ def read_any(path: Path | str, *, unit: str | None = None, year: int | None = No
     if year:
         imported.raw["meta.year"] = year
         imported.sources["meta.year"] = "命令行参数 --year"
-    return Source(imported.report(str(path)), imported.kind, list(imported.notes))
+    # without a title, the note says what --unit/--year have not given yet (nothing once both are)
+    notes = [n if n != no_title_note() else no_title_note(bool(unit), bool(year)) for n in imported.notes]
+    return Source(imported.report(str(path)), imported.kind, [n for n in notes if n])
 
 
 def _override(source: Source, unit: str | None, year: int | None) -> Source:

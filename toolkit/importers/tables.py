@@ -51,6 +51,17 @@ class Imported:
                 if c.role == "input" and c.key not in self.raw]
 
 
+def no_title_note(unit_given: bool = False, year_given: bool = False) -> str:
+    """The note for a document without a title to read 机关名称 and 年度 from: what is still
+    missing once --unit / --year gave the rest ("" when both were given)."""
+    missing = [(what, option) for what, option, given in (("机关名称", "--unit", unit_given),
+                                                           ("年度", "--year", year_given)) if not given]
+    if not missing:
+        return ""
+    return (f"没有找到“××××年政府信息公开工作年度报告”样式的标题，{'和'.join(w for w, _ in missing)}未读取"
+            f"（可用 {'、'.join(o for _, o in missing)} 给出）")
+
+
 # --- matching labels ---------------------------------------------------------------------------
 
 _NUMBERING = re.compile(rf"^(?:\(?[{ONE_TO_TEN}]+[).]|\(\d+\)|\d+[.)])")
@@ -676,8 +687,7 @@ def _read_meta(doc: Document, imported: Imported, headings: dict[str, int]) -> N
         imported.sources["meta.year"] = where
         _guess_level(imported)
     else:
-        imported.notes.append("没有找到“××××年政府信息公开工作年度报告”样式的标题，机关名称和年度未读取"
-                              "（可用 --unit、--year 给出）")
+        imported.notes.append(no_title_note())
     tail = [b for b in doc.blocks[headings.get("六", len(doc.blocks)):] if isinstance(b, Paragraph)]
     for p in reversed(tail[-6:]):
         date = _signature_date(p.text)
