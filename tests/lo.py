@@ -137,6 +137,11 @@ def delete_rows(key: str, count: int = 1) -> dict:
     return {"delete_rows": {"name": layout.defined_name(key), "count": count}}
 
 
+def comment(key: str, text: str) -> dict:
+    """A step of ``calc_edit``: add a comment (a note) with ``text`` to the key's cell."""
+    return {"comment": {"name": layout.defined_name(key), "text": text}}
+
+
 def calc_edit(src: Path, dst: Path, *steps: dict, timeout: int = 300) -> Path:
     """Open ``src`` in LibreOffice Calc (through UNO, hidden), do ``steps`` and save as .xlsx
     to ``dst``. A fresh office per call: about 3 s."""

@@ -93,7 +93,8 @@ def test_every_written_office_file_passes_openxml_audit(outputs, kind):
         assert audit_errors(path) == [], path.name
 
 
-@pytest.mark.parametrize("fixture", ["text_numbers", "sample_typed", "row_inserted", "row_deleted"])
+@pytest.mark.parametrize("fixture", ["text_numbers", "sample_typed", "row_inserted", "row_deleted",
+                                     "checked_commented"])
 def test_written_back_libreoffice_workbook_passes_openxml_audit(tmp_path, fixture):
     """A workbook saved by LibreOffice (7.x writes no theme part: openxml-audit's "A required
     relationship type '…/theme' is missing" on /xl/workbook.xml) and written back by nianbao passes
@@ -115,6 +116,35 @@ def test_written_back_libreoffice_workbook_passes_openxml_audit(tmp_path, fixtur
         assert [n for n in zf.namelist() if "theme" in n] == ["xl/theme/theme1.xml"]
         assert zf.read("xl/_rels/workbook.xml.rels").count(b"relationships/theme") == 1
     assert audit_errors(book) == []
+
+
+def test_written_back_libreoffice_notes_keep_the_users_comments(tmp_path):
+    """checked_commented: LibreOffice repeats the shapetype _x0000_t202 before each note's shape and
+    names every shape shape_0, in the drawing of our notes and in the one of the user's comments
+    (openxml-audit: duplicate ids). Write-back makes the ids unique in both; the user's comments,
+    their boxes and every shape's type stay."""
+    import zipfile
+
+    from lxml import etree
+
+    from toolkit.ooxml.comments import CommentsPart, VmlDrawing
+    src = ROOT / "tests" / "fixtures" / "libreoffice" / "checked_commented.xlsx"
+    assert sum("should have unique value" in e for e in audit_errors(src)) == 4
+    book = Path(shutil.copy(src, tmp_path / "libreoffice.xlsx"))
+    assert run_nianbao("check", book).returncode == 1
+    assert audit_errors(book) == []
+    with zipfile.ZipFile(book) as zf:
+        texts = [c.text for n in zf.namelist() if n.startswith("xl/comments")
+                 for c in CommentsPart(zf.read(n)).comments()]
+        assert {"请核对新收申请数", "部分公开的理由见附件"} <= set(texts), texts
+        for name in (n for n in zf.namelist() if n.endswith(".vml")):
+            vml = VmlDrawing(zf.read(name))
+            types = {el.get("id") for el in vml.root.iter("{urn:schemas-microsoft-com:vml}shapetype")}
+            shapes = list(vml.root.iter("{urn:schemas-microsoft-com:vml}shape"))
+            assert shapes and all(s.get("type", "").removeprefix("#") in types for s in shapes), \
+                etree.tostring(vml.root)[:300]
+        assert sum(len(VmlDrawing(zf.read(n)).note_shapes()) for n in zf.namelist() if n.endswith(".vml")) == \
+            len(texts)
 
 
 def test_write_back_keeps_a_workbooks_own_theme(tmp_path):

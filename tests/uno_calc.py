@@ -94,6 +94,9 @@ def run_step(doc, step: dict) -> None:
             rows.insertByIndex(row, arg.get("count", 1))
         else:
             rows.removeByIndex(row, arg.get("count", 1))
+    elif kind == "comment":  # Insert > Comment, as a user notes something for a colleague
+        sheet, cell = named_cell(doc, arg["name"])
+        sheet.getAnnotations().insertNew(cell.getCellAddress(), arg["text"])
     else:
         raise ValueError(f"unknown step {kind}")
 

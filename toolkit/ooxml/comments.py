@@ -207,5 +207,50 @@ class VmlDrawing:
         etree.SubElement(data, _x("Row")).text = str(row)
         etree.SubElement(data, _x("Column")).text = str(col)
 
+    def make_ids_unique(self, taken: set[str]) -> bool:
+        """Make the drawing's ids unique, as the validator requires: LibreOffice writes a
+        shapetype ``_x0000_t202`` before each note's shape and names every shape ``shape_0``. A
+        repeated identical shapetype is dropped (a different one under a used id gets an id of its
+        own); a shape whose id was seen, here or in another drawing of the package (``taken``,
+        updated), gets a free ``_x0000_sN`` (ids of that form are never renamed: a form control's
+        ``shapeId`` may point at one). The shapetype ``_x0000_t202`` in each drawing is Excel's own
+        habit and stays. True when anything changed."""
+        changed = False
+        kept: dict[str, bytes] = {}  # shapetype id -> its definition
+        for st in list(self.root.iter(_v("shapetype"))):
+            sid = st.get("id")
+            if not sid:
+                continue
+            body = etree.tostring(st)
+            if kept.get(sid) == body:  # the same definition again (LibreOffice: one per shape)
+                self.remove(st)
+                changed = True
+            elif sid in kept:  # another definition under a used id: the shapes' type still means the first
+                new = _free(f"{sid}_", set(kept))
+                st.set("id", new)
+                kept[new] = body
+                changed = True
+            else:
+                kept[sid] = body
+        next_id = self._next_id()
+        for shape in self.root.iter(_v("shape")):
+            sid = shape.get("id")
+            if sid and sid in taken and not _SHAPE_ID.match(sid):
+                while f"_x0000_s{next_id}" in taken:
+                    next_id += 1
+                sid = f"_x0000_s{next_id}"
+                shape.set("id", sid)
+                changed = True
+            if sid:
+                taken.add(sid)
+        return changed
+
     def to_bytes(self) -> bytes:
         return etree.tostring(self.root, encoding="UTF-8", xml_declaration=False)
+
+
+def _free(prefix: str, taken: set[str]) -> str:
+    n = 1
+    while f"{prefix}{n}" in taken:
+        n += 1
+    return f"{prefix}{n}"

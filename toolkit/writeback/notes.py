@@ -164,3 +164,21 @@ def _apply(pkg: Package, ch: Changes, sheet_part: str, sheet: SheetEditor, notes
         ch.put(rels_part, to_bytes(rels_root))
     elif ch.exists(pkg, rels_part):
         ch.drop(rels_part)
+
+
+def unique_vml_ids(pkg: Package, ch: Changes) -> None:
+    """Every VML drawing of the workbook as written, its shape and shapetype ids made unique across
+    the package (``VmlDrawing.make_ids_unique``): LibreOffice's and Excel's repeat them, and every
+    file we write must pass the validator. Only ids change; a drawing that is not XML is left as is."""
+    taken: set[str] = set()
+    names = sorted({n for n in (*pkg.zf.namelist(), *ch.parts) if n.lower().endswith(".vml")},
+                   key=lambda n: (len(n), n))  # vmlDrawing2 before vmlDrawing10
+    for name in names:
+        if not ch.exists(pkg, name):
+            continue
+        try:
+            vml = VmlDrawing(ch.read(pkg, name))
+        except PartShapeError:
+            continue
+        if vml.make_ids_unique(taken):
+            ch.put(name, vml.to_bytes())

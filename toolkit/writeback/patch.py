@@ -43,7 +43,7 @@ from ..rules.engine import CheckResult
 from ..values import Formula
 from ..workbook import layout
 from ..workbook.read import check_template, file_digest, raw_values, read_book
-from .notes import Changes, apply_notes
+from .notes import Changes, apply_notes, unique_vml_ids
 from .plan import Plan, build_plan
 
 
@@ -153,6 +153,7 @@ def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None 
         edited = editor.edited()
         if edited is not None:
             ch.put(part, edited)
+    unique_vml_ids(pkg, ch)
     _add_theme(pkg, ch)
     missing = {w.sheet for w in plan.writes} - set(book.sheets)
     if missing:
