@@ -668,3 +668,35 @@ def test_blank_cells_beyond_those_listed_point_to_check_json(tmp_path):
     shown = render_result(check(read_any(path).report))
     assert "另有" in shown and "（全部可用 nianbao check 文件 --json 列出）" in shown, shown
     assert "校验结果”工作表" not in shown
+
+
+def _collapsed_other(text: str) -> str:
+    """The reference with （六）其他处理 printed as one row, as real 2023 and 2024 reports do: its
+    label on the 1. sub-row's numbers (2 0 0 0 0 0 2), the 2. and 3. sub-rows not printed."""
+    import re
+    text, n = re.subn(r"\n\t1\.申请人无正当理由[^\n]*", "", text)
+    text, m = re.subn(r"\n\n\t\n\t\n\t2\.申请人逾期未按收费[^\n]*(\n\t\d+){7}\n\n\t\n\t\n\t3\.其他(\n\t\d+){7}", "",
+                      text)
+    assert (n, m) == (1, 1)
+    return text
+
+
+def test_collapsed_other_row_is_no_error_and_its_json_checks_alike(tmp_path):
+    """F10: a collapsed （六）其他处理 row is read into 3.其他 and said once; the two sub-rows the report
+    never printed are no E1 each, in the import and in `check` of the JSON it wrote."""
+    from toolkit.app.importing import import_report, read_any
+    from toolkit.rules import check
+    src = tmp_path / "collapsed.txt"
+    src.write_text(_collapsed_other(_reference_text()), encoding="utf-8")
+    outcome = import_report(src, tmp_path / "collapsed.json")
+    assert any("只印了一行" in n for n in outcome.result.notes), outcome.result.notes
+    assert outcome.source.report.values["t3.other_other.natural"] == 2
+    assert [f.message for f in outcome.result.findings] == []
+    again = check(read_any(tmp_path / "collapsed.json").report)
+    assert (len(again.errors), len(again.warnings)) == (len(outcome.result.errors), len(outcome.result.warnings))
+    # a JSON whose 2. sub-row alone is blank did not collapse anything: its blanks are told
+    data = json.loads((tmp_path / "collapsed.json").read_text(encoding="utf-8"))
+    data.update({f"t3.other_no_correction.{c}": 0 for c in spec.T3_APPLICANT_COLUMNS})
+    (tmp_path / "half.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    blanks = {f.keys[0] for f in check(read_any(tmp_path / "half.json").report).errors if f.rule == "E1"}
+    assert blanks == {f"t3.other_no_fee.{c}" for c in spec.T3_APPLICANT_COLUMNS}

@@ -54,13 +54,41 @@ def _cell_problems(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
                 yield finding(ctx, rule, f"{spec.describe(key)}填写的“{raw}”是文字，已按数字"
                                          f"{fmt_number(value)}校验；{fix}。", (key,),
                               expected=value, found=raw, severity="warning")
+    unprinted = _collapsed_other(ctx) if rule.id == "E1" else frozenset()
     for key, problem in ctx.report.problems.items():
         if problem.rule != rule.id or not spec.FIELDS[key].is_number:
+            continue
+        if key in unprinted and problem.kind == "blank":
             continue
         what = "未填写" if problem.kind == "blank" else f"填写了“{problem.found}”"
         yield finding(ctx, rule, f"{spec.describe(key)}{what}：{problem.hint}。", (key,),
                       expected=_expected(rule, problem, spec.FIELDS[key]),
                       found=problem.found)
+
+
+OTHER_ROWS = tuple(key for group, key, _ in spec.T3_RESULT_ROWS
+                   if group == next(g for g, k, _ in spec.T3_RESULT_ROWS if k == "other_other"))
+
+
+def _collapsed_other(ctx: Context) -> frozenset[str]:
+    """The cells of （六）其他处理's first sub-rows where a published report printed （六） as one
+    row, as real 2023 and 2024 reports do (FORMAT.md: read into 3.其他, the others left blank):
+    a document, or the JSON imported from one, whose 3.其他 has numbers and whose other sub-rows
+    are blank throughout. Those cells were never printed: no E1 for each (the import says so
+    once). A workbook has the three rows to fill, so its blanks are told."""
+    if ctx.report.origin == "workbook":
+        return frozenset()
+    *firsts, last = OTHER_ROWS
+    raw = ctx.report.raw
+
+    def blank(key: str) -> bool:
+        v = raw.get(key)
+        return v is None or isinstance(v, str) and not v.strip()
+
+    cells = frozenset(f"t3.{row}.{col}" for row in firsts for col in T3_COLS)
+    if all(blank(k) for k in cells) and not all(blank(f"t3.{last}.{col}") for col in T3_COLS):
+        return cells
+    return frozenset()
 
 
 def _expected(rule: CheckRule, problem: Problem, field: spec.Field) -> str:
