@@ -294,7 +294,7 @@ def _late(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     deadline = dt.date(year + 1, month, day)
     if date > deadline:
         by = f"{deadline.year}年{month}月{day}日"
-        why = "《政府信息公开条例》第四十九条" if level != "乡镇街道" else "通常与县级部门相同"
+        why = "《政府信息公开条例》第四十九条" if level != "乡镇街道" else "乡镇、街道按所在区县的要求，通常与部门相同"
         label = spec.FIELDS["meta.date"].label
         yield finding(ctx, rule, f"基本信息「{label}」为{date.year}年{date.month}月{date.day}日，晚于{level}"
                                  f"{year}年度报告的公布期限{by}（{why}）：请核实日期，或说明逾期原因。",
