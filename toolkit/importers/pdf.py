@@ -125,6 +125,7 @@ def _read_page(pdf, index: int) -> tuple[list[Char], list[tuple], float]:  # noq
                 if rect.right - rect.left <= 0:
                     continue
                 chars.append(new(Char, (ch, rect.left, height - rect.top, rect.right, height - rect.bottom)))
+            _raise_flat(chars)
         edges = []
         # the raw API: pypdfium2's get_objects wraps every object of the page (thousands of
         # characters' text objects) to filter them; only paths are wanted here
@@ -146,6 +147,24 @@ def _read_page(pdf, index: int) -> tuple[list[Char], list[tuple], float]:  # noq
         return chars, edges, width
     finally:
         page.close()
+
+
+def _raise_flat(chars: list[Char]) -> None:
+    """A flat glyph (一, —) whose loose box PDFium gives only as its ink (Chromium's subset fonts:
+    1.8 pt high, not the line's 12 pt) takes the box of the character printed beside it: else its
+    centre, off the line's, starts a line of its own ("（）主动公开情况" and a lone "一")."""
+    for i, ch in enumerate(chars):
+        h = ch.bottom - ch.top
+        for k in (i - 1, i + 1):
+            if not 0 <= k < len(chars):
+                continue
+            other = chars[k]
+            size = other.bottom - other.top
+            cy = (ch.top + ch.bottom) / 2
+            if (h < 0.5 * size and other.top < cy < other.bottom
+                    and min(abs(ch.x0 - other.x1), abs(other.x0 - ch.x1)) < 0.5 * size):
+                chars[i] = Char(ch.text, ch.x0, other.top, ch.x1, other.bottom)
+                break
 
 
 # --- tables from ruling lines ---------------------------------------------------------------------
@@ -180,6 +199,18 @@ def _tables(edges: list[tuple]) -> list[list[tuple]]:
             _, x, y0, y1 = edges[j]
             if x0 - SNAP <= x <= x1 + SNAP and y0 - SNAP <= y <= y1 + SNAP:
                 parent[_root(parent, i)] = _root(parent, j)
+    # a line drawn in pieces, one per cell (Chromium draws each cell's border sides apart): a
+    # piece under a merged cell touches no crossing line, yet it continues its neighbours
+    for same in (hs, vs):
+        lines = _cluster([edges[i][1] for i in same])
+        reach: dict[float, tuple[float, int]] = {}  # line -> the furthest end so far, its edge
+        for i in sorted(same, key=lambda k: edges[k][2]):
+            _, pos, a, b = edges[i]
+            line = lines[max(bisect_left(lines, pos + 1e-9) - 1, 0)]
+            if line in reach and a <= reach[line][0] + SNAP:
+                parent[_root(parent, i)] = _root(parent, reach[line][1])
+            if line not in reach or b > reach[line][0]:
+                reach[line] = (b, i)
     groups: dict[int, list[tuple]] = {}
     for i in range(n):
         groups.setdefault(_root(parent, i), []).append(edges[i])
