@@ -13,6 +13,8 @@ from docgen import TEXT_STYLES, Variant, html_page, write_docx
 from toolkit import spec
 from toolkit.errors import UnusableFile
 from toolkit.importers import import_file
+from toolkit.importers.document import Document, Grid, GridBuilder
+from toolkit.importers.tables import read_document
 
 
 def differences(data: dict, imported) -> list:
@@ -636,6 +638,8 @@ def test_text_with_a_damaged_byte_stays_utf8(tmp_path, sample):
     imported = import_file(tmp_path / "r.txt")
     assert [k for k, _, _ in differences(sample, imported)] == ["text.oversight"]  # the byte's paragraph
     assert imported.raw["text.oversight"] == sample["text.oversight"] + "\ufffd"
+
+
 # --- what import says about what it did not read (F28, F11) -----------------------------------------
 
 def _reference_text() -> str:
@@ -700,3 +704,37 @@ def test_collapsed_other_row_is_no_error_and_its_json_checks_alike(tmp_path):
     (tmp_path / "half.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     blanks = {f.keys[0] for f in check(read_any(tmp_path / "half.json").report).errors if f.rule == "E1"}
     assert blanks == {f"t3.other_no_fee.{c}" for c in spec.T3_APPLICANT_COLUMNS}
+
+
+
+
+def _t4_grid(spread: int) -> Grid:
+    """表四 as a browser lays out a page whose 总计 cells span ``1 + spread`` columns (LibreOffice's
+    and Word's HTML export: 2, the group titles one column wider): the header rows, the values."""
+    builder = GridBuilder()
+    labels = [label for _, label in spec.T4_COLUMNS]
+    builder.add_row([("行政复议", 2, 5), ("行政诉讼", 1, 10 + spread)])
+    builder.add_row([("未经复议直接起诉", 1, 5 + spread), ("复议后起诉", 1, 5)])
+    builder.add_row([(x, 1, 1) for x in labels[:-1]] + [("总计", 1, 1 + spread)] + [(x, 1, 1) for x in labels * 2])
+    builder.add_row([(str(v), 1, 1) for v in (9, 1, 7, 0)] + [("17", 1, 1 + spread)]
+                    + [(str(v), 1, 1) for v in (3, 4, 2, 3, 12, 6, 6, 7, 1, 20)])
+    return builder.grid()
+
+
+def test_table_four_cell_spread_over_two_columns_counts_once():
+    """A 总计 spread over two grid columns is read once, at its first column: 12 stays 12."""
+    imported = read_document(Document("网页", [_t4_grid(1)]))
+    assert (imported.raw["t4.review.total"], imported.raw["t4.suit_direct.total"]) == (17, 12)
+    assert imported.raw["t4.suit_after_review.total"] == 20
+
+
+def test_table_four_column_under_two_headings_is_said_not_guessed():
+    """A printed page whose 行政复议 总计 is drawn under 行政诉讼 (the browser gave its column no
+    width): 未经复议直接起诉 then has two 总计 columns; neither is taken, and it is said."""
+    grid = _t4_grid(0)
+    for row in grid.rows[:2]:  # 行政复议 over four columns, 行政诉讼 and 未经复议直接起诉 over one more
+        row[4] = row[5]
+    imported = read_document(Document("PDF", [grid]))
+    assert imported.raw["t4.suit_direct.total"] == ""
+    assert imported.raw["t4.suit_direct.upheld"] == 3
+    assert any("未经复议直接起诉" in n and "两列" in n for n in imported.notes), imported.notes

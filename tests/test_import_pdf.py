@@ -176,11 +176,13 @@ def test_ruled_tables_do_not_run_the_layout_reader(monkeypatch, tmp_path, sample
     assert mismatches(sample, Variant(), import_file(pdf)) == []
 
 
-def test_our_bordered_web_page_printed_by_chromium(tmp_path, sample):
-    """`nianbao build --html` printed by Chromium: every side of every cell's border is a path of
-    its own, so a side under a merged cell (表二's 本年处理决定数量 over three columns, 表三's
-    三、本年度办理结果 over 23 rows) touches no crossing line, and 一 has a 1.8 pt box. Every value
-    (all distinct, none 0) and every text is read back as built."""
+@pytest.mark.parametrize("borders", ["collapsed", "boxes"])
+def test_our_bordered_web_page_printed_by_chromium(tmp_path, sample, borders):
+    """`nianbao build --html` printed by Chromium. Collapsed borders: every side of every cell's
+    border is a path of its own, so a side under a merged cell (表二's 本年处理决定数量 over three
+    columns, 表三's 三、本年度办理结果 over 23 rows) touches no crossing line; 一 has a 1.8 pt box.
+    Separate borders (a government site's ``border=1``): each cell stroked as one rectangle. Every
+    value (all distinct, none 0) and every text is read back as built."""
     import json
 
     from chromium import Browser, require_chromium
@@ -192,6 +194,11 @@ def test_our_bordered_web_page_printed_by_chromium(tmp_path, sample):
     source.write_text(json.dumps({"format": spec.FORMAT_ID, **data}, ensure_ascii=False), "utf-8")
     page = build_reports([source], tmp_path / "report.docx", html=True, force=True).items[0].html
     assert page is not None
+    if borders == "boxes":
+        html = page.read_text("utf-8")
+        page.write_text(html.replace("</head>", "<style>table{border-collapse:separate!important;"
+                                               "border-spacing:0!important}td,th{border:1px solid #000!important}"
+                                               "</style></head>", 1), "utf-8")
     with Browser() as browser:
         pdf = browser.print_pdf(page, tmp_path / "report.pdf")
     imported = import_file(pdf)

@@ -38,6 +38,7 @@ KIND = KINDS[".pdf"]
 HEADINGS = frozenset(norm(s.heading) for s in spec.SECTIONS)  # always a paragraph of their own
 THIN = 2.0  # a path object thinner than this (pt) is a ruling line
 SNAP = 2.0  # coordinates closer than this are the same line
+MIN_BOXES = 4  # a page with this many stroked rectangles draws its table cells as boxes
 _PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(第?\s*\d+\s*页?(\s*[/共]\s*\d+\s*页?)?)[-—–－_\s]*$|^\d+\s*/\s*\d+$")
 
 
@@ -127,6 +128,7 @@ def _read_page(pdf, index: int) -> tuple[list[Char], list[tuple], float]:  # noq
                 chars.append(new(Char, (ch, rect.left, height - rect.top, rect.right, height - rect.bottom)))
             _raise_flat(chars)
         edges = []
+        boxes: list[list[tuple]] = []
         # the raw API: pypdfium2's get_objects wraps every object of the page (thousands of
         # characters' text objects) to filter them; only paths are wanted here
         raw_page = page.raw
@@ -143,10 +145,41 @@ def _read_page(pdf, index: int) -> tuple[list[Char], list[tuple], float]:  # noq
                 edges.append(("h", height - (y0.value + y1.value) / 2, x0.value, x1.value))
             elif x1.value - x0.value <= THIN < y1.value - y0.value:
                 edges.append(("v", (x0.value + x1.value) / 2, height - y1.value, height - y0.value))
+            elif _stroked_rectangle(obj):
+                top, bottom = height - y1.value, height - y0.value
+                boxes.append([("h", top, x0.value, x1.value), ("h", bottom, x0.value, x1.value),
+                              ("v", x0.value, top, bottom), ("v", x1.value, top, bottom)])
+        if len(boxes) >= MIN_BOXES:  # cells drawn as boxes; one box alone frames a paragraph
+            edges.extend(edge for box in boxes for edge in box)
         textpage.close()
         return chars, edges, width
     finally:
         page.close()
+
+
+def _stroked_rectangle(obj) -> bool:  # noqa: ANN001
+    """A path drawn as an upright rectangle's outline (Chromium strokes each table cell's border as
+    one closed path of 4 or 5 segments with the cell's bounds)."""
+    import pypdfium2.raw as pdfium_c
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)) or not stroke.value:
+        return False
+    n = pdfium_c.FPDFPath_CountSegments(obj)
+    if n not in (4, 5):
+        return False
+    matrix = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)) or matrix.b or matrix.c:
+        return False  # rotated or skewed
+    xs, ys = set(), set()
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for i in range(n):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+        if pdfium_c.FPDFPathSegment_GetType(segment) == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+            return False
+        pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
+        xs.add(round(x.value, 2))
+        ys.add(round(y.value, 2))
+    return len(xs) == 2 and len(ys) == 2
 
 
 def _raise_flat(chars: list[Char]) -> None:

@@ -424,12 +424,19 @@ def _read_t4(grid: Grid, state: _State) -> None:
     upheld = norm(dict(spec.T4_COLUMNS)["upheld"])
     header = next((i for i, row in enumerate(grid.rows) if any(norm(c.text) == upheld for c in row)), 0)
     columns: dict[int, str] = {}
-    for j, cell in enumerate(grid.rows[header]):
+    header_row = grid.rows[header]
+    for j, cell in enumerate(header_row):
+        if j and header_row[j - 1].origin == cell.origin:
+            continue  # a header cell spread over two columns counts once, at its first
         col = match_label(norm(cell.text), T4_LABEL_ROWS)
         above = "".join(norm(grid.rows[i][j].text) for i in range(header) if j < len(grid.rows[i]))
         group = match_label(above, spec.T4_GROUPS)
         if col and group:
             columns[j] = f"t4.{group}.{col}"
+    doubled = sorted({key for key in columns.values() if list(columns.values()).count(key) > 1})
+    for key in doubled:  # two columns under one heading (总计 drawn under the next group): neither is sure
+        state.imported.notes.append(f"{spec.describe(key)}在表格中有两列，无法确定哪一列是它，未读取")
+        columns = {j: k for j, k in columns.items() if k != key}
     if not grid.aligned:  # plain text: the official order, when the row has every value
         columns = {}
         order = [c.key for c in table.value_cells]
