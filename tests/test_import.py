@@ -183,6 +183,18 @@ def test_web_pages(tmp_path, sample, options, variant):
     assert "版权所有" not in imported.raw["text.other"]
 
 
+@pytest.mark.parametrize("encoding, declared", [("gbk", "utf-8"), ("utf-8", "gb2312")],
+                         ids=["gbk-bytes-utf8-meta", "utf8-bytes-gb2312-meta"])
+def test_web_page_whose_meta_charset_is_wrong(tmp_path, sample, encoding, declared):
+    """Sites often declare one charset and serve another (the HTTP header wins in the browser; the
+    saved page keeps the wrong meta): the bytes decide."""
+    page = html_page(sample, encoding=encoding)
+    page = page.replace(f"charset={encoding}".encode("ascii"), f"charset={declared}".encode("ascii"))
+    assert f"charset={declared}".encode("ascii") in page
+    (tmp_path / "report.html").write_bytes(page)
+    assert differences(sample, import_file(tmp_path / "report.html")) == []
+
+
 def test_web_page_collapsed_row_and_signature(tmp_path, sample):
     page = tmp_path / "report.htm"
     page.write_bytes(html_page(sample, Variant(collapse_other=True, date="2023年1月20日"), word=True, encoding="gbk"))

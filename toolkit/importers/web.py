@@ -31,7 +31,8 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "sec
 
 
 def decode(data: bytes, declared: str | None = None) -> str:
-    """The page's text: by BOM, by the declared or meta charset, else UTF-8, else GB18030."""
+    """The page's text: by BOM, by the declared or meta charset where the bytes agree with it,
+    else UTF-8, else GB18030."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -41,9 +42,18 @@ def decode(data: bytes, declared: str | None = None) -> str:
     if charset in _GB:
         charset = "gb18030"  # pages labelled GB2312 routinely hold GBK characters
     if charset:
+        # A saved page keeps the charset its site declared even where the server sent (and the
+        # browser showed) another: bytes that are valid UTF-8 are UTF-8 whatever the page says
+        # (GBK text is almost never valid UTF-8), and bytes the declared charset cannot read are
+        # decoded as if nothing were declared.
+        if charset not in ("utf-8", "utf8") and not data.isascii():
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
         try:
-            return data.decode(charset, errors="replace")
-        except LookupError:
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
             pass
     return decode_text(data)
 
