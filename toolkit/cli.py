@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import math
 import re
 import sys
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import Any
 from . import __version__
 from .errors import EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, describe, exit_code
 from .limits import COLLECT_TIMEOUT
+from .log import debug_to_stderr
 
 # argparse's own messages (English, through gettext) in Chinese: matched here, in our parser, so
 # that nothing of argparse itself is patched. The first matching pattern translates a message;
@@ -142,6 +141,7 @@ def _err(text: str) -> None:
 def _trace(args: argparse.Namespace, exc: BaseException) -> None:
     """With --debug, the traceback of an error that became a message."""
     if getattr(args, "debug", False):
+        import traceback  # only with --debug
         traceback.print_exception(exc)
 
 
@@ -479,8 +479,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "debug", False):
-        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
-                            format="%(levelname)s %(name)s: %(message)s")
+        debug_to_stderr()
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_UNUSABLE

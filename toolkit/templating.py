@@ -8,8 +8,11 @@ the known forms are matched here and said again, the tags spelt as they are type
 
 from __future__ import annotations
 
-import logging
 import re
+
+from .log import Logger
+
+log = Logger(__name__)
 
 # Jinja's names of tokens, as they are typed in a template
 _TOKENS = {"end of statement block": "%}", "end of print statement": "}}", "end of template": "模板结尾",
@@ -51,5 +54,5 @@ def syntax_reason(message: str) -> str:
             words = {k: _token(v) for k, v in m.groupdict().items()}
             listed = m.groupdict().get("tags") or ""
             return template.format(**words, ends=_tags(listed, only_end=True), alternatives=_tags(listed))
-    logging.getLogger(__name__).debug("Jinja syntax error not worded: %s", message)
+    log.debug("Jinja syntax error not worded: %s", message)
     return "模板标记的写法有误"

@@ -6,7 +6,6 @@ was converted from. Without LibreOffice (or when it cannot convert a file) the r
 
 from __future__ import annotations
 
-import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,8 +15,6 @@ from ..errors import UnusableFile
 from ..fileio import os_reason
 from ..source import FORMAT_NAMES, SAVE_AS_XLSX
 from .gather import Item, safe_name
-
-log = logging.getLogger(__name__)
 
 # What LibreOffice reads (WPS's .et is a BIFF workbook like .xls): suffix -> the format in words.
 CONVERTIBLE = {suffix: FORMAT_NAMES[suffix] for suffix in (".xls", ".et", ".ods")}

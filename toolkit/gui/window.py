@@ -8,12 +8,14 @@ by the "选择文件…" button, as the command's argument, or by dropping it on
 
 from __future__ import annotations
 
-import logging
 import tkinter as tk
 from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
 
+from ..log import Logger
 from .model import COLUMNS, FILE_TYPES, Launcher
+
+log = Logger(__name__)
 
 TITLE = "nianbao 政府信息公开年报校验"
 OK_COLOUR, BAD_COLOUR = "#006100", "#9C0006"
@@ -106,7 +108,7 @@ def main(path: Path | str | None = None, run: bool = True) -> int:
         root = tk.Tk()
     except tk.TclError as exc:
         from ..errors import MissingProgram
-        logging.getLogger(__name__).debug("no window: %s", exc)  # Tk's English reason, for --debug
+        log.debug("no window: %s", exc)  # Tk's English reason, for --debug
         raise MissingProgram("无法打开窗口：没有图形界面（桌面环境）。"
                              "请在桌面环境中运行，或使用 nianbao check") from None
     launcher = Launcher()

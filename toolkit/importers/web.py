@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import email
 import email.policy
-import logging
 import re
 from pathlib import Path
 
 from ..errors import DamagedFile
+from ..log import Logger
 from . import KINDS
 from .document import Document, GridBuilder, Paragraph, clean_cell, norm
 from .text import decode_text
+
+log = Logger(__name__)
 
 KIND = KINDS[".html"]
 
@@ -84,7 +86,7 @@ def parse_html(text: str) -> Document:
     try:
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
-        logging.getLogger(__name__).debug("lxml refused the page: %s", exc)  # lxml's English, for --debug
+        log.debug("lxml refused the page: %s", exc)  # lxml's English, for --debug
         why = "网页中没有内容" if not text.strip() else "网页内容无法解析"
         raise DamagedFile(f"无法作为网页读取：{why}") from None
     title_el = root.find(".//title")

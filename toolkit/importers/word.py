@@ -11,14 +11,16 @@ file is read as Word shows it instead.
 
 from __future__ import annotations
 
-import logging
 import zipfile
 import zlib
 from pathlib import Path
 
 from ..errors import DamagedFile
+from ..log import Logger
 from . import KINDS
 from .document import Cell, Document, Grid, Paragraph, clean_cell
+
+log = Logger(__name__)
 
 KIND = KINDS[".docx"]
 MAX_SPAN = 64  # no table of the format is wider; a larger gridSpan is damage, not layout
@@ -35,7 +37,7 @@ def read_docx(path: Path) -> Document:
         word = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError, EOFError,
             zlib.error, NotImplementedError, RuntimeError):  # RuntimeError: an encrypted member
-        logging.getLogger(__name__).debug("python-docx refused %s", path, exc_info=True)
+        log.debug("python-docx refused %s", path, exc_info=True)
         raise DamagedFile("无法作为 Word 文档（.docx）打开：文件已损坏，或不是 Word 文档；"
                           "旧的 .doc 文件请先在 Word/WPS 中另存为 .docx") from None
     doc = Document(KIND)
