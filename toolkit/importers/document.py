@@ -9,6 +9,7 @@ where it was read. The importers (Word, web page, PDF, spreadsheet, text) only b
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -33,6 +34,13 @@ class Grid:
     @property
     def n_cols(self) -> int:
         return max((len(r) for r in self.rows), default=0)
+
+
+def unmerged(rows: list[list[tuple[str, str]]]) -> list[list[Cell]]:
+    """Rows of (text, page) as cells each its own origin: a table without merged cells (one a
+    reader laid out itself from text or positions)."""
+    origin = itertools.count()
+    return [[Cell(text, next(origin), page) for text, page in row] for row in rows]
 
 
 @dataclass(frozen=True)

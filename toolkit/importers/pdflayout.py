@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from .. import spec
 from ..numerals import ONE_TO_TEN
-from .document import Cell, Grid, norm
+from .document import Cell, Grid, norm, unmerged
 from .tables import (
     T2_COLUMNS_OF,
     T2_ROWS,
@@ -421,14 +421,7 @@ def _region_end(region: list[Row], start: int) -> int:
 
 def _numbered(rows: list[list[Cell]]) -> Grid:
     """Every cell its own origin (no merged cells in a grid built here)."""
-    n = 0
-    out = []
-    for row in rows:
-        new = []
-        for cell in row:
-            new.append(Cell(cell.text, n, cell.page))
-            n += 1
-        out.append(new)
+    out = unmerged([[(cell.text, cell.page) for cell in row] for row in rows])
     return Grid(out, out[-1][0].page if out else "")
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..safetext import chinese_text
 from . import KINDS
-from .document import Cell, Document, Grid, Paragraph, clean_cell
+from .document import Document, Grid, Paragraph, clean_cell, unmerged
 from .tables import heading_number, looks_like_value
 
 KIND = KINDS[".txt"]
@@ -200,12 +200,4 @@ def _cells(line: str) -> list[str]:
 
 
 def _grid(rows: list[list[str]]) -> Grid:
-    origin = 0
-    out = []
-    for texts in rows:
-        cells = []
-        for t in texts:
-            cells.append(Cell(t, origin))
-            origin += 1
-        out.append(cells)
-    return Grid(out, aligned=False)
+    return Grid(unmerged([[(text, "") for text in texts] for texts in rows]), aligned=False)
