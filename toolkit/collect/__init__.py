@@ -376,20 +376,14 @@ def _notices(ordered: list, rows: list[FileStatus], items: list, units, returns_
         origin = items[r.index].mail.origin if items[r.index].mail else ""
         names = "、".join(rw.file_name for _, rw in group if rw.origin != origin)
         who = row.unit or to
-        path = _unique(returns_dir, f"{_stem(who)}（请重新报送）.eml")
         m = items[r.index].mail
-        row_note = _write_notice(path, returns.notice(
-            template=templates[returns.RESEND_FILE], unit=who, year=year or _year_in(m.subject if m else ""),
-            to=to, district=mail.district,
-            district_email=mail.district_email, reason=reason, file_name=names, reply=reply))
         for _, rw in group:
             rw.to = to
-            if row_note:
-                rw.returned_note = row_note
-            else:
-                rw.draft = str(path)
-        if not row_note:
-            drafts.append(path)
+        drafts += _draft(returns_dir, who, "请重新报送", returns.notice(
+            template=templates[returns.RESEND_FILE], unit=who, year=year or _year_in(m.subject if m else ""),
+            to=to, district=mail.district,
+            district_email=mail.district_email, reason=reason, file_name=names, reply=reply),
+            [rw for _, rw in group])
     if units.roster is None:
         return drafts
     covered, undecided = units.covered(), units.undecided()
@@ -407,16 +401,23 @@ def _notices(ordered: list, rows: list[FileStatus], items: list, units, returns_
         if not entry.email:
             row.returned_note = "单位名单中没有此单位的邮箱，未生成催报邮件"
             continue
-        path = _unique(returns_dir, f"{_stem(entry.name)}（催报）.eml")
-        note = _write_notice(path, returns.notice(
+        drafts += _draft(returns_dir, entry.name, "催报", returns.notice(
             template=templates[returns.REMINDER_FILE], unit=entry.name, year=year, to=entry.email,
-            district=mail.district, district_email=mail.district_email))
+            district=mail.district, district_email=mail.district_email), [row])
+    return drafts
+
+
+def _draft(returns_dir: Path, who: str, kind: str, content: bytes, rows: list[FileStatus]) -> list[Path]:
+    """Save a notice ``退回/{who}（{kind}）.eml`` and mark ``rows`` with it, or with why it could
+    not be saved; the saved draft, to be counted among the drafts ([] when none was)."""
+    path = _unique(returns_dir, f"{_stem(who)}（{kind}）.eml")
+    note = _write_notice(path, content)
+    for row in rows:
         if note:
             row.returned_note = note
         else:
             row.draft = str(path)
-            drafts.append(path)
-    return drafts
+    return [] if note else [path]
 
 
 def _year_in(subject: str) -> int | None:
