@@ -125,3 +125,24 @@ def test_the_graph_sees_imports_inside_functions():
 def test_no_import_cycle():
     cycles = find_cycles(import_graph())
     assert not cycles, "import cycles in toolkit/: " + "; ".join(" ↔ ".join(c) for c in cycles)
+
+
+def _imported_from(graph: dict[str, set[str]], inside: str) -> set[str]:
+    """The toolkit modules that the modules of package ``inside`` import from outside it."""
+    return {t for m, ts in graph.items() if m == inside or m.startswith(inside + ".")
+            for t in ts if not (t == inside or t.startswith(inside + "."))}
+
+
+def test_the_ooxml_layer_knows_nothing_of_the_annual_report():
+    """README's promise: toolkit/ooxml reads and edits .xlsx parts for anyone; the template's
+    layout, values and rules sit on top of it, never under it."""
+    assert _imported_from(import_graph(), "toolkit.ooxml") <= {"toolkit", "toolkit.errors", "toolkit.lazyre"}
+
+
+def test_only_the_shells_import_the_application_layer():
+    """Workflows live in toolkit/app; the CLI, the window and the Excel button call them. Nothing
+    below calls back up into a workflow."""
+    graph = import_graph()
+    callers = {m for m, ts in graph.items() if not m.startswith("toolkit.app")
+               and any(t == "toolkit.app" or t.startswith("toolkit.app.") for t in ts)}
+    assert callers <= {"toolkit.cli", "toolkit.gui.model", "toolkit.excel.button", "toolkit.api"}, callers

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from .lazyre import lazy
 from .numerals import FULLWIDTH_DIGITS, chinese_to_int
+from .ooxml.formula import Formula as Formula  # a raw value: made by the sheet reader
 from .spec import (
     EXACT_DIGITS,
     EXACT_LIMIT,
@@ -26,14 +27,6 @@ from .spec import (
 )
 
 BLANK = "空白"  # how an empty cell is shown in messages, and recognised in findings
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A formula found in a cell: its text (without '='), and the value cached with it."""
-
-    text: str
-    cached: object = None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The Office Open XML layer under the workbook reader and write-back, one module per concern.
 
-- ``cells``: ``CellPos`` and the one parser and formatter of A1 references;
+- ``cells``: ``CellPos`` and the one parser and formatter of A1 references; ``formula``: what a
+  formula cell holds;
 - ``xml``: parsing parts (lxml, DTD refused) and OOXML's ``_xHHHH_`` escapes;
 - ``package``: the zip package, relationships and content types;
 - ``workbook``, ``strings``, ``styles``: workbook.xml, shared strings, date formats;

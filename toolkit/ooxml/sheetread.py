@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from ..errors import DamagedFile
 from ..lazyre import lazy
-from ..values import Formula
 from .cells import MAX_COL, MAX_ROW, BadReference, a1, col_index, col_letter, row_index, split_a1
+from .formula import Formula
 from .strings import string_item
 from .xml import Element, ns_of, unescape
 
