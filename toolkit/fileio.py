@@ -67,10 +67,6 @@ def is_lock_file(path: Path) -> bool:
     return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
 
 
-def is_open_elsewhere(path: Path) -> bool:
-    return bool(lock_files(path))
-
-
 _OS_REASONS = {
     errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOSPC: "磁盘已满",
     errno.EROFS: "磁盘或文件夹是只读的", errno.ENOENT: "文件或文件夹不存在",

@@ -13,7 +13,7 @@ import os
 import shutil
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -30,7 +30,6 @@ from ..previous import unit_key
 from ..report import Report
 from ..rules import Finding, check
 from ..rules.copies import COPY_MIN_CHARS
-from .gather import Item
 
 if TYPE_CHECKING:
     from .returns import Reply
@@ -432,7 +431,3 @@ class _Pool(Generic[R]):
             pool[i] = self._start()
         else:
             del pool[i]
-
-
-def tasks_of(items: Iterable[Item]) -> list[Task]:
-    return [Task(i, str(it.path), it.origin, it.sender, it.mtime) for i, it in enumerate(items)]
