@@ -23,13 +23,14 @@ from ..collect import batch, load_previous
 from ..collect.gather import REPORT_SUFFIXES, gather, refuse_if_all_missing, safe_name
 from ..collect.outdir import RunLock, clear_extracted, refuse_if_open
 from ..collect.status import (
+    Column,
     cell_text,
     findings_sheet,
     new_workbook,
     print_setup,
     problems_text,
     put_header,
-    put_text,
+    put_rows,
     sort_rows,
 )
 from ..errors import OldFormat, UnusableFile
@@ -251,8 +252,17 @@ def _flag_copies(rows: list[AuditResult]) -> None:
 
 # --- outputs -------------------------------------------------------------------------------------
 
-ROW_COLUMNS = (("文件", 40), ("机关名称", 24), ("年度", 7), ("类型", 10), ("状态", 9), ("错误数", 7),
-               ("提示数", 7), ("说明", 70), ("数据文件", 30))
+ROW_COLUMNS: tuple[Column, ...] = (
+    Column("文件", 40, lambda r: r.origin),
+    Column("机关名称", 24, lambda r: r.unit or ""),
+    Column("年度", 7, lambda r: r.year),
+    Column("类型", 10, lambda r: r.kind),
+    Column("状态", 9, lambda r: r.status, "status"),
+    Column("错误数", 7, lambda r: r.n_errors),
+    Column("提示数", 7, lambda r: r.n_warnings),
+    Column("说明", 70, lambda r: _note(r), "wrap"),
+    Column("数据文件", 30, lambda r: f"{DATA_DIR}/{r.data_file}" if r.data_file else ""),
+)
 FINDING_COLUMNS = (("文件", 40), ("机关名称", 24), ("年度", 7), ("级别", 6), ("规则", 6), ("表格", 8),
                    ("行", 36), ("列", 14), ("出处（原文中的位置）", 44), ("应为", 12), ("实为", 12), ("说明", 80))
 STATUS_FILL = {ERRORS: "#FFC7CE", UNREADABLE: "#FFC7CE", OLD: "#FFEB9C", WARNINGS: "#FFEB9C", PASSED: "#C6EFCE"}
@@ -273,22 +283,11 @@ def audit_workbook(rows: list[AuditResult]) -> bytes:
 def _audit_workbook(rows: list[AuditResult], tmpdir: str) -> bytes:
     buf = io.BytesIO()
     wb, fmt = new_workbook(buf, tmpdir, STATUS_FILL)
-    head, wrap, plain, status_fmt = fmt.head, fmt.wrap, fmt.plain, fmt.status
     ordered = sort_rows(rows, STATUS_ORDER)
 
     ws = wb.add_worksheet("审核结果")
-    put_header(ws, 0, ROW_COLUMNS, head)
-    for i, r in enumerate(ordered, start=1):
-        put_text(ws, i, 0, r.origin, plain)
-        put_text(ws, i, 1, r.unit or "", plain)
-        if r.year is not None:
-            ws.write_number(i, 2, r.year, plain)
-        ws.write_string(i, 3, r.kind, plain)
-        ws.write_string(i, 4, r.status, status_fmt[r.status])
-        ws.write_number(i, 5, r.n_errors, plain)
-        ws.write_number(i, 6, r.n_warnings, plain)
-        put_text(ws, i, 7, _note(r), wrap)
-        ws.write_string(i, 8, f"{DATA_DIR}/{r.data_file}" if r.data_file else "", plain)
+    put_header(ws, 0, ROW_COLUMNS, fmt.head)
+    put_rows(ws, 1, ROW_COLUMNS, ordered, fmt)
     ws.autofilter(0, 0, max(len(ordered), 1), len(ROW_COLUMNS) - 1)
     ws.freeze_panes(1, 1)
     print_setup(ws, 0)

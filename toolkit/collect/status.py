@@ -18,13 +18,40 @@ if TYPE_CHECKING:
     from . import FileStatus
 
 SHEET_STATUS, SHEET_FINDINGS, SHEET_FIGURES = "报送状态", "全部问题", "关键数据"
-STATUS_COLUMNS = (("单位", 24), ("文件", 30), ("状态", 9), ("错误数", 7), ("提示数", 7),
-                  ("主要问题", 70), ("报告年度", 9), ("退回邮件", 30), ("来源", 40), ("路径", 50),
-                  ("名单", 24), ("收件人", 26), ("日期", 16), ("日期依据", 13))
+
+
+class Column(NamedTuple):
+    """A column of a worklist: its heading and width, what a row shows in it (a text, a number,
+    or None for an empty cell) and how (``plain``, ``wrap``, or ``status``: the status's colour).
+    One list of these writes both the header and the rows, so they cannot fall out of step."""
+
+    label: str
+    width: int
+    value: Callable[[Any], str | int | None]
+    style: str = "plain"
+
+
+STATUS_COLUMNS: tuple[Column, ...] = (
+    Column("单位", 24, lambda r: r.unit or ""),
+    Column("文件", 30, lambda r: r.file_name),
+    Column("状态", 9, lambda r: r.status, "status"),
+    Column("错误数", 7, lambda r: r.n_errors),
+    Column("提示数", 7, lambda r: r.n_warnings),
+    Column("主要问题", 70, lambda r: first_problems(r), "wrap"),
+    Column("报告年度", 9, lambda r: r.year),
+    Column("退回邮件", 30, lambda r: Path(r.draft).name if r.draft else ""),
+    Column("来源", 40, lambda r: r.origin),
+    Column("路径", 50, lambda r: r.path),
+    Column("名单", 24, lambda r: r.roster),
+    Column("收件人", 26, lambda r: r.to),
+    Column("日期", 16, lambda r: r.dated),
+    Column("日期依据", 13, lambda r: r.dated_by),
+)
 FINDING_COLUMNS = (("单位", 24), ("文件", 30), ("状态", 9), ("严重程度", 8), ("规则", 6),
                    ("表格", 8), ("行", 36), ("列", 14), ("单元格", 22), ("应为", 12),
                    ("实为", 12), ("说明", 80))
-PRINTED_STATUS_COLUMNS = 7  # 单位 … 报告年度: what a printed 报送状态 shows
+# 单位 … 报告年度: what a printed 报送状态 shows
+PRINTED_STATUS_COLUMNS = 1 + next(i for i, c in enumerate(STATUS_COLUMNS) if c.label == "报告年度")
 STATUS_FILL = {ERRORS: "#FFC7CE", UNUSABLE: "#FFC7CE", MISSING: "#FFC7CE", WORD_ONLY: "#FFEB9C",
                SUSPECT: "#FFEB9C", OTHER_YEAR: "#FFEB9C", SUPERSEDED: "#EDEDED", PASSED: "#C6EFCE"}
 MAX_CHART_UNITS = 300  # beyond this a bar per unit is unreadable: the table still lists all
@@ -109,17 +136,30 @@ def new_workbook(buf: io.BytesIO, tmpdir: str, fills: dict[str, str]) -> tuple[A
                 for s, c in fills.items()})
 
 
-def put_header(ws, row: int, columns: tuple[tuple[str, int], ...], fmt) -> None:
+def put_header(ws, row: int, columns: Sequence[tuple[str, int] | Column], fmt) -> None:
     """The column headings in ``row``, each column set to its width."""
-    for c, (label, width) in enumerate(columns):
+    for c, (label, width, *_) in enumerate(columns):
         ws.set_column(c, c, width)
         put_text(ws, row, c, label, fmt)
+
+
+def put_rows(ws, first: int, columns: Sequence[Column], rows: Iterable[Row], fmt: Formats) -> None:
+    """One line per row from ``first`` on, each cell as its column says."""
+    styles = {"plain": fmt.plain, "wrap": fmt.wrap}
+    for i, r in enumerate(rows, start=first):
+        for c, column in enumerate(columns):
+            v = column.value(r)
+            style = fmt.status[r.status] if column.style == "status" else styles[column.style]
+            if isinstance(v, str):
+                put_text(ws, i, c, v, style)
+            elif v is not None:
+                ws.write_number(i, c, v, style)
 
 
 def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str) -> bytes:
     buf = io.BytesIO()
     wb, fmt = new_workbook(buf, tmpdir, STATUS_FILL)
-    head, cell, plain, status_fmt = fmt.head, fmt.wrap, fmt.plain, fmt.status
+    head, plain, status_fmt = fmt.head, fmt.plain, fmt.status
     titlef = wb.add_format({"font_name": "宋体", "font_size": 14, "bold": True})
     rows = sort_rows(rows)
 
@@ -130,26 +170,13 @@ def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str)
          + f"；共 {len(rows) - counts[MISSING]} 个文件" + (f"。{note}" if note else ""), plain)
     header_row = 2
     put_header(ws, header_row, STATUS_COLUMNS, head)
-    for i, r in enumerate(rows, start=header_row + 1):
-        put_text(ws, i, 0, r.unit or "", plain)
-        put_text(ws, i, 1, r.file_name, plain)
-        put_text(ws, i, 2, r.status, status_fmt[r.status])
-        ws.write_number(i, 3, r.n_errors, plain)
-        ws.write_number(i, 4, r.n_warnings, plain)
-        put_text(ws, i, 5, first_problems(r), cell)
-        if r.year is not None:
-            ws.write_number(i, 6, r.year, plain)
-        put_text(ws, i, 7, Path(r.draft).name if r.draft else "", plain)
-        put_text(ws, i, 8, r.origin, plain)
-        put_text(ws, i, 9, r.path, plain)
-        for c, v in enumerate((r.roster, r.to, r.dated, r.dated_by), start=10):
-            put_text(ws, i, c, v, plain)
+    put_rows(ws, header_row + 1, STATUS_COLUMNS, rows, fmt)
     last = header_row + len(rows)
     ws.autofilter(header_row, 0, max(last, header_row), len(STATUS_COLUMNS) - 1)
     ws.freeze_panes(header_row + 1, 2)
     print_setup(ws, header_row)
     # Printed for the office's leader: the columns up to 报告年度 (the file paths and the mail
-    # columns would shrink all fourteen to an unreadable strip on one page's width).
+    # columns would shrink them all to an unreadable strip on one page's width).
     ws.print_area(0, 0, max(last, header_row), PRINTED_STATUS_COLUMNS - 1)
 
     findings_sheet(wb.add_worksheet(SHEET_FINDINGS), FINDING_COLUMNS, fmt, rows,
