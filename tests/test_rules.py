@@ -234,8 +234,9 @@ def test_place_names_table_row_and_column(key, labels):
 
 
 def test_every_rule_has_a_case():
-    # E8 needs a workbook: the tests below (and test_bad_inputs.py for refused templates)
-    assert {c.rule for c in CASES} | {"E8"} == set(RULE_BY_ID)
+    # E8 needs a workbook: the tests below (and test_bad_inputs.py for refused templates); W13 a
+    # batch: test_import.py (audit) and test_district.py (collect)
+    assert {c.rule for c in CASES} | {"E8", "W13"} == set(RULE_BY_ID)
 
 
 def test_overwritten_total_is_e8_in_a_workbook(tmp_path):

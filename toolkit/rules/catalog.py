@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from .. import spec
 from ..lazyre import lazy
@@ -337,6 +338,21 @@ def _summary(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
                                      f"{fmt_number(total)}。", (key,), expected=total, found=v)
 
 
+# W13's measure, here with its entry; ``rules.copies`` (which runs it over a batch) takes it from
+# here, so that checking one report does not import that module.
+COPY_SHARE = 0.8  # a text section this much the same as another unit's
+COPY_MIN_CHARS = 60  # shorter sections (无, 未收取信息处理费。) are alike by nature
+
+
+@dataclass(frozen=True)
+class BatchRule(Rule):
+    """A rule over a whole batch (``collect``, ``audit``) rather than one report: listed here with
+    the others (docs/rules.md, ``nianbao rules``), run by the batch itself; nothing per report."""
+
+    def run(self, ctx: Context) -> Iterable[Finding]:
+        return ()
+
+
 RULES: tuple[Rule, ...] = (
     CheckRule("E1", "error", "数字单元格必须填写数字",
               "每个数字单元格都是数字：空白、“/”“-”“—”“无”、带文字的“5件”、日期、逻辑值、公式都是错误；"
@@ -406,6 +422,10 @@ RULES: tuple[Rule, ...] = (
     CheckRule("W12", "warning", "与上年相比没有异常的增减",
               "表二10个数字及 t3.{new,carried_over,total,carry_forward}.total：本年与上年均不小于10时，"
               "本年不超过上年的5倍、不低于上年的1/5", fn=_jumps, needs="previous"),
+    BatchRule("W13", "warning", "正文不与同一批中另一单位的报告大段相同",
+              f"一批报告中（collect：第一部分和第五部分；audit：全部正文），某部分（至少{COPY_MIN_CHARS}字）与另一单位"
+              f"同一部分的重复率（8字片段）不低于{COPY_SHARE:.0%}；《条例》名称和各报告都有的开头语不计"
+              "（toolkit/rules/copies.py）"),
 )
 
 RULE_BY_ID = {r.id: r for r in RULES}

@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from itertools import chain
 
 from .. import spec
+from .catalog import COPY_MIN_CHARS, COPY_SHARE, RULE_BY_ID
 from .engine import Finding
 from .similarity import Shingles, normalize
 
-COPY_SHARE = 0.8  # a text section this much the same as another unit's
-COPY_MIN_CHARS = 60  # shorter sections (无, 未收取信息处理费。) are alike by nature
 # Words every report repeats by the format's own rules (normalised: no punctuation, no spaces).
 BOILERPLATE = re.compile("|".join((
     r"中华人民共和国政府信息公开条例", r"以下简称条例", r"政府信息公开条例",
@@ -119,7 +118,8 @@ def _similar(shingles: list[Shingles], share: float) -> dict[int, list[tuple[flo
 
 def copy_finding(c: Copy, other_unit: str, other_where: str) -> Finding:
     """The W13 warning for ``c``, naming the other unit and where its text was read."""
-    label = spec.TEXT_LABELS[c.key]
-    return Finding("W13", "warning", f"正文「{label}」有{c.share:.0%}与“{other_unit}”的报告（{other_where}）相同，"
+    label, rule = spec.TEXT_LABELS[c.key], RULE_BY_ID["W13"]
+    return Finding(rule.id, rule.severity,
+                   f"正文「{label}」有{c.share:.0%}与“{other_unit}”的报告（{other_where}）相同，"
                    "请确认不是照抄（抄袭他人报告会被扣分）", (c.key,), "正文", label,
                    found=f"{c.share:.0%}", expected=f"低于{COPY_SHARE:.0%}")
