@@ -133,7 +133,7 @@ def format_markdown() -> str:
     for i, (key, label) in enumerate(spec.T3_ROWS, 1):
         out.append(f"| {i} | `{key}` | `{label}` | {_code(group_of.get(key, ''))} |")
     out += ["", f"键为 `t3.<行>.<列>`。公式：每行的 `total` 列 = 前 {len(spec.T3_APPLICANT_COLUMNS)} 列之和；"
-            f"`（七）总计` 行 = {len(spec.T3_RESULT_KEYS)} 个办理结果行之和。"]
+            f"`{spec.FIELDS['t3.total.total'].row_label}` 行 = {len(spec.T3_RESULT_KEYS)} 个办理结果行之和。"]
 
     t4 = spec.TABLE_BY_ID["t4"]
     out += ["", f"## 表四 `{t4.title}`（{len(t4.value_cells)}个数，均为整数 ≥ 0）", "",

@@ -192,7 +192,7 @@ def new_from(out: Path | str, previous: Path | str, *, unit: str | None = None, 
         else:
             blank.append(spec.FIELDS[f"t3.carry_forward.{col}"].col_label)
     if blank:
-        notes.append("上年报告“四、结转下年度继续办理”中这些列不是有效数字，本年“上年结转”未填："
+        notes.append(f"上年报告“{spec.FIELDS['t3.carry_forward.total'].row_label}”中这些列不是有效数字，本年“上年结转”未填："
                      + "、".join(blank))
     data.update(carried)
     label = f"{previous.name}（{source.kind}"
