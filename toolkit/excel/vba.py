@@ -70,14 +70,3 @@ def vba_project() -> bytes:
             wb.save(allow_invalidate_signature=True)
         with zipfile.ZipFile(work) as z:
             return z.read("xl/vbaProject.bin")
-
-
-def macro_text(xlsm: bytes | Path) -> dict[str, str]:
-    """module name -> VBA source of a macro workbook (read back with oletools, for tests and checks)."""
-    from oletools.olevba import VBA_Parser
-    data = xlsm.read_bytes() if isinstance(xlsm, Path) else xlsm
-    parser = VBA_Parser("workbook.xlsm", data=data)
-    try:
-        return {name.rsplit(".", 1)[0]: code for _, _, name, code in parser.extract_macros()}
-    finally:
-        parser.close()
