@@ -18,7 +18,7 @@ import pytest
 from toolkit.cli import main
 from toolkit.collect import collect
 from toolkit.collect.gather import attachment_name, gather, safe_name, zip_member_name
-from toolkit.collect.progress import Progress
+from toolkit.progress import Progress
 from toolkit.collect.samplebatch import random_values
 from toolkit.jsondata import dumps
 from toolkit.workbook.build import build_workbook

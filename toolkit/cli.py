@@ -231,7 +231,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from .app.audit import audit
-    from .collect.progress import Progress
+    from .progress import Progress
     summary = audit(args.inputs, Path(args.output), previous=args.previous or (), workers=args.workers,
                     progress=Progress("审核"))
     for note in summary.previous_notes:
@@ -244,7 +244,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_collect(args: argparse.Namespace) -> int:
     from .app import collect
-    from .collect.progress import Progress
+    from .progress import Progress
     summary = collect(args.inputs, Path(args.output), unit=args.unit, previous=args.previous or (),
                       workers=args.workers, year=args.year, district_email=args.email or "",
                       template=args.template, progress=Progress("校验"), roster=args.roster,
