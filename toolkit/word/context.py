@@ -3,6 +3,10 @@
 Keys become nested attributes (``t3.new.natural``), derived from ``spec.KEYS`` so that every key
 exists and nothing else does. Numbers are written as the published reports write them (``5``,
 ``0``, ``12.5``); a text part becomes ``Paragraphs``: one Word paragraph per line of the text.
+
+The web page (``toolkit.web.page``) shows a report as the Word report does: it takes
+``display_values`` and ``Paragraphs`` from here, so a change of how a value is written is made here
+for both.
 """
 
 from __future__ import annotations
