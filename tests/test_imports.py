@@ -146,3 +146,35 @@ def test_only_the_shells_import_the_application_layer():
     callers = {m for m, ts in graph.items() if not m.startswith("toolkit.app")
                and any(t == "toolkit.app" or t.startswith("toolkit.app.") for t in ts)}
     assert callers <= {"toolkit.cli", "toolkit.gui.model", "toolkit.excel.button", "toolkit.api"}, callers
+
+
+# The README's layers (代码地图), top to bottom: a module may import its own layer and those below.
+LAYERS = (
+    ("shells", ("toolkit.cli", "toolkit.progress", "toolkit.gui", "toolkit.excel.button", "toolkit.api",
+                "toolkit.__main__")),
+    ("application", ("toolkit.app",)),
+    ("outputs and batches", ("toolkit.collect", "toolkit.word", "toolkit.web", "toolkit.writeback", "toolkit.excel",
+                             "toolkit.output", "toolkit.docs", "toolkit.office", "toolkit.templating")),
+    ("rules", ("toolkit.rules", "toolkit.previous")),
+    ("sources", ("toolkit.source", "toolkit.workbook", "toolkit.jsondata", "toolkit.importers", "toolkit.sample")),
+    ("report data", ("toolkit.report", "toolkit.values")),
+    ("specification", ("toolkit.spec",)),
+    ("base", ("toolkit.ooxml", "toolkit.errors", "toolkit.numerals", "toolkit.fileio", "toolkit.safetext",
+              "toolkit.limits", "toolkit.log", "toolkit.lazyre", "toolkit")),
+)
+
+
+def _layer(module: str) -> int | None:
+    """The index of the layer whose most specific prefix names ``module``."""
+    found = [(len(p), i) for i, (_, prefixes) in enumerate(LAYERS) for p in prefixes
+             if module == p or module.startswith(p + ".")]
+    return max(found)[1] if found else None
+
+
+def test_imports_go_down_the_layers_of_the_readme():
+    graph = import_graph()
+    unplaced = sorted(m for m in graph if _layer(m) is None)
+    assert not unplaced, f"modules in no layer (add them to LAYERS and the README's table): {unplaced}"
+    upward = sorted(f"{m} ({LAYERS[_layer(m)][0]}) → {t} ({LAYERS[_layer(t)][0]})"
+                    for m, ts in graph.items() for t in ts if _layer(t) < _layer(m))
+    assert not upward, "imports up the layers: " + "; ".join(upward)
