@@ -750,3 +750,33 @@ def test_table_four_column_under_two_headings_is_said_not_guessed():
     assert imported.raw["t4.suit_direct.total"] == ""
     assert imported.raw["t4.suit_direct.upheld"] == 3
     assert any("未经复议直接起诉" in n and "两列" in n for n in imported.notes), imported.notes
+
+
+def test_word_report_with_unaccepted_tracked_changes_and_content_controls(tmp_path, sample):
+    """A report edited in Writer with 修订 on and saved unaccepted, values in content controls (内容控件):
+    read as the final view shows it (F32). Before, python-docx's text skipped w:ins and inline w:sdt."""
+    from lo import writer_edit
+    printed = {"t2.licensing.decisions": "7301", "t3.partial.natural": "7311", "t4.review.upheld": "7321",
+               "t2.penalty.decisions": "7331", "t3.new.business": "7341", "t4.suit_direct.total": "7351",
+               "t2.coercion.decisions": "7361"}
+    src = write_docx(tmp_path / "r.docx", sample, Variant(cells=printed))
+    sentence = "主动公开政府信息220条"
+    assert sentence in sample["text.proactive"]
+    edited = writer_edit(src, tmp_path / "edited.docx",
+                         {"tracked_replace": {"find": "7301", "replace": "7302"}},
+                         {"tracked_replace": {"find": "7311", "replace": "15"}},
+                         {"tracked_replace": {"find": "7321", "replace": "0"}},
+                         {"tracked_replace": {"find": sentence, "replace": "主动公开政府信息225条"}},
+                         {"content_control": {"find": "7331"}},
+                         {"content_control": {"find": "7341"}},
+                         {"content_control": {"find": "7351"}},
+                         {"content_control": {"find": "7361", "placeholder": "单击或点击此处输入文字。"}})
+    import zipfile
+    xml = zipfile.ZipFile(edited).read("word/document.xml").decode("utf-8")
+    assert "<w:ins " in xml and "<w:delText>7301</w:delText>" in xml and "<w:sdt>" in xml
+    expected = dict(sample) | {k: int(v) for k, v in printed.items()} | {
+        "t2.licensing.decisions": 7302, "t3.partial.natural": 15, "t4.review.upheld": 0,
+        "t2.coercion.decisions": None,  # a control showing its placeholder holds nothing typed
+        "text.proactive": sample["text.proactive"].replace(sentence, "主动公开政府信息225条")}
+    imported = import_file(edited)
+    assert differences(expected, imported) == []

@@ -7,6 +7,11 @@ out: a cell spanning columns (``w:gridSpan``) repeats across them, one merged do
 is the cell above it, so every merged cell has one origin. python-docx's own ``row.cells`` refuses
 merges Word tolerates (a ``vMerge="continue"`` in the top row, a span past the grid); a published
 file is read as Word shows it instead.
+
+Text is read as Word's final view shows it (``final_text``), not as python-docx's ``.text`` gives
+it: runs of an unaccepted tracked insertion (``w:ins``) and of an inline content control
+(``w:sdt``, 内容控件) are text, a tracked deletion (``w:del``) is not. A
+report edited with 修订 on and sent without accepting them is common; its values are in ``w:ins``.
 """
 
 from __future__ import annotations
@@ -30,7 +35,6 @@ def read_docx(path: Path) -> Document:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from docx.oxml.ns import qn
-    from docx.text.paragraph import Paragraph as DocxParagraph
     from lxml import etree
 
     try:
@@ -43,14 +47,14 @@ def read_docx(path: Path) -> Document:
     doc = Document(KIND)
 
     def text_of(element) -> str:  # noqa: ANN001 - an lxml element of the body
-        return "\n".join(DocxParagraph(p, word).text for p in element.iter(qn("w:p")))
+        return "\n".join(final_text(p) for p in element.iter(qn("w:p")))
 
     containers = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:tc")}
 
     def walk(element) -> None:  # noqa: ANN001 - an lxml element holding blocks
         for child in element.iterchildren():
             if child.tag == qn("w:p"):
-                text = clean_cell(DocxParagraph(child, word).text)
+                text = clean_cell(final_text(child))
                 if text:
                     doc.blocks.append(Paragraph(text))
             elif child.tag == qn("w:tbl"):
@@ -99,3 +103,41 @@ def _span(element, qn) -> int:  # noqa: ANN001
         return max(1, min(MAX_SPAN, int(str(element.get(qn("w:val"))).strip())))
     except ValueError:
         return 1
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# What a run's pieces show (as python-docx reads them); a <w:br w:type="page"/> shows nothing
+_SHOWN = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+# Not text of the paragraph: properties, tracked deletions and moves away, drawings and objects
+# (a text box's paragraphs are read as paragraphs of their own, if at all), fallbacks of
+# alternate content
+_NOT_SHOWN = {f"{_W}{tag}" for tag in ("pPr", "rPr", "del", "moveFrom", "sdtPr", "sdtEndPr", "drawing", "pict",
+                                       "object", "delText", "instrText", "fldData")} | {
+    "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"}
+
+
+def final_text(p) -> str:  # noqa: ANN001 - an lxml <w:p>
+    """A paragraph's text in Word's final view: tracked insertions kept, deletions dropped, inline
+    content controls, hyperlinks, fields' results and smart tags read through; a content control
+    still showing its placeholder (单击此处输入文字) has no text of the user's."""
+    out: list[str] = []
+    _shown(p, out)
+    return "".join(out)
+
+
+def _shown(element, out: list[str]) -> None:  # noqa: ANN001
+    for child in element.iterchildren():
+        tag = child.tag
+        if tag == f"{_W}t":
+            out.append(child.text or "")
+        elif tag == f"{_W}br":
+            if child.get(f"{_W}type") in (None, "textWrapping"):
+                out.append("\n")
+        elif tag in _SHOWN:
+            out.append(_SHOWN[tag])
+        elif tag in _NOT_SHOWN or not isinstance(tag, str):
+            continue
+        elif tag == f"{_W}sdt" and child.find(f"{_W}sdtPr/{_W}showingPlcHdr") is not None:
+            continue
+        else:
+            _shown(child, out)
