@@ -488,6 +488,70 @@ def test_units_own_spreadsheet(tmp_path, sample):
     assert "备注" in proc.stdout  # the extra column is said
 
 
+def _own_sheet(path: Path, data: dict, titles: str) -> Path:
+    """The report's tables typed into a unit's own sheet, as units retype them: ``titles`` says how
+    a cell spanning columns is written: "merged" (merged cells), "first" (its text in the first
+    cell only, centred across the selection, nothing merged: an unmerged copy), "middle" (table
+    四's group titles typed into the middle column of their group, for the look)."""
+    import openpyxl
+    from docgen import _layout, table_rows
+    from openpyxl.styles import Alignment
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "年报表格"
+    ws.cell(1, 1, spec.title(data))
+    top = 3
+    for table in spec.TABLES:
+        ws.cell(top, 1, table.title)
+        placed, _ = _layout(table_rows(table, data, Variant()))
+        for r, c, text, rs, cs in placed:
+            row, col = top + 1 + r, 1 + c
+            group_title = table.id == "t4" and text in {label for _, label in spec.T4_GROUPS}
+            if titles == "middle" and group_title and cs == 5:
+                col += 2
+            ws.cell(row, col, int(text) if text.isdigit() else text)
+            if titles == "merged" and (rs > 1 or cs > 1):
+                ws.merge_cells(start_row=row, start_column=col, end_row=row + rs - 1, end_column=col + cs - 1)
+            elif titles == "first" and cs > 1:
+                ws.cell(row, col).alignment = Alignment(horizontal="centerContinuous")
+        top += 2 + max(r + rs for r, _, _, rs, _ in placed)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("titles", ["merged", "first", "middle"])
+def test_units_own_spreadsheet_with_unmerged_titles(tmp_path, sample, titles):
+    """表四's group titles not merged over their five columns (F21: 12 of 15 values were blank):
+    a title stands over its group; every value lands in its own column (all 15 distinct)."""
+    data = dict(sample) | {c.key: i + 1 for i, c in enumerate(spec.TABLE_BY_ID["t4"].value_cells)}
+    imported = import_file(_own_sheet(tmp_path / "own.xlsx", data, titles))
+    assert [d for d in differences(data, imported) if d[0] in spec.NUMBER_KEYS] == []
+    assert not imported.notes, imported.notes
+
+
+def test_units_own_spreadsheet_without_a_group_title_says_so(tmp_path, sample):
+    """A group whose title is missing altogether: its columns are said and left unread, never
+    guessed and never judged blank (E1)."""
+    import openpyxl
+
+    from toolkit.rules import check
+    data = dict(sample) | {c.key: i + 1 for i, c in enumerate(spec.TABLE_BY_ID["t4"].value_cells)}
+    path = _own_sheet(tmp_path / "own.xlsx", data, "first")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "复议后起诉")
+    cell.value = None
+    wb.save(path)
+    imported = import_file(path)
+    assert all(k not in imported.raw for k in imported.unread)
+    assert sorted(imported.unread) == sorted(c.key for c in spec.TABLE_BY_ID["t4"].value_cells
+                                             if c.role == "input" and c.key.startswith("t4.suit_after_review."))
+    assert "t4.suit_after_review.total" not in imported.raw
+    assert imported.raw["t4.suit_direct.total"] == data["t4.suit_direct.total"]
+    assert any("表四有5列" in n and "复议后起诉" in n for n in imported.notes), imported.notes
+    assert not [f for f in check(imported.report(str(path))).findings if f.rule == "E1"]
+
+
 def test_missing_section_is_e7(tmp_path, sample):
     import docx
 

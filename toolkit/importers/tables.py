@@ -425,14 +425,19 @@ def _read_t4(grid: Grid, state: _State) -> None:
     header = next((i for i, row in enumerate(grid.rows) if any(norm(c.text) == upheld for c in row)), 0)
     columns: dict[int, str] = {}
     header_row = grid.rows[header]
-    for j, cell in enumerate(header_row):
-        if j and header_row[j - 1].origin == cell.origin:
-            continue  # a header cell spread over two columns counts once, at its first
-        col = match_label(norm(cell.text), T4_LABEL_ROWS)
-        above = "".join(norm(grid.rows[i][j].text) for i in range(header) if j < len(grid.rows[i]))
-        group = match_label(above, spec.T4_GROUPS)
-        if col and group:
+    labelled = _t4_label_columns(header_row)
+    titles = _t4_group_titles(grid, header, labelled)
+    ungrouped = []
+    for j, col in labelled.items():
+        group = match_label(titles[j], spec.T4_GROUPS)
+        if group:
             columns[j] = f"t4.{group}.{col}"
+        else:
+            ungrouped.append(header_row[j].text)
+    if ungrouped and grid.aligned:
+        state.imported.notes.append(f"表四有{len(ungrouped)}列（{'、'.join(dict.fromkeys(ungrouped))}）上方没有找到"
+                                    f"所属的“{'”“'.join(label for _, label in spec.T4_GROUPS)}”标题，"
+                                    "无法确定是哪一项，未读取")
     doubled = sorted({key for key in columns.values() if list(columns.values()).count(key) > 1})
     for key in doubled:  # two columns under one heading (总计 drawn under the next group): neither is sure
         state.imported.notes.append(f"{spec.describe(key)}在表格中有两列，无法确定哪一列是它，未读取")
@@ -456,8 +461,47 @@ def _read_t4(grid: Grid, state: _State) -> None:
             for j, key in columns.items():
                 state.put(key, row[j] if j < len(row) else None, table)
             break
+    if ungrouped and grid.aligned:
+        return  # the cells of columns without a group title are unread (said), not blank
     for key in (c.key for c in table.value_cells):
         state.put(key, None, table)  # a table without its value row: every cell blank
+
+
+def _t4_label_columns(header_row: list[Cell]) -> dict[int, str]:
+    """Column index -> column key (upheld … total) of table 四's header row; a header cell spread
+    over two columns counts once, at its first."""
+    out: dict[int, str] = {}
+    for j, cell in enumerate(header_row):
+        if j and header_row[j - 1].origin == cell.origin:
+            continue
+        col = match_label(norm(cell.text), T4_LABEL_ROWS)
+        if col:
+            out[j] = col
+    return out
+
+
+def _t4_group_titles(grid: Grid, header: int, labelled: dict[int, str]) -> dict[int, str]:
+    """The text above each labelled column of table 四, read downwards. A group title typed in one
+    cell of its five columns and not merged over them (a spreadsheet's 行政复议 in A only, or
+    "centre across selection") stands over its whole group: in a row where a group's columns hold
+    one text and blanks, the blanks take that text. A group is a run of labelled columns starting
+    at 结果维持 (or at a label that repeats). Where a row holds two texts over one group, each
+    column keeps its own: a misdrawn table is never read as tidier than it is."""
+    groups: list[list[int]] = []
+    for j, col in labelled.items():
+        if not groups or col == "upheld" or col in (labelled[k] for k in groups[-1]):
+            groups.append([])
+        groups[-1].append(j)
+    above: dict[int, list[str]] = {j: [] for j in labelled}
+    for i in range(header):
+        row = grid.rows[i]
+        for group in groups:
+            span = [row[j] for j in range(group[0], group[-1] + 1) if j < len(row)]
+            texts = {c.origin: c.text for c in span if c.text.strip()}
+            for j in group:
+                own = row[j].text if j < len(row) else ""
+                above[j].append(own if own.strip() or len(texts) != 1 else next(iter(texts.values())))
+    return {j: "".join(norm(t) for t in texts) for j, texts in above.items()}
 
 
 # --- text and metadata -------------------------------------------------------------------------
