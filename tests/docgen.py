@@ -401,7 +401,7 @@ def _html_table(rows: list[list[tuple[str, int, int]]], word: bool, borders: boo
 
 # --- plain text ---------------------------------------------------------------------------------
 
-TEXT_STYLES = ("tabs", "pipe-rows", "pipe-cells", "pipe-open", "pipe-split", "cells", "spaces")
+TEXT_STYLES = ("tabs", "pipe-rows", "pipe-cells", "pipe-open", "pipe-split", "cells", "spaces", "space")
 
 
 def text_report(data: dict, variant: Variant | None = None, style: str = "tabs") -> str:
@@ -417,7 +417,9 @@ def text_report(data: dict, variant: Variant | None = None, style: str = "tabs")
       wrapped label over two lines (商业↵企业, 大英县 pages);
     - "cells": text copied from a browser: every cell its own line, a blank line between
       (a blank cell leaves nothing);
-    - "spaces": a row per line, cells apart by two spaces (a blank cell leaves nothing)."""
+    - "spaces": a row per line, cells apart by two spaces (a blank cell leaves nothing);
+    - "space": the same with one space between cells (a web table copied into a text editor, and
+      many crawlers: 规章 0 0 0, 结果维持 结果纠正 其他结果 …)."""
     variant = variant or Variant()
     lines: list[str] = []
     for kind, content in body(data, variant):
@@ -462,7 +464,8 @@ def text_report(data: dict, variant: Variant | None = None, style: str = "tabs")
                     if text:
                         lines.extend([text, ""])
             else:
-                lines.append("  ".join(text for _, text, _, _ in cells if text))
+                apart = " " if style == "space" else "  "
+                lines.append(apart.join(text for _, text, _, _ in cells if text))
         if style == "tabs":
             lines.append("")
     return "\n".join(lines) + "\n"

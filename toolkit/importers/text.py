@@ -21,9 +21,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .. import spec
 from ..safetext import chinese_text
 from . import KINDS
-from .document import Document, Grid, Paragraph, clean_cell, unmerged
+from .document import Document, Grid, Paragraph, clean_cell, norm, unmerged
 from .tables import heading_number, looks_like_value
 
 KIND = KINDS[".txt"]
@@ -31,11 +32,17 @@ KIND = KINDS[".txt"]
 _ARTIFACTS = re.compile(r"\[bookmark: [^\]]*\]")
 _SPLIT = re.compile(r"\t+| {2,}|\u3000{2,}")
 _SPACED_NUMBERS = re.compile(r"^(.*?\D)\s+((?:[-—/／\d.]+\s+)*[-—/／\d.]+)\s*$")
-_NUMBERS = re.compile(r"[\d.]+(?:\s+[\d.]+)+")
 _PIPES = re.compile(r"[|｜]")
 _ROW_OPENING = re.compile(r"^([ \t]*)[|｜](?=[ \t]*[^|｜\s])", re.M)
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 TABLE_SECTIONS = ("二", "三", "四")  # the sections whose short lines are table cells
+# The tables' column and group labels: a line of them with single blanks between is a header row
+# (结果维持 结果纠正 其他结果 … copied from a page); a label typed with a blank inside (商业 企业) is
+# not split, as its halves are no labels
+HEADER_LABELS = frozenset(norm(label) for label in (
+    spec.T2_CONTENT_LABEL, *(label for _, cols, _ in spec.T2_BLOCKS for _, label in cols),
+    spec.T3_APPLICANTS, spec.T3_ORGS, *(label for _, label in spec.T3_COLUMNS),
+    *(label for _, label in spec.T4_GROUPS), spec.T4_SUIT, *(label for _, label in spec.T4_COLUMNS)))
 DAMAGED_UTF8 = 50  # UTF-8 with at most one damaged character to so many good Chinese ones is UTF-8
 CELL_MAX = 60  # a longer line is prose, not a cell (the longest official label has 36 characters)
 
@@ -187,12 +194,16 @@ def group_rows(cells: list[str]) -> list[list[str]]:
 
 
 def _cells(line: str) -> list[str]:
-    """A line's cells: split at tabs or runs of spaces; or a label followed by numbers."""
+    """A line's cells: split at tabs or runs of spaces; or a label followed by numbers; or the
+    tables' column labels with single blanks between."""
     parts = [p.strip() for p in _SPLIT.split(line.strip()) if p.strip()]
     if len(parts) > 1:
         return parts
-    if _NUMBERS.fullmatch(line.strip()):  # 0 0 0 0: a row of numbers, never one number
-        return line.split()
+    words = line.split()
+    if len(words) > 1 and all(norm(word) in HEADER_LABELS for word in words):
+        return words
+    if len(words) > 1 and all(looks_like_value(word) for word in words):
+        return words  # 0 0 0 0, / 0 0: a row of values, never one value
     m = _SPACED_NUMBERS.match(line.strip())
     if m and len(m.group(1).strip()) >= 2:
         return [m.group(1).strip(), *m.group(2).split()]
