@@ -142,6 +142,16 @@ def comment(key: str, text: str) -> dict:
     return {"comment": {"name": layout.defined_name(key), "text": text}}
 
 
+def rename_sheet(sheet: str, to: str) -> dict:
+    """A step of ``calc_edit``: rename a sheet, as a user double-clicking its tab does."""
+    return {"rename_sheet": {"sheet": sheet, "to": to}}
+
+
+def move_sheet(sheet: str, to: int) -> dict:
+    """A step of ``calc_edit``: move a sheet to position ``to`` (0: first), as dragging its tab does."""
+    return {"move_sheet": {"sheet": sheet, "to": to}}
+
+
 def calc_edit(src: Path, dst: Path, *steps: dict, timeout: int = 300) -> Path:
     """Open ``src`` in LibreOffice Calc (through UNO, hidden), do ``steps`` and save as .xlsx
     to ``dst``. A fresh office per call: about 3 s."""

@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import ROOT, run_nianbao
-from lo import calc_edit, delete_rows, insert_rows, typed
+from lo import calc_edit, delete_rows, insert_rows, move_sheet, rename_sheet, typed
 from wbedit import patch_part, set_cells, sheet_part
 
 from toolkit.app.check import check_file
@@ -211,6 +211,30 @@ def test_uno_row_delete_in_table_two_is_one_finding(tmp_path, sample_book):
     found = check(read_report(book)).findings
     assert [(f.rule, f.severity, f.table) for f in found] == [("E8", "error", "表二")]
     assert "删除了「行政处罚」行" in found[0].message
+
+
+def test_uno_renamed_and_moved_sheets_are_named_as_they_are_now(tmp_path, sample_book):
+    """Sheets renamed and moved in Calc (the structure is not protected): every place a finding
+    names, in the console, --json, the results sheet's links and the notes, is on a sheet the
+    workbook has now (F39: E3 named '表三 依申请公开'!D34, a dead link)."""
+    import json
+    t3, t4 = layout.SHEET_OF_TABLE["t3"], layout.SHEET_OF_TABLE["t4"]
+    book = calc_edit(sample_book, tmp_path / "renamed.xlsx",
+                     typed({"t3.carry_forward.natural": 3, "t4.review.upheld": "/"}),
+                     rename_sheet(t3, "表三"), move_sheet(t4, 0), rename_sheet(t4, "复议诉讼"))
+    proc = run_nianbao("check", book, "--json")
+    assert proc.returncode == 1, proc.stderr
+    found = json.loads(proc.stdout)["findings"]
+    assert {f["rule"] for f in found} == {"E1", "E3"}
+    verdict = layout.t3_check_cells()["natural"][1]
+    assert next(f["cell"] for f in found if f["rule"] == "E3") == f"表三!{verdict.a1}"
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames[0] == "复议诉讼" and t3 not in wb.sheetnames
+    places = {f["cell"].split("!")[0].strip("'") for f in found}
+    assert places == {"表三", "复议诉讼"}
+    links = [c.hyperlink.location for row in wb[layout.SHEET_RESULTS].iter_rows() for c in row if c.hyperlink]
+    assert len(links) == len(found) and all(link.split("!")[0].strip("'") in wb.sheetnames for link in links)
+    assert any(c.comment for row in wb["表三"].iter_rows() for c in row)  # the notes on the renamed sheet
 
 
 def test_uno_full_fill_of_the_sample(tmp_path, sample_book):

@@ -10,6 +10,8 @@ The job (JSON): {"input": PATH, "output": PATH, "profile": FILE-URL of a user pr
     {"type": {"NB_t3_new_natural": "5件", ...}}   type into the cell of each defined name
     {"insert_rows": {"name": NAME, "count": 1}}   unprotect the name's sheet, insert rows above it
     {"delete_rows": {"name": NAME, "count": 1}}   unprotect the name's sheet, delete its row(s)
+    {"rename_sheet": {"sheet": OLD, "to": NEW}}    rename a sheet (its tab, double-clicked)
+    {"move_sheet": {"sheet": NAME, "to": 0}}       drag a sheet's tab to another place (0: first)
 
 A typed value goes in as keyboard input does (XCell.setFormula: "5" becomes a number, "5件" and a
 full-width "２" stay text, "2023-01-20" becomes a date), except a text with a line break or a
@@ -94,6 +96,10 @@ def run_step(doc, step: dict) -> None:
             rows.insertByIndex(row, arg.get("count", 1))
         else:
             rows.removeByIndex(row, arg.get("count", 1))
+    elif kind == "rename_sheet":
+        doc.Sheets.getByName(arg["sheet"]).setName(arg["to"])
+    elif kind == "move_sheet":
+        doc.Sheets.moveByName(arg["sheet"], arg["to"])
     elif kind == "comment":  # Insert > Comment, as a user notes something for a colleague
         sheet, cell = named_cell(doc, arg["name"])
         sheet.getAnnotations().insertNew(cell.getCellAddress(), arg["text"])

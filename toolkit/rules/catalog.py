@@ -30,9 +30,10 @@ T4_GROUP_KEYS = tuple(g for g, _ in spec.T4_GROUPS)
 def _balance_line(ctx: Context, column: str) -> tuple[str, CellPos | None]:
     """E3's place: the column's 勾稽关系 line under table 三 (the workbook checks the balance
     there), not 结转下年度, which units would otherwise "fix" alone."""
-    if f"t3.new.{column}" not in ctx.report.cells:  # JSON data, a document: no cells
+    carry_forward = ctx.report.cells.get(f"t3.carry_forward.{column}")
+    if carry_forward is None:  # JSON data, a document: no cells
         return layout.T3_CHECK_LABEL, None
-    return layout.T3_CHECK_LABEL, layout.t3_check_cells()[column][1]
+    return layout.T3_CHECK_LABEL, layout.t3_verdict_at(column, carry_forward)
 
 
 def _cell_problems(rule: CheckRule, ctx: Context) -> Iterable[Finding]:

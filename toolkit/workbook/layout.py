@@ -162,6 +162,16 @@ def t3_check_cells() -> dict[str, tuple[CellPos, CellPos]]:
     return out
 
 
+def t3_verdict_at(col_key: str, carry_forward: CellPos) -> CellPos:
+    """A column's 勾稽关系 verdict cell in a filled workbook, placed from where that column's
+    结转下年度 cell is now (its defined name follows a renamed sheet and moved rows), not where the
+    template put it: a place on a sheet the user renamed would be a dead link."""
+    template = positions()[f"t3.carry_forward.{col_key}"]
+    verdict = t3_check_cells()[col_key][1]
+    return CellPos(carry_forward.sheet, carry_forward.row + verdict.row - template.row,
+                   carry_forward.col + verdict.col - template.col)
+
+
 def t3_check_formulas(col_key: str) -> tuple[str, str]:
     pos = positions()
     p = {r: pos[f"t3.{r}.{col_key}"].a1 for r in ("new", "carried_over", "total", "carry_forward")}
