@@ -526,7 +526,7 @@ def test_units_own_spreadsheet_with_unmerged_titles(tmp_path, sample, titles):
     data = dict(sample) | {c.key: i + 1 for i, c in enumerate(spec.TABLE_BY_ID["t4"].value_cells)}
     imported = import_file(_own_sheet(tmp_path / "own.xlsx", data, titles))
     assert [d for d in differences(data, imported) if d[0] in spec.NUMBER_KEYS] == []
-    assert not imported.notes, imported.notes
+    assert not [n for n in imported.notes if "只有表格" not in n]
 
 
 def test_units_own_spreadsheet_without_a_group_title_says_so(tmp_path, sample):
@@ -550,6 +550,34 @@ def test_units_own_spreadsheet_without_a_group_title_says_so(tmp_path, sample):
     assert imported.raw["t4.suit_direct.total"] == data["t4.suit_direct.total"]
     assert any("表四有5列" in n and "复议后起诉" in n for n in imported.notes), imported.notes
     assert not [f for f in check(imported.report(str(path))).findings if f.rule == "E1"]
+
+
+def test_units_own_spreadsheet_of_tables_only_is_judged_on_its_tables(tmp_path, sample):
+    """A unit's own sheet of the three tables, each under its heading with no empty row between
+    (F22): the headings are read as headings (not "not found" on a data cell), and the text a
+    spreadsheet of tables does not hold is no error (E7) and no hint (W6); said once. A sheet
+    that does hold text is judged as a whole report."""
+    import openpyxl
+
+    from toolkit.rules import check
+    path = _own_sheet(tmp_path / "own.xlsx", sample, "merged")
+    imported = import_file(path)
+    assert imported.sections == {s.number: s.heading for s in spec.SECTIONS if s.content != "text"}
+    found = check(imported.report(str(path))).findings
+    assert [(f.rule, f.message) for f in found] == []
+    assert any("只有表格" in n for n in imported.notes), imported.notes
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    ws.insert_rows(2, 2)
+    ws.cell(2, 1, spec.SECTIONS[0].heading)
+    ws.cell(3, 1, "（一）主动公开情况。本年主动公开政府信息220条。")
+    wb.save(tmp_path / "with_text.xlsx")
+    imported = import_file(tmp_path / "with_text.xlsx")
+    assert not any("只有表格" in n for n in imported.notes)
+    e7 = [f.message for f in check(imported.report("with_text.xlsx")).findings if f.rule == "E7"]
+    assert any("（二）依申请公开情况" in m for m in e7) and any("章节标题「五、" in m for m in e7)
+    assert not any("章节标题「二、" in m for m in e7)
 
 
 def test_missing_section_is_e7(tmp_path, sample):

@@ -1,8 +1,9 @@
 """A unit's own spreadsheet (.xlsx that is not our template) holding the official tables (openpyxl).
 
 Each sheet is cut into blocks at empty rows: a block whose rows hold one cell each is text (a
-title, a heading, a paragraph), any other block is a table; the tables are then found by their
-labels like every other document's. Merged cells are expanded; a value read from a cell names
+title, a heading, a paragraph), any other block is a table; a row holding only a section heading
+or the title is text even with a table right under it (no empty row between). The tables are then
+found by their labels like every other document's. Merged cells are expanded; a value read from a cell names
 the sheet and the cell (工作表“表三”!D7). Formulas are read as the values the spreadsheet last
 showed (what the unit saw and sent).
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 from ..errors import DamagedFile
 from . import KINDS
 from .document import Cell, Document, Grid, Paragraph, clean_cell
+from .tables import heading_number, is_title
 
 KIND = KINDS[".xlsx"]
 MAX_ROWS, MAX_COLS = 2000, 60  # an official table is far smaller: a runaway used range is cut
@@ -80,8 +82,17 @@ def _blocks(doc: Document, rows: list[list[Cell]]) -> None:
         block.clear()
 
     for row in rows:
-        if any(c.text for c in row):
+        texts = {c.origin: c for c in row if c.text}
+        if len(texts) == 1 and _heading_or_title(next(iter(texts.values())).text):
+            flush()
+            cell = next(iter(texts.values()))
+            doc.blocks.append(Paragraph(cell.text, cell.page))
+        elif texts:
             block.append(row)
         else:
             flush()
     flush()
+
+
+def _heading_or_title(text: str) -> bool:
+    return len(text) <= 60 and (heading_number(text) is not None or is_title(text))

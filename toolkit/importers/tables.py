@@ -20,9 +20,11 @@ from .. import spec
 from ..errors import OldFormat, UnusableFile
 from ..numerals import ONE_TO_TEN, YEAR_DIGITS, YEAR_TO_ARABIC, chinese_to_int
 from ..report import Report
+from . import KINDS
 from .document import Block, Cell, Document, Grid, Paragraph, norm
 
 OLD_FORMAT = "国办公开办函〔2019〕60号"
+SPREADSHEET = KINDS[".xlsx"]
 
 
 @dataclass
@@ -35,10 +37,12 @@ class Imported:
     notes: list[str] = field(default_factory=list)  # said to the user with the findings
     # the section headings found: number (一…六) -> the heading as printed, in order (rule E7)
     sections: dict[str, str] = field(default_factory=dict)
+    tables_only: bool = False  # a spreadsheet of the tables without any text (Report.tables_only)
 
     def report(self, source: str) -> Report:
         report = Report.from_raw(self.raw, source, "document", sources=self.sources)
-        report.sections = dict(self.sections)
+        report.sections = None if self.tables_only else dict(self.sections)
+        report.tables_only = self.tables_only
         for key in self.unread:  # what could not be read is not judged blank: the notes say why
             report.problems.pop(key, None)
         return report
@@ -236,6 +240,9 @@ def read_document(doc: Document) -> Imported:
             state.found.add(table)
     headings = _read_texts(doc, imported)
     _read_meta(doc, imported, headings)
+    if doc.kind == SPREADSHEET and state.found and not _has_text(imported):
+        imported.tables_only = True
+        imported.notes.append("电子表格中只有表格，没有正文：只检查表格，正文和章节标题请在报告（Word 等）中检查")
     if not state.found and len(headings) < 3:
         raise UnusableFile("这不是政府信息公开工作年度报告：没有找到表二、表三、表四，也没有找到"
                            "“一、总体情况”等章节标题")
@@ -244,6 +251,13 @@ def read_document(doc: Document) -> Imported:
             imported.notes.append(f"没有找到{official.short}（{official.title}），其中各项未读取，不作检查")
     imported.notes = list(dict.fromkeys(imported.notes))  # a row printed again is said once
     return imported
+
+
+def _has_text(imported: Imported) -> bool:
+    """Whether a document has any of the report's text: a text part, or a heading of a text section."""
+    text_sections = {s.number for s in spec.SECTIONS if s.content == "text"}
+    return (any(str(imported.raw.get(p.key) or "").strip() for p in spec.TEXT_PARTS)
+            or bool(text_sections & set(imported.sections)))
 
 
 # --- table 二 ----------------------------------------------------------------------------------

@@ -69,8 +69,9 @@ class Context:
 
     @property
     def texts_later(self) -> bool:
-        """A district's summary in the city's batch: its texts may be empty, that is no finding."""
-        return self.rollup and self.report.summary_of is not None
+        """A district's summary in the city's batch, or a unit's spreadsheet of the tables only:
+        its texts may be empty, that is no finding."""
+        return self.report.tables_only or self.rollup and self.report.summary_of is not None
 
     def value(self, key: str) -> object:
         return self.report.values.get(key)
