@@ -463,6 +463,18 @@ def test_text_with_rows_on_lines(tmp_path, sample):
     assert any("（一）予以公开" in n and "无法对应到各列" in n for n in imported.notes)
 
 
+@pytest.mark.parametrize("zero", ["〇", "零", "O", "Ｏ"])
+def test_years_written_with_any_zero(tmp_path, sample, zero):
+    """二〇二二年 in the title and the 落款 as Word documents type it: 〇, 零, or a Latin (or
+    full-width) O for 〇 (二O二二年 was not read: no year, no date, W11 off)."""
+    year = "二" + zero + "二二"
+    title = f"{sample['meta.unit']}{year}年政府信息公开工作年度报告"
+    src = write_docx(tmp_path / "r.docx", sample, Variant(title=title, date=f"二{zero}二三年一月二十日"))
+    imported = import_file(src)
+    assert (imported.raw["meta.unit"], imported.raw["meta.year"]) == (sample["meta.unit"], 2022)
+    assert imported.raw["meta.date"] == "2023-01-20"
+
+
 def test_units_own_spreadsheet(tmp_path, sample):
     import docx
     import openpyxl

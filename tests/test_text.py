@@ -473,6 +473,7 @@ def rule_findings(rule: str, values: dict[str, object], previous: dict[str, obje
 @pytest.mark.parametrize("level, date, late", [
     ("乡镇街道", "2023-01-31", False), ("乡镇街道", "2023年2月1日", True), ("部门", "2023/1/20", False),
     ("部门", "2023.3.1", True), ("政府", "2023-03-31", False), ("政府", "二〇二三年四月一日", True),
+    ("政府", "二O二三年四月一日", True), ("部门", "二Ｏ二三年二月一日", True),  # a Latin or full-width O for 〇
     ("其他", "2023-06-30", False), (None, "2023-06-30", False), ("政府", None, False), ("部门", "年初", False),
 ])
 def test_w11_statutory_deadline(level, date, late):

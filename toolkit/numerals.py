@@ -12,9 +12,18 @@ SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 WAN = "万"
 NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + WAN  # every character of a numeral
 ONE_TO_TEN = "一二三四五六七八九十"  # months, days and list numbers (一、 十二月 二十日)
-YEAR_DIGITS = "〇○零一二三四五六七八九"  # a year is written digit by digit: 二〇二三年
-YEAR_TO_ARABIC = str.maketrans(YEAR_DIGITS, "".join(str(DIGITS[c]) for c in YEAR_DIGITS))
+# A year is written digit by digit: 二〇二三年, 二零二三年; Word documents often have a Latin O (or
+# a full-width Ｏ) for 〇, as in 二O二三年. Only a year's digits read O as 0, never a count.
+YEAR_ZEROS = "OoＯ"
+YEAR_DIGITS = "〇○零一二三四五六七八九" + YEAR_ZEROS
+YEAR_TO_ARABIC = str.maketrans(YEAR_DIGITS, "".join(str(DIGITS.get(c, 0)) for c in YEAR_DIGITS))
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")  # ５ -> 5, １．５ -> 1.5
+
+
+def year_number(text: str) -> int | None:
+    """A year's digits as a number: 2023, 二〇二三, 二O二三 → 2023; None for anything else."""
+    digits = text.translate(YEAR_TO_ARABIC)
+    return int(digits) if digits.isascii() and digits.isdigit() else None
 
 
 def chinese_to_int(text: str) -> int | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .. import spec
 from ..lazyre import lazy
-from ..numerals import ONE_TO_TEN, YEAR_DIGITS, chinese_to_int
+from ..numerals import ONE_TO_TEN, YEAR_DIGITS, chinese_to_int, year_number
 from ..ooxml.cells import CellPos
 from ..values import BLANK, Problem
 from ..workbook import layout
@@ -273,11 +273,12 @@ _DATE = lazy(rf"([0-9]{{4}}|[{YEAR_DIGITS}]{{4}})\s*[年\-/.．]\s*([0-9]{{1,2}}
 
 
 def parse_date(text: str) -> dt.date | None:
-    """2023-01-20, 2023/1/20, 2023.1.20, 2023年1月20日, 二〇二三年一月二十日; None otherwise."""
+    """2023-01-20, 2023/1/20, 2023.1.20, 2023年1月20日, 二〇二三年一月二十日, 二O二三年…; None otherwise."""
     m = _DATE.search(text)
     if not m:
         return None
-    parts = [int(p) if p.isdigit() else chinese_to_int(p) for p in m.groups()]
+    year, month, day = m.groups()
+    parts = [year_number(year), *(int(p) if p.isdigit() else chinese_to_int(p) for p in (month, day))]
     try:
         return dt.date(*parts)  # type: ignore[arg-type]
     except (TypeError, ValueError):
