@@ -62,6 +62,9 @@ class Variant:
     # web-to-Word exports hold it) or "content-control" (a w:sdt, as templates with 内容控件 do)
     wrapper: str = ""
     t2_tables: bool = False  # table 二 as four small tables, one per 第二十条 block (some web pages)
+    # the text sections' headings run into their first paragraph on one line (一、总体情况2022年，…),
+    # as a copy that lost the line break, or a page whose heading is only bold, gives them
+    run_in_headings: bool = False
 
 
 _ARABIC = "123456"
@@ -224,6 +227,10 @@ def body(data: dict, variant: Variant) -> list[tuple[str, object]]:
     if variant.date:
         blocks.append(("p", str(d.get("meta.unit") or "")))
         blocks.append(("p", variant.date))
+    if variant.run_in_headings:
+        for i in range(len(blocks) - 2, -1, -1):
+            if blocks[i][0] == "h1" and blocks[i + 1][0] == "p":
+                blocks[i:i + 2] = [("p", f"{blocks[i][1]}{blocks[i + 1][1]}")]
     return blocks
 
 

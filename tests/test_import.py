@@ -653,6 +653,8 @@ REAL_VARIANTS = {
     # 第一部分 headings; zeros printed as - and / (E1 names them), a blank cell
     "parts-placeholders": Variant(heading_style="第一部分 ", cells={
         "t2.rules.issued": "-", "t4.review.upheld": "/", "t3.granted.business": ""}),
+    # each text section's heading run into its first paragraph (一、总体情况2022年，我街道…)
+    "run-in": Variant(run_in_headings=True),
 }
 PLACEHOLDERS = {"t2.rules.issued": "-", "t4.review.upheld": "/", "t3.granted.business": ""}
 

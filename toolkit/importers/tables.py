@@ -586,6 +586,24 @@ def heading_number(text: str) -> str | None:
     return next((s.number for s in spec.SECTIONS if is_section_heading(text, s)), None)
 
 
+def _run_in_heading(text: str, section: spec.Section) -> tuple[str, str] | None:
+    """A section's heading run into its first paragraph on one line (一、总体情况2022年，我街道…, as
+    a copy that lost the line break gives it): (the heading, the rest). Only the section's own
+    number and its official words, in full, before the text."""
+    t = text.strip()
+    n = norm(t)
+    numbered = _SECTION_NUMBER.match(n)
+    if not numbered or numbered.group(0).strip("()第部分.:") not in (norm(section.number), _ARABIC[section.number]):
+        return None
+    words = _core(norm(section.heading))
+    rest = n[numbered.end():].lstrip(".:")
+    if not rest.startswith(words) or len(rest) <= len(words) + 4:
+        return None
+    cut = next((k for k in range(len(words), len(t) + 1) if norm(t[:k]).endswith(words)), 0)
+    after = t[cut:].lstrip(_HEADING_END)
+    return (t[:cut], after) if cut and after else None
+
+
 def _read_texts(doc: Document, imported: Imported) -> dict[str, int]:
     """Section headings (number -> block index) and the text parts between them."""
     blocks = doc.blocks
@@ -594,7 +612,12 @@ def _read_texts(doc: Document, imported: Imported) -> dict[str, int]:
     for section in spec.SECTIONS:
         for i in range(pos, len(blocks)):
             b = blocks[i]
-            if isinstance(b, Paragraph) and is_section_heading(b.text, section):
+            if not isinstance(b, Paragraph):
+                continue
+            run_in = None if is_section_heading(b.text, section) else _run_in_heading(b.text, section)
+            if run_in:  # 一、总体情况2022年，我街道…: the heading, then its paragraph
+                blocks[i:i + 1] = [Paragraph(run_in[0], b.page), Paragraph(run_in[1], b.page)]
+            if run_in or is_section_heading(b.text, section):
                 headings[section.number] = i
                 pos = i + 1
                 break
