@@ -324,6 +324,25 @@ def test_audit_batch(tmp_path, sample, pdf_variants):
     assert sorted(p.name for p in (out / "数据").iterdir()) == ["jinping.json", "town.json", "锦屏街道.json"]
 
 
+def test_audit_says_what_of_nianbao_it_skipped(tmp_path, sample):
+    """A draft e-mail collect wrote (X-Unsent), saved among the reports: audit leaves it out and
+    says so on screen, as collect does (it left it out silently)."""
+    from email.message import EmailMessage
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    report = write_docx(inbox / "锦屏街道.docx", sample)
+    draft = EmailMessage()
+    draft["X-Unsent"] = "1"
+    draft["Subject"] = "【退回修改】锦屏街道年度报告"
+    draft.set_content("请修改后重新报送。")
+    draft.add_attachment(report.read_bytes(), maintype="application", subtype="octet-stream",
+                         filename="锦屏街道（退回修改）.docx")
+    (inbox / "退回通知.eml").write_bytes(draft.as_bytes())
+    proc = run_nianbao("audit", inbox, "-o", tmp_path / "out")
+    assert "共 1 份报告" in proc.stdout, proc.stdout + proc.stderr
+    assert "已跳过 nianbao 以前生成的输出文件夹和邮件草稿" in proc.stderr and "退回通知.eml" in proc.stderr
+
+
 def test_audit_exit_codes(tmp_path, sample):
     folder = tmp_path / "ok"
     folder.mkdir()

@@ -236,6 +236,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
                     progress=Progress("审核"))
     for note in summary.previous_notes:
         _err(f"上年报告未使用：{note}")
+    for note in summary.notes:
+        _err(f"nianbao：{note}")
     _out(f"审核结果：{summary.book_path}")
     _out(f"各报告的数据：{summary.outdir / '数据'}")
     _out(summary.line())

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .. import spec
 from ..collect import batch, load_previous
-from ..collect.gather import REPORT_SUFFIXES, gather, refuse_if_all_missing, safe_name
+from ..collect.gather import REPORT_SUFFIXES, gather, refuse_if_all_missing, safe_name, skipped_note
 from ..collect.outdir import RunLock, clear_extracted, refuse_if_open
 from ..collect.status import (
     Column,
@@ -151,6 +151,7 @@ class AuditSummary:
     findings_path: Path
     previous_notes: list[str]
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # said on screen: what was left out of the batch
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -188,7 +189,8 @@ def _audit(inputs: list[Path | str], outdir: Path, *, previous: list[Path | str]
     for stale in (outdir / DATA_DIR).glob("*.json"):  # a previous run's data is not this batch's
         stale.unlink(missing_ok=True)
     prev, prev_notes = load_previous(list(previous), outdir, AUDIT_SUFFIXES) if previous else ({}, [])
-    items = gather(list(inputs), outdir, suffixes=AUDIT_SUFFIXES)
+    skipped: list[str] = []
+    items = gather(list(inputs), outdir, suffixes=AUDIT_SUFFIXES, skipped=skipped)
     results: dict[int, AuditResult] = {}
     tasks: list[batch.Task] = []
     names: dict[int, str] = {}
@@ -208,7 +210,8 @@ def _audit(inputs: list[Path | str], outdir: Path, *, previous: list[Path | str]
     _flag_copies(rows)
     for r in rows:
         r.settle()
-    summary = AuditSummary(outdir, rows, outdir / BOOK_FILE, outdir / FINDINGS_FILE, prev_notes)
+    summary = AuditSummary(outdir, rows, outdir / BOOK_FILE, outdir / FINDINGS_FILE, prev_notes,
+                           notes=[skipped_note(skipped, "报告")] if skipped else [])
     atomic_write(summary.book_path, audit_workbook(rows))
     _write_findings(summary)
     summary.seconds = time.perf_counter() - started

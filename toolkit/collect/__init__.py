@@ -165,7 +165,7 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
              timeout: float | None = COLLECT_TIMEOUT) -> CollectSummary:
     from . import batch, select, status, summary
     from .convert import convert_items, converted_note
-    from .gather import INBOX, WORD_SUFFIXES, gather
+    from .gather import INBOX, WORD_SUFFIXES, gather, skipped_note
     from .units import Units, reply_to
     started = time.perf_counter()
     for output in (STATUS_FILE, SUMMARY_FILE):  # found now, not after the whole batch
@@ -230,9 +230,8 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     shutil.rmtree(staging, ignore_errors=True)
     notes: list[str] = list(roster.notes) if roster is not None else []
     if skipped:
-        more = "等" if len(skipped) > 3 else ""
-        notes.append(f"已跳过 nianbao 以前生成的输出文件夹和邮件草稿，未当作单位报表：{'、'.join(skipped[:3])}{more}"
-                     f"（要把下级的{SUMMARY_FILE}计入，请直接给出该文件或其输出文件夹）")
+        notes.append(skipped_note(skipped, "单位报表")
+                     + f"（要把下级的{SUMMARY_FILE}计入，请直接给出该文件或其输出文件夹）")
 
     # The summary of the units that passed.
     passed = {row.origin: row.numbers for row in rows if row.status == select.PASSED and row.numbers is not None}

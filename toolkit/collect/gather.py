@@ -107,6 +107,13 @@ def gather(inputs: list[Path | str], outdir: Path, inbox: str = INBOX,
     return g.items
 
 
+def skipped_note(skipped: list[str], what: str) -> str:
+    """The line that says which of nianbao's own outputs found among the inputs were left out
+    (``what``: what they were not taken for, 单位报表 or 报告)."""
+    more = "等" if len(skipped) > 3 else ""
+    return f"已跳过 nianbao 以前生成的输出文件夹和邮件草稿，未当作{what}：{'、'.join(skipped[:3])}{more}"
+
+
 class _Budget:
     """What one top-level archive or e-mail may still expand to."""
 
