@@ -482,6 +482,49 @@ def test_text_with_rows_on_lines(tmp_path, sample):
     assert any("（一）予以公开" in n and "无法对应到各列" in n for n in imported.notes)
 
 
+@pytest.mark.parametrize("config", ["s2t", "s2hk", "s2twp"])
+@pytest.mark.parametrize("kind", ["docx", "html", "txt"])
+def test_report_in_traditional_characters(tmp_path, sample, config, kind):
+    """A report as a site's 繁體 version or Word's 简转繁 gives it (OpenCC: characters only, Hong
+    Kong forms, or Taiwan phrases: 政府資訊公開, 行政規範性檔案): read as the simplified report, said
+    once; its texts come back exactly where only the characters were converted."""
+    import docx
+    from opencc_purepy import OpenCC
+    convert = OpenCC(config).convert
+    if kind == "docx":
+        src = write_docx(tmp_path / "r.docx", sample)
+        word = docx.Document(str(src))
+        paragraphs = list(word.paragraphs) + [p for t in word.tables for row in t.rows for c in row.cells
+                                              for p in c.paragraphs]
+        for p in paragraphs:
+            for run in p.runs:
+                run.text = convert(run.text)
+        word.save(str(src))
+    elif kind == "html":
+        src = tmp_path / "r.html"
+        src.write_text(convert(html_page(sample).decode("utf-8")), encoding="utf-8")
+    else:
+        from docgen import text_report
+        src = tmp_path / "r.txt"
+        src.write_text(convert(text_report(sample)), encoding="utf-8")
+    imported = import_file(src)
+    assert [d for d in differences(sample, imported) if not d[0].startswith("text.")] == []
+    assert imported.sections == {s.number: s.heading for s in spec.SECTIONS}
+    if config != "s2twp":
+        assert differences(sample, imported) == []
+    assert [n for n in imported.notes if "繁体字" in n] == [imported.notes[0]] and len(imported.notes) == 1
+
+
+def test_simplified_reports_are_not_converted(sample):
+    """A simplified report, even one read incompletely, is never converted (乾元镇 stays 乾元镇)."""
+    from toolkit.importers.traditional import is_traditional
+    from toolkit.importers.text import parse_text
+    from conftest import REFERENCE, shared_text
+    text = shared_text(REFERENCE)
+    assert not is_traditional(parse_text(text))
+    assert not is_traditional(parse_text(text.replace("锦屏街道", "乾元镇").replace("五、", "")))
+
+
 @pytest.mark.parametrize("zero", ["〇", "零", "O", "Ｏ"])
 def test_years_written_with_any_zero(tmp_path, sample, zero):
     """二〇二二年 in the title and the 落款 as Word documents type it: 〇, 零, or a Latin (or

@@ -14,7 +14,8 @@ tomllib = pytest.importorskip("tomllib")
 
 ROOT = Path(__file__).resolve().parents[1]
 # import name -> distribution name, where they differ
-DISTRIBUTION = {"docx": "python-docx", "xlsxwriter": "xlsxwriter", "pyopenvba": "pyopenvba"}
+DISTRIBUTION = {"docx": "python-docx", "xlsxwriter": "xlsxwriter", "pyopenvba": "pyopenvba",
+                "opencc_purepy": "opencc-purepy"}
 # imported only by the optional doors (the Excel button) or by a check used in tests
 OPTIONAL = {"xlwings": "excel", "pyopenvba": "excel", "oletools": "test"}
 

@@ -7,6 +7,7 @@ importers are adapters at the edge: nothing else in nianbao depends on them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +84,19 @@ def read_source(path: Path, suffix: str | None = None) -> Document:
     raise UnusableFile(f"不支持 {suffix or '无扩展名的'} 文件：可导入 .docx、.html、.htm、.mhtml、.pdf、.xlsx、.txt")
 
 
+def _reread(path: Path, suffix: str, convert: Callable[[str], str]) -> Document | None:
+    """A page or a text read again from its text converted by ``convert`` (traditional characters
+    to simplified), so that its reader finds the article, the sections and the site's chrome as in
+    any page; None for the other kinds, whose document is converted as it was read."""
+    if suffix in (".html", ".htm", ".mhtml", ".mht"):
+        from .web import html_text, parse_html
+        return parse_html(convert(html_text(path)))
+    if suffix == ".txt":
+        from .text import decode_text, parse_text
+        return parse_text(convert(decode_text(path.read_bytes())))
+    return None
+
+
 def import_file(path: Path | str) -> Imported:
     """A published report as raw report data with the place of every value.
 
@@ -95,8 +109,9 @@ def import_file(path: Path | str) -> Imported:
     if problem:  # a folder, a FIFO, an empty or far too large file
         raise UnusableFile(problem, path=path)
     try:
-        from .tables import read_document  # here: `check` of a workbook never loads the importers
-        return read_document(read_source(path, content_suffix(path)))
+        from .traditional import read  # here: `check` of a workbook never loads the importers
+        suffix = content_suffix(path)
+        return read(read_source(path, suffix), lambda convert: _reread(path, suffix, convert))
     except (UnusableFile, KeyboardInterrupt, MemoryError):
         raise
     except OSError as exc:

@@ -753,8 +753,9 @@ def _read_meta(doc: Document, imported: Imported, headings: dict[str, int]) -> N
         if found or len(text) > _TITLE_MAX:
             break
         following = candidates[i + 1] if i + 1 < len(candidates) and len(candidates[i + 1]) <= _TITLE_MAX else ""
-        for joined in (text, text + following):
-            title = _title(joined)
+        # a title broken over two lines; not a line above a whole title (当前位置：首页 > 年报)
+        for joined in (text, text + following if not _title(following) else ""):
+            title = _title(joined) if joined else None
             if title:
                 unit = title[0] or (candidates[i - 1] if i and len(candidates[i - 1]) <= 30 else "")
                 # a breadcrumb before the title: 首页>年报>某某局 -> 某某局

@@ -72,11 +72,16 @@ def _mhtml_html(data: bytes) -> tuple[bytes, str | None]:
 
 
 def read_html(path: Path) -> Document:
+    return parse_html(html_text(path))
+
+
+def html_text(path: Path) -> str:
+    """The page's HTML as text (of a saved .mhtml: its HTML part)."""
     data = path.read_bytes()
     declared = None
     if path.suffix.lower() in (".mhtml", ".mht") or data.lstrip()[:200].lower().startswith(b"mime-version"):
         data, declared = _mhtml_html(data)
-    return parse_html(decode(data, declared))
+    return decode(data, declared)
 
 
 def parse_html(text: str) -> Document:
