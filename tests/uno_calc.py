@@ -26,6 +26,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import uno
 from com.sun.star.beans import PropertyValue
@@ -108,6 +109,12 @@ def run_step(doc, step: dict) -> None:
 
 
 def main() -> int:
+    return run_job(run_step, XLSX_FILTER)
+
+
+def run_job(step_runner, filter_name: str) -> int:
+    """Open the job's input in a fresh office, run each step with ``step_runner(doc, step)``, save
+    with ``filter_name``; shared with tests/uno_writer.py."""
     job = json.load(sys.stdin)
     office, desktop = start_office(job["profile"])
     try:
@@ -117,13 +124,13 @@ def main() -> int:
             raise RuntimeError(f"LibreOffice could not open {job['input']}")
         try:
             for step in job.get("steps", []):
-                run_step(doc, step)
+                step_runner(doc, step)
             doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(job["output"])),
-                           (prop("FilterName", XLSX_FILTER), prop("Overwrite", True)))
+                           (prop("FilterName", filter_name), prop("Overwrite", True)))
         finally:
             doc.close(True)
     except Exception as exc:
-        print(f"uno_calc: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"{Path(sys.argv[0]).stem}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     finally:
         try:

@@ -21,13 +21,9 @@ the reason on stderr and exit status 1. Tests call it through tests/lo.py (``wri
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 
-import uno
-from uno_calc import prop, start_office
+from uno_calc import run_job
 
 DOCX_FILTER = "MS Word 2007 XML"
 
@@ -59,33 +55,7 @@ def run_step(doc, step: dict) -> None:
 
 
 def main() -> int:
-    job = json.load(sys.stdin)
-    office, desktop = start_office(job["profile"])
-    try:
-        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(job["input"])),
-                                           "_blank", 0, (prop("Hidden", True),))
-        if doc is None:
-            raise RuntimeError(f"LibreOffice could not open {job['input']}")
-        try:
-            for step in job.get("steps", []):
-                run_step(doc, step)
-            doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(job["output"])),
-                           (prop("FilterName", DOCX_FILTER), prop("Overwrite", True)))
-        finally:
-            doc.close(True)
-    except Exception as exc:
-        print(f"uno_writer: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        try:
-            desktop.terminate()
-        except Exception:
-            pass
-        try:
-            office.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            office.kill()
-    return 0
+    return run_job(run_step, DOCX_FILTER)
 
 
 if __name__ == "__main__":
