@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -908,16 +909,35 @@ def test_table_four_cell_spread_over_two_columns_counts_once():
     assert imported.raw["t4.suit_after_review.total"] == 20
 
 
-def test_table_four_column_under_two_headings_is_said_not_guessed():
-    """A printed page whose 行政复议 总计 is drawn under 行政诉讼 (the browser gave its column no
-    width): 未经复议直接起诉 then has two 总计 columns; neither is taken, and it is said."""
+def test_table_four_titles_drawn_one_column_short_are_read_by_their_groups():
+    """A printed page whose 行政复议 is drawn over four columns and 行政诉讼, 未经复议直接起诉 over the
+    fifth (a browser gave the column no width; a government page printed by Chromium, F5): the
+    five labels under each title are one group, in the official order; the title over most of a
+    group's columns is its title. Every value read, nothing said (two E1 before)."""
     grid = _t4_grid(0)
-    for row in grid.rows[:2]:  # 行政复议 over four columns, 行政诉讼 and 未经复议直接起诉 over one more
+    for row in grid.rows[:2]:
         row[4] = row[5]
     imported = read_document(Document("PDF", [grid]))
-    assert imported.raw["t4.suit_direct.total"] == ""
+    assert (imported.raw["t4.review.total"], imported.raw["t4.suit_direct.total"]) == (17, 12)
+    assert imported.raw["t4.suit_direct.upheld"] == 3
+    assert not [n for n in imported.notes if "表四" in n]
+
+
+def test_table_four_column_under_two_headings_is_said_not_guessed():
+    """The same page with a group whose labels are not the official five (尚未审结 missing under
+    行政复议): the 总计 drawn under 行政诉讼 is 未经复议直接起诉's second 总计 column; neither is taken,
+    it is said, and the cells are not judged blank."""
+    from toolkit.rules import check
+    grid = _t4_grid(0)
+    for row in grid.rows[:2]:
+        row[4] = row[5]
+    grid.rows[2][3] = dataclasses.replace(grid.rows[2][3], text="")
+    imported = read_document(Document("PDF", [grid]))
+    assert "t4.suit_direct.total" not in imported.raw
     assert imported.raw["t4.suit_direct.upheld"] == 3
     assert any("未经复议直接起诉" in n and "两列" in n for n in imported.notes), imported.notes
+    e1 = {f.keys[0] for f in check(imported.report("x")).findings if f.rule == "E1"}
+    assert "t4.suit_direct.total" not in e1
 
 
 def test_word_report_with_unaccepted_tracked_changes_and_content_controls(tmp_path, sample):

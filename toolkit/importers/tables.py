@@ -478,7 +478,8 @@ def _read_t4(grid: Grid, state: _State) -> None:
     if ungrouped and grid.aligned:
         return  # the cells of columns without a group title are unread (said), not blank
     for key in (c.key for c in table.value_cells):
-        state.put(key, None, table)  # a table without its value row: every cell blank
+        if key not in doubled:  # said as unread, not blank
+            state.put(key, None, table)  # a table without its value row: every cell blank
 
 
 def _t4_label_columns(header_row: list[Cell]) -> dict[int, str]:
@@ -495,12 +496,18 @@ def _t4_label_columns(header_row: list[Cell]) -> dict[int, str]:
 
 
 def _t4_group_titles(grid: Grid, header: int, labelled: dict[int, str]) -> dict[int, str]:
-    """The text above each labelled column of table 四, read downwards. A group title typed in one
-    cell of its five columns and not merged over them (a spreadsheet's 行政复议 in A only, or
-    "centre across selection") stands over its whole group: in a row where a group's columns hold
-    one text and blanks, the blanks take that text. A group is a run of labelled columns starting
-    at 结果维持 (or at a label that repeats). Where a row holds two texts over one group, each
-    column keeps its own: a misdrawn table is never read as tidier than it is."""
+    """The text above each labelled column of table 四, read downwards. A group is a run of
+    labelled columns starting at 结果维持 (or at a label that repeats). Its title stands over the
+    whole group where the grid does not draw it so:
+    - typed in one cell of its columns and not merged over them (a spreadsheet's 行政复议 in A
+      only, "centre across selection"): in a row where the group's columns hold one text and
+      blanks, the blanks take that text;
+    - drawn one column short or long (a browser's print: 行政复议 over four columns, 行政诉讼 over
+      the fifth): where the group has its five labels in the official order, the text over most
+      of its columns in a row is that row's title for all of them.
+    Otherwise (two texts over an incomplete group) each column keeps its own: a misdrawn table is
+    never read as tidier than it is, and a column found under two groups is said."""
+    official = [key for key, _ in spec.T4_COLUMNS]
     groups: list[list[int]] = []
     for j, col in labelled.items():
         if not groups or col == "upheld" or col in (labelled[k] for k in groups[-1]):
@@ -510,11 +517,18 @@ def _t4_group_titles(grid: Grid, header: int, labelled: dict[int, str]) -> dict[
     for i in range(header):
         row = grid.rows[i]
         for group in groups:
+            complete = [labelled[j] for j in group] == official and group[-1] - group[0] < len(official) + 2
             span = [row[j] for j in range(group[0], group[-1] + 1) if j < len(row)]
             texts = {c.origin: c.text for c in span if c.text.strip()}
+            widths = sorted((sum(1 for c in span if c.origin == o), o) for o in texts)
+            title = None
+            if len(texts) == 1:
+                title = next(iter(texts.values()))
+            elif complete and len(widths) > 1 and widths[-1][0] > widths[-2][0]:
+                title = texts[widths[-1][1]]
             for j in group:
                 own = row[j].text if j < len(row) else ""
-                above[j].append(own if own.strip() or len(texts) != 1 else next(iter(texts.values())))
+                above[j].append(title if title is not None and (len(texts) > 1 or not own.strip()) else own)
     return {j: "".join(norm(t) for t in texts) for j, texts in above.items()}
 
 

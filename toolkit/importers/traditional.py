@@ -21,7 +21,7 @@ from ..errors import OldFormat, UnusableFile
 from .document import Document, Grid, Paragraph
 from .tables import Imported, read_document, strip_numbering
 
-SAMPLE_CHARS = 20_000  # enough of a document to tell its script
+SAMPLE_CHARS = 4_000  # enough of a document to tell its script
 MIN_CHANGED = 10  # characters a conversion changes in a document written in traditional ones
 MIN_SHARE = 0.02  # … and their share of its Chinese characters (a simplified text: near 0)
 NOTE = "文档使用繁体字，已转为简体字后读取（正文也按简体字保存）"
