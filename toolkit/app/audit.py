@@ -25,6 +25,7 @@ from ..collect.outdir import RunLock, clear_extracted, refuse_if_open
 from ..collect.status import (
     Column,
     cell_text,
+    finding_columns,
     findings_sheet,
     new_workbook,
     print_setup,
@@ -266,8 +267,12 @@ ROW_COLUMNS: tuple[Column, ...] = (
     Column("说明", 70, lambda r: _note(r), "wrap"),
     Column("数据文件", 30, lambda r: f"{DATA_DIR}/{r.data_file}" if r.data_file else ""),
 )
-FINDING_COLUMNS = (("文件", 40), ("机关名称", 24), ("年度", 7), ("级别", 6), ("规则", 6), ("表格", 8),
-                   ("行", 36), ("列", 14), ("出处（原文中的位置）", 44), ("应为", 12), ("实为", 12), ("说明", 80))
+# 全部问题: each finding's line starts with its report's own columns, the year as text
+FINDING_LEAD: tuple[Column, ...] = (
+    Column("文件", 40, lambda r: r.origin),
+    Column("机关名称", 24, lambda r: r.unit or ""),
+    Column("年度", 7, lambda r: cell_text(r.year)),
+)
 STATUS_FILL = {ERRORS: "#FFC7CE", UNREADABLE: "#FFC7CE", OLD: "#FFEB9C", WARNINGS: "#FFEB9C", PASSED: "#C6EFCE"}
 
 
@@ -295,8 +300,8 @@ def _audit_workbook(rows: list[AuditResult], tmpdir: str) -> bytes:
     ws.freeze_panes(1, 1)
     print_setup(ws, 0)
 
-    findings_sheet(wb.add_worksheet("全部问题"), FINDING_COLUMNS, fmt, ordered,
-                   lambda r: (r.origin, r.unit or "", cell_text(r.year)), freeze_columns=1)
+    findings_sheet(wb.add_worksheet("全部问题"), FINDING_LEAD,
+                   finding_columns(("级别", 6), ("出处（原文中的位置）", 44)), fmt, ordered, freeze_columns=1)
     wb.close()
     return buf.getvalue()
 

@@ -47,9 +47,12 @@ STATUS_COLUMNS: tuple[Column, ...] = (
     Column("日期", 16, lambda r: r.dated),
     Column("日期依据", 13, lambda r: r.dated_by),
 )
-FINDING_COLUMNS = (("单位", 24), ("文件", 30), ("状态", 9), ("严重程度", 8), ("规则", 6),
-                   ("表格", 8), ("行", 36), ("列", 14), ("单元格", 22), ("应为", 12),
-                   ("实为", 12), ("说明", 80))
+# 全部问题: each finding's line starts with its file's own columns
+FINDING_LEAD: tuple[Column, ...] = (
+    Column("单位", 24, lambda r: r.unit or ""),
+    Column("文件", 30, lambda r: r.file_name),
+    Column("状态", 9, lambda r: r.status),
+)
 # 单位 … 报告年度: what a printed 报送状态 shows
 PRINTED_STATUS_COLUMNS = 1 + next(i for i, c in enumerate(STATUS_COLUMNS) if c.label == "报告年度")
 STATUS_FILL = {ERRORS: "#FFC7CE", UNUSABLE: "#FFC7CE", MISSING: "#FFC7CE", WORD_ONLY: "#FFEB9C",
@@ -179,8 +182,8 @@ def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str)
     # columns would shrink them all to an unreadable strip on one page's width).
     ws.print_area(0, 0, max(last, header_row), PRINTED_STATUS_COLUMNS - 1)
 
-    findings_sheet(wb.add_worksheet(SHEET_FINDINGS), FINDING_COLUMNS, fmt, rows,
-                   lambda r: (r.unit or "", r.file_name, r.status), freeze_columns=2)
+    findings_sheet(wb.add_worksheet(SHEET_FINDINGS), FINDING_LEAD, finding_columns(("严重程度", 8), ("单元格", 22)),
+                   fmt, rows, freeze_columns=2)
 
     ws = wb.add_worksheet(SHEET_FIGURES)
     units = [r for r in rows if r.status in (PASSED, ERRORS) and r.numbers is not None]
@@ -217,21 +220,37 @@ def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str)
     return buf.getvalue()
 
 
-def findings_sheet(ws, columns: tuple[tuple[str, int], ...], fmt: Formats, rows: Iterable[R],
-                   lead: Callable[[R], tuple[str, ...]], freeze_columns: int) -> None:
-    """A sheet of every finding of every row, filterable: the row's own columns (``lead``), then
-    the finding's (severity, rule, table, row, column, cell, expected, found, message)."""
-    put_header(ws, 0, columns, fmt.head)
+def finding_columns(severity: tuple[str, int], where: tuple[str, int]) -> tuple[Column, ...]:
+    """A finding's columns on a sheet of every finding, ``severity`` and ``where`` (its cell, or its
+    place in a document) headed and sized as that sheet says them."""
+    return (
+        Column(*severity, lambda f: SEVERITY_WORD[f.severity]),
+        Column("规则", 6, lambda f: f.rule),
+        Column("表格", 8, lambda f: f.table),
+        Column("行", 36, lambda f: f.row),
+        Column("列", 14, lambda f: f.column),
+        Column(*where, lambda f: f.where),
+        Column("应为", 12, lambda f: cell_text(f.expected)),
+        Column("实为", 12, lambda f: cell_text(f.found)),
+        Column("说明", 80, lambda f: f.message, "wrap"),
+    )
+
+
+def findings_sheet(ws, lead: Sequence[Column], columns: Sequence[Column], fmt: Formats, rows: Iterable[R],
+                   freeze_columns: int) -> None:
+    """A sheet of every finding of every row, filterable: the row's own columns (``lead``, texts),
+    then the finding's (``columns``, from ``finding_columns``)."""
+    put_header(ws, 0, (*lead, *columns), fmt.head)
+    styles = {"plain": fmt.plain, "wrap": fmt.wrap}
     n = 0
     for r in rows:
-        first = lead(r)
+        first = [(column.value(r), styles[column.style]) for column in lead]
         for f in r.findings:
             n += 1
-            values = (*first, SEVERITY_WORD[f.severity], f.rule, f.table, f.row, f.column, f.where,
-                      cell_text(f.expected), cell_text(f.found), f.message)
-            for c, v in enumerate(values):
-                put_text(ws, n, c, v, fmt.wrap if c == len(values) - 1 else fmt.plain)
-    ws.autofilter(0, 0, max(n, 1), len(columns) - 1)
+            cells = (*first, *((column.value(f), styles[column.style]) for column in columns))
+            for c, (v, style) in enumerate(cells):
+                put_text(ws, n, c, "" if v is None else str(v), style)  # all texts here
+    ws.autofilter(0, 0, max(n, 1), len(lead) + len(columns) - 1)
     ws.freeze_panes(1, freeze_columns)
     print_setup(ws, 0)
 
