@@ -655,6 +655,22 @@ def test_units_own_spreadsheet_of_tables_only_is_judged_on_its_tables(tmp_path, 
     assert not any("章节标题「二、" in m for m in e7)
 
 
+def test_tables_only_json_is_judged_as_its_spreadsheet(tmp_path, sample):
+    """The JSON imported from a spreadsheet of the tables says so (``tables_only``): check of it
+    gives what the import gave (no E7 on the text it never held); a wrong flag is refused."""
+    path = _own_sheet(tmp_path / "own.xlsx", sample, "merged")
+    imported = run_nianbao("import", path, "-o", tmp_path / "own.json")
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    data = json.loads((tmp_path / "own.json").read_text(encoding="utf-8"))
+    assert data["tables_only"] is True and "sections" not in data
+    checked = run_nianbao("check", tmp_path / "own.json")
+    assert checked.returncode == 0 and "E7" not in checked.stdout, checked.stdout
+    data["tables_only"] = "yes"
+    (tmp_path / "bad.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    refused = run_nianbao("check", tmp_path / "bad.json")
+    assert refused.returncode == 2 and "tables_only" in refused.stdout + refused.stderr
+
+
 def test_missing_section_is_e7(tmp_path, sample):
     import docx
 

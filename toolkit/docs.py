@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from . import spec
-from .jsondata import SECTIONS
+from .jsondata import SECTIONS, TABLES_ONLY
 
 GENERATED = "本文件由 `python scripts/gen_docs.py` 根据 {source} 生成，请勿手改；测试保证它与代码一致。"
 
@@ -76,7 +76,9 @@ def format_markdown() -> str:
         "（如 `\"第4页 表三「（一）予以公开」行「自然人」列\"`），校验结果据此指向原文。"
         f"导入的文档另有可选的 `\"{SECTIONS}\": {{章节序号: 原文中的章节标题}}`，按原文顺序列出找到的章节标题"
         f"（如 `\"{spec.SECTIONS[0].number}\": \"1、总体情况\"`）：有它时，E7 像检查文档本身一样检查六个章节是否齐全；"
-        "没有它的 JSON（手工填写的数据、旧版本导入的数据）不检查章节标题。例如：", "",
+        "没有它的 JSON（手工填写的数据、旧版本导入的数据）不检查章节标题。"
+        f"从单位自己只有表格的电子表格导入的数据另有 `\"{TABLES_ONLY}\": true`：正文在它的 Word 报告中，"
+        "不在这份数据里，所以不检查正文和章节标题。例如：", "",
         "```json",
         json.dumps({"format": spec.FORMAT_ID, "meta.unit": "锦屏街道", "meta.year": 2022,
                     "t2.fees.amount": 0, example_key: 3}, ensure_ascii=False, indent=1),

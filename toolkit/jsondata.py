@@ -16,7 +16,9 @@ from .values import Formula, show
 SOURCES = "sources"  # FORMAT.md's optional key -> place object of an imported report
 # optional: an imported report's section headings found, number (一…六) -> heading as printed (E7)
 SECTIONS = "sections"
-_NOT_FIELDS = ("format", SOURCES, SECTIONS)  # the keys of a data file that are not report fields
+# optional: true for a unit's own spreadsheet of the tables only (its text is in its Word report)
+TABLES_ONLY = "tables_only"
+_NOT_FIELDS = ("format", SOURCES, SECTIONS, TABLES_ONLY)  # the keys of a data file that are not report fields
 _SECTION_NUMBERS = tuple(s.number for s in spec.SECTIONS)
 
 
@@ -64,6 +66,15 @@ def parse_sections(obj: object) -> dict[str, str] | None:
     return {n: sections[n] for n in _SECTION_NUMBERS if n in sections}
 
 
+def parse_tables_only(obj: object) -> bool:
+    """The optional ``tables_only`` flag: the data of a spreadsheet that holds only the tables, so
+    that E7 and W6 judge the JSON as they judged the spreadsheet (its text is no error)."""
+    flag = obj.get(TABLES_ONLY, False) if isinstance(obj, dict) else False
+    if not isinstance(flag, bool):
+        raise BadData(f"JSON 数据文件的 {TABLES_ONLY} 应为 true 或 false")
+    return flag
+
+
 _SURROGATE = lazy("[\ud800-\udfff]")
 
 
@@ -81,7 +92,7 @@ def load_json(path: Path | str) -> dict[str, object]:
     return _load(path)[0]
 
 
-def _load(path: Path | str) -> tuple[dict[str, object], dict[str, str], dict[str, str] | None]:
+def _load(path: Path | str) -> tuple[dict[str, object], dict[str, str], dict[str, str] | None, bool]:
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -98,15 +109,16 @@ def _load(path: Path | str) -> tuple[dict[str, object], dict[str, str], dict[str
         raise BadData(f"JSON 数据文件格式错误：第{exc.lineno}行第{exc.colno}列") from exc
     except RecursionError:
         raise BadData("JSON 数据文件格式错误：括号嵌套过深") from None
-    return parse_data(obj, str(path)), parse_sources(obj), parse_sections(obj)
+    return parse_data(obj, str(path)), parse_sources(obj), parse_sections(obj), parse_tables_only(obj)
 
 
 def read_json(path: Path | str) -> Report:
     """A JSON data file as report data; its ``sources`` (an imported document's places) become
     the places findings name, its ``sections`` the headings rule E7 judges."""
-    values, sources, sections = _load(path)
+    values, sources, sections, tables_only = _load(path)
     report = Report.from_raw(values, str(path), "json", sources=sources)
     report.sections = sections
+    report.tables_only = tables_only
     return report
 
 

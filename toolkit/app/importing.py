@@ -17,7 +17,7 @@ from ..errors import NotOurTemplate, OutputExists, UnusableFile
 from ..fileio import WORKBOOK_SUFFIXES, atomic_write
 from ..importers import DOCUMENT_SUFFIXES, Imported, content_suffix, import_file
 from ..importers.tables import no_title_note
-from ..jsondata import SECTIONS, SOURCES, found_values, to_json_obj
+from ..jsondata import SECTIONS, SOURCES, TABLES_ONLY, found_values, to_json_obj
 from ..report import Report
 from ..rules import CheckResult, check
 from ..source import read_report
@@ -85,6 +85,7 @@ def _override(source: Source, unit: str | None, year: int | None) -> Source:
         source.report = Report.from_raw(raw, r.source, r.origin, cells=r.cells, saved_at=r.saved_at,
                                         sources=r.sources)
         source.report.sections = r.sections
+        source.report.tables_only = r.tables_only
     return source
 
 
@@ -96,6 +97,8 @@ def data_object(source: Source) -> dict[str, object]:
         obj[SOURCES] = {k: v for k, v in source.sources.items() if k in spec.FIELDS}
     if source.report.sections is not None:  # the headings found, so that E7 judges the JSON alike
         obj[SECTIONS] = dict(source.report.sections)
+    if source.report.tables_only:  # a spreadsheet of the tables: its JSON is judged alike (no E7 on text)
+        obj[TABLES_ONLY] = True
     return obj
 
 
