@@ -191,7 +191,8 @@ def batch(tmp_path_factory) -> Batch:
     (inbox / "通讯录.xlsx").write_bytes(_foreign_xlsx())
     b.expected[str(inbox / "通讯录.xlsx")] = "无法读取"
     (inbox / "~$年报_1.xlsx").write_bytes(b"lock file")  # Excel's lock file: not an input
-    (inbox / "说明.txt").write_text("不是报表")  # not a report: not looked at
+    (inbox / "说明.txt").write_text("不是报表")  # not a report: listed, never read, no error
+    b.expected[str(inbox / "说明.txt")] = "其他文件"
 
     # a zip: GBK member name without the flag, a UTF-8 one, a name that tries to escape
     zip_members = []
@@ -266,7 +267,7 @@ def test_every_file_has_the_right_status(batch, collected):
         assert match[0]["状态"] == status, (origin, match[0])
     # errors first, then the ones that could not be used, ... passed last
     order = [r["状态"] for r in rows]
-    ranks = [("有错误", "无法读取", "年度不符", "被替代", "通过").index(s) for s in order]
+    ranks = [("有错误", "无法读取", "年度不符", "被替代", "通过", "其他文件").index(s) for s in order]
     assert ranks == sorted(ranks)
     reasons = {Path(r["来源"]).name: r["主要问题"] for r in rows}
     assert "加密" in reasons["加密.xlsx"] or "密码" in reasons["加密.xlsx"]

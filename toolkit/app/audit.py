@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .. import spec
 from ..collect import batch, load_previous
-from ..collect.gather import REPORT_SUFFIXES, gather, refuse_if_all_missing, safe_name, skipped_note
+from ..collect.gather import OTHER_FILE, REPORT_SUFFIXES, gather, refuse_if_all_missing, safe_name, skipped_note
 from ..collect.outdir import RunLock, clear_extracted, refuse_if_open
 from ..collect.status import (
     Column,
@@ -51,8 +51,10 @@ log = Logger(__name__)
 
 BOOK_FILE, FINDINGS_FILE, DATA_DIR = "审核结果.xlsx", "findings.json", "数据"
 PASSED, WARNINGS, ERRORS, UNREADABLE, OLD = "通过", "有提示", "有错误", "无法读取", "旧格式"
-STATUS_ORDER = (ERRORS, UNREADABLE, OLD, WARNINGS, PASSED)
-STATUS_CODE = {PASSED: "passed", WARNINGS: "warnings", ERRORS: "errors", UNREADABLE: "unreadable", OLD: "old_format"}
+OTHER = "其他文件"  # found in a folder, not a report of any kind (a note, a picture): listed, not read
+STATUS_ORDER = (ERRORS, UNREADABLE, OLD, WARNINGS, PASSED, OTHER)
+STATUS_CODE = {PASSED: "passed", WARNINGS: "warnings", ERRORS: "errors", UNREADABLE: "unreadable", OLD: "old_format",
+               OTHER: "other_file"}
 AUDIT_SUFFIXES = tuple(dict.fromkeys((*DOCUMENT_SUFFIXES, *REPORT_SUFFIXES)))
 
 
@@ -74,7 +76,7 @@ class AuditResult(batch.FindingCounts):
     texts: dict[str, str] = field(default_factory=dict)  # for W13 across the batch
 
     def settle(self) -> None:
-        if self.status in (UNREADABLE, OLD):
+        if self.status in (UNREADABLE, OLD, OTHER):
             return
         self.status = ERRORS if self.n_errors else WARNINGS if self.n_warnings else PASSED
 
@@ -160,7 +162,7 @@ class AuditSummary:
     @property
     def exit_code(self) -> int:
         """0 every report passes, 1 any has errors or cannot be read, 2 none could be read."""
-        if not self.rows or all(r.status in (UNREADABLE, OLD) for r in self.rows):
+        if not self.rows or all(r.status in (UNREADABLE, OLD, OTHER) for r in self.rows):
             return 2
         return 1 if any(r.status in (ERRORS, UNREADABLE, OLD) for r in self.rows) else 0
 
@@ -191,14 +193,15 @@ def _audit(inputs: list[Path | str], outdir: Path, *, previous: list[Path | str]
         stale.unlink(missing_ok=True)
     prev, prev_notes = load_previous(list(previous), outdir, AUDIT_SUFFIXES) if previous else ({}, [])
     skipped: list[str] = []
-    items = gather(list(inputs), outdir, suffixes=AUDIT_SUFFIXES, skipped=skipped)
+    items = gather(list(inputs), outdir, suffixes=AUDIT_SUFFIXES, skipped=skipped, account=True, reviewer=True)
     results: dict[int, AuditResult] = {}
     tasks: list[batch.Task] = []
     names: dict[int, str] = {}
     used: set[str] = set()
     for i, item in enumerate(items):
         if item.error:
-            results[i] = AuditResult(i, str(item.path), item.origin, kind_of(item.path), reason=item.error)
+            results[i] = AuditResult(i, str(item.path), item.origin, kind_of(item.path), reason=item.error,
+                                     status=OTHER if item.unread == OTHER_FILE else UNREADABLE)
             continue
         tasks.append(batch.Task(i, str(item.path), item.origin, item.sender, item.mtime))
         names[i] = _data_name(item.path, used)
@@ -273,7 +276,8 @@ FINDING_LEAD: tuple[Column, ...] = (
     Column("机关名称", 24, lambda r: r.unit or ""),
     Column("年度", 7, lambda r: cell_text(r.year)),
 )
-STATUS_FILL = {ERRORS: "#FFC7CE", UNREADABLE: "#FFC7CE", OLD: "#FFEB9C", WARNINGS: "#FFEB9C", PASSED: "#C6EFCE"}
+STATUS_FILL = {ERRORS: "#FFC7CE", UNREADABLE: "#FFC7CE", OLD: "#FFEB9C", WARNINGS: "#FFEB9C", PASSED: "#C6EFCE",
+               OTHER: "#EDEDED"}
 
 
 def _note(r: AuditResult) -> str:

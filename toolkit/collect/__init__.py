@@ -46,8 +46,8 @@ class FileStatus(FindingCounts):
     index: int
     origin: str  # as the user knows it ("邮件.eml › 附件名")
     path: str  # where it was read (extracted copies live in OUTDIR/_收件)
-    status: str  # 通过 有错误 无法读取 年度不符 被替代
-    note: str = ""  # reason for 无法读取/年度不符/被替代
+    status: str  # 通过 有错误 无法读取 年度不符 被替代 其他文件 …
+    note: str = ""  # reason for 无法读取/年度不符/被替代/其他文件
     unit: str | None = None
     year: int | None = None
     findings: tuple[Finding, ...] = ()
@@ -92,8 +92,8 @@ class CollectSummary:
 
     @property
     def exit_code(self) -> int:
-        from .select import ERRORS, MISSING, OTHER_YEAR, SUSPECT, UNUSABLE, WORD_ONLY
-        if not any(f.status not in (UNUSABLE, MISSING) for f in self.files):
+        from .select import ERRORS, MISSING, OTHER_FILE, OTHER_YEAR, SUSPECT, UNUSABLE, WORD_ONLY
+        if not any(f.status not in (UNUSABLE, MISSING, OTHER_FILE) for f in self.files):
             return 2
         if any(f.status in (ERRORS, UNUSABLE, OTHER_YEAR, MISSING, SUSPECT, WORD_ONLY) for f in self.files):
             return 1
@@ -173,7 +173,7 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     _clear_previous_run(outdir)
     prev, previous_notes = load_previous(list(previous), outdir) if previous else ({}, [])
     skipped: list[str] = []
-    items = gather(list(inputs), outdir, fallback=WORD_SUFFIXES, skipped=skipped)
+    items = gather(list(inputs), outdir, fallback=WORD_SUFFIXES, skipped=skipped, account=True)
     convert_items(items, outdir / INBOX)  # .xls, .et: by LibreOffice, all in one run
     returns_dir = outdir / RETURNS_DIR
     staging = returns_dir / ".staging"
@@ -202,13 +202,16 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     batch_year = select.batch_year(ordered, year)
     units = Units.of(ordered, items, roster, unit, list(same))
     decisions = select.decide(ordered, batch_year, key=units.key)
+    # the file that stands for each unit: a file not read that names the unit is not its report
+    standing = {units.key(r): r.origin for r in ordered
+                if decisions[r.index].status in (select.PASSED, select.ERRORS, select.WORD_ONLY)}
     rows = []
     for r in ordered:
         d = decisions[r.index]
         name: str | None = r.unit  # the unit's name as the status list shows it
         if r.state == "unusable":
-            entry, m = units.entry(r), items[r.index].mail
-            name = entry.name if entry else (m.name or None) if m else None
+            name = units.named(r, items)
+            d = _unread(items[r.index], d, name, standing.get(units.key(r)) if name else None)
         stamp, why = select.dated(r)
         row = FileStatus(r.index, r.origin, r.path, d.status, d.note, name, r.year, r.findings, r.numbers,
                          r.figures(), r.sender, roster=units.roster_note(r),
@@ -229,6 +232,11 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     drafts += _notices(ordered, rows, items, units, returns_dir, mail, notices or {}, batch_year)
     shutil.rmtree(staging, ignore_errors=True)
     notes: list[str] = list(roster.notes) if roster is not None else []
+    unread = [row.file_name for row, item in zip(rows, items, strict=False) if item.unread]
+    if unread:
+        more = "等" if len(unread) > 3 else ""
+        notes.append(f"输入的文件夹中有{len(unread)}个文件不是本程序能读取的报表，未读取（见{STATUS_FILE}中各自的一行）："
+                     f"{'、'.join(unread[:3])}{more}")
     if skipped:
         notes.append(skipped_note(skipped, "单位报表")
                      + f"（要把下级的{SUMMARY_FILE}计入，请直接给出该文件或其输出文件夹）")
@@ -349,31 +357,65 @@ def _flag_copies(ordered: list, rows: list[FileStatus], units) -> None:
         row.findings += (copy_finding(c, other.unit or "", other.file_name),)
 
 
+def _unread(item, d, name: str | None, standing: str | None):
+    """The decision for a file that could not be read, when it is one found but not read (a .rar,
+    a note): 其他文件 beside the report its unit sent (``standing``), or when it names no unit and
+    is no kind a report comes in; else it stays 无法读取 (the unit is asked to send again)."""
+    from .gather import OTHER_FILE
+    from .select import OTHER_FILE as OTHER
+    from .select import Decision
+    if not item.unread:
+        return d
+    if standing:
+        return Decision(OTHER, join_notes(item.error, f"同一单位报送的{standing}已读取，以其为准"))
+    if item.unread == OTHER_FILE and not name:
+        return Decision(OTHER, item.error)
+    return d
+
+
+# What a unit is asked to send again for: a file that could not be used, its report document
+# alone, last year's workbook.
 def _notices(ordered: list, rows: list[FileStatus], items: list, units, returns_dir: Path, mail,
              templates: dict[str, str], year: int | None) -> list[Path]:
     """Drafts without attachment: "please send the standard workbook again" for each e-mail that
-    held no usable workbook (and each report document sent alone), and a reminder (催报) for each
-    roster unit that sent nothing (its row is added to ``rows`` as 未报送)."""
+    held no usable workbook, and for each unit whose files (from folders) could not be used, were
+    only its report document or last year's workbook, unless another of its files stands; and a
+    reminder (催报) for each roster unit that sent nothing (its row is added to ``rows`` as 未报送)."""
     from . import returns, select
+    from .gather import SAVED_MAIL
+    resend = (select.UNUSABLE, select.WORD_ONLY, select.OTHER_YEAR)
     drafts: list[Path] = []
+    standing = {units.key(r) for r in ordered if rows[r.index].status in (select.PASSED, select.ERRORS, select.SUSPECT)}
     groups: dict[object, list[int]] = {}
+    mail_of: dict[str, object] = {}  # a unit's key -> the group of the e-mail it sent
     for r in ordered:
         m = items[r.index].mail
         if m is not None:
             groups.setdefault(m.origin, []).append(r.index)
-        elif rows[r.index].status == select.WORD_ONLY:
-            groups[r.index] = [r.index]
+            mail_of.setdefault(units.key(r), m.origin)
+    for r in ordered:  # files from folders: with the unit's e-mail, else by unit, else alone
+        if items[r.index].mail is None and rows[r.index].status in resend:
+            k = units.key(r)
+            groups.setdefault(mail_of.get(k, k) if k else r.index, []).append(r.index)
     for indices in groups.values():
-        group = [(ordered[i], rows[i]) for i in indices]
-        if any(rw.status not in (select.UNUSABLE, select.WORD_ONLY) for _, rw in group):
+        # a mail the district saved as .msg is the district's to open, not the unit's to resend
+        group = [(ordered[i], rows[i]) for i in indices
+                 if rows[i].status != select.OTHER_FILE and items[i].unread != SAVED_MAIL]
+        if not group or any(rw.status not in resend for _, rw in group):
             continue
+        if any(k in standing for r, _ in group if (k := units.key(r))):
+            continue  # the unit's report came in another file
         r, row = group[0]
         to, reply = units.address(r, items)
         if not to:
             continue
-        reason = "；".join(dict.fromkeys(_resend_reason(rw) for _, rw in group))
+        reasons: list[str] = []
+        for _, rw in group:  # each said once: a file saved from the e-mail is told by the e-mail's
+            if not any(rw.file_name in said for said in reasons):
+                reasons.append(_resend_reason(rw, year))
+        reason = "；".join(dict.fromkeys(reasons))
         origin = items[r.index].mail.origin if items[r.index].mail else ""
-        names = "、".join(rw.file_name for _, rw in group if rw.origin != origin)
+        names = "、".join(dict.fromkeys(rw.file_name for _, rw in group if rw.origin != origin))
         who = row.unit or to
         m = items[r.index].mail
         for _, rw in group:
@@ -426,9 +468,12 @@ def _year_in(subject: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _resend_reason(row: FileStatus) -> str:
+def _resend_reason(row: FileStatus, year: int | None = None) -> str:
     """What was wrong with what a unit sent, for its "please send again" draft."""
-    from .select import WORD_ONLY
+    from .select import OTHER_YEAR, WORD_ONLY
+    if row.status == OTHER_YEAR:
+        return (f"报送的是{row.year}年度的工作簿，不是本次汇总的{year}年度的" if year and row.year
+                else row.note)
     if row.status != WORD_ONLY:
         return row.note
     found = f"，按其中的表格校验有 {row.n_errors} 处错误" if row.n_errors else ""

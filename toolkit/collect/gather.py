@@ -28,8 +28,10 @@ from typing import IO
 
 from ..errors import UnusableFile
 from ..fileio import BACKUP_DIR, file_mtime, is_lock_file, os_reason
+from ..importers import KNOWN_SUFFIXES, content_suffix
 from ..limits import MAX_ARCHIVE_BYTES, MAX_FILE_BYTES, input_problem, shown_size
 from ..safetext import REPLACEMENT, chinese_text, clip_bytes, shown_path, xml_text
+from ..source import FORMAT_NAMES
 
 INBOX = "_收件"  # below OUTDIR: extracted attachments and archive members
 PREVIOUS_INBOX = "_上年"  # the same for last year's files (--previous)
@@ -76,6 +78,7 @@ class Item:
     mtime: float = 0.0  # file time: the file's, the archive member's or the e-mail's date
     mail: Mail | None = None  # the e-mail it came in, if it did
     converted: str = ""  # the suffix it had before LibreOffice converted it to .xlsx (.xls, .et)
+    unread: str = ""  # a file found but not read (``error`` says why): REPORT_LIKE or OTHER_FILE
 
 
 def refuse_if_all_missing(inputs: list[Path | str], what: str) -> None:
@@ -89,7 +92,7 @@ def refuse_if_all_missing(inputs: list[Path | str], what: str) -> None:
 
 def gather(inputs: list[Path | str], outdir: Path, inbox: str = INBOX,
            suffixes: tuple[str, ...] = REPORT_SUFFIXES, fallback: tuple[str, ...] = (),
-           skipped: list[str] | None = None) -> list[Item]:
+           skipped: list[str] | None = None, account: bool = False, reviewer: bool = False) -> list[Item]:
     """Every file to check, in the order given (folders sorted). Extracted files go below
     ``outdir/inbox``. ``suffixes``: the kinds of file taken from folders, archives and e-mails
     (the audit of published reports takes documents too); ``fallback``: kinds taken only from an
@@ -97,9 +100,12 @@ def gather(inputs: list[Path | str], outdir: Path, inbox: str = INBOX,
     report: beside a workbook, a Word file is its covering letter or a copy of the same report).
     nianbao's own outputs are not taken: an earlier output folder inside an input folder (its
     汇总状态.xlsx says what it is; one given as an input gives its 汇总数据.xlsx only) and an
-    unsent draft (.eml with X-Unsent) anywhere; what was left out is added to ``skipped``."""
+    unsent draft (.eml with X-Unsent) anywhere; what was left out is added to ``skipped``.
+    ``account``: every other file found in a folder (or given) is an item too, ``unread`` and its
+    ``error`` saying why it is not read (a .rar, an Outlook .msg, a .doc …): none vanishes unsaid;
+    ``reviewer``: said to one who audits published reports (not to a district asking its units)."""
     outdir = Path(outdir)
-    g = _Gatherer(outdir / inbox, outdir.resolve(), suffixes, fallback)
+    g = _Gatherer(outdir / inbox, outdir.resolve(), suffixes, fallback, account, reviewer)
     for raw in inputs:
         g.add_path(Path(raw))
     if skipped is not None:
@@ -130,7 +136,8 @@ class _TooLarge(Exception):
 
 class _Gatherer:
     def __init__(self, inbox: Path, outdir: Path, suffixes: tuple[str, ...] = REPORT_SUFFIXES,
-                 fallback: tuple[str, ...] = ()) -> None:
+                 fallback: tuple[str, ...] = (), account: bool = False, reviewer: bool = False) -> None:
+        self.account, self.reviewer = account, reviewer
         self.wanted = suffixes + CONTAINER_SUFFIXES
         self.main = suffixes
         self.fallback = tuple(s for s in fallback if s not in self.wanted)
@@ -149,7 +156,7 @@ class _Gatherer:
             problem = input_problem(path)
             if problem:
                 self.items.append(Item(path, shown_path(path), error=problem))
-            else:
+            elif not (self.account and self.unread(path, self.wanted + self.fallback)):
                 self.add_file(path, shown_path(path), sender="", depth=0, budget=_Budget())
 
     def taken(self, names: list[str]) -> tuple[str, ...]:
@@ -187,12 +194,23 @@ class _Gatherer:
             wanted = self.taken(names)
             for name in names:
                 p = here / name
-                if Path(name).suffix.lower() in wanted:
+                if Path(name).suffix.lower() in wanted or (self.account and not _ours(name)):
                     problem = input_problem(p, folder)
                     if problem:
                         self.items.append(Item(p, shown_path(p), error=problem))
-                    else:
+                    elif not self.unread(p, wanted):
                         self.add_file(p, shown_path(p), sender="", depth=0, budget=_Budget())
+
+    def unread(self, path: Path, wanted: tuple[str, ...]) -> bool:
+        """Whether ``path`` (not of a ``wanted`` kind) is left unread: listed as such when
+        accounting for every file. A file without a known suffix whose content is a workbook or
+        report of a wanted kind (a mail program dropped the suffix) is read as that."""
+        if path.suffix.lower() in wanted or (self.account and _content_kind(path) in wanted):
+            return False
+        if self.account:
+            why, kind = unread_reason(path.name, path.suffix.lower() in self.fallback, self.reviewer)
+            self.items.append(Item(path, shown_path(path), error=why, mtime=file_mtime(path) or 0.0, unread=kind))
+        return True
 
     def add_file(self, path: Path, origin: str, sender: str, depth: int, budget: _Budget) -> None:
         suffix = path.suffix.lower()
@@ -232,7 +250,7 @@ class _Gatherer:
                     continue
                 members.append((info, name, base))
             if not members:
-                self.items.append(Item(path, origin, error="压缩包中没有工作簿（.xlsx）"))
+                self.items.append(Item(path, origin, error=_no_workbook([b for _, _, b in named], "压缩包")))
                 return
             declared = sum(info.file_size for info, _, _ in members)
             if budget.refuses(declared):  # before inflating anything
@@ -384,6 +402,58 @@ ZIP_METHOD_UNSUPPORTED = ("压缩包中的此文件使用了不受支持的压�
                           "重新打包，或直接发送工作簿")
 
 
+# --- files found but not read -------------------------------------------------------------------
+
+# Item.unread: may be a unit's report; an e-mail the district saved (its unit is not asked again);
+# something else
+REPORT_LIKE, SAVED_MAIL, OTHER_FILE = "report", "mail", "other"
+_ARCHIVES = {".rar": "RAR", ".7z": "7-Zip", ".zipx": "WinZip", ".tar": "tar", ".gz": "gzip", ".tgz": "tar.gz",
+             ".bz2": "bzip2", ".xz": "xz", ".cab": "CAB", ".arj": "ARJ", ".lzh": "LZH", ".iso": "光盘映像"}
+_DOCUMENTS = {**{s: FORMAT_NAMES[s] for s in (".doc", ".wps")}, ".docm": "Word 启用宏的文档（.docm）",
+              ".dot": "Word 模板（.dot）", ".dotx": "Word 模板（.dotx）", ".wpt": "WPS 文字模板（.wpt）",
+              ".rtf": "RTF 文档（.rtf）", ".odt": "OpenDocument 文字文档（.odt）", ".ofd": "OFD 版式文档（.ofd）",
+              ".ceb": "CEB 版式文档（.ceb）", ".xlsb": "Excel 二进制工作簿（.xlsb）", ".csv": FORMAT_NAMES[".csv"],
+              ".xltx": "Excel 模板（.xltx）", ".ett": "WPS 表格模板（.ett）"}
+_MAIL_HINT = ("这是 Outlook 保存的邮件（.msg），无法读取：请在 Outlook 中把邮件“另存为”.eml，"
+              "或把其中的附件保存到收件文件夹，再重新汇总")
+_ARCHIVE_HINT = "本程序只能解压 .zip 压缩包，请直接发送填报工作簿，或改用 .zip 压缩包"
+# For an e-mail or archive that held only such a file: what to do about it.
+_UNREAD_HINTS = {**{s: _ARCHIVE_HINT for s in _ARCHIVES}, ".msg": _MAIL_HINT}
+# A report document beside workbooks (taken only without them: ``gather``'s fallback).
+BESIDE_WORKBOOKS = "与填报工作簿放在同一文件夹中的报告文档，当作附带的文件，未读取"
+
+
+def unread_reason(name: str, beside_workbooks: bool = False, reviewer: bool = False) -> tuple[str, str]:
+    """(why a file found among the inputs is not read, REPORT_LIKE, SAVED_MAIL or OTHER_FILE): an
+    archive other than .zip, a document of a kind not read, an Outlook mail may each be or hold
+    what a unit sent as its report; anything else (a note, a picture) may not. ``beside_workbooks``: a report
+    document in a folder that holds workbooks. ``reviewer``: the remedy for one who audits
+    published reports (convert or unpack them), not for a unit asked to send its workbook."""
+    suffix = Path(name).suffix.lower()
+    if beside_workbooks:
+        return BESIDE_WORKBOOKS, OTHER_FILE
+    if suffix in _ARCHIVES:
+        hint = "本程序只能解压 .zip 压缩包，请解压后把其中的文件放入文件夹再审核" if reviewer else _ARCHIVE_HINT
+        return f"这是{_ARCHIVES[suffix]}压缩包（{suffix}），无法解压：{hint}", REPORT_LIKE
+    if suffix == ".msg":
+        return _MAIL_HINT, SAVED_MAIL
+    if suffix in _DOCUMENTS and reviewer:
+        return (f"这是{_DOCUMENTS[suffix]}的文件，无法读取：请在 Word 或 WPS 中打开，“另存为”Word 文档（.docx）"
+                "或 PDF 后再审核", REPORT_LIKE)
+    if suffix in _DOCUMENTS:
+        return (f"这是{_DOCUMENTS[suffix]}的文件，不是填报工作簿，无法读取：请报送标准填报工作簿（.xlsx）",
+                REPORT_LIKE)
+    return f"不是报表文件（{suffix or '无扩展名'}），未读取", OTHER_FILE
+
+
+def _content_kind(path: Path) -> str:
+    """For a file whose suffix nianbao does not know, the kind its content shows (``content_suffix``)."""
+    if path.suffix.lower() in KNOWN_SUFFIXES or path.suffix.lower() in _ARCHIVES:
+        return ""
+    found = content_suffix(path)
+    return found if found != path.suffix.lower() else ""
+
+
 # --- names ----------------------------------------------------------------------------------------
 
 _BAD_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
@@ -422,6 +492,12 @@ def _split(name: str) -> tuple[str, str]:
 def _ignored_name(name: str) -> bool:
     low = name.lower()
     return low in _SKIP_NAMES or is_lock_file(Path(name)) or name.startswith("._")
+
+
+def _ours(name: str) -> bool:
+    """A hidden file (our run lock, a system's) or an e-mail template of the district's: never a
+    unit's, not listed among the files not read."""
+    return name.startswith(".") or name.endswith(".j2")
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -552,15 +628,18 @@ def _sender(msg: EmailMessage) -> str:
     return ""
 
 
-def _no_workbook(names: list[str]) -> str:
-    """Why an e-mail gave nothing to check, naming what it did attach."""
+def _no_workbook(names: list[str], where: str = "邮件") -> str:
+    """Why an e-mail (or an archive) gave nothing to check, naming what it did hold, and for an
+    archive or Outlook mail in it, what to do."""
+    what = "附件" if where == "邮件" else ""
     if not names:
-        return "邮件中没有工作簿附件（邮件没有附件）"
+        return f"{where}中没有工作簿{what}（{where}没有{what or '文件'}）"
     words = any(Path(n).suffix.lower() in (".doc", ".docx", ".wps", ".pdf") for n in names)
     shown = "、".join(names[:3]) + ("等" if len(names) > 3 else "")
     if words:
-        return f"邮件中没有工作簿附件，只附有报告文档（{shown}），应附填报工作簿（.xlsx）"
-    return f"邮件中没有工作簿附件（.xlsx），收到的是：{shown}"
+        return f"{where}中没有工作簿{what}，只{'附' if what else ''}有报告文档（{shown}），应附填报工作簿（.xlsx）"
+    hint = next((_UNREAD_HINTS[s] for n in names if (s := Path(n).suffix.lower()) in _UNREAD_HINTS), "")
+    return f"{where}中没有工作簿{what}（.xlsx），收到的是：{shown}" + (f"；{hint}" if hint else "")
 
 
 def _header(msg: EmailMessage, name: str) -> str:

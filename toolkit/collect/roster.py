@@ -18,6 +18,7 @@ import io
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,10 +42,11 @@ _REGION = re.compile(r"[^省市区县旗\s]{1,8}?[省市区县旗]")
 # Exact, normalised, joined by the user (--same), or how a name failed to match.
 EXACT, NORMALISED, AMBIGUOUS, OUTSIDE = "名单内", "名单内（名称经规范化后匹配）", "名单中有多个相近名称", "名单外"
 JOINED = "名单内（按 --same 对应）"
+BY_FILE_NAME = "名单内（按文件名对应）"  # a file that cannot be read, its unit's name in its file name
 # Not on the roster, but one name is the other with a region before it (某某区城北街道 / 城北街道)
 NEAR = "名单外（与名单中的单位名称相近）"
 MIN_TAIL = 3  # a name left after a region prefix shorter than this (街道) says nothing
-MATCHED = (EXACT, NORMALISED, JOINED)  # the file stands for its roster entry
+MATCHED = (EXACT, NORMALISED, JOINED, BY_FILE_NAME)  # the file stands for its roster entry
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class Match:
 
     @property
     def note(self) -> str:
-        if self.how in (NORMALISED, JOINED) and self.entry:
+        if self.how in (NORMALISED, JOINED, BY_FILE_NAME) and self.entry:
             return f"{self.how}：名单中为“{self.entry.name}”"
         if self.how in (AMBIGUOUS, NEAR):
             return f"{self.how}：" + "、".join(f"“{e.name}”" for e in self.candidates) + "，未自动对应，请核实"
@@ -123,6 +125,15 @@ class Names:
                 break
         return s
 
+    def named_in(self, text: str, norms: Iterable[str]) -> str | None:
+        """The one of ``norms`` (normalised names) that ``text`` (a file name) contains: the
+        longest where one contains another (城北街道社区 over 城北街道); None for none, for two
+        unrelated ones (never a guess) and for names too short to say anything."""
+        s = half_width(text).casefold()
+        found = [n for n in set(norms) if len(n) >= MIN_TAIL and n in s]
+        found = [n for n in found if not any(n != m and n in m for m in found)]
+        return found[0] if len(found) == 1 else None
+
 
 @dataclass
 class Roster:
@@ -165,6 +176,13 @@ class Roster:
         if near:
             return Match(NEAR, candidates=tuple(dict.fromkeys(near)))
         return Match(OUTSIDE)
+
+    def in_file_name(self, name: str) -> Match:
+        """The entry whose name a file's name holds (甲街道年报.rar, 附件1：某某区乙街道2024.doc),
+        for a file that cannot be read: BY_FILE_NAME, or OUTSIDE."""
+        norm = self.names.named_in(Path(name).stem, self._norm)
+        found = self._norm.get(norm or "", [])
+        return Match(BY_FILE_NAME, found[0]) if len(found) == 1 else Match(OUTSIDE)
 
     def match_with(self, unit: str | None, same: list[tuple[str, str]] | tuple = ()) -> Match:
         """``match``, after the user's --same pairs ("甲=乙", either side a roster name): a name

@@ -19,9 +19,13 @@ from .batch import FileResult
 ERRORS, UNUSABLE, OTHER_YEAR, SUPERSEDED, PASSED = "有错误", "无法读取", "年度不符", "被替代", "通过"
 MISSING, SUSPECT = "未报送", "疑似同一单位"  # a roster unit that sent nothing; two names, maybe one unit
 WORD_ONLY = "仅报送Word"  # a unit that sent only its report document: imported and checked, not summed
-STATUS_ORDER = (ERRORS, UNUSABLE, MISSING, WORD_ONLY, SUSPECT, OTHER_YEAR, SUPERSEDED, PASSED)
+# A file found among the inputs that is not a unit's report (a note, a picture), or one beside the
+# report its unit sent (a .rar besides its workbook): listed, not read, no error.
+OTHER_FILE = "其他文件"
+STATUS_ORDER = (ERRORS, UNUSABLE, MISSING, WORD_ONLY, SUSPECT, OTHER_YEAR, SUPERSEDED, PASSED, OTHER_FILE)
 STATUS_CODE = {ERRORS: "errors", UNUSABLE: "unusable", MISSING: "missing", WORD_ONLY: "word_only",
-               SUSPECT: "same_unit", OTHER_YEAR: "other_year", SUPERSEDED: "superseded", PASSED: "passed"}
+               SUSPECT: "same_unit", OTHER_YEAR: "other_year", SUPERSEDED: "superseded", PASSED: "passed",
+               OTHER_FILE: "other_file"}
 # Why a unit's report document is checked but not summed (said on its row).
 WORD_ONLY_NOTE = ("只收到报告文档，没有标准填报工作簿：已导入并校验，未计入汇总（文档中印的数字和合计可能有误，"
                   "汇总只用标准工作簿），请其报送标准填报工作簿")

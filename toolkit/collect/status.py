@@ -12,7 +12,18 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 from ..rules.engine import SEVERITY_WORD, Finding
 from ..safetext import xml_text
 from .batch import FIGURES
-from .select import ERRORS, MISSING, OTHER_YEAR, PASSED, STATUS_ORDER, SUPERSEDED, SUSPECT, UNUSABLE, WORD_ONLY
+from .select import (
+    ERRORS,
+    MISSING,
+    OTHER_FILE,
+    OTHER_YEAR,
+    PASSED,
+    STATUS_ORDER,
+    SUPERSEDED,
+    SUSPECT,
+    UNUSABLE,
+    WORD_ONLY,
+)
 
 if TYPE_CHECKING:
     from . import FileStatus
@@ -56,7 +67,8 @@ FINDING_LEAD: tuple[Column, ...] = (
 # 单位 … 报告年度: what a printed 报送状态 shows
 PRINTED_STATUS_COLUMNS = 1 + next(i for i, c in enumerate(STATUS_COLUMNS) if c.label == "报告年度")
 STATUS_FILL = {ERRORS: "#FFC7CE", UNUSABLE: "#FFC7CE", MISSING: "#FFC7CE", WORD_ONLY: "#FFEB9C",
-               SUSPECT: "#FFEB9C", OTHER_YEAR: "#FFEB9C", SUPERSEDED: "#EDEDED", PASSED: "#C6EFCE"}
+               SUSPECT: "#FFEB9C", OTHER_YEAR: "#FFEB9C", SUPERSEDED: "#EDEDED", PASSED: "#C6EFCE",
+               OTHER_FILE: "#EDEDED"}
 MAX_CHART_UNITS = 300  # beyond this a bar per unit is unreadable: the table still lists all
 
 
@@ -83,7 +95,7 @@ def sort_rows(rows: Iterable[R], order: Sequence[str] = STATUS_ORDER) -> list[R]
 
 def first_problems(row: FileStatus, n: int = 3) -> str:
     """A status line's 主要问题: why a file was not checked, else ``problems_text``."""
-    if row.status in (UNUSABLE, OTHER_YEAR, SUPERSEDED, MISSING, SUSPECT):
+    if row.status in (UNUSABLE, OTHER_YEAR, SUPERSEDED, MISSING, SUSPECT, OTHER_FILE):
         return join_notes(row.note, row.returned_note)
     return problems_text(row.findings, row.note, n=n)
 

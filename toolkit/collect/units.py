@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from ..errors import BadArgument
 from ..previous import unit_key
 from .batch import FileResult
-from .gather import Item, Mail
+from .gather import SEP, Item, Mail
 from .returns import Reply
-from .roster import AMBIGUOUS, EXACT, MATCHED, NEAR, Entry, Match, Names, Roster, tails
+from .roster import AMBIGUOUS, EXACT, MATCHED, NEAR, OUTSIDE, Entry, Match, Names, Roster, tails
 from .summary import DEFAULT_SUMMARY_UNIT
 
 # Figures other than 0 two units' identical tables must have to be suspected as one unit.
@@ -50,6 +50,7 @@ class Units:
     matches: dict[int, Match] = field(default_factory=dict)  # result index -> roster match
     suspects: dict[int, str] = field(default_factory=dict)  # result index -> the note
     names_sent: dict[int, str] = field(default_factory=dict)  # result index -> its unit name (ambiguous)
+    by_file: dict[int, str] = field(default_factory=dict)  # unusable file -> the unit its name names
 
     @classmethod
     def of(cls, results: list[FileResult], items: list[Item], roster: Roster | None, district: str | None,
@@ -72,15 +73,29 @@ class Units:
                         f"机关名称“{r.unit}”与单位名单中的{alike}{said}，未计入汇总；请改正机关名称或单位名单，"
                         f"或加 --same \"{pair}\"（名单中的名称=工作簿中的名称）重新汇总")
             else:
-                # an unusable file: its sender, by address, else by the name the e-mail is from
-                # (a file from a folder that cannot be read belongs to no one known: no match said)
+                # an unusable file: its sender, by address, else by the name the e-mail is from,
+                # else by the unit's name in the file's name (甲街道年报.rar); a file from a folder
+                # that names no roster unit belongs to no one known: no match said
                 mail = items[r.index].mail
+                m = Match(OUTSIDE)
                 if mail is not None:
                     entry = roster.by_email(mail.address)
-                    u.matches[r.index] = Match(EXACT, entry) if entry else roster.match(mail.name)
+                    m = Match(EXACT, entry) if entry else roster.match(mail.name)
+                if m.how not in MATCHED:
+                    by_file = roster.in_file_name(file_name(r.origin))
+                    m = by_file if by_file.entry or mail is None else m
+                if m.how != OUTSIDE or mail is not None:
+                    u.matches[r.index] = m
         usable = [r for r in results if r.state != "unusable" and r.unit and not cls.unnamed(r)]
         if roster is None:
             u._suspect(usable)
+            # a file that cannot be read whose name holds the name of a unit that sent a workbook
+            norms = {names.norm(r.unit or ""): r.unit or "" for r in usable}
+            for r in results:
+                if r.state == "unusable":
+                    norm = names.named_in(file_name(r.origin), norms)
+                    if norm:
+                        u.by_file[r.index] = norms[norm]
         u._identical(usable)
         return u
 
@@ -88,7 +103,7 @@ class Units:
         m = self.matches.get(r.index)
         if m and m.entry and m.how in MATCHED:
             return unit_key(m.entry.name)
-        k = unit_key(r.unit)
+        k = unit_key(r.unit or self.by_file.get(r.index))
         if self.unnamed(r):  # two districts' unnamed summaries are two units, not copies of one
             return f"{k}#{r.index}"
         return self.same.get(k, k)
@@ -141,6 +156,14 @@ class Units:
                                           f"均未计入汇总；如是同一单位，请加 --same \"{pair}\" 重新汇总，"
                                           "如不是，请核实各自的数据")
 
+    def named(self, r: FileResult, items: list[Item]) -> str | None:
+        """The unit's name for the row of a file that cannot be read: its roster entry's, the
+        name its e-mail is from, or the unit its file's name names."""
+        entry, mail = self.entry(r), items[r.index].mail
+        if entry:
+            return entry.name
+        return (mail.name if mail else None) or self.by_file.get(r.index)
+
     def entry(self, r: FileResult) -> Entry | None:
         m = self.matches.get(r.index)
         return m.entry if m else None
@@ -174,6 +197,11 @@ class Units:
                 for e in m.candidates:
                     out[unit_key(e.name)].append(self.names_sent[i])
         return out
+
+
+def file_name(origin: str) -> str:
+    """A file's own name in its origin (“收件/甲.eml › 甲街道年报.rar” -> 甲街道年报.rar)."""
+    return origin.replace("\\", "/").rsplit("/", 1)[-1].rsplit(SEP, 1)[-1]
 
 
 __all__ = ["Units", "parse_same"]
