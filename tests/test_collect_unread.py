@@ -177,3 +177,39 @@ def test_audit_lists_reports_it_cannot_read(tmp_path):
     assert "解压后" in by_file["甲街道年报.rar"].reason
     assert by_file["网站截图.png"].status == "其他文件"
     assert s.exit_code == 1 and "无法读取 4" in s.line(), s.line()
+
+
+def test_a_unit_that_sent_last_years_workbook_is_asked_for_this_years(tmp_path):
+    """G16: 年度不符 is no 未报送 (no 催报), but the unit must still be asked for this year's workbook;
+    not when it sent this year's too (in another e-mail). The roster kept in the inbox is not a row."""
+    box = tmp_path / "收件"
+    box.mkdir()
+    rng = random.Random(16)
+    (box / "锦屏街道.xlsx").write_bytes(build_workbook(random_values(rng, "锦屏街道", YEAR - 2)))
+    (box / "B区第1街道.xlsx").write_bytes(build_workbook(random_values(rng, "B区第1街道", YEAR)))
+    (box / "乙街道旧.eml").write_bytes(_mail("yi@x.gov.cn", "乙街道", [
+        ("乙街道.xlsx", build_workbook(random_values(rng, "乙街道", YEAR - 1)))]))
+    (box / "乙街道新.eml").write_bytes(_mail("yi@x.gov.cn", "乙街道", [
+        ("乙街道2024.xlsx", build_workbook(random_values(rng, "乙街道", YEAR)))]))
+    (box / "丙街道.eml").write_bytes(_mail("bing@other.cn", "丙街道", [
+        ("丙街道.xlsx", build_workbook(random_values(rng, "丙街道", YEAR - 1)))]))
+    names = box / "名单.csv"
+    names.write_text("单位名称,邮箱\n锦屏街道,jp@x.gov.cn\nB区第1街道,b1@x.gov.cn\n乙街道,yi@x.gov.cn\n"
+                     "丙街道,bing@x.gov.cn\n", encoding="utf-8")
+    s = collect([box], tmp_path / "out", roster=names, workers=1)
+    rows = _rows(s)
+    assert "名单.csv" not in rows and "未报送" not in s.line()
+    assert rows["锦屏街道.xlsx"].status == rows["丙街道.xlsx"].status == "年度不符"
+    drafts = {p.name: _parse(p) for p in (tmp_path / "out" / "退回").glob("*.eml")}
+    assert set(drafts) == {"锦屏街道（请重新报送）.eml", "丙街道（请重新报送）.eml"}, list(drafts)
+    jp = drafts["锦屏街道（请重新报送）.eml"]
+    assert jp["To"].addresses[0].addr_spec == "jp@x.gov.cn" and "2024" in str(jp["Subject"])
+    body = jp.get_body().get_content()
+    assert "锦屏街道.xlsx" in body and "2022年度" in body and "请报送2024年度的工作簿" in body, body
+    assert drafts["丙街道（请重新报送）.eml"]["To"].addresses[0].addr_spec == "bing@x.gov.cn"  # the roster's
+    assert len(s.returns) == 2 and rows["锦屏街道.xlsx"].draft
+    # without a roster: the e-mailed one answers its e-mail
+    s = collect([box / "丙街道.eml", box / "B区第1街道.xlsx"], tmp_path / "out2", workers=1)
+    (draft,) = (tmp_path / "out2" / "退回").glob("*.eml")
+    mail = _parse(draft)
+    assert mail["To"].addresses[0].addr_spec == "bing@other.cn" and mail["In-Reply-To"] == "<bing@other.cn>"

@@ -174,6 +174,8 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     prev, previous_notes = load_previous(list(previous), outdir) if previous else ({}, [])
     skipped: list[str] = []
     items = gather(list(inputs), outdir, fallback=WORD_SUFFIXES, skipped=skipped, account=True)
+    if roster is not None and roster.path:  # the roster kept in the inbox is no unit's report
+        items = [it for it in items if not _same_file(it.path, Path(roster.path))]
     convert_items(items, outdir / INBOX)  # .xls, .et: by LibreOffice, all in one run
     returns_dir = outdir / RETURNS_DIR
     staging = returns_dir / ".staging"
@@ -461,6 +463,13 @@ def _draft(returns_dir: Path, who: str, kind: str, content: bytes, rows: list[Fi
     return [] if note else [path]
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
 def _year_in(subject: str) -> int | None:
     """The report year an e-mail's subject names (“辛街道2024年报”), for a batch whose year is
     not known from any workbook: the draft then names it instead of a hole before 年."""
@@ -472,7 +481,7 @@ def _resend_reason(row: FileStatus, year: int | None = None) -> str:
     """What was wrong with what a unit sent, for its "please send again" draft."""
     from .select import OTHER_YEAR, WORD_ONLY
     if row.status == OTHER_YEAR:
-        return (f"报送的是{row.year}年度的工作簿，不是本次汇总的{year}年度的" if year and row.year
+        return (f"报送的是{row.year}年度的工作簿，本次汇总的是{year}年度，请报送{year}年度的工作簿" if year and row.year
                 else row.note)
     if row.status != WORD_ONLY:
         return row.note
