@@ -160,7 +160,7 @@ LAYERS = (
     ("report data", ("toolkit.report", "toolkit.values")),
     ("specification", ("toolkit.spec",)),
     ("base", ("toolkit.ooxml", "toolkit.errors", "toolkit.numerals", "toolkit.fileio", "toolkit.safetext",
-              "toolkit.limits", "toolkit.log", "toolkit.lazyre", "toolkit")),
+              "toolkit.limits", "toolkit.log", "toolkit.lazyre", "toolkit.unitnames", "toolkit")),
 )
 
 

@@ -39,8 +39,7 @@ from ..fileio import atomic_write, make_folder, os_reason
 from ..importers import SUFFIXES as DOCUMENT_SUFFIXES
 from ..importers import kind_of
 from ..log import Logger
-from ..previous import refuse_missing, unit_key, usable
-from ..report import Report
+from ..previous import PreviousYear, refuse_missing, unit_key, unmatched_note
 from ..rules import check
 from ..rules.copies import copy_finding, find_copies
 from ..rules.engine import Finding
@@ -85,7 +84,7 @@ class AuditResult(batch.FindingCounts):
 class AuditSetup:
     data_dir: str
     names: dict[int, str]  # task index -> the data file's name
-    previous: dict[str, Report] = field(default_factory=dict)
+    previous: PreviousYear | None = None  # last year's reports (--previous), by unit
 
 
 _SETUP: AuditSetup | None = None
@@ -118,8 +117,8 @@ def audit_file(task: batch.Task) -> AuditResult:
     unit, year = report.values.get("meta.unit"), report.values.get("meta.year")
     res.unit = str(unit) if unit else None
     res.year = year if isinstance(year, int) else None
-    previous, why_not = usable(report, _SETUP.previous.get(unit_key(unit)) if unit else None)
-    notes = [*source.notes, *([why_not] if why_not else [])]
+    previous, about_previous = _SETUP.previous.match(report) if _SETUP.previous else (None, "")
+    notes = [*source.notes, *([about_previous] if about_previous else [])]
     try:
         result = check(report, previous)
     except Exception as exc:  # a rule crashing on odd data must not lose the other files
@@ -154,7 +153,7 @@ class AuditSummary:
     findings_path: Path
     previous_notes: list[str]
     seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)  # said on screen: what was left out of the batch
+    notes: list[str] = field(default_factory=list)  # said on screen: what was left out of the batch, …
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -191,7 +190,7 @@ def _audit(inputs: list[Path | str], outdir: Path, *, previous: list[Path | str]
     make_folder(outdir / DATA_DIR)
     for stale in (outdir / DATA_DIR).glob("*.json"):  # a previous run's data is not this batch's
         stale.unlink(missing_ok=True)
-    prev, prev_notes = load_previous(list(previous), outdir, AUDIT_SUFFIXES) if previous else ({}, [])
+    prev = load_previous(list(previous), outdir, AUDIT_SUFFIXES) if previous else None
     skipped: list[str] = []
     items = gather(list(inputs), outdir, suffixes=AUDIT_SUFFIXES, skipped=skipped, account=True, reviewer=True)
     results: dict[int, AuditResult] = {}
@@ -214,8 +213,10 @@ def _audit(inputs: list[Path | str], outdir: Path, *, previous: list[Path | str]
     _flag_copies(rows)
     for r in rows:
         r.settle()
-    summary = AuditSummary(outdir, rows, outdir / BOOK_FILE, outdir / FINDINGS_FILE, prev_notes,
+    summary = AuditSummary(outdir, rows, outdir / BOOK_FILE, outdir / FINDINGS_FILE, prev.notes if prev else [],
                            notes=[skipped_note(skipped, "报告")] if skipped else [])
+    if prev is not None and (line := unmatched_note((n for r in rows for n in r.notes), "报告")):
+        summary.notes.append(line)
     atomic_write(summary.book_path, audit_workbook(rows))
     _write_findings(summary)
     summary.seconds = time.perf_counter() - started

@@ -29,9 +29,10 @@ def check_file(path: Path | str, previous: Path | str | Report | PreviousYear | 
     if not isinstance(previous, (Report, PreviousYear)):
         previous = read_report(previous)
     report = read_report(path)
-    if isinstance(previous, PreviousYear):
-        previous = previous.for_report(report)
-    previous, why_not = usable(report, previous)
+    if isinstance(previous, PreviousYear):  # its unit's, found as names are matched, or why none
+        previous, why_not = previous.match(report)
+    else:
+        previous, why_not = usable(report, previous)
     result = check(report, previous)
     if why_not:
         result.notes.append(why_not)

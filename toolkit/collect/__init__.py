@@ -23,8 +23,7 @@ from ..errors import OutputBlocked, UnusableFile
 from ..fileio import lock_files, make_folder, os_reason
 from ..limits import COLLECT_TIMEOUT
 from ..log import Logger
-from ..previous import PreviousYear, refuse_missing, unit_key
-from ..report import Report
+from ..previous import PreviousYear, refuse_missing, unit_key, unmatched_note
 from ..rules import Finding
 from ..safetext import json_text
 from .batch import FindingCounts
@@ -111,14 +110,13 @@ class CollectSummary:
 
 
 def load_previous(inputs: list[Path | str], outdir: Path,
-                  suffixes: tuple[str, ...] | None = None) -> tuple[dict[str, Report], list[str]]:
-    """(unit_key -> last year's report, notes on files not used), extracting folders, archives
+                  suffixes: tuple[str, ...] | None = None) -> PreviousYear:
+    """Last year's reports by unit (and notes on files not used), extracting folders, archives
     and e-mails into ``outdir``. ``suffixes``: the kinds of file taken from folders, archives and
     e-mails (``gather``'s; its default when None)."""
     from .gather import PREVIOUS_INBOX, REPORT_SUFFIXES, gather
-    prev = PreviousYear.from_items(gather(list(inputs), Path(outdir), inbox=PREVIOUS_INBOX,
+    return PreviousYear.from_items(gather(list(inputs), Path(outdir), inbox=PREVIOUS_INBOX,
                                           suffixes=suffixes or REPORT_SUFFIXES))
-    return prev.by_unit, prev.notes
 
 
 def collect(inputs: list[Path | str], outdir: Path | str, *, unit: str | None = None,
@@ -171,7 +169,7 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     for output in (STATUS_FILE, SUMMARY_FILE):  # found now, not after the whole batch
         refuse_if_open(outdir / output)
     _clear_previous_run(outdir)
-    prev, previous_notes = load_previous(list(previous), outdir) if previous else ({}, [])
+    prev = load_previous(list(previous), outdir) if previous else None
     skipped: list[str] = []
     items = gather(list(inputs), outdir, fallback=WORD_SUFFIXES, skipped=skipped, account=True)
     if roster is not None and roster.path:  # the roster kept in the inbox is no unit's report
@@ -219,6 +217,8 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
                          r.figures(), r.sender, roster=units.roster_note(r),
                          dated=select.when_text(stamp) if r.state != "unusable" else "",
                          dated_by=why if r.state != "unusable" else "")
+        if r.previous_note and d.status != select.OTHER_YEAR:
+            row.note = join_notes(row.note, r.previous_note)
         if items[r.index].converted:
             row.note = join_notes(converted_note(items[r.index].converted), row.note)
         if r.summary_of:  # a district's summary, collected by the city: said, and summed as a unit
@@ -234,6 +234,8 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
     drafts += _notices(ordered, rows, items, units, returns_dir, mail, notices or {}, batch_year)
     shutil.rmtree(staging, ignore_errors=True)
     notes: list[str] = list(roster.notes) if roster is not None else []
+    if prev is not None and (line := unmatched_note((r.previous_note for r in ordered), "工作簿")):
+        notes.append(line)
     unread = [row.file_name for row, item in zip(rows, items, strict=False) if item.unread]
     if unread:
         more = "等" if len(unread) > 3 else ""
@@ -286,7 +288,8 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
         first_by_pid.setdefault(r.pid, r.rss_kib)
     result = CollectSummary(
         outdir, batch_year, rows, status_path, outdir / FINDINGS_FILE, summary_path,
-        summary_errors, summary_w9, drafts, len(prev), previous_notes, time.perf_counter() - started,
+        summary_errors, summary_w9, drafts, len(prev.by_unit) if prev else 0, prev.notes if prev else [],
+        time.perf_counter() - started,
         max(worker_rss, default=0) / 1024, max(first_by_pid.values(), default=0) / 1024, notes,
         summary_note, sum(1 for k in earlier.values if k in spec.TEXT_KEYS) if summary_path else 0)
     _write_findings(result)

@@ -26,8 +26,7 @@ from ..fileio import is_workbook, os_reason
 from ..importers import DOCUMENT_SUFFIXES
 from ..limits import COLLECT_TIMEOUT
 from ..log import Logger
-from ..previous import unit_key
-from ..report import Report
+from ..previous import PreviousYear
 from ..rules import Finding, check
 from ..rules.copies import COPY_MIN_CHARS
 
@@ -91,6 +90,7 @@ class FileResult(FindingCounts):
     staged_draft: str = ""  # its e-mail draft, naming the copy ``return_stem``（退回修改）
     return_stem: str = ""
     previous_used: bool = False
+    previous_note: str = ""  # how last year's report was found, or why there is none (--previous)
     rss_kib: int = 0  # the worker's peak memory after this file (for the benchmark)
     pid: int = 0
     mail_date: float | None = None  # the Date of the e-mail it came in (set by the main process)
@@ -138,7 +138,7 @@ class WorkerSetup:
     """What every worker needs, sent once when the pool starts."""
 
     staging: str  # folder for annotated copies (OUTDIR/退回/.staging)
-    previous: dict[str, Report] = field(default_factory=dict)  # unit_key -> last year's report
+    previous: PreviousYear | None = None  # last year's reports (--previous), by unit
     mail: MailSetup | None = None  # for the return drafts, written by the workers too
     roster: Roster | None = None  # addresses the drafts, as the main process will (units.Units.address)
     same: list[tuple[str, str]] = field(default_factory=list)  # --same pairs, for the roster match
@@ -174,7 +174,7 @@ def process(task: Task) -> FileResult:
     res.year = year if isinstance(year, int) else None
     res.saved_at = report.saved_at
     res.summary_of = report.summary_of or ""
-    previous = _SETUP.previous.get(unit_key(unit)) if unit else None
+    previous, res.previous_note = _SETUP.previous.match(report) if _SETUP.previous else (None, "")
     res.previous_used = previous is not None
     try:
         result = check(report, previous, rollup=True)

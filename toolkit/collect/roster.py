@@ -2,13 +2,11 @@
 
 A roster is an .xlsx or .csv with a header row naming the columns 单位名称 and 邮箱 (optionally
 级别 and 联系人), in any order. Units are matched to it by name: exactly first (ignoring spaces
-and letter case, as ``previous.unit_key``), then after normalising (``Names.norm``: full-width to
-half-width, spaces, a leading region name, the suffixes 办事处/人民政府/委员会). A normalised match
-is said as such; a name that normalises to two roster entries is reported, never merged.
-
-The region names that may lead a unit's name are not guessed from any 省/市/区/县/旗 in a name
-(城区街道, 市场监督管理局 must stay as they are): they are the leading regions written in the
-district's own name (``--unit``) and those shared by two or more roster names.
+and letter case, as ``previous.unit_key``), then after normalising (``unitnames.Names.norm``:
+full-width to half-width, spaces, a leading region name, the suffixes 办事处/人民政府/委员会; the
+regions are those in the district's own name, ``--unit``, and those shared by two or more roster
+names). A normalised match is said as such; a name that normalises to two roster entries is
+reported, never merged.
 """
 
 from __future__ import annotations
@@ -16,9 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +22,7 @@ from ..fileio import atomic_write
 from ..log import Logger
 from ..previous import unit_key
 from ..safetext import chinese_text
+from ..unitnames import Names, half_width, tails
 
 log = Logger(__name__)
 
@@ -37,15 +33,12 @@ COLUMNS = (NAME, EMAIL, LEVEL, CONTACT)
 EXAMPLE_MARK = "（示例）"
 TEMPLATE_ROWS = ((f"{EXAMPLE_MARK}城北街道办事处", "chengbei@example.gov.cn", "乡镇街道", "张三"),
                  (f"{EXAMPLE_MARK}区教育局", "jyj@example.gov.cn", "部门", "李四"))
-SUFFIXES = ("办事处", "人民政府", "委员会")
-_REGION = re.compile(r"[^省市区县旗\s]{1,8}?[省市区县旗]")
 # Exact, normalised, joined by the user (--same), or how a name failed to match.
 EXACT, NORMALISED, AMBIGUOUS, OUTSIDE = "名单内", "名单内（名称经规范化后匹配）", "名单中有多个相近名称", "名单外"
 JOINED = "名单内（按 --same 对应）"
 BY_FILE_NAME = "名单内（按文件名对应）"  # a file that cannot be read, its unit's name in its file name
 # Not on the roster, but one name is the other with a region before it (某某区城北街道 / 城北街道)
 NEAR = "名单外（与名单中的单位名称相近）"
-MIN_TAIL = 3  # a name left after a region prefix shorter than this (街道) says nothing
 MATCHED = (EXACT, NORMALISED, JOINED, BY_FILE_NAME)  # the file stands for its roster entry
 
 
@@ -71,68 +64,6 @@ class Match:
         if self.how in (AMBIGUOUS, NEAR):
             return f"{self.how}：" + "、".join(f"“{e.name}”" for e in self.candidates) + "，未自动对应，请核实"
         return self.how
-
-
-def leading_regions(name: str) -> list[str]:
-    """The leading region names of ``name``, outermost first: 某某市某某区城北街道 -> 某某市, 某某市某某区."""
-    out: list[str] = []
-    rest = half_width(name)
-    prefix = ""
-    while (m := _REGION.match(rest)) and len(rest) > m.end():
-        prefix += m.group(0)
-        out.append(prefix)
-        rest = rest[m.end():]
-    return out
-
-
-def tails(norm: str) -> list[str]:
-    """``norm`` (a normalised name) without each of its leading region names: 某某区城北街道 ->
-    城北街道. One name is another's tail when the other only adds regions before it."""
-    return [t for r in leading_regions(norm) if len(t := norm[len(r):]) >= MIN_TAIL]
-
-
-def half_width(text: str) -> str:
-    """Full-width letters, digits and spaces as half-width, without spaces."""
-    return "".join(unicodedata.normalize("NFKC", str(text or "")).split())
-
-
-@dataclass
-class Names:
-    """Normalises unit names with the region names known for this batch."""
-
-    regions: tuple[str, ...] = ()  # longest first
-
-    @classmethod
-    def known(cls, district: str | None, names: list[str]) -> Names:
-        regions: set[str] = set(leading_regions(district or ""))
-        counts = Counter(r for n in names for r in set(leading_regions(n)))
-        regions |= {r for r, n in counts.items() if n >= 2}
-        return cls(tuple(sorted(regions, key=len, reverse=True)))
-
-    def norm(self, name: str) -> str:
-        """The name as compared after exact matching failed; never empty for a non-empty name."""
-        s = half_width(name).casefold()
-        if not s:
-            return ""
-        for region in self.regions:
-            r = region.casefold()
-            if s.startswith(r) and len(s) > len(r):
-                s = s[len(r):]
-                break
-        for suffix in SUFFIXES:
-            if s.endswith(suffix) and len(s) > len(suffix):
-                s = s[: -len(suffix)]
-                break
-        return s
-
-    def named_in(self, text: str, norms: Iterable[str]) -> str | None:
-        """The one of ``norms`` (normalised names) that ``text`` (a file name) contains: the
-        longest where one contains another (城北街道社区 over 城北街道); None for none, for two
-        unrelated ones (never a guess) and for names too short to say anything."""
-        s = half_width(text).casefold()
-        found = [n for n in set(norms) if len(n) >= MIN_TAIL and n in s]
-        found = [n for n in found if not any(n != m and n in m for m in found)]
-        return found[0] if len(found) == 1 else None
 
 
 @dataclass

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 from ..errors import BadArgument
 from ..previous import unit_key
+from ..unitnames import Names, tails
 from .batch import FileResult
 from .gather import SEP, Item, Mail
 from .returns import Reply
-from .roster import AMBIGUOUS, EXACT, MATCHED, NEAR, OUTSIDE, Entry, Match, Names, Roster, tails
+from .roster import AMBIGUOUS, EXACT, MATCHED, NEAR, OUTSIDE, Entry, Match, Roster
 from .summary import DEFAULT_SUMMARY_UNIT
 
 # Figures other than 0 two units' identical tables must have to be suspected as one unit.
