@@ -20,7 +20,17 @@ from pathlib import Path
 
 from .. import spec
 from ..collect import batch, load_previous
-from ..collect.gather import OTHER_FILE, REPORT_SUFFIXES, gather, refuse_if_all_missing, safe_name, skipped_note
+from ..collect.gather import (
+    AUDIT_BOOK,
+    AUDIT_DATA,
+    FINDINGS_FILE,
+    OTHER_FILE,
+    REPORT_SUFFIXES,
+    gather,
+    refuse_if_all_missing,
+    safe_name,
+    skipped_note,
+)
 from ..collect.outdir import RunLock, clear_extracted, refuse_if_open
 from ..collect.status import (
     Column,
@@ -48,7 +58,7 @@ from .importing import data_text, read_any
 
 log = Logger(__name__)
 
-BOOK_FILE, FINDINGS_FILE, DATA_DIR = "审核结果.xlsx", "findings.json", "数据"
+BOOK_FILE, DATA_DIR = AUDIT_BOOK, AUDIT_DATA  # with FINDINGS_FILE: gather knows them, never re-read as reports
 PASSED, WARNINGS, ERRORS, UNREADABLE, OLD = "通过", "有提示", "有错误", "无法读取", "旧格式"
 OTHER = "其他文件"  # found in a folder, not a report of any kind (a note, a picture): listed, not read
 STATUS_ORDER = (ERRORS, UNREADABLE, OLD, WARNINGS, PASSED, OTHER)

@@ -50,6 +50,11 @@ FINDINGS_FILE = "findings.json"
 RETURNS_DIR = "退回"
 # What collect writes into OUTDIR (besides its e-mail templates, *.j2, and hidden files)
 OUTPUT_NAMES = {STATUS_FILE, SUMMARY_FILE, FINDINGS_FILE, RETURNS_DIR, BACKUP_DIR, INBOX, PREVIOUS_INBOX}
+# audit's: its results workbook marks the folder; the reports' data (数据/*.json) are no reports
+AUDIT_BOOK, AUDIT_DATA = "审核结果.xlsx", "数据"
+AUDIT_NAMES = {AUDIT_BOOK, FINDINGS_FILE, AUDIT_DATA, INBOX, PREVIOUS_INBOX}
+# The file that marks an output folder of a batch command -> everything that command writes there
+_MARKS = ((STATUS_FILE, OUTPUT_NAMES), (AUDIT_BOOK, AUDIT_NAMES))
 _SKIP_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 _CHUNK = 1 << 20
 
@@ -98,9 +103,11 @@ def gather(inputs: list[Path | str], outdir: Path, inbox: str = INBOX,
     (the audit of published reports takes documents too); ``fallback``: kinds taken only from an
     e-mail, archive or folder that holds none of ``suffixes`` (a unit that sent only its Word
     report: beside a workbook, a Word file is its covering letter or a copy of the same report).
-    nianbao's own outputs are not taken: an earlier output folder inside an input folder (its
-    汇总状态.xlsx says what it is; one given as an input gives its 汇总数据.xlsx only) and an
-    unsent draft (.eml with X-Unsent) anywhere; what was left out is added to ``skipped``.
+    nianbao's own outputs are not taken: an earlier output folder of collect or audit inside an
+    input folder (its 汇总状态.xlsx or 审核结果.xlsx says what it is; one of collect given as an
+    input gives its 汇总数据.xlsx only), the outputs in ``outdir`` itself when it is an input
+    folder (the summary of the last run is not a unit of this one), and an unsent draft (.eml with
+    X-Unsent) anywhere; what was left out is added to ``skipped``.
     ``account``: every other file found in a folder (or given) is an item too, ``unread`` and its
     ``error`` saying why it is not read (a .rar, an Outlook .msg, a .doc …): none vanishes unsaid;
     ``reviewer``: said to one who audits published reports (not to a district asking its units)."""
@@ -166,7 +173,10 @@ class _Gatherer:
         return self.wanted
 
     def add_folder(self, folder: Path) -> None:
-        if _output_kind(folder) == "pure" and not _same(folder, self.outdir):
+        if _output_kind(folder)[0] == "pure" and not _same(folder, self.outdir):
+            if (folder / AUDIT_BOOK).is_file():  # an audit's results: no reports in it
+                self.skipped.append(shown_path(folder))
+                return
             # an output folder given as an input: its summary is a unit one level up (roll-up)
             self.skipped.append(f"{shown_path(folder)}中除{SUMMARY_FILE}以外的文件")
             if (folder / SUMMARY_FILE).is_file():
@@ -179,17 +189,21 @@ class _Gatherer:
             for d in sorted(dirs):
                 if d.startswith(".") or _same(here / d, self.outdir):
                     continue
-                if _output_kind(here / d) == "pure":
+                if _output_kind(here / d)[0] == "pure":
                     self.skipped.append(shown_path(here / d))
                     continue
                 kept.append(d)
             names = [name for name in sorted(files) if not _ignored_name(name)]
-            if _output_kind(here) == "mixed" and not _same(here, self.outdir):
+            if _same(here, self.outdir):  # this run's own output folder: what it writes is never an input
+                ours_here = OUTPUT_NAMES | AUDIT_NAMES
+                kept = [d for d in kept if d not in ours_here]
+                names = [n for n in names if n not in ours_here]
+            elif (found := _output_kind(here))[0] == "mixed":
                 # the units' files and an earlier run's outputs in one folder: the outputs left out
-                ours = [n for n in [*kept, *names] if n in OUTPUT_NAMES]
+                ours = [n for n in [*kept, *names] if n in found[1]]
                 self.skipped.append(f"{shown_path(here)}中的" + "、".join(ours))
-                kept = [d for d in kept if d not in OUTPUT_NAMES]
-                names = [n for n in names if n not in OUTPUT_NAMES]
+                kept = [d for d in kept if d not in found[1]]
+                names = [n for n in names if n not in found[1]]
             dirs[:] = kept
             wanted = self.taken(names)
             for name in names:
@@ -551,18 +565,20 @@ def attachment_name(part: Message) -> str:
     return str(name or "附件")
 
 
-def _output_kind(folder: Path) -> str:
-    """"pure" for an output folder of collect (its 汇总状态.xlsx, nothing but outputs), "mixed" for
-    a folder of the units' files that an earlier run wrote its outputs into, else ""."""
-    if not (folder / STATUS_FILE).is_file():
-        return ""
+def _output_kind(folder: Path) -> tuple[str, set[str]]:
+    """("pure", its output names) for an output folder of collect or audit (its 汇总状态.xlsx or
+    审核结果.xlsx, nothing but outputs), ("mixed", …) for a folder of the units' files that an
+    earlier run wrote its outputs into, else ("", set())."""
+    marked = next((names for mark, names in _MARKS if (folder / mark).is_file()), None)
+    if marked is None:
+        return "", set()
     try:
         names = os.listdir(folder)
     except OSError:
-        return "pure"
-    if all(n in OUTPUT_NAMES or n.startswith(".") or n.endswith(".j2") or _ignored_name(n) for n in names):
-        return "pure"
-    return "mixed"
+        return "pure", marked
+    if all(n in marked or n.startswith(".") or n.endswith(".j2") or _ignored_name(n) for n in names):
+        return "pure", marked
+    return "mixed", marked
 
 
 # A part's body that begins with MIME header lines: its headers were cut short by a stray blank line
