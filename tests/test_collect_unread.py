@@ -16,9 +16,9 @@ import pytest
 from toolkit.app.audit import audit
 from toolkit.collect import collect
 from toolkit.collect.samplebatch import random_values
-from toolkit.workbook.build import build_workbook
-from toolkit.word.build import render_report
 from toolkit.source import read_report
+from toolkit.word.build import render_report
+from toolkit.workbook.build import build_workbook
 
 YEAR = 2024
 # The first bytes of each kind, as WinRAR, 7-Zip and Office write them (the rest does not matter:
