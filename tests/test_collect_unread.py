@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 import random
-from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
+from test_district import _mail as district_mail
+from test_district import _parse
 
 from toolkit.app.audit import audit
 from toolkit.collect import collect
@@ -29,20 +28,8 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)  # .doc, .wps, .msg: OLE 
 
 
 def _mail(sender: str, name: str, attachments: list[tuple[str, bytes]]) -> bytes:
-    msg = EmailMessage(policy=policy.SMTP)
-    msg["From"] = f"{name} <{sender}>"
-    msg["To"] = "zwgk@example.gov.cn"
-    msg["Subject"] = f"{name}{YEAR}年报"
-    msg["Date"] = "Tue, 14 Jan 2025 10:00:00 +0800"
-    msg["Message-ID"] = f"<{sender}>"
-    msg.set_content("请查收。")
-    for fname, data in attachments:
-        msg.add_attachment(data, maintype="application", subtype="octet-stream", filename=fname)
-    return msg.as_bytes()
-
-
-def _parse(path: Path):
-    return BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    return district_mail(sender, name, f"{name}{YEAR}年报", attachments, "Tue, 14 Jan 2025 10:00:00 +0800",
+                         f"<{sender}>")
 
 
 def _rows(s) -> dict[str, object]:
