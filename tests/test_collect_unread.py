@@ -163,7 +163,8 @@ def test_audit_lists_reports_it_cannot_read(tmp_path):
     assert "另存为”Word 文档（.docx）" in by_file["丙街道年报.doc"].reason
     assert "解压后" in by_file["甲街道年报.rar"].reason
     assert by_file["网站截图.png"].status == "其他文件"
-    assert s.exit_code == 1 and "无法读取 4" in s.line(), s.line()
+    assert s.exit_code == 1 and s.line().startswith("共 5 份报告：") and "无法读取 4" in s.line(), s.line()
+    assert "另有1个其他文件" in s.line()
 
 
 def test_a_unit_that_sent_last_years_workbook_is_asked_for_this_years(tmp_path):

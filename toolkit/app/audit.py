@@ -176,8 +176,9 @@ class AuditSummary:
         return 1 if any(r.status in (ERRORS, UNREADABLE, OLD) for r in self.rows) else 0
 
     def line(self) -> str:
-        counts = "，".join(f"{s} {self.count(s)}" for s in STATUS_ORDER if self.count(s))
-        return f"共 {len(self.rows)} 份报告：{counts or '无'}（{self.seconds:.1f} 秒）"
+        counts = "，".join(f"{s} {self.count(s)}" for s in STATUS_ORDER if self.count(s) and s != OTHER)
+        others = f"；另有{self.count(OTHER)}个其他文件（不是报告，未读取）" if self.count(OTHER) else ""
+        return f"共 {len(self.rows) - self.count(OTHER)} 份报告：{counts or '无'}{others}（{self.seconds:.1f} 秒）"
 
 
 def audit(inputs: list[Path | str], outdir: Path | str, *, previous: list[Path | str] | tuple = (),
