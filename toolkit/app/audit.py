@@ -24,7 +24,7 @@ from ..collect.gather import (
     AUDIT_BOOK,
     AUDIT_DATA,
     FINDINGS_FILE,
-    OTHER_FILE,
+    NOT_REPORT,
     REPORT_SUFFIXES,
     gather,
     refuse_if_all_missing,
@@ -211,7 +211,7 @@ def _audit(inputs: list[Path | str], outdir: Path, *, previous: list[Path | str]
     for i, item in enumerate(items):
         if item.error:
             results[i] = AuditResult(i, str(item.path), item.origin, kind_of(item.path), reason=item.error,
-                                     status=OTHER if item.unread == OTHER_FILE else UNREADABLE)
+                                     status=OTHER if item.unread == NOT_REPORT else UNREADABLE)
             continue
         tasks.append(batch.Task(i, str(item.path), item.origin, item.sender, item.mtime))
         names[i] = _data_name(item.path, used)

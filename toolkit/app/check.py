@@ -29,6 +29,7 @@ def check_file(path: Path | str, previous: Path | str | Report | PreviousYear | 
     if not isinstance(previous, (Report, PreviousYear)):
         previous = read_report(previous)
     report = read_report(path)
+    why_not: str | None
     if isinstance(previous, PreviousYear):  # its unit's, found as names are matched, or why none
         previous, why_not = previous.match(report)
     else:

@@ -366,20 +366,17 @@ def _unread(item, d, name: str | None, standing: str | None):
     """The decision for a file that could not be read, when it is one found but not read (a .rar,
     a note): 其他文件 beside the report its unit sent (``standing``), or when it names no unit and
     is no kind a report comes in; else it stays 无法读取 (the unit is asked to send again)."""
-    from .gather import OTHER_FILE
-    from .select import OTHER_FILE as OTHER
-    from .select import Decision
+    from .gather import NOT_REPORT
+    from .select import OTHER_FILE, Decision
     if not item.unread:
         return d
     if standing:
-        return Decision(OTHER, join_notes(item.error, f"同一单位报送的{standing}已读取，以其为准"))
-    if item.unread == OTHER_FILE and not name:
-        return Decision(OTHER, item.error)
+        return Decision(OTHER_FILE, join_notes(item.error, f"同一单位报送的{standing}已读取，以其为准"))
+    if item.unread == NOT_REPORT and not name:
+        return Decision(OTHER_FILE, item.error)
     return d
 
 
-# What a unit is asked to send again for: a file that could not be used, its report document
-# alone, last year's workbook.
 def _notices(ordered: list, rows: list[FileStatus], items: list, units, returns_dir: Path, mail,
              templates: dict[str, str], year: int | None) -> list[Path]:
     """Drafts without attachment: "please send the standard workbook again" for each e-mail that

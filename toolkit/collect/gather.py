@@ -83,7 +83,7 @@ class Item:
     mtime: float = 0.0  # file time: the file's, the archive member's or the e-mail's date
     mail: Mail | None = None  # the e-mail it came in, if it did
     converted: str = ""  # the suffix it had before LibreOffice converted it to .xlsx (.xls, .et)
-    unread: str = ""  # a file found but not read (``error`` says why): REPORT_LIKE or OTHER_FILE
+    unread: str = ""  # a file found but not read (``error`` says why): REPORT_LIKE or NOT_REPORT
 
 
 def refuse_if_all_missing(inputs: list[Path | str], what: str) -> None:
@@ -420,7 +420,7 @@ ZIP_METHOD_UNSUPPORTED = ("压缩包中的此文件使用了不受支持的压�
 
 # Item.unread: may be a unit's report; an e-mail the district saved (its unit is not asked again);
 # something else
-REPORT_LIKE, SAVED_MAIL, OTHER_FILE = "report", "mail", "other"
+REPORT_LIKE, SAVED_MAIL, NOT_REPORT = "report", "mail", "other"
 _ARCHIVES = {".rar": "RAR", ".7z": "7-Zip", ".zipx": "WinZip", ".tar": "tar", ".gz": "gzip", ".tgz": "tar.gz",
              ".bz2": "bzip2", ".xz": "xz", ".cab": "CAB", ".arj": "ARJ", ".lzh": "LZH", ".iso": "光盘映像"}
 _DOCUMENTS = {**{s: FORMAT_NAMES[s] for s in (".doc", ".wps")}, ".docm": "Word 启用宏的文档（.docm）",
@@ -438,14 +438,14 @@ BESIDE_WORKBOOKS = "与填报工作簿放在同一文件夹中的报告文档，
 
 
 def unread_reason(name: str, beside_workbooks: bool = False, reviewer: bool = False) -> tuple[str, str]:
-    """(why a file found among the inputs is not read, REPORT_LIKE, SAVED_MAIL or OTHER_FILE): an
+    """(why a file found among the inputs is not read, REPORT_LIKE, SAVED_MAIL or NOT_REPORT): an
     archive other than .zip, a document of a kind not read, an Outlook mail may each be or hold
     what a unit sent as its report; anything else (a note, a picture) may not. ``beside_workbooks``: a report
     document in a folder that holds workbooks. ``reviewer``: the remedy for one who audits
     published reports (convert or unpack them), not for a unit asked to send its workbook."""
     suffix = Path(name).suffix.lower()
     if beside_workbooks:
-        return BESIDE_WORKBOOKS, OTHER_FILE
+        return BESIDE_WORKBOOKS, NOT_REPORT
     if suffix in _ARCHIVES:
         hint = "本程序只能解压 .zip 压缩包，请解压后把其中的文件放入文件夹再审核" if reviewer else _ARCHIVE_HINT
         return f"这是{_ARCHIVES[suffix]}压缩包（{suffix}），无法解压：{hint}", REPORT_LIKE
@@ -457,7 +457,7 @@ def unread_reason(name: str, beside_workbooks: bool = False, reviewer: bool = Fa
     if suffix in _DOCUMENTS:
         return (f"这是{_DOCUMENTS[suffix]}的文件，不是填报工作簿，无法读取：请报送标准填报工作簿（.xlsx）",
                 REPORT_LIKE)
-    return f"不是报表文件（{suffix or '无扩展名'}），未读取", OTHER_FILE
+    return f"不是报表文件（{suffix or '无扩展名'}），未读取", NOT_REPORT
 
 
 def _content_kind(path: Path) -> str:
