@@ -91,3 +91,29 @@ def test_audit_and_check_use_the_same_matching(tmp_path):
     new.write_bytes(build_workbook(random_values(rng, "新设街道", 2024)))
     result = check_file(new, several)
     assert any("没有“新设街道”的报告" in n for n in result.notes), result.notes
+
+
+def test_a_region_stripped_is_no_tail_of_another_regions_name(tmp_path):
+    """甲区人民政府办公室 (甲区 a region shared by the batch, stripped) is not 乙区人民政府办公室 with a
+    region before it: neither the roster, nor the batch without one, nor last year's data take
+    them for one unit."""
+    from toolkit.collect.roster import NEAR, OUTSIDE, load
+    names = tmp_path / "名单.csv"
+    names.write_text("单位名称,邮箱\n甲区人民政府办公室,a@x.cn\n甲区教育局,b@x.cn\n某某区城北街道,c@x.cn\n",
+                     encoding="utf-8")
+    roster = load(names)
+    assert roster.match("乙区人民政府办公室").how == OUTSIDE
+    assert roster.match("城北街道办事处").how == NEAR  # a region before it, as written: still near
+    rng = random.Random(8)
+    box = tmp_path / "收件"
+    box.mkdir()
+    for name in ("甲区人民政府办公室", "甲区教育局", "乙区人民政府办公室"):
+        (box / f"{name}.xlsx").write_bytes(build_workbook(random_values(rng, name, 2024)))
+    s = collect([box], tmp_path / "out", workers=1)
+    assert [f.status for f in s.files] == ["通过"] * 3, [(f.unit, f.note) for f in s.files]
+    files = []
+    for name in ("甲区人民政府办公室", "甲区教育局"):
+        files.append(tmp_path / f"{name}2023.xlsx")
+        files[-1].write_bytes(build_workbook(random_values(rng, name, 2023)))
+    found, why = PreviousYear.load(files).find("乙区人民政府办公室")
+    assert found is None and "没有“乙区人民政府办公室”的报告" in why

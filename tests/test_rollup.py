@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from conftest import run_nianbao
 from lo import calc_edit, typed
+from ooxml_audit import audit_errors
 
 from toolkit import spec
 from toolkit.collect import collect
@@ -92,6 +93,41 @@ def test_city_summary_is_the_sum_of_every_districts_units(districts, tmp_path):
     assert all(not f["findings"] or {x["rule"] for x in f["findings"]} <= {"W6"} for f in data["files"]), data
 
 
+def test_a_summary_lists_its_units_and_one_level_up_none_is_summed_twice(districts, tmp_path):
+    """G24: a unit that reports to its district and to the city as well is inside the district's
+    summary already: the city sums it once; the city's own summary lists every unit below it."""
+    root, outs, passed = districts
+    jia = outs["甲区人民政府办公室"] / "汇总数据.xlsx"
+    assert sorted(read_report(jia).summary_units) == sorted(DISTRICTS["甲区人民政府办公室"])
+    assert audit_errors(jia) == []
+    inbox = tmp_path / "市收件"
+    inbox.mkdir()
+    for district, out in outs.items():
+        shutil.copy(out / "汇总数据.xlsx", inbox / f"{district}汇总.xlsx")
+    shutil.copy(root / "甲区人民政府办公室" / "收件" / "甲区教育局.xlsx", inbox / "甲区教育局（直接报市）.xlsx")
+    s = collect([inbox], tmp_path / "市汇总", unit=CITY, workers=1)
+    rows = {f.file_name: f for f in s.files}
+    direct = rows["甲区教育局（直接报市）.xlsx"]
+    assert direct.status == "被替代" and "已计入下级汇总数据“甲区人民政府办公室”" in direct.note, direct
+    assert s.exit_code == 0 and s.count("通过") == 2
+    total = read_report(s.summary_path)
+    assert {k: total.values[k] for k in NUMBERS} == sums(passed)  # each unit once
+    assert set(total.summary_units) == {u for units in DISTRICTS.values() for u in units}
+    # a district that summed a unit of another district too: the two summaries overlap, neither is summed
+    other = tmp_path / "丙区收件"
+    other.mkdir()
+    shutil.copy(root / "甲区人民政府办公室" / "收件" / "甲区教育局.xlsx", other)
+    (other / "丙区民政局.xlsx").write_bytes(build_workbook(random_values(random.Random(7), "丙区民政局", YEAR)))
+    bing = collect([other], tmp_path / "丙区汇总", unit="丙区人民政府办公室", workers=1)
+    shutil.copy(bing.summary_path, inbox / "丙区汇总.xlsx")
+    (inbox / "甲区教育局（直接报市）.xlsx").unlink()
+    s = collect([inbox], tmp_path / "市汇总2", unit=CITY, workers=1)
+    rows = {f.file_name: f for f in s.files}
+    for name in ("甲区人民政府办公室汇总.xlsx", "丙区汇总.xlsx"):
+        assert rows[name].status == "疑似同一单位" and "都汇总了甲区教育局" in rows[name].note, rows[name]
+    assert rows["乙区人民政府办公室汇总.xlsx"].status == "通过" and s.exit_code == 1
+
+
 def test_summary_saved_by_libreoffice_is_still_one(districts, tmp_path):
     """The district opens its summary in LibreOffice Calc, writes a part of its text, saves it as
     .xlsx (through UNO, as a person would): the mark is kept, and the city sums it."""
@@ -103,6 +139,7 @@ def test_summary_saved_by_libreoffice_is_still_one(districts, tmp_path):
               typed({"text.overview": "本区各单位认真贯彻落实条例，现将全区情况汇总报告如下。"}))
     saved = read_report(inbox / "乙区汇总（LibreOffice）.xlsx")
     assert saved.summary_of == "2个单位之和"
+    assert sorted(saved.summary_units) == sorted(DISTRICTS["乙区人民政府办公室"])  # the list survives the save
     assert saved.values["text.overview"].startswith("本区各单位")
     shutil.copy(outs["甲区人民政府办公室"] / "汇总数据.xlsx", inbox / "甲区汇总.xlsx")
     s = collect([inbox], tmp_path / "市汇总", unit=CITY, workers=1)

@@ -21,7 +21,7 @@ from .errors import UnreadableFile, UnusableFile
 from .fileio import file_mtime
 from .report import Report
 from .source import read_report
-from .unitnames import Names, alike, tails
+from .unitnames import Names, alike, plain, tails
 
 
 def unit_key(unit: object) -> str:
@@ -121,8 +121,9 @@ class PreviousYear:
         if exact is not None:
             return exact, ""
         norm = self.names.norm(unit)
-        found = self._norm.get(norm) or [*self._tails.get(norm, ()), *(k for t in tails(norm)
-                                                                        for k in self._norm.get(t, ()))]
+        found = self._norm.get(norm) or [*self._tails.get(norm, ()), *(
+            k for t in tails(norm) for k in self._norm.get(t, ())
+            if plain(str(self.by_unit[k].values.get("meta.unit") or "")) == t)]
         found = list(dict.fromkeys(found))
         shown = "”“".join(str(self.by_unit[k].values.get("meta.unit")) for k in found)
         if len(found) == 1:

@@ -80,6 +80,7 @@ class Report:
     sections: dict[str, str] | None = None
     # a summary workbook (汇总数据.xlsx written by collect): what it sums ("12个单位"); None otherwise
     summary_of: str | None = None
+    summary_units: tuple[str, ...] = ()  # ... and the units it sums, when it lists them
     # a unit's own spreadsheet holding only the tables (its text is in the Word report): the text
     # and the section headings are not its to have, so missing ones are no finding
     tables_only: bool = False

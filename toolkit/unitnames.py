@@ -91,3 +91,9 @@ def alike(a: str, b: str) -> bool:
     names = Names()
     na, nb = names.norm(a), names.norm(b)
     return bool(na) and (na == nb or na in tails(nb) or nb in tails(na))
+
+
+def plain(name: str) -> str:
+    """``name`` normalised with no region removed: a name is another's tail only as written (甲区
+    人民政府办公室, with 甲区 stripped as a known region, is no tail of 乙区人民政府办公室)."""
+    return Names().norm(name)

@@ -229,6 +229,7 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
                 row.status = select.SUSPECT
         rows.append(row)
 
+    _flag_summed_twice(ordered, rows, units)
     _flag_copies(ordered, rows, units)
     drafts = _returns(ordered, rows, returns_dir, mail, lambda r: units.address(r, items))
     drafts += _notices(ordered, rows, items, units, returns_dir, mail, notices or {}, batch_year)
@@ -247,6 +248,8 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
 
     # The summary of the units that passed.
     passed = {row.origin: row.numbers for row in rows if row.status == select.PASSED and row.numbers is not None}
+    summed = [name for row in rows if row.origin in passed
+              for name in (ordered[row.index].summary_units or (row.unit or row.file_name,))]
     summary_path = None
     summary_errors = summary_w9 = 0
     summary_note = ""
@@ -261,7 +264,7 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
         try:
             check, summary_path = summary.write_summary(
                 target, passed, unit=unit or DEFAULT_SUMMARY_UNIT, year=batch_year, kept=earlier.values,
-                save=lambda path, content: _save(path, content, notes))
+                save=lambda path, content: _save(path, content, notes), units=list(dict.fromkeys(summed)))
             summary_errors = len(check.errors)
             summary_w9 = sum(1 for f in check.findings if f.rule == "W9")
         except summary.SummaryNotWritten as exc:
@@ -347,6 +350,49 @@ def _returns(ordered: list, rows: list[FileStatus], returns_dir: Path, mail, add
         row.draft = str(eml)
         drafts.append(eml)
     return drafts
+
+
+UNLISTED_SUMMARY = ("此下级汇总数据没有列出所汇总的单位（由旧版 nianbao 生成），"
+                    "无法检查其中的单位是否也直接报送了，请人工核对")
+
+
+def _flag_summed_twice(ordered: list, rows: list[FileStatus], units) -> None:
+    """A lower level's summary lists the units it sums (``summary.write_summary``): a unit of this
+    batch that one of them lists is summed there and is not summed again (被替代); two summaries
+    listing the same units are neither summed (疑似同一单位) until the user sees why."""
+    from .batch import FileResult
+    from .select import ERRORS, PASSED, SUPERSEDED, SUSPECT
+    for r in ordered:
+        if r.summary_of and not r.summary_units and len(ordered) > 1:
+            rows[r.index].note = join_notes(rows[r.index].note, UNLISTED_SUMMARY)
+    summaries = [r for r in ordered if r.summary_units and rows[r.index].status in (PASSED, ERRORS)]
+    if not summaries:
+        return
+    norm = units.names.norm
+    inside: dict[str, FileResult] = {}
+    for s in summaries:
+        for name in s.summary_units:
+            inside.setdefault(norm(name), s)
+    for r in ordered:
+        row = rows[r.index]
+        s = inside.get(norm(r.unit or "")) if r.unit and not r.summary_units else None
+        if s is not None and row.status in (PASSED, ERRORS, SUSPECT):
+            where = rows[s.index]
+            row.status = SUPERSEDED
+            row.note = join_notes(f"此单位已计入下级汇总数据“{where.unit or ''}”（{where.file_name}），"
+                                  "不再单独计入汇总", row.note)
+    for i, a in enumerate(summaries):
+        mine = {norm(n) for n in a.summary_units}
+        for b in summaries[i + 1:]:
+            shared = [n for n in b.summary_units if norm(n) in mine]
+            if not shared:
+                continue
+            more = f"等{len(shared)}个单位" if len(shared) > 3 else ""
+            for x, y in ((a, b), (b, a)):
+                row, other = rows[x.index], rows[y.index]
+                row.status = SUSPECT
+                row.note = join_notes(row.note, f"与下级汇总数据“{other.unit or ''}”（{other.file_name}）都汇总了"
+                                      f"{'、'.join(shared[:3])}{more}，均未计入汇总，以免重复计算；请核实各自汇总的单位")
 
 
 def _flag_copies(ordered: list, rows: list[FileStatus], units) -> None:

@@ -96,6 +96,7 @@ class FileResult(FindingCounts):
     mail_date: float | None = None  # the Date of the e-mail it came in (set by the main process)
     texts: dict[str, str] = field(default_factory=dict)  # sections 一 and 五, for W13 across the batch
     summary_of: str = ""  # a district's summary workbook, collected by the city: what it sums
+    summary_units: tuple[str, ...] = ()  # ... and the units it sums, as it lists them
     draft_to: str = ""  # the address the worker's draft was made for
     draft_reply: Reply | None = None  # the e-mail it answers
 
@@ -174,6 +175,7 @@ def process(task: Task) -> FileResult:
     res.year = year if isinstance(year, int) else None
     res.saved_at = report.saved_at
     res.summary_of = report.summary_of or ""
+    res.summary_units = report.summary_units
     previous, res.previous_note = _SETUP.previous.match(report) if _SETUP.previous else (None, "")
     res.previous_used = previous is not None
     try:

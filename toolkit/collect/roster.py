@@ -22,7 +22,7 @@ from ..fileio import atomic_write
 from ..log import Logger
 from ..previous import unit_key
 from ..safetext import chinese_text
-from ..unitnames import Names, half_width, tails
+from ..unitnames import Names, half_width, plain, tails
 
 log = Logger(__name__)
 
@@ -103,7 +103,8 @@ class Roster:
             return Match(AMBIGUOUS, candidates=tuple(found))
         # one name is the other with a region before it: maybe the same unit, never merged
         norm = self.names.norm(unit)
-        near = [*self._tails.get(norm, ()), *(e for t in tails(norm) for e in self._norm.get(t, ()))]
+        near = [*self._tails.get(norm, ()),
+                *(e for t in tails(norm) for e in self._norm.get(t, ()) if plain(e.name) == t)]
         if near:
             return Match(NEAR, candidates=tuple(dict.fromkeys(near)))
         return Match(OUTSIDE)

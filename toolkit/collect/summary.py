@@ -8,7 +8,7 @@ against its units, read back from disk, so the summary is verified as the distri
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,7 +130,8 @@ def sum_inputs(parts: Iterable[tuple]) -> dict[str, object]:
 
 def write_summary(path: Path, parts: Mapping[str, tuple], *, unit: str, year: int | None,
                   level: str | None = None, kept: Mapping[str, object] | None = None,
-                  save: Callable[[Path, bytes], Path] | None = None) -> tuple[CheckResult, Path]:
+                  save: Callable[[Path, bytes], Path] | None = None,
+                  units: Sequence[str] = ()) -> tuple[CheckResult, Path]:
     """Write the summary workbook of ``parts`` (source -> numbers) and check it, with W9
     against the parts. Text parts are left empty for the district to write (E7 reports them).
     The workbook is marked as a summary (``layout.SUMMARY_PROPERTY``): collected one level up
@@ -138,7 +139,8 @@ def write_summary(path: Path, parts: Mapping[str, tuple], *, unit: str, year: in
     wrote into the earlier summary (``earlier_summary``), written again; ``unit`` and ``level``
     given by the user take precedence over it.
     ``save`` writes the content (by default ``atomic_write`` to ``path``) and returns where it
-    went; (the check, that path) is returned."""
+    went; (the check, that path) is returned. ``units``: the units summed (a lower level's summary
+    stands for the units it lists), listed in the workbook so that one level up none is summed twice."""
     from ..fileio import atomic_write
     from ..workbook.build import build_workbook
     from ..workbook.read import read_workbook
@@ -153,7 +155,7 @@ def write_summary(path: Path, parts: Mapping[str, tuple], *, unit: str, year: in
     if level is not None or "meta.unit_level" not in values:
         values["meta.unit_level"] = level
     try:
-        content = build_workbook(values, summary_of=f"{len(parts)}个单位之和")
+        content = build_workbook(values, summary_of=f"{len(parts)}个单位之和", summary_units=units)
     except ValueError as exc:  # a value the workbook cannot hold (the builder says which)
         raise SummaryNotWritten(str(exc)) from None
     if save is None:

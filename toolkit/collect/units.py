@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..errors import BadArgument
 from ..previous import unit_key
-from ..unitnames import Names, tails
+from ..unitnames import Names, plain, tails
 from .batch import FileResult
 from .gather import SEP, Item, Mail
 from .returns import Reply
@@ -126,10 +126,11 @@ class Units:
         shorter: dict[str, dict[str, str]] = defaultdict(dict)  # norm -> key -> name, of its longer forms
         for r in results:
             for t in tails(self.names.norm(r.unit or "")):
-                if t in by_norm:
+                if any(plain(name) == t for name in by_norm.get(t, {}).values()):
                     shorter[t].setdefault(self.key(r), r.unit or "")
                     for k, name in by_norm[t].items():
-                        shorter[self.names.norm(r.unit or "")].setdefault(k, name)
+                        if plain(name) == t:  # written as the tail, not made one by a region removed
+                            shorter[self.names.norm(r.unit or "")].setdefault(k, name)
         for r in results:
             norm = self.names.norm(r.unit or "")
             group = {**by_norm[norm], **shorter.get(norm, {})}

@@ -16,6 +16,7 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__, spec
@@ -422,12 +423,13 @@ def _macro_button(wb, button: tuple[str, str]) -> None:
 
 def build_workbook(data: dict[str, object] | None = None, vba_project: bytes | None = None,
                    button: tuple[str, str] | None = None, source: str | None = None,
-                   summary_of: str | None = None) -> bytes:
+                   summary_of: str | None = None, summary_units: Sequence[str] = ()) -> bytes:
     """The standard workbook as bytes, with ``data`` (key -> value) filled into the input cells.
 
     With ``vba_project`` (an xl/vbaProject.bin) it is a macro-enabled workbook (save it as
     .xlsm), and ``button`` = (macro name, caption) puts a button on the first sheet.
-    ``summary_of`` (what a summary sums, "12个单位") marks the workbook as a summary (汇总).
+    ``summary_of`` (what a summary sums, "12个单位") marks the workbook as a summary (汇总), and
+    ``summary_units`` lists the units summed on a sheet of its own (``layout.SHEET_SUMMARY_UNITS``).
     Raises ValueError when a value cannot be placed (a text longer than a cell holds)."""
     data = dict(data or {})
     buffer = io.BytesIO()
@@ -450,10 +452,29 @@ def build_workbook(data: dict[str, object] | None = None, vba_project: bytes | N
     for table in spec.TABLES:
         _table_sheet(wb, f, table, data, computed)
     _results_sheet(wb, f)
+    if summary_of and summary_units:
+        _summary_units_sheet(wb, f, summary_units)
     _marker_sheet(wb, f)
     _define_names(wb)
     wb.close()
     return lock_structure(buffer.getvalue())
+
+
+def _summary_units_sheet(wb, f: Formats, units: Sequence[str]) -> None:
+    """The units a summary sums, for the district to see and for the city's collect to read."""
+    ws = wb.add_worksheet(layout.SHEET_SUMMARY_UNITS)
+    ws.set_column(0, 0, 8)
+    ws.set_column(1, 1, 40)
+    row, col = layout.SUMMARY_UNITS_COUNT
+    ws.write_string(row, col - 1, "单位数", f.header)
+    ws.write_number(row, col, len(units))
+    ws.write_string(layout.SUMMARY_UNITS_FIRST_ROW - 1, 0, "序号", f.header)
+    ws.write_string(layout.SUMMARY_UNITS_FIRST_ROW - 1, 1, "本汇总数据所汇总的单位（上一级汇总时据此查重，请勿修改）",
+                    f.header)
+    for i, name in enumerate(units):
+        ws.write_number(layout.SUMMARY_UNITS_FIRST_ROW + i, 0, i + 1)
+        ws.write_string(layout.SUMMARY_UNITS_FIRST_ROW + i, 1, _xml_safe(name))
+    _protect(ws)
 
 
 def write_workbook(path: Path, data: dict[str, object] | None = None) -> None:

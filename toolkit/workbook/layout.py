@@ -25,6 +25,12 @@ MARKER_NAME = "NB_template"
 # sums: kept by Excel, WPS and LibreOffice when they save, so a city collecting its districts'
 # summaries knows them for what they are (their texts are written after the tables).
 SUMMARY_PROPERTY = "nianbao_summary"
+# ... and the units it sums (a city's summary: its districts' units), on a sheet of its own: one level
+# up, a unit that also reports directly, or two summaries of the same units, are not summed twice.
+# B1: how many; from row 3, one unit's name per row in B (A: its number).
+SHEET_SUMMARY_UNITS = "汇总的单位"
+SUMMARY_UNITS_COUNT = (0, 1)
+SUMMARY_UNITS_FIRST_ROW = 2
 RESULT_SUMMARY_NAME = "NB_result_summary"  # first sheet: the last check's verdict (write-back)
 LIVE_STATUS_NAME = "NB_live_status"  # first sheet: the sheet's own formula check
 

@@ -37,7 +37,24 @@ def read_workbook(path: Path | str) -> Report:
         report = read_book(book, str(path), saved_at=core_modified(pkg))
         report.digest = file_digest(pkg.data)
         report.summary_of = custom_property(pkg, layout.SUMMARY_PROPERTY)
+        report.summary_units = summary_units(book) if report.summary_of else ()
     return report
+
+
+def summary_units(book: Book) -> tuple[str, ...]:
+    """The units a summary workbook sums (``layout.SHEET_SUMMARY_UNITS``), () when it has no list."""
+    sheet = layout.SHEET_SUMMARY_UNITS
+    if sheet not in book.sheets:
+        return ()
+    try:
+        count = book.cells(sheet, {layout.SUMMARY_UNITS_COUNT}).get(layout.SUMMARY_UNITS_COUNT)
+        if not isinstance(count, (int, float)) or not 0 < count <= 1_000_000:
+            return ()
+        first = layout.SUMMARY_UNITS_FIRST_ROW
+        found = book.cells(sheet, {(first + i, 1) for i in range(int(count))})
+    except UnusableFile:  # a damaged list: the summary is still a summary, without it
+        return ()
+    return tuple(str(v).strip() for _, v in sorted(found.items()) if isinstance(v, str) and v.strip())
 
 
 def _old_format(book: Book) -> bool:
