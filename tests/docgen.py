@@ -56,7 +56,9 @@ class Variant:
     # The five parts of section 一 as units word them: "official" （一）主动公开情况。text; "short" a
     # heading line of its own without 情况 (（一）主动公开, 长河街道); "aspects" 1.主动公开方面。text (Arabic
     # numbers and 方面, as 河东区 and 遂溪 reports); "bare" a line of its own without number (Word's
-    # list numbering keeps the number out of the text)
+    # list numbering keeps the number out of the text); "long" a heading line of its own in the longer
+    # words many reports use (（一）主动公开政府信息情况, （二）依申请公开政府信息办理情况: most characters
+    # of section 二's heading, under 一、总体情况)
     part_style: str = "official"
     # Word: the report inside "layout-table" (one cell of a borderless table, as some templates and
     # web-to-Word exports hold it) or "content-control" (a w:sdt, as templates with 内容控件 do)
@@ -98,9 +100,16 @@ _PART_WORDS = {"（一）主动公开情况": "主动公开", "（二）依申�
                "（五）监督保障情况": "监督保障"}
 
 
+_LONG_PART_WORDS = {"（一）主动公开情况": "主动公开政府信息情况", "（二）依申请公开情况": "依申请公开政府信息办理情况",
+                    "（三）政府信息管理情况": "政府信息管理工作情况", "（四）政府信息公开平台建设情况": "政府信息公开平台建设情况",
+                    "（五）监督保障情况": "监督保障工作情况"}
+
+
 def part_heading(heading: str, style: str) -> str:
     if not heading or style == "official":
         return heading
+    if style == "long":
+        return heading[:3] + _LONG_PART_WORDS[heading]
     if style == "short":
         return heading[:3] + _PART_WORDS[heading]
     if style == "bare":  # Word's list numbering: the number is not in the paragraph's text
@@ -197,7 +206,7 @@ def body(data: dict, variant: Variant) -> list[tuple[str, object]]:
                 heading, text = texts[part.key]
                 lines = [line for line in str(text).split("\n") if line.strip()] or [""]
                 heading = part_heading(heading, variant.part_style)
-                if heading and variant.part_style in ("short", "bare"):
+                if heading and variant.part_style in ("short", "bare", "long"):
                     blocks.append(("p", heading))
                     heading = ""
                 for i, line in enumerate(lines):

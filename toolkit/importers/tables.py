@@ -576,7 +576,8 @@ def is_section_heading(text: str, section: spec.Section) -> bool:
     """Whether a paragraph is a section's heading, as agencies print it: 一、 一. 一．, 1、 1.,
     （一）, 第一部分, or no number at all (a bold line); the official words, or a renamed heading
     with its number and most of its words (四、因政府信息公开工作被申请行政复议、提起行政诉讼情况)."""
-    t = norm(text).rstrip(".:;")
+    # 。 kept apart from 、 (norm reads both as .): a heading's words end at its first full stop
+    t = norm(text.replace("。", "；")).rstrip(".:;")
     if len(t) > 40:
         return False
     words = _core(norm(section.heading))
@@ -591,7 +592,9 @@ def is_section_heading(text: str, section: spec.Section) -> bool:
         return False
     if match_label(t, spec.T3_ROWS):  # 二、上年结转政府信息公开申请数量 is table 三's row, not 二
         return False
-    core = _core(rest)
+    # the words before a sentence's end only: （二）依申请公开情况。本年度共收到政府信息公开申请5件 shares
+    # most characters of 主动公开政府信息情况 in its sentence, not in its heading
+    core = _core(re.split(r"[:;]", rest, maxsplit=1)[0])
     return sum(1 for ch in set(words) if ch in core) >= 0.7 * len(set(words))
 
 
@@ -628,6 +631,8 @@ def _read_texts(doc: Document, imported: Imported) -> dict[str, int]:
             b = blocks[i]
             if not isinstance(b, Paragraph):
                 continue
+            if list(headings) == ["一"] and part_of_one(b.text, section.number, _heading_text(blocks[headings["一"]])):
+                continue  # （二）依申请公开情况。本年度未收到…: a part of 一, not section 二
             run_in = None if is_section_heading(b.text, section) else _run_in_heading(b.text, section)
             if run_in:  # 一、总体情况2022年，我街道…: the heading, then its paragraph
                 blocks[i:i + 1] = [Paragraph(run_in[0], b.page), Paragraph(run_in[1], b.page)]
@@ -674,6 +679,31 @@ def _read_texts(doc: Document, imported: Imported) -> dict[str, int]:
             page = places.get(part.key, "")
             imported.sources[part.key] = (f"{page} " if page else "") + spec.describe(part.key)
     return headings
+
+
+def _number_style(text: str) -> str:
+    """How a heading is numbered: "一." "(一)" "1." "第一部分", or "" (no number)."""
+    numbered = _SECTION_NUMBER.match(norm(text))
+    if not numbered:
+        return ""
+    number = numbered.group(0)
+    return "(一)" if number.startswith("(") else "第一部分" if number.startswith("第") else \
+        "1." if number[0].isdigit() else "一."
+
+
+def part_of_one(text: str, number: str, one: str) -> bool:
+    """Whether a paragraph inside section 一 (whose heading is ``one``) that could head the later
+    section ``number`` is rather one of 一's parts: （二）依申请公开政府信息办理情况 shares most of
+    主动公开政府信息情况's characters, but its words are 依申请公开's; （一）主动公开政府信息情况 under
+    一、总体情况 is numbered as a part, not as a section. Where sections and parts are numbered alike,
+    only the section's official words, in full, make it the section."""
+    section = next(s for s in spec.SECTIONS if s.number == number)
+    t = norm(text.replace("。", "；"))
+    numbered = _SECTION_NUMBER.match(t)
+    rest = t[numbered.end():].lstrip(".:") if numbered else t
+    if rest.startswith(_core(norm(section.heading))) and _number_style(text) == _number_style(one):
+        return False
+    return _part_heading(text.strip(), spec.section_parts("一")[1:]) is not None
 
 
 _PART_NUMBER = re.compile(r"^\s*(?:[（(]\s*([一二三四五六七八九十])\s*[）)]|([1-9])\s*[、.．]|([一二三四五])是)\s*")

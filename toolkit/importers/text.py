@@ -25,7 +25,7 @@ from .. import spec
 from ..safetext import chinese_text
 from . import KINDS
 from .document import Document, Grid, Paragraph, clean_cell, norm, unmerged
-from .tables import heading_number, looks_like_value
+from .tables import heading_number, looks_like_value, part_of_one
 
 KIND = KINDS[".txt"]
 
@@ -106,6 +106,7 @@ def parse_text(text: str) -> Document:
     lines = _ARTIFACTS.sub("", text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     tables = _Tables(doc)
     section = ""  # the section being read, by its number, once a heading was seen
+    one = ""  # section 一's heading: inside 一, a line like a later heading may be one of its parts
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -118,8 +119,11 @@ def parse_text(text: str) -> Document:
             tables.end_tab_row()  # a blank line ends a row; the table goes on until text that is no cell
             continue
         number = heading_number(stripped) if len(stripped) <= CELL_MAX else None
+        if number and section == "一" and number != "一" and part_of_one(stripped, number, one):
+            number = None  # （二）依申请公开政府信息办理情况: 一's part, not section 二
         if number:
             section = number
+            one = stripped if number == "一" else one
             tables.end()
             doc.blocks.append(Paragraph(clean_cell(line)))
             continue
