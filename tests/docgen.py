@@ -67,6 +67,12 @@ class Variant:
     # the text sections' headings run into their first paragraph on one line (一、总体情况2022年，…),
     # as a copy that lost the line break, or a page whose heading is only bold, gives them
     run_in_headings: bool = False
+    # Table 四 printed otherwise: "turned" (a row per column of the format, 结果维持 … 总计, and a column
+    # per group headed 行政复议 / 行政诉讼（未经复议直接起诉） / 行政诉讼（复议后起诉）, to fit a portrait
+    # page); "turned-two" (the same with two header rows: 行政诉讼 merged over its two groups);
+    # "split" (its header rows alone at the foot of a page, then the header printed again over the
+    # value row: a table continued on the next page, as Word, browsers and copies of them give it)
+    t4_layout: str = ""
 
 
 _ARABIC = "123456"
@@ -100,8 +106,10 @@ _PART_WORDS = {"（一）主动公开情况": "主动公开", "（二）依申�
                "（五）监督保障情况": "监督保障"}
 
 
-_LONG_PART_WORDS = {"（一）主动公开情况": "主动公开政府信息情况", "（二）依申请公开情况": "依申请公开政府信息办理情况",
-                    "（三）政府信息管理情况": "政府信息管理工作情况", "（四）政府信息公开平台建设情况": "政府信息公开平台建设情况",
+_LONG_PART_WORDS = {"（一）主动公开情况": "主动公开政府信息情况",
+                    "（二）依申请公开情况": "依申请公开政府信息办理情况",
+                    "（三）政府信息管理情况": "政府信息管理工作情况",
+                    "（四）政府信息公开平台建设情况": "政府信息公开平台建设情况",
                     "（五）监督保障情况": "监督保障工作情况"}
 
 
@@ -161,7 +169,6 @@ def table_rows(table: spec.Table, data: dict, variant: Variant) -> list[list[tup
         if header_rows:
             col = cell.col if not cell.key else position[cell.key.split(".")[-1]]
             cell = dataclasses.replace(cell, row=cell.row - header_rows + 1, col=col)
-        text = cell.text if not cell.key else printed(data, cell.key, variant)
         rowspan, colspan = cell.rowspan, cell.colspan
         if table.id == "t3" and variant.collapse_other:
             if cell.text == spec.T3_RESULTS_GROUP:
@@ -222,6 +229,12 @@ def body(data: dict, variant: Variant) -> list[tuple[str, object]]:
                 blocks.append(("table", first))
                 blocks.append(("p", ""))
                 blocks.append(("table", second))
+            elif table.id == "t4" and variant.t4_layout == "split":
+                blocks.append(("table", rows[:table.header_rows]))
+                blocks.append(("p", ""))
+                blocks.append(("table", rows))
+            elif table.id == "t4" and variant.t4_layout.startswith("turned"):
+                blocks.append(("table", turned_t4(d, variant)))
             elif table.id == "t2" and variant.t2_tables:
                 captions = {caption for caption, _, _ in spec.T2_BLOCKS}
                 part: list = []
@@ -241,6 +254,18 @@ def body(data: dict, variant: Variant) -> list[tuple[str, object]]:
             if blocks[i][0] == "h1" and blocks[i + 1][0] == "p":
                 blocks[i:i + 2] = [("p", f"{blocks[i][1]}{blocks[i + 1][1]}")]
     return blocks
+
+
+def turned_t4(data: dict, variant: Variant) -> list[list[tuple[str, int, int]]]:
+    """Table 四 turned: a row per column of the format, a column per group (Variant.t4_layout)."""
+    (review, review_label), *suits = spec.T4_GROUPS
+    if variant.t4_layout == "turned-two":
+        header = [[("项目", 2, 1), (review_label, 2, 1), (spec.T4_SUIT, 1, len(suits))],
+                  [(label, 1, 1) for _, label in suits]]
+    else:
+        header = [[("项目", 1, 1), (review_label, 1, 1), *((f"{spec.T4_SUIT}（{label}）", 1, 1) for _, label in suits)]]
+    return header + [[(label, 1, 1), *((printed(data, f"t4.{group}.{col}", variant), 1, 1) for group, _ in
+                                        spec.T4_GROUPS)] for col, label in spec.T4_COLUMNS]
 
 
 def _split(rows: list, cut: int) -> tuple[list, list]:

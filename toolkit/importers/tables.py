@@ -249,6 +249,8 @@ def read_document(doc: Document) -> Imported:
     for official in spec.TABLES:
         if official.id not in state.found:
             imported.notes.append(f"没有找到{official.short}（{official.title}），其中各项未读取，不作检查")
+        else:
+            _unplaced_note(official, imported)
     imported.notes = list(dict.fromkeys(imported.notes))  # a row printed again is said once
     return imported
 
@@ -258,6 +260,27 @@ def _has_text(imported: Imported) -> bool:
     text_sections = {s.number for s in spec.SECTIONS if s.content == "text"}
     return (any(str(imported.raw.get(p.key) or "").strip() for p in spec.TEXT_PARTS)
             or bool(text_sections & set(imported.sections)))
+
+
+def _unplaced_note(table: spec.Table, imported: Imported) -> None:
+    """A table found whose cells (some or all, printed totals too) could not be placed says so,
+    where no note of the reader said it already: they are unread, not blank (a printed report is
+    not judged on cells nianbao could not read)."""
+    said = [note for note in imported.notes if note.startswith(table.short)]
+    if any("「" not in note and "“" not in note for note in said):
+        return  # a note on the whole table (表四的数值个数不是15个…)
+
+    def unsaid(key: str) -> bool:
+        return not any(spec.describe(key) in note or f"“{spec.FIELDS[key].row_label}”" in note for note in said)
+    unread = [c.key for c in table.value_cells if c.key not in imported.raw and unsaid(c.key)]
+    if not unread:
+        return
+    if len(unread) == len(table.value_cells):
+        imported.notes.append(f"找到了{table.short}，但没有读到其中的数值（无法确定各数对应哪一行、哪一列），"
+                              "其中各项未读取，不作检查")
+        return
+    named = "、".join(spec.describe(key) for key in unread[:3]) + ("等" if len(unread) > 3 else "")
+    imported.notes.append(f"{named}在{table.short}中找不到对应的数值（共{len(unread)}项），未读取，不作检查")
 
 
 # --- table 二 ----------------------------------------------------------------------------------
@@ -435,6 +458,8 @@ def _read_t3(grid: Grid, state: _State) -> None:
 
 def _read_t4(grid: Grid, state: _State) -> None:
     table = spec.TABLE_BY_ID["t4"]
+    if grid.aligned and _read_t4_turned(grid, state):
+        return
     upheld = norm(dict(spec.T4_COLUMNS)["upheld"])
     header = next((i for i, row in enumerate(grid.rows) if any(norm(c.text) == upheld for c in row)), 0)
     columns: dict[int, str] = {}
@@ -470,16 +495,52 @@ def _read_t4(grid: Grid, state: _State) -> None:
             grid = Grid([values], grid.page)
             header = -1
             break
-    for row in grid.rows[header + 1:]:
-        if any(row[j].text.strip() for j in columns if j < len(row)):
-            for j, key in columns.items():
-                state.put(key, row[j] if j < len(row) else None, table)
+    _put_t4_row(grid.rows[header + 1:], columns, state)
+
+
+def _put_t4_row(rows: list[list[Cell]], columns: dict[int, str], state: _State) -> None:
+    """Table 四's values from the first of ``rows`` (those below its header) with a value in a
+    column found; a value row printed blank gives blank cells. A header alone (its value row on
+    the next page, after the header printed again) gives nothing: the next part has them. Cells
+    whose column was not found stay unread (read_document says so), never blank."""
+    table = spec.TABLE_BY_ID["t4"]
+    row = next((r for r in rows if any(r[j].text.strip() for j in columns if j < len(r))), None)
+    if row is None and not rows:
+        return
+    for j, key in columns.items():
+        state.put(key, row[j] if row is not None and j < len(row) else None, table)
+
+
+def _read_t4_turned(grid: Grid, state: _State) -> bool:
+    """Table 四 printed turned, as some agencies fit it on a portrait page: a row per column of the
+    format (结果维持 … 总计), a column per group (行政复议, 行政诉讼 未经复议直接起诉 / 复议后起诉). False
+    where the grid is not turned (no column holds four of the labels)."""
+    table = spec.TABLE_BY_ID["t4"]
+    for label_col in range(grid.n_cols):
+        labels = {i: match_label(norm(row[label_col].text), T4_LABEL_ROWS)
+                  for i, row in enumerate(grid.rows) if label_col < len(row)}
+        labels = {i: key for i, key in labels.items() if key}
+        if len(set(labels.values())) >= 4:
             break
-    if ungrouped and grid.aligned:
-        return  # the cells of columns without a group title are unread (said), not blank
-    for key in (c.key for c in table.value_cells):
-        if key not in doubled:  # said as unread, not blank
-            state.put(key, None, table)  # a table without its value row: every cell blank
+    else:
+        return False
+    first = min(labels)
+    groups: dict[int, str] = {}
+    for k in range(label_col + 1, grid.n_cols):
+        if any(k < len(grid.rows[i]) and grid.rows[i][k].origin == grid.rows[i][label_col].origin for i in labels):
+            continue  # the label's cell spread over two columns
+        above = "".join(norm(grid.rows[i][k].text) for i in range(first) if k < len(grid.rows[i]))
+        group = match_label(above, spec.T4_GROUPS)
+        if group:
+            groups[k] = group
+    for group in sorted({g for g in groups.values() if list(groups.values()).count(g) > 1}):
+        state.imported.notes.append(f"表四“{dict(spec.T4_GROUPS)[group]}”在表格中有两列，无法确定哪一列是它，未读取")
+        groups = {k: g for k, g in groups.items() if g != group}
+    for i, col in labels.items():
+        row = grid.rows[i]
+        for k, group in groups.items():
+            state.put(f"t4.{group}.{col}", row[k] if k < len(row) else None, table)
+    return True
 
 
 def _t4_label_columns(header_row: list[Cell]) -> dict[int, str]:
