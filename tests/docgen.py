@@ -395,12 +395,21 @@ CHROME_BOTTOM = ('<div class="footer"><p>主办单位：某某区人民政府办
                  '<p>版权所有 ICP备12345678号 网站地图 联系我们</p></div>')
 
 
+# A CMS article page: a list of other units' reports beside the article (printed above it), and the
+# article's information line with its tools right above the title
+CMS_SIDEBAR = ('<div class="side"><h4>政府信息公开年报</h4><ul><li><a href="/1">某某区城东街道2022年政府信息公开工作'
+               '年度报告</a></li><li><a href="/2">某某区教育局2021年政府信息公开工作年度报告</a></li></ul></div>')
+CMS_INFO = ('<div class="info">发布时间：2023-01-20 09:30 来源：办公室 浏览次数：123 '
+            '【字体：<a>大</a> <a>中</a> <a>小</a>】 【打印本页】</div>')
+
+
 def html_page(data: dict, variant: Variant | None = None, *, word: bool = False, encoding: str = "utf-8",
-              meta_charset: bool = True, chrome: bool = True) -> bytes:
+              meta_charset: bool = True, chrome: bool = True, cms: bool = False) -> bytes:
     """A report page as a government site publishes it; ``word``: the markup Word's "save as web
-    page" writes (<o:p>, &nbsp;, spans, class=MsoNormal), which sites often paste as it is."""
+    page" writes (<o:p>, &nbsp;, spans, class=MsoNormal), which sites often paste as it is;
+    ``cms``: the sidebar and the information line of a CMS article page (CMS_SIDEBAR, CMS_INFO)."""
     variant = variant or Variant()
-    parts = []
+    parts = [CMS_SIDEBAR, CMS_INFO] if cms else []
     for kind, content in body(data, variant):
         if kind == "table":
             parts.append(_html_table(content, word, variant.borders))  # type: ignore[arg-type]

@@ -107,7 +107,8 @@ def test_table_four_found_but_not_placed_is_said_never_blank(tmp_path, sample):
     (tmp_path / "turned.txt").write_text(text_report(data, Variant(t4_layout="turned"), "tabs"), encoding="utf-8")
     header_only = write_docx(tmp_path / "header-only.docx", data, Variant(t4_layout="split"))
     _drop_last_table(header_only)
-    misspelled = write_docx(tmp_path / "misspelled.docx", data, Variant(relabel={"未经复议直接起诉": "未经复议直接起述"}))
+    typo = Variant(relabel={"未经复议直接起诉": "未经复议直接起述"})
+    misspelled = write_docx(tmp_path / "misspelled.docx", data, typo)
     for src, unread in ((tmp_path / "turned.txt", T4_KEYS), (header_only, T4_KEYS),
                         (misspelled, [k for k in T4_KEYS if k.startswith("t4.suit_direct.")])):
         imported = import_file(src)

@@ -39,7 +39,14 @@ HEADINGS = frozenset(norm(s.heading) for s in spec.SECTIONS)  # always a paragra
 THIN = 2.0  # a path object thinner than this (pt) is a ruling line
 SNAP = 2.0  # coordinates closer than this are the same line
 MIN_BOXES = 4  # a page with this many stroked rectangles draws its table cells as boxes
+FONT_STEP = 1.3  # lines whose heights differ so much are set in different sizes (二号 22 pt / 三号 16 pt: 1.375)
 _PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(第?\s*\d+\s*页?(\s*[/共]\s*\d+\s*页?)?)[-—–－_\s]*$|^\d+\s*/\s*\d+$")
+# What a browser prints at a page's edges ("打印 → 另存为 PDF" with headers and footers on): the date
+# and time with the page's title at the top, the address with n/m at the bottom
+_BROWSER_EDGE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\s*(?:上午|下午)?\s*\d{1,2}:\d{2}"
+                           r"|^(?:file|https?)://\S*(?:\s+\d+\s*/\s*\d+)?$")
+_DIGITS = re.compile(r"\d+")
+_WORDS = re.compile(r"[^\W\d_]")  # letters and Chinese characters
 
 
 class Char(NamedTuple):  # a tuple: thousands are made per report, a frozen dataclass's init costs 4x
@@ -383,7 +390,8 @@ def _document(pages: list[tuple[list[Char], list[tuple], float]]) -> Document:
     for items in page_lines:
         new_page = True
         lines = [item[0] for _, item in items if isinstance(item, tuple)]
-        margin = max((line.x1 for line in lines), default=0.0)
+        # where the text's lines end (a browser's header and footer reach further)
+        margin = max((line.x1 for line in lines if not _edge(line.text, running)), default=0.0)
         for _, item in items:
             if isinstance(item, Grid):
                 _flush(doc, paragraph, label)
@@ -392,7 +400,7 @@ def _document(pages: list[tuple[list[Char], list[tuple], float]]) -> Document:
                 continue
             line, line_page, width = item  # type: ignore[misc]
             text = line.text.strip()
-            if _PAGE_NUMBER.match(text) or text in running:
+            if _edge(text, running):
                 continue
             heading = norm(text) in HEADINGS
             if paragraph and (heading or _starts_paragraph(paragraph[-1], line, margin, new_page)
@@ -428,7 +436,7 @@ def _positioned_tables(page_lines: list[list[tuple[float, object]]], running: se
     for number, items in enumerate(page_lines, start=1):
         lines = [item[0] for _, item in items if isinstance(item, tuple)]
         kept = [line for k, line in enumerate(lines)
-                if not (line.text.strip() in running
+                if not (_edge_key(line.text) in running
                         or (k in (0, len(lines) - 1) and _PAGE_NUMBER.match(line.text.strip())))]
         pages.append((f"第{number}页", kept))
     return pdflayout.read_tables(pages, wanted)
@@ -461,25 +469,43 @@ def _continues(last: list[Cell], first: list[Cell]) -> bool:
     return only_labels and any(looks_like_value(a.text) and a.text.strip() for a in last)
 
 
+def _edge(text: str, running: set[str]) -> bool:
+    """A page number, or a line of the running header or footer: not the report's text."""
+    return bool(_PAGE_NUMBER.match(text.strip())) or _edge_key(text) in running
+
+
+def _edge_key(text: str) -> str:
+    """A line at a page's edge as compared across pages: its numbers masked, so that a footer
+    with the page's number (file:///…/report.html 2/5, 某某局 第2页) is the same on every page."""
+    return _DIGITS.sub("#", text.strip())
+
+
 def _running_lines(page_lines: list[list[tuple[float, object]]]) -> set[str]:
-    """Lines printed at the top or bottom of most pages (a running header or footer). Only the
-    page's edges count: a row of a table printed alike on several pages (0 0 0 0) is no header."""
-    if len(page_lines) < 3:
-        return set()
+    """Lines printed at the top or bottom of most pages (a running header or footer), by their
+    ``_edge_key``; and a browser's date-and-title header and address footer on any page. Only the
+    page's edges count: a row of a table printed alike on several pages (0 0 0 0) is no header,
+    and a line must have words besides its numbers."""
     counts: Counter[str] = Counter()
+    browser: set[str] = set()
     for items in page_lines:
         lines = [item[0].text.strip() for _, item in items if isinstance(item, tuple)]
-        counts.update(set(lines[:2] + lines[-2:]))
-    return {text for text, n in counts.items() if n >= max(3, len(page_lines) // 2 + 1) and len(text) < 60}
+        edges = lines[:2] + lines[-2:]
+        counts.update({_edge_key(text) for text in edges if len(_WORDS.findall(text)) >= 2})
+        browser.update(_edge_key(text) for text in edges if _BROWSER_EDGE.match(text))
+    if len(page_lines) < 3:
+        return browser
+    return browser | {text for text, n in counts.items() if n >= max(3, len(page_lines) // 2 + 1) and len(text) < 60}
 
 
 def _starts_paragraph(prev: Line, line: Line, margin: float, new_page: bool = False) -> bool:
-    """A new paragraph: the line is indented, or the one before it ended short of the page's
-    right margin (``margin``: where the longest text line ends), or a gap larger than a line lies
+    """A new paragraph: the line is indented, or set in another size, or the one before it ended
+    short of the page's right margin (``margin``: where the longest text line ends), or a gap larger than a line lies
     between them."""
     size = max(1.0, line.height)
     if line.x0 - prev.x0 > 1.5 * size:
         return True
+    if max(size, prev.height) > FONT_STEP * max(1.0, min(size, prev.height)):
+        return True  # another font size: a title after the page's information line, a heading
     if prev.x1 < margin - 2 * size:
         return True
     return not new_page and line.top - (prev.top + prev.height) > 1.2 * size

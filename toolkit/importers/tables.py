@@ -833,8 +833,13 @@ def _cn_day(text: str) -> str:
 
 
 def _without_signature(ps: list[Paragraph]) -> list[Paragraph]:
-    """Section 六 without the 落款 (unit and date) at its end."""
+    """Section 六 without the 落款 (unit and date) at its end, and without what follows the 落款's
+    date (a printed web page's footer: 主办单位…ICP备…)."""
     out = list(ps)
+    dated = next((k for k in range(len(out) - 1, max(len(out) - 6, 0), -1)
+                  if _signature_date(out[k].text) and not re.search(r"[。，；]", out[k].text)), None)
+    if dated is not None:
+        del out[dated + 1:]
     for _ in range(3):
         if out and (_signature_date(out[-1].text) or len(norm(out[-1].text)) <= 20 and not
                     re.search(r"[。，；]", out[-1].text) and len(out) > 1):
@@ -851,11 +856,12 @@ def _read_meta(doc: Document, imported: Imported, headings: dict[str, int]) -> N
     first = headings.get("一", min(len(doc.blocks), 15))
     paras = [b for b in doc.blocks[:first] if isinstance(b, Paragraph) and b.text.strip()]
     # a title is a short line (an opening paragraph that names the report is no title), printed
-    # whole or broken over two lines; the first one counts
+    # whole or broken over two lines; the one nearest the text counts: what a printed web page
+    # shows above it (a list of other reports, 【字体：大 中 小】 glued to it) is the site's
     candidates = [norm(p.text).strip("《》") for p in paras]
     found = None
     for i, text in enumerate(candidates):
-        if found or len(text) > _TITLE_MAX:
+        if len(text) > _TITLE_MAX:
             break
         following = candidates[i + 1] if i + 1 < len(candidates) and len(candidates[i + 1]) <= _TITLE_MAX else ""
         # a title broken over two lines; not a line above a whole title (当前位置：首页 > 年报)
@@ -863,8 +869,8 @@ def _read_meta(doc: Document, imported: Imported, headings: dict[str, int]) -> N
             title = _title(joined) if joined else None
             if title:
                 unit = title[0] or (candidates[i - 1] if i and len(candidates[i - 1]) <= 30 else "")
-                # a breadcrumb before the title: 首页>年报>某某局 -> 某某局
-                unit = re.split(r"[>:|》/]", unit)[-1]
+                # a breadcrumb or the page's tools before the title: 首页>年报>某某局, 【字体：大中小】某某局
+                unit = re.split(r"[>:|》/】\]]", unit)[-1]
                 found = (unit, title[1], paras[i].page)
                 break
     if not found and doc.title:
