@@ -13,20 +13,22 @@ import json
 import math
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .errors import EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, describe, exit_code
+from .lazyre import lazy
 from .limits import COLLECT_TIMEOUT
 from .log import debug_to_stderr
 
 # argparse's own messages (English, through gettext) in Chinese: matched here, in our parser, so
 # that nothing of argparse itself is patched. The first matching pattern translates a message;
 # ``{n}`` is the n-th group, itself translated again (an ``argument X: …`` wraps another message).
-_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.S), t) for p, t in (
+# Compiled at the first error (``lazy``): a command that parses cleanly never needs them.
+_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple((lazy(p, re.S), t) for p, t in (
     (r"^argument (.+?): (.*)$", "参数 {0}：{1}"),
     (r"^the following arguments are required: (.*)$", "缺少参数：{0}"),
     (r"^unrecognized arguments: (.*)$", "无法识别的参数：{0}"),
@@ -336,20 +338,18 @@ def cmd_gui(args: argparse.Namespace) -> int:
 DEBUG_HELP = "出错时显示完整的调用栈（traceback）和运行日志，便于报告问题"
 
 
-def build_parser() -> Parser:
-    from . import spec
-    year = year_type()
-    p = Parser(prog="nianbao", description=f"{spec.REPORT_NAME}：标准工作簿、校验、生成 Word 报告。")
-    p.add_argument("--version", action="version", version=f"nianbao {__version__}", help="显示版本号并退出")
-    p.add_argument("--debug", action="store_true", help=DEBUG_HELP)
-    # every command takes --debug too (after its name); SUPPRESS keeps one given before the name
-    common = Parser(add_help=False)
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
-    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=Parser, title="命令")
+def _command(sub: Any, name: str, **kwargs: Any) -> Parser:
+    """A command's parser, taking --debug after its name too (SUPPRESS keeps one given before it)."""
+    s = sub.add_parser(name, **kwargs)
+    s.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
+    return s
 
-    s = sub.add_parser("new", parents=[common], help="生成标准填报工作簿",
-                       description="生成受保护的标准填报工作簿（.xlsx）；文件名以 .xlsm 结尾时，"
-                       "生成带“校验并生成年报”按钮的启用宏的工作簿（Excel + xlwings）。")
+
+def _new(sub: Any) -> None:
+    year = year_type()
+    s = _command(sub, "new", help="生成标准填报工作簿",
+                      description="生成受保护的标准填报工作簿（.xlsx）；文件名以 .xlsm 结尾时，"
+                      "生成带“校验并生成年报”按钮的启用宏的工作簿（Excel + xlwings）。")
     s.add_argument("out", metavar="OUT.xlsx", help="输出的工作簿（.xlsx，或带按钮的 .xlsm）")
     s.add_argument("--unit", help="机关名称")
     s.add_argument("--year", type=year, help="报告年度，如 2024")
@@ -361,9 +361,11 @@ def build_parser() -> Parser:
     s.add_argument("--force", action="store_true", help="文件已存在时覆盖它（默认不覆盖：其中可能有已填写的数据）")
     s.set_defaults(func=cmd_new)
 
-    s = sub.add_parser("check", parents=[common], help="校验工作簿或 JSON 数据",
-                       description="按国家格式的全部规则（docs/format.md、docs/rules.md）校验；"
-                       "退出码 0 通过，1 有错误，2 文件无法使用。")
+
+def _check(sub: Any) -> None:
+    s = _command(sub, "check", help="校验工作簿或 JSON 数据",
+                      description="按国家格式的全部规则（docs/format.md、docs/rules.md）校验；"
+                      "退出码 0 通过，1 有错误，2 文件无法使用。")
     s.add_argument("files", nargs="+", metavar="FILE", help="工作簿（.xlsx/.xlsm）或 JSON 数据文件")
     s.add_argument("--json", action="store_true", help="以 JSON 输出校验结果")
     s.add_argument("--no-write-back", action="store_true",
@@ -373,20 +375,25 @@ def build_parser() -> Parser:
                    help="上年的工作簿或 JSON 数据（启用规则 W1、W2、W8）；可重复给出多个，按机关名称对应")
     s.set_defaults(func=cmd_check)
 
-    s = sub.add_parser("export", parents=[common], help="把工作簿的数据导出为 JSON",
-                       description="输出报告数据（JSON 数据格式，见 docs/format.md），"
-                       "可存档、比对，或用 new --data 重建工作簿。")
+
+def _export(sub: Any) -> None:
+    s = _command(sub, "export", help="把工作簿的数据导出为 JSON",
+                      description="输出报告数据（JSON 数据格式，见 docs/format.md），"
+                      "可存档、比对，或用 new --data 重建工作簿。")
     s.add_argument("file", metavar="FILE")
     s.add_argument("-o", "--output", metavar="OUT.json", help="写入文件（默认或“-”：输出到屏幕）")
     s.add_argument("--force", action="store_true", help="OUT.json 已存在时覆盖它")
     s.set_defaults(func=cmd_export)
 
-    s = sub.add_parser("build", parents=[common], help="生成 Word 年度报告（可同时生成网页和 PDF）",
-                       description="先校验，再按国家格式生成 Word 年度报告（公文格式，可在 Word/WPS 中修改）。"
-                       "数据有错误时不生成（退出码 1），加 --force 生成标明“草稿”的报告。"
-                       "已有的报告在生成后被修改过时不覆盖；加 --force 覆盖，修改过的原文件先备份到 nianbao备份 中。"
-                       f"默认保存在数据文件旁：{{机关名称}}{{年度}}{spec.TITLE_SUFFIX}.docx。"
-                       "可一次生成多份：某个文件有问题不影响其他文件，有任何问题时退出码为 1。")
+
+def _build(sub: Any) -> None:
+    from . import spec
+    s = _command(sub, "build", help="生成 Word 年度报告（可同时生成网页和 PDF）",
+                      description="先校验，再按国家格式生成 Word 年度报告（公文格式，可在 Word/WPS 中修改）。"
+                      "数据有错误时不生成（退出码 1），加 --force 生成标明“草稿”的报告。"
+                      "已有的报告在生成后被修改过时不覆盖；加 --force 覆盖，修改过的原文件先备份到 nianbao备份 中。"
+                      f"默认保存在数据文件旁：{{机关名称}}{{年度}}{spec.TITLE_SUFFIX}.docx。"
+                      "可一次生成多份：某个文件有问题不影响其他文件，有任何问题时退出码为 1。")
     s.add_argument("files", nargs="+", metavar="FILE", help="工作簿（.xlsx/.xlsm）或 JSON 数据文件，可以有多个")
     s.add_argument("-o", "--output", metavar="OUT",
                    help="一个输入时：输出的 Word 文件（.docx）；多个输入时：输出文件夹")
@@ -399,19 +406,26 @@ def build_parser() -> Parser:
                         "覆盖前把它备份到同一文件夹的 nianbao备份 中（同名文件）")
     s.set_defaults(func=cmd_build)
 
-    s = sub.add_parser("demo", parents=[common], help="用内置示例走一遍：生成工作簿、校验、生成 Word 报告",
-                       description="把内置示例（锦屏街道2022年报告）写成工作簿，校验，写回结果，"
-                       "生成 Word 报告（装有 LibreOffice 时也生成 PDF），并说明生成了什么、在哪里。")
+
+def _demo(sub: Any) -> None:
+    s = _command(sub, "demo", help="用内置示例走一遍：生成工作簿、校验、生成 Word 报告",
+                      description="把内置示例（锦屏街道2022年报告）写成工作簿，校验，写回结果，"
+                      "生成 Word 报告（装有 LibreOffice 时也生成 PDF），并说明生成了什么、在哪里。")
     s.add_argument("folder", nargs="?", metavar="DIR", help="输出文件夹（默认：当前文件夹下的“年报示例”）")
     s.set_defaults(func=cmd_demo)
 
-    s = sub.add_parser("rules", parents=[common], help="列出全部校验规则（Markdown）")
+
+def _rules(sub: Any) -> None:
+    s = _command(sub, "rules", help="列出全部校验规则（Markdown）")
     s.set_defaults(func=cmd_rules)
 
-    s = sub.add_parser("import", parents=[common], help="导入已发布的报告（Word、网页、PDF、电子表格、文本）",
-                       description="读取一份已发布的年度报告（.docx、.html/.htm/.mhtml、有文字层的 .pdf、"
-                       "非本模板的 .xlsx、.txt），写出 JSON 数据（含每个数据的出处）或标准工作簿，并校验。"
-                       "退出码 0 通过，1 有错误，2 文件无法读取（扫描件、2019年旧格式、不是年度报告等）。")
+
+def _import(sub: Any) -> None:
+    year = year_type()
+    s = _command(sub, "import", help="导入已发布的报告（Word、网页、PDF、电子表格、文本）",
+                      description="读取一份已发布的年度报告（.docx、.html/.htm/.mhtml、有文字层的 .pdf、"
+                      "非本模板的 .xlsx、.txt），写出 JSON 数据（含每个数据的出处）或标准工作簿，并校验。"
+                      "退出码 0 通过，1 有错误，2 文件无法读取（扫描件、2019年旧格式、不是年度报告等）。")
     s.add_argument("file", metavar="FILE", help="已发布的报告")
     s.add_argument("-o", "--output", metavar="OUT.json|OUT.xlsx",
                    help="输出文件：.json 为 JSON 数据，.xlsx 为标准工作簿，- 为输出 JSON 到屏幕"
@@ -421,11 +435,13 @@ def build_parser() -> Parser:
     s.add_argument("--force", action="store_true", help="输出文件已存在时覆盖它")
     s.set_defaults(func=cmd_import)
 
-    s = sub.add_parser("audit", parents=[common], help="审核：批量检查已发布的报告（Word、网页、PDF……）",
-                       description="批量导入并校验已发布的年度报告（文件、文件夹、.zip 均可），输出 审核结果.xlsx"
-                       "（每份报告一行，另有全部问题及其在原文中的位置）、findings.json 和 数据/"
-                       "（每份报告的 JSON 数据）。"
-                       "退出码 0 全部通过，1 有错误或无法读取的报告，2 没有可读取的报告。")
+
+def _audit(sub: Any) -> None:
+    s = _command(sub, "audit", help="审核：批量检查已发布的报告（Word、网页、PDF……）",
+                      description="批量导入并校验已发布的年度报告（文件、文件夹、.zip 均可），输出 审核结果.xlsx"
+                      "（每份报告一行，另有全部问题及其在原文中的位置）、findings.json 和 数据/"
+                      "（每份报告的 JSON 数据）。"
+                      "退出码 0 全部通过，1 有错误或无法读取的报告，2 没有可读取的报告。")
     s.add_argument("inputs", nargs="+", metavar="INPUT", help="报告文件、文件夹或 .zip")
     s.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="输出文件夹")
     s.add_argument("--previous", nargs="+", action="extend", metavar="INPUT",
@@ -433,10 +449,13 @@ def build_parser() -> Parser:
     s.add_argument("--workers", type=WORKERS, metavar="N", help="并行进程数（默认：CPU 核数）")
     s.set_defaults(func=cmd_audit)
 
-    s = sub.add_parser("collect", parents=[common], help="汇总：批量校验各单位报送的工作簿",
-                       description="批量校验各单位报送的工作簿（文件夹、.zip 压缩包、.eml 邮件均可），"
-                       "输出 汇总状态.xlsx、汇总数据.xlsx、退回/（有错误单位的批注工作簿和邮件草稿）、"
-                       "findings.json。退出码 0 全部通过，1 有错误或无法读取的文件，2 没有可读取的文件。")
+
+def _collect(sub: Any) -> None:
+    year = year_type()
+    s = _command(sub, "collect", help="汇总：批量校验各单位报送的工作簿",
+                      description="批量校验各单位报送的工作簿（文件夹、.zip 压缩包、.eml 邮件均可），"
+                      "输出 汇总状态.xlsx、汇总数据.xlsx、退回/（有错误单位的批注工作簿和邮件草稿）、"
+                      "findings.json。退出码 0 全部通过，1 有错误或无法读取的文件，2 没有可读取的文件。")
     s.add_argument("inputs", nargs="+", metavar="INPUT", help="工作簿、文件夹、.zip 或 .eml")
     s.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="输出文件夹")
     s.add_argument("--unit", metavar="NAME", help="汇总机关名称（汇总数据的机关名称、退回邮件的发件人）")
@@ -456,18 +475,60 @@ def build_parser() -> Parser:
                    "无名单时名称相近的单位在确认前不计入汇总）")
     s.set_defaults(func=cmd_collect)
 
-    s = sub.add_parser("roster-template", parents=[common], help="生成单位名单模板（供 collect --roster 使用）",
-                       description="生成一个单位名单工作簿（列：单位名称、邮箱、级别、联系人），"
-                       "填写应报送的单位后用于 nianbao collect --roster。")
+
+def _roster_template(sub: Any) -> None:
+    s = _command(sub, "roster-template", help="生成单位名单模板（供 collect --roster 使用）",
+                      description="生成一个单位名单工作簿（列：单位名称、邮箱、级别、联系人），"
+                      "填写应报送的单位后用于 nianbao collect --roster。")
     s.add_argument("out", metavar="OUT.xlsx", help="要生成的名单文件")
     s.add_argument("--force", action="store_true", help="文件已存在时覆盖它")
     s.set_defaults(func=cmd_roster_template)
 
-    s = sub.add_parser("gui", parents=[common], help="打开校验窗口（不用命令行）",
-                       description="打开一个小窗口：选择工作簿，按一个按钮校验并生成 Word 报告。")
+
+def _gui(sub: Any) -> None:
+    s = _command(sub, "gui", help="打开校验窗口（不用命令行）",
+                      description="打开一个小窗口：选择工作簿，按一个按钮校验并生成 Word 报告。")
     s.add_argument("file", nargs="?", metavar="FILE", help="打开时就校验的工作簿或 JSON 数据文件")
     s.set_defaults(func=cmd_gui)
+
+
+# Each command's arguments, in the order of --help.
+COMMANDS: dict[str, Callable[[Any], None]] = {
+    "new": _new,
+    "check": _check,
+    "export": _export,
+    "build": _build,
+    "demo": _demo,
+    "rules": _rules,
+    "import": _import,
+    "audit": _audit,
+    "collect": _collect,
+    "roster-template": _roster_template,
+    "gui": _gui,
+}
+
+
+def build_parser(command: str | None = None) -> Parser:
+    """The parser of every command, or (``command``) of that one alone: ``nianbao check …`` need
+    not build the parsers of ten other commands at every start (argparse takes ~0.2 ms a parser)."""
+    from . import spec
+    p = Parser(prog="nianbao", description=f"{spec.REPORT_NAME}：标准工作簿、校验、生成 Word 报告。")
+    p.add_argument("--version", action="version", version=f"nianbao {__version__}", help="显示版本号并退出")
+    p.add_argument("--debug", action="store_true", help=DEBUG_HELP)
+    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=Parser, title="命令")
+    for name, add in COMMANDS.items():
+        if command is None or name == command:
+            add(sub)
     return p
+
+
+def command_of(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, when nothing before it but --debug (anything else, such as
+    -h, --version or an abbreviated option, is left to the parser of every command)."""
+    for arg in argv:
+        if arg != "--debug":
+            return arg if arg in COMMANDS else None
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -478,7 +539,9 @@ def main(argv: list[str] | None = None) -> int:
                 stream.reconfigure(errors="replace")
             except (ValueError, OSError):
                 pass
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(command_of(argv))
     args = parser.parse_args(argv)
     if getattr(args, "debug", False):
         debug_to_stderr()
