@@ -70,6 +70,8 @@ class Source(Protocol):
 
 @dataclass
 class _File:
+    """A file given as last year's data."""
+
     path: Path
     origin: str
     mtime: float

@@ -56,6 +56,8 @@ def spreadsheet_totals(raw: dict[str, object]) -> dict[str, object]:
 
 @dataclass
 class Report:
+    """One report's data: every key's raw and typed value, and where each was found."""
+
     source: str  # the file it came from (or a description of the live book)
     origin: Origin
     raw: dict[str, object]  # key -> the raw value as found; absent keys are None

@@ -77,6 +77,8 @@ class GridCell:
 
 @dataclass(frozen=True)
 class Table:
+    """One of the three tables: its grid of cells as the official form draws it."""
+
     id: str  # "t2"
     number: str  # "二"
     title: str  # the section heading, verbatim
@@ -93,6 +95,8 @@ class Table:
 
 @dataclass(frozen=True)
 class TextPart:
+    """One part of the report's text, under its heading."""
+
     key: str
     heading: str  # verbatim heading, or "" for the opening paragraph
     section: str  # the section number it belongs to
@@ -101,6 +105,8 @@ class TextPart:
 
 @dataclass(frozen=True)
 class Section:
+    """One numbered section of the report."""
+
     number: str
     heading: str
     content: str  # "text", or a table id

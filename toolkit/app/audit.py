@@ -92,6 +92,8 @@ class AuditResult(batch.FindingCounts):
 
 @dataclass
 class AuditSetup:
+    """What every audit worker needs, sent once: where the data files go, their names, last year's reports."""
+
     data_dir: str
     names: dict[int, str]  # task index -> the data file's name
     previous: PreviousYear | None = None  # last year's reports (--previous), by unit
@@ -157,6 +159,8 @@ def _died(task: batch.Task, reason: str) -> AuditResult:
 
 @dataclass
 class AuditSummary:
+    """The outcome of ``audit``: one row per report, and the files written."""
+
     outdir: Path
     rows: list[AuditResult]
     book_path: Path

@@ -18,6 +18,8 @@ from ..source import read_report
 
 @dataclass
 class BuildResult:
+    """The Word report of one file (and its PDF, when asked for), with the check it was built from."""
+
     docx: Path
     check: CheckResult
     draft: bool  # built with --force although the data has errors

@@ -76,6 +76,8 @@ class FileCheck:
 
 @dataclass
 class CheckRun:
+    """The files of one ``check_files`` call, in the order given."""
+
     files: list[FileCheck]
     previous_notes: list[str] = field(default_factory=list)  # last year's files not used, and why
 

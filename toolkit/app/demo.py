@@ -21,6 +21,8 @@ DEFAULT_FOLDER = "年报示例"
 
 @dataclass
 class DemoResult:
+    """What ``run_demo`` made and where."""
+
     folder: Path
     workbook: Path
     reused: bool  # the workbook was already there (kept: it may hold the user's own changes)

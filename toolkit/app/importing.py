@@ -104,6 +104,8 @@ def data_object(source: Source) -> dict[str, object]:
 
 @dataclass
 class ImportOutcome:
+    """A published report read, checked and written as JSON data or a workbook."""
+
     source: Source
     result: CheckResult
     out: Path | None  # the file written; None for standard output
@@ -161,6 +163,8 @@ def workbook_data(report: Report) -> tuple[dict[str, object], list[str]]:
 
 @dataclass
 class NewFromOutcome:
+    """Next year's workbook made from last year's report."""
+
     out: Path
     year: int | None
     carried: dict[str, object]  # t3.carried_over.<column> -> value, from last year's 结转下年度

@@ -52,6 +52,8 @@ class Built:
 
 @dataclass
 class BuildRun:
+    """Every report of one ``build_reports`` call."""
+
     items: list[Built]
 
     @property

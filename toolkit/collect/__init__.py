@@ -68,6 +68,8 @@ class FileStatus(FindingCounts):
 
 @dataclass
 class CollectSummary:
+    """The outcome of ``collect``: each file's status and the files written."""
+
     outdir: Path
     year: int | None
     files: list[FileStatus]

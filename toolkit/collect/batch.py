@@ -119,6 +119,8 @@ class FileResult(FindingCounts):
 
 @dataclass
 class Task:
+    """One file of the batch, as a worker receives it."""
+
     index: int
     path: str
     origin: str
@@ -129,6 +131,8 @@ class Task:
 
 @dataclass
 class MailSetup:
+    """What a return e-mail is written from: the template and the district's name and address."""
+
     template: str  # the Jinja2 template's text
     district: str = ""
     district_email: str = ""
@@ -333,6 +337,8 @@ def _worker_main(conn: Connection, setup: Any, func: Callable[[Task], Any], init
 
 @dataclass(eq=False)
 class _Worker:
+    """One worker process of the pool and the task it is on."""
+
     proc: BaseProcess
     conn: Connection
     ready: bool = False

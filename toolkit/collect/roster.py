@@ -44,6 +44,8 @@ MATCHED = (EXACT, NORMALISED, JOINED, BY_FILE_NAME)  # the file stands for its r
 
 @dataclass(frozen=True)
 class Entry:
+    """One unit of the roster (单位名单)."""
+
     name: str
     email: str = ""
     level: str = ""
@@ -53,6 +55,8 @@ class Entry:
 
 @dataclass(frozen=True)
 class Match:
+    """How a unit name of the batch was found in the roster, if it was."""
+
     how: str  # EXACT NORMALISED AMBIGUOUS OUTSIDE
     entry: Entry | None = None
     candidates: tuple[Entry, ...] = ()
@@ -68,6 +72,8 @@ class Match:
 
 @dataclass
 class Roster:
+    """The units that must report, with their look-ups by name, normalised name and e-mail."""
+
     entries: list[Entry]
     path: str = ""
     notes: list[str] = field(default_factory=list)  # what was ignored or is missing, for the user

@@ -35,6 +35,8 @@ BY_MAIL, BY_SAVED, BY_FILE = "邮件日期", "工作簿保存时间", "文件时
 
 @dataclass
 class Decision:
+    """Whether a file of the batch counts, and why not when it does not."""
+
     status: str
     note: str = ""  # why (superseded by which file, which year)
     superseded_by: int | None = None  # index of the file that replaced this one

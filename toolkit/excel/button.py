@@ -25,6 +25,8 @@ TITLE = "nianbao 校验并生成年报"
 
 @dataclass
 class Outcome:
+    """What the button tells the user, and what it made."""
+
     message: str
     mode: str  # "info" or "critical" (xlwings' alert modes)
     report: Path | None = None  # the Word report made, if any

@@ -18,6 +18,8 @@ from functools import lru_cache
 
 @dataclass(frozen=True)
 class Cell:
+    """One cell of a table as a document lays it out."""
+
     text: str
     origin: int  # cells with the same origin are one merged cell of the source
     page: str = ""
@@ -25,6 +27,8 @@ class Cell:
 
 @dataclass
 class Grid:
+    """A table of a document: rows of cells, merged cells repeated with one origin."""
+
     rows: list[list[Cell]]
     page: str = ""  # the page the table starts on
     # False where a source has no columns (plain text): cells are then matched to the official
@@ -45,6 +49,8 @@ def unmerged(rows: list[list[tuple[str, str]]]) -> list[list[Cell]]:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph of a document's text."""
+
     text: str
     page: str = ""
 
@@ -54,6 +60,8 @@ Block = Paragraph | Grid
 
 @dataclass
 class Document:
+    """Any published report as the importers read it: paragraphs and table grids, in order."""
+
     kind: str  # how a person names the source: Word 文档, 网页, PDF, 电子表格, 文本
     blocks: list[Block] = field(default_factory=list)
     title: str = ""  # a title the format itself carries (an HTML <title>), used when the body has none

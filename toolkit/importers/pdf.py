@@ -265,6 +265,8 @@ def _covered(segments: list[tuple[float, float]], a: float, b: float) -> bool:
 
 @dataclass
 class _Table:
+    """A table found from a page's ruling lines: its column and row boundaries, and its merged cells."""
+
     xs: list[float]
     ys: list[float]
     origin: list[list[int]]  # elementary cell -> merged cell id

@@ -56,6 +56,8 @@ _NUMBERING_ONLY = re.compile(rf"^(?:\d+[.、]|\(?[{ONE_TO_TEN}]+[).、]?|\(\d+\)
 
 @dataclass(slots=True)
 class Fragment:
+    """A run of characters of one line that belongs to one cell."""
+
     text: str  # normalised (norm): full-width folded, no blanks
     x0: float
     x1: float
@@ -83,6 +85,8 @@ class Row:
 
 @dataclass
 class Result:
+    """The tables read by position, and what could not be read."""
+
     grids: list[tuple[str, Grid]] = field(default_factory=list)  # (table id, grid in the official layout)
     notes: list[str] = field(default_factory=list)
 
@@ -276,6 +280,8 @@ def _height(row: Row) -> float:
 
 @dataclass
 class _Band:
+    """The horizontal extent of a column's numbers."""
+
     x0: float
     x1: float
 

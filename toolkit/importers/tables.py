@@ -182,6 +182,8 @@ T4_LABEL_ROWS = tuple((key, label) for key, label in spec.T4_COLUMNS)
 
 @dataclass
 class _State:
+    """What reading a document's tables has found so far."""
+
     imported: Imported
     t3_columns: dict[int, str] | None = None  # kept for a table 三 continued without its header
     t3_width: int = 0

@@ -36,6 +36,8 @@ class PartShapeError(Exception):
 
 @dataclass
 class Comment:
+    """One comment (note) of a comments part."""
+
     el: Element
     cell: tuple[int, int] | None  # (row, col), None for a ref we cannot read
     author: str

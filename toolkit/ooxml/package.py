@@ -63,6 +63,8 @@ def relative_target(source: str, target: str) -> str:
 
 @dataclass(frozen=True)
 class Relationship:
+    """One relationship of a part (or of the package), its target resolved to a part name."""
+
     id: str
     type: str
     target: str  # the part name, resolved ('' for an external target)

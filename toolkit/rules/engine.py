@@ -25,6 +25,8 @@ SEVERITY_WORD = {"error": "错误", "warning": "提示"}
 
 @dataclass(frozen=True)
 class Finding:
+    """One result of a rule: what is wrong where, what was found and what is expected."""
+
     rule: str
     severity: Severity
     message: str  # Chinese, complete: where, what was found, what is expected
@@ -113,6 +115,8 @@ def finding(ctx: Context, rule: Rule, message: str, keys: Iterable[str], *, focu
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule of FORMAT.md: its id, severity and what it checks."""
+
     id: str
     severity: Severity
     title: str  # one line, Chinese
@@ -135,6 +139,8 @@ PREVIOUS = "prev:"  # a term read from last year's report
 
 @dataclass(frozen=True)
 class Term:
+    """One key of a sum rule's expression, with its sign and year."""
+
     key: str
     sign: int  # +1 or -1
     previous: bool  # from last year's report

@@ -38,6 +38,8 @@ NUMBER = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Number:
+    """A number of a text, where it stands, its value and its unit."""
+
     start: int
     end: int  # after the unit
     value: float | int

@@ -125,6 +125,8 @@ def cell_keys(table: str, rows: tuple[str, ...], cols: tuple[str, ...]) -> tuple
 
 @dataclass(slots=True)
 class _Event:
+    """A phrase, number or mark of a sentence, at its place."""
+
     start: int
     end: int
     kind: str  # "phrase", "number", "mark"
@@ -137,6 +139,8 @@ class _Event:
 
 @dataclass(slots=True)
 class _Sentence:
+    """A sentence being read, with where its clauses start."""
+
     text_key: str
     text: str
     year: int | None

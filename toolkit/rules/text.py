@@ -29,6 +29,8 @@ _ANOTHER_YEARS_WORDS = ("较", "比", "相比", "同期", "上年", "上一年",
 
 @dataclass(frozen=True)
 class PartSum:
+    """A figure of the text whose parts (其中…) add up to another number."""
+
     text_key: str
     quote: str
     number: int

@@ -20,6 +20,8 @@ Role = str  # received, handled, carried_over, carry_forward, result, applicant,
 
 @dataclass(frozen=True)
 class Term:
+    """What a group of phrases counts: a table and its rows and columns."""
+
     name: str  # what the number is, in a finding's column: 新收申请, 予以公开
     phrases: tuple[str, ...]
     table: str  # t2, t3, t4

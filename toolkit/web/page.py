@@ -26,6 +26,8 @@ DRAFT_SUFFIX = "（草稿）"
 
 @dataclass(frozen=True)
 class Cell:
+    """One cell of a web page's table, with its header associations."""
+
     tag: str  # "th" or "td"
     text: str
     rowspan: int = 1
@@ -38,6 +40,8 @@ class Cell:
 
 @dataclass(frozen=True)
 class PageTable:
+    """One of the three tables as a web page lays it out."""
+
     id: str
     caption: str
     head: tuple[tuple[Cell, ...], ...]  # the header rows that repeat (thead)

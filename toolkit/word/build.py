@@ -113,6 +113,8 @@ def back_up(out: Path) -> Path:
 
 @dataclass(frozen=True)
 class Written:
+    """A report written to disk, and where the one it replaced was kept."""
+
     docx: Path
     backup: Path | None = None  # where the edited report it replaced was kept (--force)
 

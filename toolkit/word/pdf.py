@@ -50,6 +50,8 @@ def to_pdf(docx: Path, pdf: Path | None = None, timeout: int = 180) -> Path:
 
 @dataclass
 class PdfOutcome:
+    """One report's PDF, or why it was not made."""
+
     docx: Path
     pdf: Path
     problem: str = ""  # why this one was not made ("" when it was)

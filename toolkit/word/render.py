@@ -225,6 +225,8 @@ def prepare(template: Path | str | None = None) -> PreparedTemplate:
 
 @dataclass
 class Rendered:
+    """A rendered report, not yet saved."""
+
     document: DocumentObject  # the python-docx Document, to adjust before saving
     template: PreparedTemplate
 

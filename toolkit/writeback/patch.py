@@ -58,6 +58,8 @@ class LossDetected(Exception):
 
 @dataclass
 class Rendered:
+    """A workbook with the results written into it, as bytes."""
+
     content: bytes
     plan: Plan
     notes_skipped: list[str]  # sheets whose notes could not be written (their marks were)
