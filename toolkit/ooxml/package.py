@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -61,8 +62,7 @@ def relative_target(source: str, target: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(source) or ".")
 
 
-@dataclass(frozen=True)
-class Relationship:
+class Relationship(NamedTuple):  # (not a frozen dataclass: a fifth of the cost at each start)
     """One relationship of a part (or of the package), its target resolved to a part name."""
 
     id: str

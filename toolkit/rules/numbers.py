@@ -10,7 +10,7 @@ milliseconds. The numerals a report uses are a small closed set, parsed here in 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..numerals import FULLWIDTH_DIGITS, NUMERAL_CHARS, chinese_to_int
 
@@ -36,8 +36,8 @@ NUMBER = re.compile(
     rf"(?P<unit>%|％|{'|'.join(_UNITS)})?")
 
 
-@dataclass(frozen=True, slots=True)
-class Number:
+# (a named tuple: made at every check's start, it costs a fifth of a frozen dataclass)
+class Number(NamedTuple):
     """A number of a text, where it stands, its value and its unit."""
 
     start: int

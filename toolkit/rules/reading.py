@@ -22,8 +22,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..lazyre import lazy
 from . import vocabulary as voc
@@ -74,7 +75,7 @@ def _not_between(term: Term) -> re.Pattern:
 HAS_FIGURE = figure_pattern(tuple({u for t in voc.TERMS for u in t.units}))
 
 
-@dataclass(slots=True)
+@dataclass
 class Claim:
     """A number of the text and the cells it speaks about."""
 
@@ -123,29 +124,29 @@ def cell_keys(table: str, rows: tuple[str, ...], cols: tuple[str, ...]) -> tuple
     return tuple(f"{table}.{r}.{c}" for r in rows for c in cols)
 
 
-@dataclass(slots=True)
-class _Event:
+# The reader's records of one sentence are named tuples: quick to make, and created at every
+# check's start for a fifth of a dataclass's cost (which compiles its methods at import).
+class _Event(NamedTuple):
     """A phrase, number or mark of a sentence, at its place."""
 
     start: int
     end: int
     kind: str  # "phrase", "number", "mark"
+    clause: int  # which clause of the sentence it is in
     term: Term | None = None
     number: Number | None = None
     mark: str = ""
     stop: bool = False
-    clause: int = 0
 
 
-@dataclass(slots=True)
-class _Sentence:
+class _Sentence(NamedTuple):
     """A sentence being read, with where its clauses start."""
 
     text_key: str
     text: str
     year: int | None
     on_request: bool
-    clause_starts: list[int] = field(default_factory=list)
+    clause_starts: list[int]
 
     def clause(self, pos: int) -> int:
         return bisect_right(self.clause_starts, pos)
@@ -187,22 +188,21 @@ def _events(s: _Sentence) -> list[_Event]:
     if not any(n.is_count or n.is_percent for n in numbers):
         return []
     events: list[_Event] = []
+    starts = s.clause_starts
     for m in PHRASES.finditer(s.text):
         meaning = MEANING[m.group(0)]
+        clause = bisect_right(starts, m.start())
         if isinstance(meaning, Term):
-            events.append(_Event(m.start(), m.end(), "phrase", term=meaning))
+            events.append(_Event(m.start(), m.end(), "phrase", clause, term=meaning))
         elif meaning is _STOP:
-            events.append(_Event(m.start(), m.end(), "phrase", stop=True))
+            events.append(_Event(m.start(), m.end(), "phrase", clause, stop=True))
         else:
-            events.append(_Event(m.start(), m.end(), "mark", mark=str(meaning)))
+            events.append(_Event(m.start(), m.end(), "mark", clause, mark=str(meaning)))
     for m in voc.EACH.finditer(s.text):
-        events.append(_Event(m.start(), m.end(), "mark", mark=_MARK_EACH))
+        events.append(_Event(m.start(), m.end(), "mark", bisect_right(starts, m.start()), mark=_MARK_EACH))
     for n in numbers:
-        events.append(_Event(n.start, n.end, "number", number=n))
+        events.append(_Event(n.start, n.end, "number", bisect_right(starts, n.start), number=n))
     events.sort(key=lambda e: e.start)
-    starts = s.clause_starts
-    for ev in events:
-        ev.clause = bisect_right(starts, ev.start)
     return events
 
 

@@ -10,7 +10,7 @@ Labels the form itself prints come from ``toolkit.spec``; the rest are the synon
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import spec
 from ..lazyre import lazy
@@ -18,8 +18,9 @@ from ..lazyre import lazy
 Role = str  # received, handled, carried_over, carry_forward, result, applicant, t4group, t4col, t2doc, t2verb, decision
 
 
-@dataclass(frozen=True)
-class Term:
+# A named tuple, not a frozen dataclass: this module loads at every check, and a frozen dataclass
+# compiles six methods when it is created, a named tuple one.
+class Term(NamedTuple):
     """What a group of phrases counts: a table and its rows and columns."""
 
     name: str  # what the number is, in a finding's column: 新收申请, 予以公开
