@@ -18,7 +18,6 @@ from ..workbook import layout
 from . import text as textcheck
 from . import textrules
 from .engine import CheckRule, Context, Finding, Rule, SumRule, finding, fmt_number
-from .similarity import Shingles
 
 T3_COLS = tuple(c for c, _ in spec.T3_COLUMNS)
 T3_ROW_KEYS = tuple(r for r, _ in spec.T3_ROWS)
@@ -248,6 +247,7 @@ def _problems_text(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
         return
     if ctx.previous is None:
         return
+    from .similarity import Shingles  # only with last year's report: `check` alone starts without it
     before = str(ctx.previous.values.get("text.problems") or "").strip()
     if text and before:
         share = Shingles.of(text).share_in(Shingles.of(before))
