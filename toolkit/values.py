@@ -9,8 +9,8 @@ stay distinct; only full-width digits and surrounding spaces are normalised.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from .lazyre import lazy
 from .numerals import FULLWIDTH_DIGITS, chinese_to_int
@@ -29,8 +29,9 @@ from .spec import (
 BLANK = "空白"  # how an empty cell is shown in messages, and recognised in findings
 
 
-@dataclass(frozen=True)
-class Problem:
+# A named tuple, not a frozen dataclass: every start loads this module, and a frozen dataclass
+# compiles six methods when it is created, a named tuple one.
+class Problem(NamedTuple):
     """Why a raw value is not a valid value for its field."""
 
     kind: str  # blank, placeholder, text, date, bool, formula, negative, fraction, decimals, ...

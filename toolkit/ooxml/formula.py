@@ -6,11 +6,10 @@ report's fields) takes it from here, so that this layer imports nothing of the a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Formula:
+class Formula(NamedTuple):  # (not a frozen dataclass: a fifth of the cost at each start)
     """A formula found in a cell: its text (without '='), and the value cached with it."""
 
     text: str

@@ -23,8 +23,9 @@ Severity = Literal["error", "warning"]
 SEVERITY_WORD = {"error": "错误", "warning": "提示"}
 
 
-@dataclass(frozen=True)
-class Finding:
+# Findings are named tuples, not frozen dataclasses: made by every check, and a frozen dataclass
+# compiles six methods when it is created (~0.6 ms at each start), a named tuple one.
+class Finding(NamedTuple):
     """One result of a rule: what is wrong where, what was found and what is expected."""
 
     rule: str
@@ -113,7 +114,9 @@ def finding(ctx: Context, rule: Rule, message: str, keys: Iterable[str], *, focu
                    expected, found, sources.get(focus, ""), tuple(sources[k] for k in keys if k in sources))
 
 
-@dataclass(frozen=True)
+# A rule is itself (compared and hashed by identity, eq=False): two methods fewer to compile at
+# each start, for each of the three rule classes.
+@dataclass(frozen=True, eq=False)
 class Rule:
     """A rule of FORMAT.md: its id, severity and what it checks."""
 
@@ -152,7 +155,7 @@ def parse_term(text: str) -> Term:
     return Term(text.removeprefix(PREVIOUS), sign, previous)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SumRule(Rule):
     """For each item of ``over``: sum(lhs) == sum(rhs), the key patterns formatted with the item.
 
@@ -241,7 +244,7 @@ def _column_place(key: str) -> str:
     return f"{spec.TABLE_OF_KEY[key].short}「{f.col_label}」列"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CheckRule(Rule):
     """A rule whose check is a function of the context, yielding findings."""
 
