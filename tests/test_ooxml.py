@@ -12,11 +12,12 @@ from toolkit.errors import UnusableFile
 from toolkit.ooxml.cells import BadReference, CellPos, a1, area, col_index, col_letter, on_sheet, quote_sheet, split_a1
 from toolkit.ooxml.comments import CommentsPart, VmlDrawing
 from toolkit.ooxml.package import relative_target, resolve_target
+from toolkit.ooxml.partedit import parse_xml
 from toolkit.ooxml.sheetedit import CellValue, SheetEditor, SheetShapeError
 from toolkit.ooxml.sheetread import SheetContext, read_cells, shift_formula
 from toolkit.ooxml.strings import shared_strings
 from toolkit.ooxml.styles import date_styles
-from toolkit.ooxml.xml import escape, parse_xml, unescape
+from toolkit.ooxml.xml import escape, read_xml, unescape
 from toolkit.ooxml.zipwrite import Member, copied, write_zip
 from toolkit.values import Formula
 
@@ -26,6 +27,10 @@ CTX = SheetContext(["甲", "乙"], {3}, False, "第2张工作表（表二 主动
 
 def sheet(rows: str) -> bytes:
     return f'<worksheet {NS}><sheetData>{rows}</sheetData></worksheet>'.encode()
+
+
+# The readers take a part as check reads it (ElementTree) or as write-back edits it (lxml).
+BOTH_PARSERS = pytest.mark.parametrize("parse", [read_xml, parse_xml], ids=["ElementTree", "lxml"])
 
 
 # --- cells -----------------------------------------------------------------------------------
@@ -76,13 +81,14 @@ def test_rectangles_are_spelt_by_the_same_formatter():
 
 # --- xml, strings, styles --------------------------------------------------------------------
 
-def test_parser_refuses_dtd_and_names_a_broken_part():
+@BOTH_PARSERS
+def test_parser_refuses_dtd_and_names_a_broken_part(parse):
     with pytest.raises(UnusableFile, match="DTD"):
-        parse_xml(b'<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>')
+        parse(b'<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>')
     with pytest.raises(UnusableFile, match="已损坏（xl/x.xml）"):
-        parse_xml(b"<x><y></x>", "xl/x.xml")
+        parse(b"<x><y></x>", "xl/x.xml")
     with pytest.raises(UnusableFile):
-        parse_xml(b'<?xml version="1.0" encoding="no-such"?><x/>')
+        parse(b'<?xml version="1.0" encoding="no-such"?><x/>')
 
 
 def test_escapes_round_trip():
@@ -91,14 +97,16 @@ def test_escapes_round_trip():
     assert escape("_x0041_") == "_x005F_x0041_"
 
 
-def test_shared_strings_join_runs_and_skip_phonetics():
-    root = parse_xml(f'<sst {NS}><si><t>甲</t></si><si><r><t>nianbao </t></r><r><rPr/><t>校验：</t></r>'
+@BOTH_PARSERS
+def test_shared_strings_join_runs_and_skip_phonetics(parse):
+    root = parse(f'<sst {NS}><si><t>甲</t></si><si><r><t>nianbao </t></r><r><rPr/><t>校验：</t></r>'
                      f'<rPh><t>x</t></rPh></si><si><t>_x000D_</t></si></sst>'.encode())
     assert shared_strings(root) == ["甲", "nianbao 校验：", "\r"]
 
 
-def test_date_styles_builtin_and_custom():
-    root = parse_xml(f'<styleSheet {NS}><numFmts>'
+@BOTH_PARSERS
+def test_date_styles_builtin_and_custom(parse):
+    root = parse(f'<styleSheet {NS}><numFmts>'
                      '<numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;"/>'
                      '<numFmt numFmtId="165" formatCode="0.00&quot;d&quot;"/>'
                      '<numFmt numFmtId="x" formatCode="y"/></numFmts>'
@@ -109,8 +117,9 @@ def test_date_styles_builtin_and_custom():
 
 # --- reading sheets --------------------------------------------------------------------------
 
-def test_cells_values_of_every_kind():
-    root = parse_xml(sheet(
+@BOTH_PARSERS
+def test_cells_values_of_every_kind(parse):
+    root = parse(sheet(
         '<row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2"><v>7</v></c><c r="C2"><v>2.5</v></c>'
         '<c r="D2" s="3"><v>45000</v></c><c r="E2" t="inlineStr"><is><t>_x0001_x</t></is></c>'
         '<c r="F2" t="b"><v>1</v></c><c r="G2"><f>SUM(B2:C2)</f><v>9.5</v></c><c r="H2" t="e"><v>#N/A</v></c></row>'))
@@ -119,14 +128,16 @@ def test_cells_values_of_every_kind():
                    (1, 5): True, (1, 6): Formula("SUM(B2:C2)", 9.5), (1, 7): "#N/A"}
 
 
-def test_cells_without_r_follow_their_predecessor():
-    root = parse_xml(sheet('<row><c><v>1</v></c><c r="C1"><v>3</v></c><c><v>4</v></c></row>'
+@BOTH_PARSERS
+def test_cells_without_r_follow_their_predecessor(parse):
+    root = parse(sheet('<row><c><v>1</v></c><c r="C1"><v>3</v></c><c><v>4</v></c></row>'
                            '<row><c><v>5</v></c></row>'))
     assert read_cells(root, {(0, 0), (0, 2), (0, 3), (1, 0)}, CTX) == {(0, 0): 1, (0, 2): 3, (0, 3): 4, (1, 0): 5}
 
 
-def test_huge_numbers_are_numbers_not_errors():
-    root = parse_xml(sheet(f'<row r="1"><c r="A1"><v>{"9" * 5000}</v></c>'
+@BOTH_PARSERS
+def test_huge_numbers_are_numbers_not_errors(parse):
+    root = parse(sheet(f'<row r="1"><c r="A1"><v>{"9" * 5000}</v></c>'
                            '<c r="B1"><v>110101199001011234</v></c></row>'))
     got = read_cells(root, {(0, 0), (0, 1)}, CTX)
     assert got[(0, 0)] == float("inf") and got[(0, 1)] == 110101199001011234
@@ -138,15 +149,17 @@ def test_huge_numbers_are_numbers_not_errors():
     ('<row r="1"><c r="A1x"><v>1</v></c><c><v>2</v></c></row>', "第1行的单元格位置无效"),
     ('<row r="1"><c r="A1" s="1.5"><v>1</v></c></row>', "单元格 A1 的格式编号无效"),
 ])
-def test_unreadable_positions_are_reasons(rows, phrase):
+@BOTH_PARSERS
+def test_unreadable_positions_are_reasons(rows, phrase, parse):
     with pytest.raises(UnusableFile, match=phrase):
-        read_cells(parse_xml(sheet(rows)), {(0, 0)}, CTX)
+        read_cells(parse(sheet(rows)), {(0, 0)}, CTX)
 
 
-def test_shared_formulas_shift_and_never_leave_the_sheet():
+@BOTH_PARSERS
+def test_shared_formulas_shift_and_never_leave_the_sheet(parse):
     assert shift_formula("SUM(B2:C2)+$A$1", (1, 3), (4, 3)) == "SUM(B5:C5)+$A$1"
     assert shift_formula('B2&"B2"', (1, 5), (1, 3)) == '#REF!&"B2"'  # text in quotes stays
-    root = parse_xml(sheet('<row r="1"><c r="E1"><f t="shared" ref="E1:E2" si="0">A1+1</f><v>1</v></c></row>'
+    root = parse(sheet('<row r="1"><c r="E1"><f t="shared" ref="E1:E2" si="0">A1+1</f><v>1</v></c></row>'
                            '<row r="2"><c r="B2"><f t="shared" si="0"/><v>2</v></c></row>'))
     assert read_cells(root, {(1, 1)}, CTX) == {(1, 1): Formula("#REF!+1", 2)}
 

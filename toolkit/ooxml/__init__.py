@@ -2,8 +2,10 @@
 
 - ``cells``: ``CellPos`` and the one parser and formatter of A1 references; ``formula``: what a
   formula cell holds;
-- ``xml``: parsing parts (lxml, DTD refused) and OOXML's ``_xHHHH_`` escapes;
-- ``package``: the zip package, relationships and content types;
+- ``xml``: reading parts (ElementTree, DTD refused) and OOXML's ``_xHHHH_`` escapes;
+- ``package``: the zip package and its relationships, read;
+- ``partedit``: parts parsed for editing and written back (lxml), relationships and content types
+  edited;
 - ``workbook``, ``strings``, ``styles``: workbook.xml, shared strings, date formats;
 - ``sheetread``: cell values of a worksheet; ``sheetedit``: setting cells, dropping rows,
   hyperlinks; ``comments``: notes (comments part and VML drawing); ``theme``: the theme part

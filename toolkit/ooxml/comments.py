@@ -15,8 +15,9 @@ from lxml import etree
 
 from ..errors import UnusableFile
 from .cells import BadReference, split_a1
+from .partedit import Element, parse_xml, to_bytes
 from .strings import string_item
-from .xml import MAIN_NS, XML_NS, Element, escape, local, ns_of, parse_xml, to_bytes
+from .xml import MAIN_NS, XML_NS, escape, local, ns_of
 
 COMMENTS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 VML_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"

@@ -12,15 +12,12 @@ import io
 import posixpath
 import zipfile
 import zlib
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from lxml import etree
-
 from ..errors import DamagedFile, EncryptedFile, NotAWorkbook, OldExcelFile, UnreadableFile
-from .xml import CT_NS, PKG_REL_NS, Element, parse_xml
+from .xml import Element, local, read_xml
 
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a report workbook is ~30 KB
 MAX_PART_BYTES = 64 * 1024 * 1024  # no part of a report workbook is near this: a zip bomb is
@@ -78,7 +75,7 @@ class Relationship(NamedTuple):  # (not a frozen dataclass: a fifth of the cost 
 def parse_relationships(source: str, root: Element) -> list[Relationship]:
     out = []
     for el in root:
-        if not isinstance(el.tag, str) or etree.QName(el).localname != "Relationship":
+        if local(el.tag) != "Relationship":
             continue
         external = el.get("TargetMode") == "External"
         target = "" if external else resolve_target(source, el.get("Target", ""))
@@ -86,52 +83,6 @@ def parse_relationships(source: str, root: Element) -> list[Relationship]:
             raise DamagedFile(f"工作簿内部的关系指向压缩包之外（{el.get('Target')}），可能是恶意文件，拒绝读取")
         out.append(Relationship(el.get("Id", ""), el.get("Type", ""), target, external))
     return out
-
-
-def new_relationships() -> Element:
-    return etree.Element(f"{{{PKG_REL_NS}}}Relationships", nsmap={None: PKG_REL_NS})  # type: ignore[dict-item]  # the default namespace
-
-
-def add_relationship(root: Element, type_: str, target: str) -> str:
-    """Append a relationship with the first free rId; returns that id."""
-    used = {el.get("Id") for el in root}
-    n = 1
-    while f"rId{n}" in used:
-        n += 1
-    etree.SubElement(root, f"{{{PKG_REL_NS}}}Relationship", Id=f"rId{n}", Type=type_, Target=target)
-    return f"rId{n}"
-
-
-def drop_relationship(root: Element, rid: str) -> None:
-    for el in list(root):
-        if el.get("Id") == rid:
-            root.remove(el)
-
-
-def edit_content_types(root: Element, *, removed: AbstractSet[str] = frozenset(),
-                       defaults: dict[str, str] | None = None, overrides: dict[str, str] | None = None) -> None:
-    """Drop the overrides of ``removed`` parts; add ``defaults`` (extension -> type) and
-    ``overrides`` (part name -> type) that are not there yet."""
-    gone = {"/" + p for p in removed}
-    have_ext, have_part = set(), set()
-    for el in list(root):
-        if not isinstance(el.tag, str):
-            continue
-        kind = etree.QName(el).localname
-        if kind == "Override":
-            if el.get("PartName") in gone:
-                root.remove(el)
-            else:
-                have_part.add(el.get("PartName"))
-        elif kind == "Default":
-            have_ext.add((el.get("Extension") or "").lower())
-    for ext, typ in (defaults or {}).items():
-        if ext.lower() not in have_ext:
-            etree.SubElement(root, f"{{{CT_NS}}}Default", Extension=ext, ContentType=typ)
-    for part, typ in (overrides or {}).items():
-        name = "/" + part
-        if part not in removed and name not in have_part:
-            etree.SubElement(root, f"{{{CT_NS}}}Override", PartName=name, ContentType=typ)
 
 
 def _bad_member(name: str) -> bool:
@@ -219,7 +170,7 @@ class Package:
         return self._cache[name]
 
     def xml(self, name: str) -> Element:
-        return parse_xml(self.read(name), name)
+        return read_xml(self.read(name), name)
 
     def relationships(self, part: str) -> list[Relationship]:
         """The relationships of a part ('' for the package); none when it has no .rels part."""

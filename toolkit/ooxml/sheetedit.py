@@ -15,7 +15,8 @@ from typing import NamedTuple
 from lxml import etree
 
 from .cells import MAX_COL, BadReference, a1, col_letter, row_index, split_a1
-from .xml import MAIN_NS, REL_NS, XML_NS, Element, escape, local, ns_of, parse_xml, to_bytes
+from .partedit import Element, parse_xml, to_bytes
+from .xml import MAIN_NS, REL_NS, XML_NS, escape, local, ns_of
 
 # CT_Worksheet's children in schema order (ECMA-376 Part 1, 18.3.1.99): Excel refuses a sheet whose
 # elements are out of this order, so an element we add goes before the first later one present.

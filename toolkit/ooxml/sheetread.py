@@ -54,7 +54,7 @@ def read_cells(root: Element, wanted: set[tuple[int, int]], ctx: SheetContext,
     # Shared formulas (Excel's fill-down) name their anchor in a cell we may not need.
     shared: dict[str, tuple[tuple[int, int], str]] = {}  # si -> (anchor, formula text)
     row_no = -1
-    for i, row in enumerate(data.iterchildren(row_tag), 1):
+    for i, row in enumerate((r for r in data if r.tag == row_tag), 1):
         try:
             row_no = row_index(row.get("r"), row_no)
         except BadReference as exc:

@@ -21,18 +21,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..ooxml.comments import COMMENTS_CT, COMMENTS_TYPE, VML_CT, VML_TYPE, CommentsPart, PartShapeError, VmlDrawing
-from ..ooxml.package import (
-    Package,
+from ..ooxml.package import Package, parse_relationships, relative_target, rels_name
+from ..ooxml.partedit import (
     add_relationship,
     drop_relationship,
     edit_content_types,
     new_relationships,
-    parse_relationships,
-    relative_target,
-    rels_name,
+    parse_xml,
+    to_bytes,
 )
 from ..ooxml.sheetedit import SheetEditor
-from ..ooxml.xml import REL_NS, parse_xml, to_bytes
+from ..ooxml.xml import REL_NS
 from .plan import NOTE_AUTHOR, Note
 
 NOTE_PREFIX = re.sub(r"\s", "", f"{NOTE_AUTHOR} 校验：")

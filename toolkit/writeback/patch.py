@@ -25,19 +25,12 @@ from dataclasses import dataclass
 
 from ..errors import NotOurTemplate, OutputBlocked
 from ..ooxml.cells import CellPos
-from ..ooxml.package import (
-    CONTENT_TYPES,
-    Package,
-    add_relationship,
-    new_relationships,
-    relative_target,
-    rels_name,
-)
+from ..ooxml.package import CONTENT_TYPES, Package, relative_target, rels_name
+from ..ooxml.partedit import add_relationship, new_relationships, parse_xml, to_bytes
 from ..ooxml.sheetedit import CellValue, SheetEditor
 from ..ooxml.sheetread import read_cells
 from ..ooxml.theme import THEME_CT, THEME_TYPE, default_theme
 from ..ooxml.workbook import Book
-from ..ooxml.xml import parse_xml, to_bytes
 from ..ooxml.zipwrite import Member, copied, copyable, raw_member, write_zip
 from ..rules.engine import CheckResult
 from ..values import Formula
