@@ -55,7 +55,7 @@ def load_previous(files: Sequence[Path | str]) -> tuple[Report | PreviousYear | 
     return previous, list(previous.notes)
 
 
-@dataclass
+@dataclass(eq=False)  # (compared by identity: one method fewer to compile at each start)
 class FileCheck:
     """One file of ``check_files``: its result, or why it was not checked."""
 
@@ -74,7 +74,7 @@ class FileCheck:
         return EXIT_OK if self.result.passed else EXIT_ERRORS
 
 
-@dataclass
+@dataclass(eq=False)  # (compared by identity: one method fewer to compile at each start)
 class CheckRun:
     """The files of one ``check_files`` call, in the order given."""
 
@@ -123,7 +123,7 @@ def check_files(files: Sequence[Path | str], *, previous: Sequence[Path | str] =
     return run
 
 
-@dataclass
+@dataclass(eq=False)  # (compared by identity: one method fewer to compile at each start)
 class Annotated:
     """What a one-click door did: the check, the results written back, the Word report."""
 

@@ -35,7 +35,7 @@ log = Logger(__name__)
 
 
 
-@dataclass
+@dataclass(eq=False)  # (compared by identity: one method fewer to compile at each start)
 class WriteOutcome:
     """What write-back did with one workbook."""
 

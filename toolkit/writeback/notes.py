@@ -42,7 +42,7 @@ def is_our_text(text: str) -> bool:
     return _SPACE.sub("", text[:64]).startswith(NOTE_PREFIX)
 
 
-@dataclass
+@dataclass(eq=False)  # (compared by identity: one method fewer to compile at each start)
 class Changes:
     """Parts changed, added and removed by write-back, and the content types to add."""
 
