@@ -9,7 +9,6 @@ beside it (seen in reports published by 街道, 乡镇, 区县 departments and �
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import re
 from dataclasses import dataclass, field
@@ -168,7 +167,7 @@ def table_rows(table: spec.Table, data: dict, variant: Variant) -> list[list[tup
         text = variant.relabel.get(cell.text, cell.text) if not cell.key else printed(data, cell.key, variant)
         if header_rows:
             col = cell.col if not cell.key else position[cell.key.split(".")[-1]]
-            cell = dataclasses.replace(cell, row=cell.row - header_rows + 1, col=col)
+            cell = cell._replace(row=cell.row - header_rows + 1, col=col)
         rowspan, colspan = cell.rowspan, cell.colspan
         if table.id == "t3" and variant.collapse_other:
             if cell.text == spec.T3_RESULTS_GROUP:
