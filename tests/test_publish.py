@@ -111,3 +111,31 @@ def test_reports_pass_openxml_audit(tmp_path, sample):
     for doc in docs:
         proc = subprocess.run([tool, str(doc)], capture_output=True, text=True, timeout=120)
         assert "Errors: 0" in proc.stdout, proc.stdout[-2000:]
+
+
+def test_libreoffice_from_libreoffice_org_is_found(tmp_path, monkeypatch):
+    """libreoffice.org's Linux packages: /opt/libreofficeX.Y/program/soffice and only a versioned
+    link libreofficeX.Y on the PATH (tester's G17); the newest version wins, numerically."""
+    from toolkit import office
+
+    def executable(path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("#!/bin/sh\n", encoding="utf-8")
+        path.chmod(0o755)
+        return path
+
+    bin_dir, opt = tmp_path / "bin", tmp_path / "opt"
+    monkeypatch.setattr(office, "_OPT", opt)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    assert office.find_soffice() is None or not office.find_soffice().startswith(str(tmp_path))
+    seven = executable(opt / "libreoffice7.6" / "program" / "soffice")
+    assert office.find_soffice() == str(seven)
+    newest = executable(opt / "libreoffice24.8" / "program" / "soffice")
+    executable(opt / "libreoffice24.2" / "program" / "soffice")
+    assert office.find_soffice() == str(newest)
+    link = bin_dir / "libreoffice25.2"
+    bin_dir.mkdir()
+    link.symlink_to(newest)
+    assert office.find_soffice() == str(link)
+    (bin_dir / "soffice").symlink_to(seven)  # the plain name on the PATH comes first, as before
+    assert office.find_soffice() == str(bin_dir / "soffice")

@@ -28,13 +28,39 @@ _CANDIDATES = (
 )
 
 
+# The Document Foundation's own Linux packages (what libreoffice.org offers UOS/Kylin users) install
+# to a versioned folder, /opt/libreoffice24.8/program/soffice, and put only a versioned link
+# (libreoffice24.8) on the PATH (TDF bug 89963).
+_OPT = Path("/opt")
+_VERSIONED = "libreoffice[0-9]*"
+
+
 def find_soffice() -> str | None:
-    """LibreOffice's soffice: on the PATH, or where its installers put it."""
+    """LibreOffice's soffice: on the PATH (also under libreoffice.org's versioned name), or where
+    its installers put it; of several versions, the newest."""
     for name in ("soffice", "libreoffice"):
         path = shutil.which(name)
         if path:
             return path
+    versioned = [Path(folder) / found.name for folder in os.environ.get("PATH", "").split(os.pathsep) if folder
+                 for found in _glob(Path(folder), _VERSIONED) if shutil.which(found.name, path=folder)]
+    versioned += [p for p in _glob(_OPT, _VERSIONED + "/program/soffice") if p.is_file()]
+    if versioned:
+        return str(max(versioned, key=_version))
     return next((p for p in _CANDIDATES if Path(p).is_file()), None)
+
+
+def _glob(folder: Path, pattern: str) -> list[Path]:
+    try:
+        return list(folder.glob(pattern))
+    except OSError:
+        return []
+
+
+def _version(path: Path) -> tuple[int, ...]:
+    """(24, 8) for libreoffice24.8 or /opt/libreoffice24.8/program/soffice."""
+    name = next((part for part in reversed(path.parts) if part.startswith("libreoffice")), "")
+    return tuple(int(n) for n in name.removeprefix("libreoffice").split(".") if n.isdigit())
 
 
 def profile_dir() -> Path:
