@@ -243,11 +243,38 @@ def test_new_and_export_never_overwrite_without_force(tmp_path, sample_xlsx):
     proc = run_nianbao("new", str(sample_xlsx))
     assert proc.returncode == 2 and "已存在" in proc.stderr and "--force" in proc.stderr
     assert sample_xlsx.read_bytes() == filled
-    proc = run_nianbao("export", str(sample_xlsx), "-o", str(sample_xlsx))
+    kept = sample_xlsx.with_suffix(".json")
+    kept.write_text("{}", encoding="utf-8")
+    proc = run_nianbao("export", str(sample_xlsx), "-o", str(kept))
     assert proc.returncode == 2 and "已存在" in proc.stderr
-    assert sample_xlsx.read_bytes() == filled
+    assert kept.read_text(encoding="utf-8") == "{}"
     assert run_nianbao("new", str(sample_xlsx), "--force").returncode == 0
     assert sample_xlsx.read_bytes() != filled
+
+
+def test_export_and_import_never_write_over_the_file_read_nor_under_a_wrong_suffix(tmp_path, sample_xlsx):
+    """A slip of -o (甲.xlsx for 甲.json, a .pdf) with --force never puts JSON text where a workbook
+    was, and import --force keeps the workbook it replaces in nianbao备份 (tester's G9)."""
+    filled = sample_xlsx.read_bytes()
+    other = tmp_path / "其他单位.xlsx"
+    other.write_bytes(filled)
+    for argv in (("export", sample_xlsx, "-o", sample_xlsx, "--force"),
+                 ("export", sample_xlsx, "-o", other, "--force"),
+                 ("export", sample_xlsx, "-o", tmp_path / "x.pdf"),
+                 ("import", sample_xlsx, "-o", sample_xlsx, "--force"),
+                 ("import", sample_xlsx, "-o", tmp_path / "x.pdf", "--force"),
+                 ("import", sample_xlsx, "-o", tmp_path / "x.docx")):
+        proc = run_nianbao(*argv)
+        assert proc.returncode == 2 and "输出文件" in proc.stderr and "Traceback" not in proc.stderr, argv
+        assert sample_xlsx.read_bytes() == filled and other.read_bytes() == filled, argv
+    assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "x.docx").exists()
+    # the same file under another spelling of its path is still the file read
+    spelled = sample_xlsx.parent / "." / sample_xlsx.name
+    assert run_nianbao("export", sample_xlsx, "-o", spelled.with_suffix(".JSON")).returncode == 0
+    assert run_nianbao("export", sample_xlsx, "-o", spelled, "--force").returncode == 2
+    proc = run_nianbao("import", sample_xlsx, "-o", other, "--force")
+    assert proc.returncode == 0 and "nianbao备份" in proc.stdout, proc.stdout + proc.stderr
+    assert (tmp_path / "nianbao备份" / other.name).read_bytes() == filled
 
 
 def test_argument_errors_are_in_chinese():

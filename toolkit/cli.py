@@ -223,6 +223,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         sys.stdout.write(outcome.text)
     else:
         show(f"已导入：{outcome.out}")
+    if outcome.backup:
+        show(f"  原有的 {outcome.out.name} 已备份到：{outcome.backup}")
     return EXIT_OK if outcome.result.passed else EXIT_ERRORS
 
 

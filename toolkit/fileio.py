@@ -8,7 +8,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .errors import OutputBlocked
+from .errors import BadArgument, OutputBlocked
 
 # Beside a file nianbao replaces (a workbook written back, an edited report rebuilt with --force):
 # the version before, under the same name.
@@ -59,6 +59,25 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # the standard workbook, without and wit
 def is_workbook(path: Path | str) -> bool:
     """A standard workbook by its name (the content is judged when it is read)."""
     return Path(path).suffix.lower() in WORKBOOK_SUFFIXES
+
+
+def is_same_file(a: Path | str, b: Path | str) -> bool:
+    """Whether two names are one file (a link, another spelling of the path, a case-insensitive disk)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(a).resolve() == Path(b).resolve()
+
+
+def refuse_output(out: Path, source: Path, suffixes: tuple[str, ...], kinds: str) -> None:
+    """BadArgument unless ``out`` ends with one of ``suffixes`` (``kinds`` names them for the user)
+    and is not the file being read: a slip (``-o 甲.xlsx`` for ``-o 甲.json``) must never replace a
+    workbook or a report by what a command writes, not even with --force."""
+    if out.suffix.lower() not in suffixes:
+        raise BadArgument(f"输出文件应以 {kinds} 结尾：{out.name}（未写入任何文件）", path=out)
+    if is_same_file(out, source):
+        raise BadArgument(f"输出文件就是要读取的文件本身：{out}。请另给一个文件名，"
+                          f"如 {source.with_suffix(suffixes[0]).name}（未写入任何文件）", path=out)
 
 
 def is_lock_file(path: Path) -> bool:

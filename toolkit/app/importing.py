@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import spec
-from ..errors import NotOurTemplate, OutputExists, UnusableFile
-from ..fileio import WORKBOOK_SUFFIXES, atomic_write
+from ..errors import NotOurTemplate, OutputBlocked, OutputExists, UnusableFile
+from ..fileio import BACKUP_DIR, WORKBOOK_SUFFIXES, atomic_write, back_up_file, os_reason, refuse_output
 from ..importers import DOCUMENT_SUFFIXES, Imported, content_suffix, import_file
 from ..importers.tables import no_title_note
 from ..jsondata import SECTIONS, SOURCES, TABLES_ONLY, found_values, to_json_obj
@@ -111,6 +111,7 @@ class ImportOutcome:
     out: Path | None  # the file written; None for standard output
     text: str = ""  # the JSON, when written to standard output
     total_notes: list[str] = field(default_factory=list)  # printed totals a workbook recomputes
+    backup: Path | None = None  # the workbook --force replaced, kept in nianbao备份
 
 
 def data_text(source: Source) -> str:
@@ -124,16 +125,24 @@ def import_report(path: Path | str, out: Path | str | None = None, *, unit: str 
     or as a filled standard workbook. Never refuses for totals that do not add up: the JSON keeps
     the printed totals; a workbook has its formulas, and each differing printed total is said."""
     path = Path(path)
+    target = path.with_suffix(".json") if out is None else (None if str(out) == "-" else Path(out))
+    if target is not None:  # before the reading: a wrong name is said at once
+        refuse_output(target, path, DATA_SUFFIXES + WORKBOOK_SUFFIXES, ".json 或 .xlsx")
     source = read_any(path, unit=unit, year=year)
     result = check(source.report)
     result.notes.extend(source.notes)
-    target = path.with_suffix(".json") if out is None else (None if str(out) == "-" else Path(out))
     if target is not None and target.exists() and not force:
         raise OutputExists(f"文件已存在，未覆盖：{target}。请换一个文件名，或确认要覆盖时加 --force")
     outcome = ImportOutcome(source, result, target)
     if target is not None and target.suffix.lower() in WORKBOOK_SUFFIXES:
         from .workbook import new_workbook
         data, outcome.total_notes = workbook_data(source.report)
+        if target.exists():  # --force: the workbook replaced may be a unit's filled one: kept
+            try:
+                outcome.backup = back_up_file(target)
+            except OSError as exc:
+                raise OutputBlocked(f"无法把已有的 {target.name} 备份到 {BACKUP_DIR}（{os_reason(exc)}），"
+                                    f"未覆盖：{target}", path=target) from None
         new_workbook(target, data=data, overwrite=True)
         return outcome
     text = data_text(source)

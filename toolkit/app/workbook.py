@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import spec
 from ..errors import BadArgument, BadData, OutputExists
-from ..fileio import WORKBOOK_SUFFIXES, atomic_write
+from ..fileio import WORKBOOK_SUFFIXES, atomic_write, refuse_output
 from ..jsondata import found_values, json_text, load_json, parse_data, to_json_obj
 from ..source import read_report
 
@@ -74,8 +74,10 @@ def export_text(path: Path | str) -> str:
 
 
 def write_export(path: Path | str, out: Path | str, *, overwrite: bool = False) -> Path:
-    """Export a file's data into ``out`` (never over an existing file unless ``overwrite``)."""
+    """Export a file's data into ``out``: a .json file, never the file read, never over an existing
+    file unless ``overwrite``."""
     out = Path(out)
+    refuse_output(out, Path(path), (".json",), ".json")
     if out.exists() and not overwrite:
         raise OutputExists(f"文件已存在，未覆盖：{out}。请换一个文件名，或确认要覆盖时加 --force", path=out)
     atomic_write(out, export_text(path).encode("utf-8"))
