@@ -264,6 +264,9 @@ class Book:
         self.app = App()
         self.sheets = Sheets(self)
         self.names = [Name(n, "=" + d.attr_text) for n, d in self._wb.defined_names.items()]
+        # a sheet's own names, named as Excel (and so xlwings) names them: 'Sheet name'!NAME
+        self.names += [Name(f"'{ws.title}'!{n}" if " " in ws.title else f"{ws.title}!{n}", "=" + d.attr_text)
+                       for ws in self._wb.worksheets for n, d in ws.defined_names.items()]
 
     def save(self, path: Path | str) -> None:
         """Excel's part: keep what was written (openpyxl stands in for Excel's own save)."""

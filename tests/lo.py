@@ -137,6 +137,12 @@ def delete_rows(key: str, count: int = 1) -> dict:
     return {"delete_rows": {"name": layout.defined_name(key), "count": count}}
 
 
+def replace_by_copy(sheet: str, rename: bool = True) -> dict:
+    """A step of ``calc_edit``: copy a sheet beside itself, delete the original and (``rename``)
+    give the copy the original's name, as a user replacing a sheet by a colleague's copy does."""
+    return {"replace_by_copy": {"sheet": sheet, "rename": rename}}
+
+
 def comment(key: str, text: str) -> dict:
     """A step of ``calc_edit``: add a comment (a note) with ``text`` to the key's cell."""
     return {"comment": {"name": layout.defined_name(key), "text": text}}

@@ -22,6 +22,7 @@ from conftest import ROOT, run_nianbao
 from lo import calc_edit, delete_rows, insert_rows, move_sheet, rename_sheet, typed
 from wbedit import patch_part, set_cells, sheet_part
 
+from toolkit import spec
 from toolkit.app.check import check_file
 from toolkit.app.workbook import new_workbook
 from toolkit.rules import check
@@ -255,3 +256,32 @@ def test_live_book_judges_like_the_file(name):
     from toolkit.excel.live import read_live
     live = check(read_live(fx.Book(FIXTURES / name))).findings
     assert [f.to_dict() for f in live] == [f.to_dict() for f in check(read_report(FIXTURES / name)).findings]
+
+
+@pytest.mark.parametrize("rename", [True, False], ids=["renamed", "copy-name-kept"])
+def test_uno_sheets_replaced_by_their_copies_keep_their_data(tmp_path, sample_book, rename):
+    """Every sheet replaced by a copy of itself in Calc (the workbook's names of its cells become
+    #REF!, the copy holds sheet-local copies of them, as in Excel): the data is read from the copy's
+    cells, nothing is E8, write-back works (tester's G1)."""
+    from lo import replace_by_copy
+    changed = {"t2.normative.issued": 3, "t3.new.natural": 7, "t3.unable_not_held.natural": 2, "t4.review.upheld": 4,
+               "text.problems": "复制后的工作表中写的内容"}
+    book = calc_edit(sample_book, tmp_path / "copies.xlsx", typed(changed),
+                     *(replace_by_copy(s, rename) for s in (layout.SHEET_MAIN, *layout.SHEET_OF_TABLE.values())))
+    from toolkit.ooxml.package import Package
+    from toolkit.ooxml.workbook import Book
+    with Package.open(book) as pkg:  # the edit did what a user's does to the names
+        assert Book.load(pkg).names[layout.defined_name("t3.new.natural")] == "#REF!"
+    report = read_report(book)
+    expected = {**read_report(sample_book).values, **changed}
+    assert report.structure == []
+    assert {k: report.values[k] for k in spec.INPUT_KEYS} == {k: expected[k] for k in spec.INPUT_KEYS}
+    found = check(report).findings
+    assert "E8" not in {f.rule for f in found}, [f.message for f in found]
+    import fake_xlwings as fx  # the Excel button reads the open book the same way
+
+    from toolkit.excel.live import read_live
+    assert [f.to_dict() for f in check(read_live(fx.Book(book))).findings] == [f.to_dict() for f in found]
+    proc = run_nianbao("check", book)
+    assert "E8" not in proc.stdout and "写回" in proc.stdout, proc.stdout + proc.stderr
+    assert read_report(book).filled() == report.filled()

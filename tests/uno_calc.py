@@ -8,6 +8,8 @@ The job (JSON): {"input": PATH, "output": PATH, "profile": FILE-URL of a user pr
 "steps": [STEP, ...]}, each step one of
 
     {"type": {"NB_t3_new_natural": "5件", ...}}   type into the cell of each defined name
+    {"replace_by_copy": {"sheet": NAME, "rename": true}}   copy a sheet (移动或复制工作表 → 建立副本),
+                                                  delete the original, give the copy its name (or not)
     {"insert_rows": {"name": NAME, "count": 1}}   unprotect the name's sheet, insert rows above it
     {"delete_rows": {"name": NAME, "count": 1}}   unprotect the name's sheet, delete its row(s)
     {"rename_sheet": {"sheet": OLD, "to": NEW}}    rename a sheet (its tab, double-clicked)
@@ -104,6 +106,14 @@ def run_step(doc, step: dict) -> None:
     elif kind == "comment":  # Insert > Comment, as a user notes something for a colleague
         sheet, cell = named_cell(doc, arg["name"])
         sheet.getAnnotations().insertNew(cell.getCellAddress(), arg["text"])
+    elif kind == "replace_by_copy":
+        sheets = doc.Sheets
+        name = arg["sheet"]
+        copy = name + " (2)"  # the name Calc gives a copy
+        sheets.copyByName(name, copy, list(sheets.ElementNames).index(name) + 1)
+        sheets.removeByName(name)
+        if arg.get("rename", True):
+            sheets.getByName(copy).setName(name)
     else:
         raise ValueError(f"unknown step {kind}")
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..ooxml.cells import CellPos, area
+from ..ooxml.cells import CellPos, area, unquote_sheet
+from ..ooxml.workbook import sheet_copy_cell
 from ..report import Report
 from ..values import Formula
 from ..workbook import layout
@@ -25,16 +26,26 @@ from ..workbook.structure import lost_cell
 
 def name_targets(book: Any) -> dict[str, CellPos | None]:
     """defined name -> its cell, for every workbook name that points at one cell of a sheet,
-    and None for one whose cell was deleted (``#REF!``)."""
+    and None for one whose cell was deleted (``#REF!``). A lost name is read from the sheet-local
+    names of a sheet's copy as the file reader does (``Book.resolve``); xlwings names those
+    ``'表三 依申请公开'!NB_…``."""
     sheets = {s.name for s in book.sheets}
     out: dict[str, CellPos | None] = {}
+    scoped: dict[str, list[tuple[str, CellPos | None]]] = {}
     for name in book.names:
         text = str(name.refers_to or "")
         where = CellPos.find(text)
-        if where is not None and where.sheet in sheets:
+        where = where if where is not None and where.sheet in sheets else None
+        own, bang, local = str(name.name).rpartition("!")
+        if bang:
+            scoped.setdefault(local, []).append((unquote_sheet(own), where))
+        elif where is not None:
             out[name.name] = where
         elif lost_cell(text):
             out[name.name] = None
+    for local, found in scoped.items():
+        if out.get(local, None) is None and (cell := sheet_copy_cell(found)) is not None:
+            out[local] = cell
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..errors import NotOurTemplate, UnusableFile
@@ -23,6 +24,8 @@ class Book:
     strings: list[str]
     date_styles: set[int]  # indexes of cellXfs that format numbers as dates
     date1904: bool
+    # sheet-scoped defined name -> (its sheet, its formula text) for each sheet that has one
+    local_names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     _resolved: dict[str, CellPos | None] | None = field(default=None, repr=False)
 
     @classmethod
@@ -31,6 +34,8 @@ class Book:
         rels = {r.id: r for r in pkg.relationships(pkg.workbook_part) if not r.external}
         sheets: dict[str, str] = {}
         names: dict[str, str] = {}
+        local_names: dict[str, list[tuple[str, str]]] = {}
+        order: list[str] = []  # every <sheet>, as localSheetId counts them
         date1904 = False
         for el in root:
             tag = local(el.tag)
@@ -38,14 +43,18 @@ class Book:
                 date1904 = el.get("date1904") in ("1", "true")
             elif tag == "sheets":
                 for sh in el:
+                    order.append(sh.get("name", ""))
                     rid = sh.get(f"{{{REL_NS}}}id") or next(
                         (v for k, v in sh.attrib.items() if local(k) == "id"), "")
                     if rid in rels:
                         sheets[sh.get("name", "")] = rels[rid].target
             elif tag == "definedNames":
                 for dn in el:
-                    if dn.get("localSheetId") is None and dn.text:
+                    scope = dn.get("localSheetId")
+                    if scope is None and dn.text:
                         names[dn.get("name", "")] = dn.text
+                    elif scope is not None and scope.isdigit() and int(scope) < len(order) and dn.text:
+                        local_names.setdefault(dn.get("name", ""), []).append((order[int(scope)], dn.text))
         strings: list[str] = []
         styles: set[int] = set()
         for target in pkg.related(pkg.workbook_part, "sharedStrings"):
@@ -54,16 +63,27 @@ class Book:
         for target in pkg.related(pkg.workbook_part, "styles"):
             if pkg.has(target):
                 styles = date_styles(pkg.xml(target))
-        return cls(pkg, sheets, names, strings, styles, date1904)
+        return cls(pkg, sheets, names, strings, styles, date1904, local_names)
 
     def resolve(self, name: str) -> CellPos | None:
-        """A defined name that points at one cell of one of the sheets; None otherwise."""
+        """A defined name that points at one cell of one of the sheets; None otherwise.
+
+        A workbook name that lost its cell (``#REF!``) is read from the sheet-local name of the same
+        name, when exactly one sheet has one pointing into itself: copying a sheet (Excel, WPS,
+        LibreOffice) gives the copy local copies of the names into it, so a table sheet replaced by
+        its copy (the original deleted, the copy renamed) keeps its cells where Excel finds them."""
         if self._resolved is None:
             self._resolved = {}
             for n, text in self.names.items():
-                p = CellPos.find(text)
-                self._resolved[n] = p if p is not None and p.sheet in self.sheets else None
+                self._resolved[n] = self._cell(text)
+            for n, scoped in self.local_names.items():
+                if self._resolved.get(n) is None:
+                    self._resolved[n] = sheet_copy_cell((sheet, self._cell(text)) for sheet, text in scoped)
         return self._resolved.get(name)
+
+    def _cell(self, text: str) -> CellPos | None:
+        p = CellPos.find(text)
+        return p if p is not None and p.sheet in self.sheets else None
 
     def label(self, sheet: str) -> str:
         """How a reason names a sheet: 第3张工作表（表三 依申请公开）."""
@@ -89,6 +109,14 @@ class Book:
             by_sheet.setdefault(p.sheet, set()).add((p.row, p.col))
         found = {sheet: self.cells(sheet, wanted) for sheet, wanted in by_sheet.items()}
         return [found[p.sheet].get((p.row, p.col)) for p in cells]
+
+
+def sheet_copy_cell(scoped: Iterable[tuple[str, CellPos | None]]) -> CellPos | None:
+    """The cell of a workbook name that lost its own, from the sheet-local names of that name
+    (sheet, where it points): the one pointing into its own sheet; None if none or several do
+    (two copies of a sheet: which one holds the data is not ours to guess)."""
+    own = [p for sheet, p in scoped if p is not None and p.sheet == sheet]
+    return own[0] if len(own) == 1 else None
 
 
 def custom_property(pkg: Package, name: str) -> str | None:
