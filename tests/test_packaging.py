@@ -4,8 +4,12 @@ patches another library globally."""
 from __future__ import annotations
 
 import ast
+import os
 import re
+import shutil
+import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -58,3 +62,39 @@ def test_no_global_monkeypatch_of_argparse_or_xlsxwriter():
     source = "\n".join(p.read_text("utf-8") for p in (ROOT / "toolkit").rglob("*.py"))
     assert not re.search(r"^\s*argparse\._\s*=", source, re.M)
     assert not re.search(r"^\s*xlsxwriter\.[\w.]+\s*=", source, re.M)
+
+
+def _imports_toolkit_first(path: Path) -> bool:
+    """Whether a script imports toolkit at its top level before putting its checkout on sys.path."""
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        text = ast.unparse(node)
+        if "sys.path" in text and ("insert(0" in text or "[:0]" in text):
+            return False
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "toolkit":
+            return True
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "toolkit" for a in node.names):
+            return True
+    return False
+
+
+def test_scripts_use_their_own_checkout(tmp_path):
+    """`python scripts/X.py` puts scripts/ first on sys.path, so a script importing toolkit would
+    take whichever nianbao is installed (a .venv's older copy) or fail without one: every script
+    puts its checkout first (tester's G7). Tried for real on build_templates.py in a copy of the
+    checkout with a changed label, run where no toolkit can be imported from the current folder."""
+    assert [p.name for p in sorted((ROOT / "scripts").glob("*.py")) if _imports_toolkit_first(p)] == []
+    copy = tmp_path / "checkout"
+    shutil.copytree(ROOT / "toolkit", copy / "toolkit", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "scripts", copy / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "workbook_templates").mkdir()
+    spec_file = copy / "toolkit" / "spec.py"
+    text = spec_file.read_text(encoding="utf-8")
+    assert '("normative", "行政规范性文件")' in text
+    spec_file.write_text(text.replace('("normative", "行政规范性文件")', '("normative", "行政规范性文件（改）")'),
+                         encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.run([sys.executable, str(copy / "scripts" / "build_templates.py")], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    with zipfile.ZipFile(copy / "workbook_templates" / "年报填报模板.xlsx") as z:
+        assert "行政规范性文件（改）" in z.read("xl/sharedStrings.xml").decode("utf-8")
