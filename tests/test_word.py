@@ -206,6 +206,34 @@ def test_signature_only_with_a_report_date(sample):
     assert texts[-2:] == ["锦屏街道", "2023年1月20日"]
 
 
+@pytest.mark.parametrize(("typed", "printed"), [
+    ("2023.3.20", "2023年3月20日"), ("2023/3/20", "2023年3月20日"), ("2023-3-20", "2023年3月20日"),
+    ("2023．03．05", "2023年3月5日"), (" 2023.3.20 ", "2023年3月20日"), ("2023年3月20日", "2023年3月20日"),
+    ("二〇二三年三月二十日", "二〇二三年三月二十日"), ("2023年3月", "2023年3月"), ("2023.3.20前", "2023.3.20前"),
+    ("2023.2.30", "2023.2.30")])
+def test_signature_date_in_the_official_form(typed, printed):
+    """A date in digits that W11 reads is printed 年月日 (GB/T 9704); anything else as typed."""
+    from toolkit.word.context import chinese_date
+    assert chinese_date(typed) == printed
+
+
+def test_signature_date_typed_with_dots_in_calc(tmp_path, sample):
+    """报告日期 typed as 2023.3.20 in LibreOffice (it stays text): the Word 落款 and the web page say
+    2023年3月20日, the workbook and its export keep what was typed (tester's G11)."""
+    from lo import calc_edit, typed
+
+    from toolkit.app import new_workbook
+    book = calc_edit(new_workbook(tmp_path / "blank.xlsx", data=sample), tmp_path / "dots.xlsx",
+                     typed({"meta.date": "2023.3.20"}))
+    proc = run_nianbao("build", book, "-o", tmp_path / "r.docx", "--html")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    texts = [p.text for p in Document(str(tmp_path / "r.docx")).paragraphs if p.text]
+    assert texts[-2:] == ["锦屏街道", "2023年3月20日"]
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "2023年3月20日" in page and "2023.3.20" not in page
+    assert json.loads(run_nianbao("export", book).stdout)["meta.date"] == "2023.3.20"
+
+
 def test_fees_keep_their_decimals(sample):
     doc = open_docx(render_report(sample_report(sample, **{"t2.fees.amount": 1.25})))
     t2 = doc.tables[0]

@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import spec
 from ..report import Report
+from ..rules.catalog import parse_date
 from ..rules.engine import fmt_number
 from ..safetext import NOT_XML
 from ..values import show
@@ -71,6 +72,9 @@ class Paragraphs:
         return f"Paragraphs({self.items!r})"
 
 
+_DIGIT_DATE = re.compile(r"[0-9]{4}\s*[年\-/.．]\s*[0-9]{1,2}\s*[月\-/.．]\s*[0-9]{1,2}\s*日?")
+
+
 def clean(text: str) -> str:
     """Text as typed, minus characters a Word document cannot contain."""
     return _UNWRITABLE.sub("", text.replace("\r\n", "\n").replace("\x0b", "\n"))
@@ -91,12 +95,14 @@ def paragraphs(text: str | None, heading: str = "") -> Paragraphs:
 
 
 def chinese_date(value: str) -> str:
-    """2025-01-20 -> 2025年1月20日 (成文日期 as GB/T 9704 writes it); other text as typed."""
+    """A date typed in digits, which W11 reads (2025-01-20, 2025.1.20, 2025/1/20: a zh-CN Excel or
+    Calc keeps the dotted form as text) -> 2025年1月20日 (成文日期 as GB/T 9704 writes it); any
+    other text as typed (二〇二五年一月二十日, 2025年1月, 1月20日前). The workbook keeps what was typed."""
     try:
-        d = _dt.date.fromisoformat(value)
+        d: _dt.date | None = _dt.date.fromisoformat(value)
     except ValueError:
-        return value
-    return f"{d.year}年{d.month}月{d.day}日"
+        d = parse_date(value) if _DIGIT_DATE.fullmatch(value.strip()) else None
+    return value if d is None else f"{d.year}年{d.month}月{d.day}日"
 
 
 def _number_text(report: Report, key: str) -> str:
