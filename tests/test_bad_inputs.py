@@ -398,3 +398,30 @@ def test_other_spreadsheet_formats_say_how_to_fix(tmp_path, suffix, program):
     proc = run_nianbao("check", path)
     assert proc.returncode == 2
     assert program in proc.stdout and "“另存为”Excel 工作簿（.xlsx）" in proc.stdout, proc.stdout
+
+
+def test_opendocument_renamed_as_a_workbook_says_what_it_is(tmp_path):
+    """An .ods saved by LibreOffice and renamed .xlsx (or .xlsm), as users do to pass an "only .xlsx"
+    upload form: check and import say it is an OpenDocument file and how to save it as .xlsx; collect
+    converts it as it converts an .ods, and its row says so (tester's G2)."""
+    from lo import convert
+
+    from toolkit.app import new_workbook
+    from toolkit.sample import sample_data
+    ods = convert(new_workbook(tmp_path / "甲街道.xlsx", data=sample_data()), "ods", tmp_path / "ods")
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    for suffix in (".xlsx", ".xlsm"):
+        renamed = inbox / f"乙街道{suffix}"
+        renamed.write_bytes(ods.read_bytes())
+        for command in ("check", "import"):
+            proc = run_nianbao(command, renamed, *(("-o", "-") if command == "import" else ()))
+            said = proc.stdout + proc.stderr
+            assert proc.returncode == 2 and "这是 OpenDocument 表格格式（.ods）的文件" in said, said
+            assert f"扩展名改成了 {suffix}" in said and "“另存为”Excel 工作簿（.xlsx）" in said, said
+    (inbox / "乙街道.xlsm").unlink()
+    proc = run_nianbao("collect", inbox, "-o", tmp_path / "out")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rows = list(openpyxl.load_workbook(tmp_path / "out" / "汇总状态.xlsx").active.iter_rows(values_only=True))
+    row = next(r for r in rows if "乙街道.xlsx" in r)
+    assert "通过" in row and any("转换自.ods" in str(c) for c in row), row

@@ -41,6 +41,26 @@ OTHER_FORMATS = {suffix: (FORMAT_NAMES[suffix], remedy) for suffix, remedy in (
 )}
 
 
+# An OpenDocument file stores its media type first, uncompressed (ODF 1.2, part 3, 3.3), so the
+# first bytes tell an .ods renamed to .xlsx (to get past an "only .xlsx" upload form) from a workbook.
+_ODF_SPREADSHEET = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
+
+
+def is_opendocument_sheet(path: Path) -> bool:
+    """Whether the file is an OpenDocument spreadsheet (.ods), whatever its name."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(30 + len(_ODF_SPREADSHEET))
+    except OSError:
+        return False
+    return head.startswith(b"PK") and head[30:] == _ODF_SPREADSHEET
+
+
+def this_is(kind: str) -> str:
+    """这是 Excel 97-2003 格式…, 这是WPS…: a space between Chinese and a Latin word, as the messages write it."""
+    return f"这是 {kind}" if kind[:1].isascii() else f"这是{kind}"
+
+
 def read_report(path: Path | str) -> Report:
     """A workbook, a JSON data file or a published report (.docx, .html, .pdf, .txt), as report data.
 
@@ -58,7 +78,7 @@ def read_report(path: Path | str) -> Report:
         return import_file(path).report(str(path))
     if suffix in OTHER_FORMATS:
         kind, remedy = OTHER_FORMATS[suffix]
-        raise NotAWorkbook(f"这是{kind}的文件，不能直接读取：{remedy}", path=path)
+        raise NotAWorkbook(f"{this_is(kind)}的文件，不能直接读取：{remedy}", path=path)
     # The reader pulls in the XML layer: loaded when a workbook is read, not for a JSON file.
     from .workbook.read import read_workbook
     try:
@@ -67,6 +87,12 @@ def read_report(path: Path | str) -> Report:
         raise UnreadableFile("没有读取此文件的权限", path=path) from None
     except OSError as exc:
         raise UnreadableFile(f"无法读取文件（{os_reason(exc)}）", path=path) from None
+    except NotAWorkbook:
+        if is_opendocument_sheet(path):  # judged only when the file is refused: no cost otherwise
+            kind, remedy = OTHER_FORMATS[".ods"]
+            raise NotAWorkbook(f"{this_is(kind)}的文件，只是扩展名改成了 {path.suffix}：{remedy}",
+                               path=path) from None
+        raise
     except (UnusableFile, KeyboardInterrupt):
         raise
     except Exception as exc:  # a file shaped as nobody foresaw: a reason, never a traceback

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from .. import office
 from ..errors import UnusableFile
-from ..fileio import os_reason
-from ..source import FORMAT_NAMES, SAVE_AS_XLSX
+from ..fileio import WORKBOOK_SUFFIXES, os_reason
+from ..source import FORMAT_NAMES, SAVE_AS_XLSX, is_opendocument_sheet, this_is
 from .gather import Item, safe_name
 
 # What LibreOffice reads (WPS's .et is a BIFF workbook like .xls): suffix -> the format in words.
@@ -28,17 +28,23 @@ def converted_note(suffix: str) -> str:
     return f"已由LibreOffice转换自{suffix}"
 
 
+def format_of(path: Path) -> str:
+    """The suffix of the format a file is in: its own, or .ods for an .ods renamed to a workbook's."""
+    suffix = path.suffix.lower()
+    return ".ods" if suffix in WORKBOOK_SUFFIXES and is_opendocument_sheet(path) else suffix
+
+
 def convert_items(items: list[Item], inbox: Path) -> None:
     """Convert every item in an older format, in place: its ``path`` becomes the .xlsx copy and
     ``converted`` its old suffix; or ``error`` says why it could not be converted and what to do."""
-    todo = [it for it in items if not it.error and it.path.suffix.lower() in CONVERTIBLE]
+    todo = [it for it in items if not it.error and format_of(it.path) in CONVERTIBLE]
     if not todo:
         return
     soffice = office.find_soffice()
     if not soffice:
         for it in todo:
-            kind = CONVERTIBLE[it.path.suffix.lower()]
-            it.error = (f"这是{kind}的文件，本机未安装 LibreOffice，无法自动转换：{SAVE_AS}"
+            kind = CONVERTIBLE[format_of(it.path)]
+            it.error = (f"{this_is(kind)}的文件，本机未安装 LibreOffice，无法自动转换：{SAVE_AS}"
                         "（或在汇总的电脑上安装 LibreOffice 后重新汇总，会自动转换）")
         return
     profile = office.profile_dir()
@@ -61,17 +67,17 @@ def _convert(soffice: str, profile: Path, tmp: Path, todo: list[Item], dest: Pat
                                  START_SECONDS + EACH_SECONDS)
     dest.mkdir(parents=True, exist_ok=True)
     for it, made in zip(todo, results, strict=True):
-        kind = CONVERTIBLE[it.path.suffix.lower()]
+        kind = CONVERTIBLE[format_of(it.path)]
         if isinstance(made, OSError):
             it.error = f"无法读取文件（{os_reason(made)}）"
         elif isinstance(made, office.Run):
             why = ("转换超时" if made.how == "timeout" else
                    f"无法运行 LibreOffice：{made.detail}" if made.how == "oserror" else "文件可能已加密或损坏")
-            it.error = f"这是{kind}的文件，LibreOffice 未能把它转换为 .xlsx（{why}）：{SAVE_AS}"
+            it.error = f"{this_is(kind)}的文件，LibreOffice 未能把它转换为 .xlsx（{why}）：{SAVE_AS}"
         else:
             target = _unique(dest, safe_name(it.path.stem, "转换") + ".xlsx")
             shutil.move(str(made), target)
-            it.converted, it.path = it.path.suffix.lower(), target
+            it.converted, it.path = format_of(it.path), target
 
 
 def _unique(folder: Path, name: str) -> Path:
