@@ -3,7 +3,10 @@
 It implements exactly the xlwings calls toolkit.excel uses, with xlwings' conventions: numbers come
 back as floats, dates as datetimes, empty cells as None, formulas through ``.formula`` with '=',
 cell errors as text with ``err_to_str``; a ``.value`` of more than one cell is a list of rows with
-``ndim=2``. Like Excel it refuses to write into a protected sheet, so a test fails if the code
+``ndim=2``. ``sheet.api`` is Excel's native object, which differs by platform as in xlwings:
+``Book(path)`` is Excel on Windows (COM names: ``ProtectContents``, ``Unprotect``, ``Protect``),
+``Book(path, platform="darwin")`` Excel on macOS (appscript: ``protect_contents.get()``,
+``unprotect(password=)``, ``protect_worksheet(...)``; the COM names do not exist there). Like Excel it refuses to write into a protected sheet, so a test fails if the code
 forgets to unprotect. ``save`` plays Excel's part: it writes the book to a file.
 Anything else raises AttributeError, so code that strays from the tested surface fails here.
 """
@@ -44,7 +47,7 @@ class Name:
 
 
 class SheetApi:
-    """The two COM calls of Worksheet used: Unprotect and Protect."""
+    """Excel for Windows' Worksheet (pywin32 COM): the protection calls used."""
 
     def __init__(self, ws) -> None:
         self._ws = ws
@@ -62,6 +65,37 @@ class SheetApi:
                 Scenarios: bool = True, AllowFiltering: bool = False, **_: object) -> None:
         self._ws.protection.sheet = True
         self._ws.protection.autoFilter = not AllowFiltering  # openpyxl: True means "not allowed"
+
+
+class _Ref:
+    """An appscript reference to a property: read with ``.get()``."""
+
+    def __init__(self, read) -> None:
+        self._read = read
+
+    def get(self) -> object:
+        return self._read()
+
+
+class MacSheetApi:
+    """Excel for macOS' worksheet as appscript shows it (xlwings' ``Sheet.api`` there): properties
+    are references read with ``.get()``, commands take the AppleScript dictionary's keyword names
+    (xlwings/mac_dict.py: unprotect, protect_worksheet); anything else, the COM names included,
+    raises AttributeError as appscript does."""
+
+    def __init__(self, ws) -> None:
+        self._ws = ws
+        self.protect_contents = _Ref(lambda: bool(ws.protection.sheet))
+
+    def unprotect(self, password: str = "") -> None:
+        if self._ws.protection.password and password != self._ws.protection.password:
+            raise ProtectedSheetError("wrong password")
+        self._ws.protection.sheet = False
+
+    def protect_worksheet(self, password: str = "", drawing_objects: bool = True, worksheet_contents: bool = True,
+                          scenarios: bool = True, allow_filtering: bool = False, **_: object) -> None:
+        self._ws.protection.sheet = True
+        self._ws.protection.autoFilter = not allow_filtering
 
 
 def _typed(v: object) -> object:
@@ -223,7 +257,7 @@ class Sheet:
         self.name = name
         self._formulas = book._wb[name]
         self._values = book._cached[name]
-        self.api = SheetApi(self._formulas)
+        self.api = (MacSheetApi if book.platform == "darwin" else SheetApi)(self._formulas)
 
     def range(self, address: str) -> Range:
         return Range(self, address)
@@ -256,7 +290,8 @@ class Sheets:
 class Book:
     """An open workbook as xlwings shows it."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, platform: str = "win32") -> None:
+        self.platform = platform  # whose Excel: "win32" or "darwin" (sheet.api differs)
         self.fullname = str(Path(path).resolve())
         keep_vba = str(path).lower().endswith(".xlsm")
         self._wb = openpyxl.load_workbook(path, keep_vba=keep_vba)

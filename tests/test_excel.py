@@ -126,9 +126,15 @@ def _sheet_rows(wb, sheet: str, first: int) -> list[tuple]:
             if any(v is not None for v in row)]
 
 
-def test_button_writes_the_same_results_as_the_command_line(tmp_path, faulty_xlsm):
+@pytest.mark.parametrize("platform", ["win32", "darwin"])
+def test_button_writes_the_same_results_as_the_command_line(tmp_path, faulty_xlsm, platform, monkeypatch):
+    """On Windows and on macOS (where sheet.api is appscript, not COM: tester's G6) alike."""
+    import types
+
+    from toolkit.excel import apply
     from toolkit.writeback.patch import render
-    book = fx.Book(faulty_xlsm)
+    monkeypatch.setattr(apply, "sys", types.SimpleNamespace(platform=platform), raising=False)
+    book = fx.Book(faulty_xlsm, platform=platform)
     outcome = main(book)
     result = check_file(faulty_xlsm)
     # the same findings, one message box that says how many errors and where to look

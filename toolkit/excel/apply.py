@@ -4,14 +4,16 @@
 Excel then saves as it always does, so nothing typed since the last save is lost. Our sheets are
 protected without a password: each sheet written is unprotected, written and protected again.
 xlwings calls used (tests/fake_xlwings.py implements exactly these): ``book.sheets[name]``,
-``book.app.screen_updating``, ``sheet.api.ProtectContents/Unprotect/Protect`` (Excel's own
-protection calls: xlwings has none), ``sheet.range(address)``, ``sheet.used_range.last_cell.row``,
+``book.app.screen_updating``, sheet protection through ``sheet.api`` (xlwings has no protection
+API of its own: ``.api`` is Excel's native object, COM on Windows, AppleScript through appscript
+on macOS, so ``_SheetLock`` speaks each one's words), ``sheet.range(address)``, ``sheet.used_range.last_cell.row``,
 ``range.value = ...``, ``range.clear()``, ``range.copy(destination)``, ``range.note``
 (``.text``, ``.delete()``) and ``range.add_note(text)``.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -65,6 +67,34 @@ def _style_boxes(writes: list[Write]) -> list[tuple[str, str]]:
     return boxes
 
 
+class _SheetLock:
+    """Excel's protection of one sheet, through its native object: the COM names on Windows
+    (``ProtectContents``, ``Unprotect``, ``Protect``), the AppleScript dictionary's on macOS, as
+    xlwings' appscript exposes it (``protect_contents.get()``, ``unprotect``, ``protect_worksheet``).
+    xlwings itself picks its macOS engine by ``sys.platform``, and so does this."""
+
+    def __init__(self, sheet: Any) -> None:
+        self.api = sheet.api
+        self.mac = sys.platform == "darwin"
+
+    def is_on(self) -> bool:
+        return bool(self.api.protect_contents.get() if self.mac else self.api.ProtectContents)
+
+    def off(self) -> None:
+        if self.mac:
+            self.api.unprotect(password="")
+        else:
+            self.api.Unprotect("")
+
+    def on(self, allow_filtering: bool) -> None:
+        if self.mac:
+            self.api.protect_worksheet(password="", drawing_objects=True, worksheet_contents=True,
+                                       scenarios=True, allow_filtering=allow_filtering)
+        else:
+            self.api.Protect(Password="", DrawingObjects=True, Contents=True, Scenarios=True,
+                             AllowFiltering=allow_filtering)
+
+
 def apply_plan(book: Any, plan: Plan, value_cells: Sequence[CellPos] = ()) -> None:
     """Apply a write-back plan to an open book. ``value_cells`` are where notes of an
     earlier run may sit (the report's cells): those are removed before the new ones are added."""
@@ -77,10 +107,10 @@ def apply_plan(book: Any, plan: Plan, value_cells: Sequence[CellPos] = ()) -> No
     protected: dict[str, bool] = {}
     try:
         for name in touched:
-            sheet = book.sheets[name]
-            protected[name] = bool(sheet.api.ProtectContents)
+            lock = _SheetLock(book.sheets[name])
+            protected[name] = lock.is_on()
             if protected[name]:
-                sheet.api.Unprotect("")
+                lock.off()
         for name, first in plan.clear_from:
             sheet = book.sheets[name]
             last = max(sheet.used_range.last_cell.row, first + 1)
@@ -109,9 +139,7 @@ def apply_plan(book: Any, plan: Plan, value_cells: Sequence[CellPos] = ()) -> No
     finally:
         for name, was in protected.items():
             if was:
-                book.sheets[name].api.Protect(
-                    Password="", DrawingObjects=True, Contents=True, Scenarios=True,
-                    AllowFiltering=(name == layout.SHEET_RESULTS))
+                _SheetLock(book.sheets[name]).on(allow_filtering=(name == layout.SHEET_RESULTS))
         app.screen_updating = True
 
 
