@@ -277,6 +277,18 @@ def test_export_and_import_never_write_over_the_file_read_nor_under_a_wrong_suff
     assert (tmp_path / "nianbao备份" / other.name).read_bytes() == filled
 
 
+def test_wrong_arguments_are_refused_before_any_work(tmp_path, sample_xlsx):
+    """A wrong -o is exit 2, said before the workbook is read and checked (tester's G10)."""
+    proc = run_nianbao("build", sample_xlsx, "-o", tmp_path / "out.txt")
+    assert proc.returncode == 2 and "输出文件应以 .docx 结尾：out.txt" in proc.stderr, proc.stderr
+    assert "通过" not in proc.stdout and not (tmp_path / "out.txt").exists()
+    # --previous takes several paths: the inputs after it were taken for last year's; said so
+    for command in ("audit", "collect"):
+        proc = run_nianbao(command, "--previous", sample_xlsx, tmp_path, "-o", tmp_path / "out")
+        assert proc.returncode == 2 and "缺少参数：INPUT" in proc.stderr, proc.stderr
+        assert "请把 INPUT 写在它前面，或把 --previous 及其文件放在命令最后" in proc.stderr, proc.stderr
+
+
 def test_argument_errors_are_in_chinese():
     proc = run_nianbao("chek")
     assert proc.returncode == 2 and "没有这个命令" in proc.stderr and "invalid choice" not in proc.stderr

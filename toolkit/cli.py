@@ -86,8 +86,20 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        print(f"nianbao：命令参数有误：{translate(message)}", file=sys.stderr)
+        print(f"nianbao：命令参数有误：{translate(message)}{self._greedy_hint(message)}", file=sys.stderr)
         raise SystemExit(EXIT_UNUSABLE)
+
+    def _greedy_hint(self, message: str) -> str:
+        """Why a positional is missing when an option taking several values came before it
+        (``audit --previous 去年/ 今年/ -o 输出``: argparse gives 今年/ to --previous too)."""
+        if not message.startswith("the following arguments are required"):
+            return ""
+        greedy = [a.option_strings[-1] for a in self._actions if a.option_strings and a.nargs == "+"]
+        missing = [a.metavar for a in self._actions if not a.option_strings and a.metavar and a.metavar in message]
+        if not greedy or not missing:
+            return ""
+        return (f"（{greedy[0]} 会把其后的路径都当作它的值：给了 {greedy[0]} 时，请把 {missing[0]} 写在它前面，"
+                f"或把 {greedy[0]} 及其文件放在命令最后）")
 
 
 def number(convert: Callable[[str], float], minimum: float, maximum: float, expected: str) -> Callable[[str], float]:

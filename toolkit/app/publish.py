@@ -78,6 +78,8 @@ def _outputs(paths: list[Path], output: Path | str | None) -> Path | None:
             raise BadArgument(f"有{len(paths)}个输入文件时，-o 应为文件夹（各报告按机关名称和年度命名），"
                                f"而不是一个 .docx 文件：{out}")
         return make_folder(out)
+    if out.suffix.lower() != ".docx":  # said before any input is read and checked
+        raise BadArgument(f"输出文件应以 .docx 结尾：{out.name}（要生成到一个文件夹中，请先建好该文件夹）", path=out)
     return None
 
 
