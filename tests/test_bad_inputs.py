@@ -425,3 +425,24 @@ def test_opendocument_renamed_as_a_workbook_says_what_it_is(tmp_path):
     rows = list(openpyxl.load_workbook(tmp_path / "out" / "汇总状态.xlsx").active.iter_rows(values_only=True))
     row = next(r for r in rows if "乙街道.xlsx" in r)
     assert "通过" in row and any("转换自.ods" in str(c) for c in row), row
+
+
+@pytest.mark.parametrize(("typed", "advice"), [
+    ("500元", "500元应填写0.05"), ("3千元", "3千元应填写0.3"), ("12345元", "12345元应填写1.2345"),
+    ("1,234.5元", "1234.5元应填写约0.1235"), ("0元", "0元应填写0"), ("2.5万元", "应只填写阿拉伯数字2.5（本栏单位已是万元）")])
+def test_fees_typed_with_a_unit_are_converted_to_wan_yuan_in_the_advice(typed, advice):
+    """An amount typed with 元 in the 万元 column: following the advice must not publish it 10,000×
+    too large (tester's G14); counts keep the plain advice (5件 → 5)."""
+    from toolkit.values import parse_number
+    problem = parse_number(typed, spec.FIELDS["t2.fees.amount"])[1]
+    assert problem is not None and problem.rule == "E1" and advice in problem.hint, problem
+    assert "应只填写阿拉伯数字500" not in problem.hint
+    assert parse_number("500元", spec.FIELDS["t3.new.natural"])[1].hint == "应只填写阿拉伯数字500，不要带单位或文字"
+
+
+def test_fees_pasted_as_yuan_in_calc(tmp_path, filled):
+    """"500元" pasted into 表二's 收费金额 in LibreOffice (validation lets pasted text through)."""
+    from lo import calc_edit, typed
+    book = calc_edit(filled, tmp_path / "yuan.xlsx", typed({"t2.fees.amount": "500元"}))
+    found = [f for f in check(read_report(book)).findings if f.keys == ("t2.fees.amount",)]
+    assert [f.rule for f in found] == ["E1"] and "500元应填写0.05" in found[0].message, found

@@ -9,7 +9,7 @@ stay distinct; only full-width digits and surrounding spaces are normalised.
 from __future__ import annotations
 
 import datetime as _dt
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import NamedTuple
 
 from .lazyre import lazy
@@ -101,6 +101,25 @@ def _clean_number_text(text: str) -> str:
     return text.translate(_FULLWIDTH).strip().replace(",", "")
 
 
+# A money amount typed with its unit, for the 万元 column: how many yuan one of the unit is. Only
+# the figure in 万元 may be typed there: 500元 is 0.05, never 500 (which would publish 500万元).
+_YUAN_PER = {"万元": 10000, "千元": 1000, "百元": 100, "元": 1}
+
+
+def _money_hint(figure: str, unit: str, field: Field) -> str:
+    """The hint for a decimal (万元) cell typed as an amount with a unit (500元, 3千元, 2万元):
+    the amount converted to 万元; "" for anything else (the plain advice then)."""
+    unit = unit.strip().removesuffix("整").removesuffix("人民币").strip()
+    if field.kind != "decimal" or unit not in _YUAN_PER:
+        return ""
+    wan = Decimal(figure) * _YUAN_PER[unit] / _YUAN_PER[FEES_UNIT]
+    rounded = wan.quantize(Decimal(1).scaleb(-FEES_DECIMALS), ROUND_HALF_UP)
+    shown = ("" if rounded == wan else "约") + format(rounded.normalize(), "f")
+    if unit == FEES_UNIT:
+        return f"应只填写阿拉伯数字{shown}（本栏单位已是{FEES_UNIT}），不要带单位"
+    return f"本栏单位是{FEES_UNIT}，{figure}{unit}应填写{shown}（只填数字，{FEES_DECIMALS_TEXT}）"
+
+
 def parse_number(raw: object, field: Field) -> tuple[int | float | None, Problem | None]:
     """A number field's raw value as a number, or the problem with it."""
     if type(raw) is int and 0 <= raw < EXACT_LIMIT:  # the usual case, first: ~200 per file
@@ -128,7 +147,7 @@ def parse_number(raw: object, field: Field) -> tuple[int | float | None, Problem
             if cn is not None:
                 hint += f"{cn}"
             elif m:
-                hint += f"{m.group(1)}，不要带单位或文字"
+                hint = _money_hint(m.group(1), m.group(2), field) or f"{hint}{m.group(1)}，不要带单位或文字"
             return None, Problem("text", shown_text(raw), hint)
     elif isinstance(raw, (int, float)):
         number = raw
