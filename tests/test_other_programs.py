@@ -285,3 +285,19 @@ def test_uno_sheets_replaced_by_their_copies_keep_their_data(tmp_path, sample_bo
     proc = run_nianbao("check", book)
     assert "E8" not in proc.stdout and "写回" in proc.stdout, proc.stdout + proc.stderr
     assert read_report(book).filled() == report.filled()
+
+
+def test_uno_totals_pasted_as_values_the_advice_moves_the_data(tmp_path, sample_book):
+    """表三's totals overwritten with their own values in Calc (last year's table pasted as values):
+    E8 per total, and its advice (export, then new --data) gives a fresh workbook that passes,
+    with no number retyped (tester's G21)."""
+    totals = {k: read_report(sample_book).values[k] for k in spec.COMPUTED_KEYS if k.startswith("t3.total.")}
+    book = calc_edit(sample_book, tmp_path / "甲街道.xlsx", typed(totals))
+    proc = run_nianbao("check", "--no-write-back", book)
+    assert proc.returncode == 1 and proc.stdout.count("E8") == len(totals), proc.stdout
+    advice = "nianbao export 甲街道.xlsx -o 甲街道.json，再 nianbao new 甲街道（新）.xlsx --data 甲街道.json"
+    assert advice in proc.stdout and "不必重新录入" in proc.stdout
+    assert run_nianbao("export", book, "-o", tmp_path / "甲街道.json").returncode == 0
+    assert run_nianbao("new", tmp_path / "甲街道（新）.xlsx", "--data", tmp_path / "甲街道.json").returncode == 0
+    fresh = read_report(tmp_path / "甲街道（新）.xlsx")
+    assert check(fresh).passed and fresh.values == read_report(sample_book).values

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from .. import spec
 from ..lazyre import lazy
@@ -125,6 +126,15 @@ def _required(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
                               expected=section.heading, found="没有")
 
 
+def _move_data(ctx: Context) -> str:
+    """How a unit gets its numbers into a fresh template without retyping them (tester's G21):
+    export reads them by their names, new --data writes them into the template's cells."""
+    name = PurePath(ctx.report.source).name or "本工作簿.xlsx"
+    stem = PurePath(name).stem
+    return (f"不必重新录入：nianbao export {name} -o {stem}.json，再 nianbao new {stem}（新）.xlsx --data "
+            f"{stem}.json，已填的数据自动转入新模板（合计与各项之和不一致时会列出，改正即可）")
+
+
 def _formulas(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     """E8: a table whose rows or columns were inserted or deleted (once per table); a total whose
     formula was deleted or changed (per cell); totals saved without recalculation (a warning,
@@ -133,12 +143,12 @@ def _formulas(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
         focus = change.focus or change.keys[0]
         yield finding(ctx, rule, f"{change.table}的表格结构被改动：{change.what}。表格不能插入或删除行、列："
                                  "合计公式和勾稽关系因此不再可靠，本次只校验模板原有且仍在的单元格"
-                                 "（插入的行、列中的数字不计入）。请撤销插入或删除后保存，或把数据转填到"
-                                 "用 nianbao new 生成的新模板，再校验。", (focus,),
+                                 "（插入的行、列中的数字不计入）。请撤销插入或删除后保存，或把数据转到新模板"
+                                 f"再校验（{_move_data(ctx)}）。", (focus,),
                       expected="模板的表格结构", found=change.what, row="表格结构", column="")
     for key, what in ctx.report.broken_formulas.items():
         yield finding(ctx, rule, f"{spec.describe(key)}是自动计算的合计单元格，但{what}："
-                                 "请用新模板填写，不要改动合计公式。", (key,),
+                                 f"请撤销改动、恢复合计公式，或把数据转到新模板（{_move_data(ctx)}）。", (key,),
                       expected="模板公式", found=what)
     stale: dict[str, list[str]] = {}
     for key in ctx.report.stale_totals:
