@@ -95,7 +95,8 @@ class Parser(argparse.ArgumentParser):
         if not message.startswith("the following arguments are required"):
             return ""
         greedy = [a.option_strings[-1] for a in self._actions if a.option_strings and a.nargs == "+"]
-        missing = [a.metavar for a in self._actions if not a.option_strings and a.metavar and a.metavar in message]
+        missing = [a.metavar for a in self._actions
+                   if not a.option_strings and isinstance(a.metavar, str) and a.metavar in message]
         if not greedy or not missing:
             return ""
         return (f"（{greedy[0]} 会把其后的路径都当作它的值：给了 {greedy[0]} 时，请把 {missing[0]} 写在它前面，"
@@ -235,7 +236,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         sys.stdout.write(outcome.text)
     else:
         show(f"已导入：{outcome.out}")
-    if outcome.backup:
+    if outcome.backup and outcome.out:
         show(f"  原有的 {outcome.out.name} 已备份到：{outcome.backup}")
     return EXIT_OK if outcome.result.passed else EXIT_ERRORS
 
