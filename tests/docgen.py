@@ -72,6 +72,11 @@ class Variant:
     # "split" (its header rows alone at the foot of a page, then the header printed again over the
     # value row: a table continued on the next page, as Word, browsers and copies of them give it)
     t4_layout: str = ""
+    # A 红头文件 (GB/T 9704, as governments publish the report as an official document): the issuing
+    # organ's mark (某某县人民政府办公室文件) and the document number (某政办〔2023〕1号) above the title;
+    # after the 落款 (needs ``date``) the 附注 （此件公开发布） and the 版记: 抄送 and the 印发 line with a
+    # later date of printing
+    red_head: bool = False
 
 
 _ARABIC = "123456"
@@ -202,6 +207,8 @@ def body(data: dict, variant: Variant) -> list[tuple[str, object]]:
     d = data
     titles = [variant.title] if variant.title else title_lines(d, variant.title_style)
     blocks: list[tuple[str, object]] = [("title", t) for t in titles]
+    if variant.red_head:
+        blocks[:0] = [("title", f"{d.get('meta.unit')}文件"), ("p", "某政办〔2023〕1号")]
     texts = {p.key: (p.heading, d.get(p.key) or "") for p in spec.TEXT_PARTS}
     for section in spec.SECTIONS:
         blocks.append(("h1", heading_text(section, variant.heading_style)))
@@ -248,6 +255,9 @@ def body(data: dict, variant: Variant) -> list[tuple[str, object]]:
     if variant.date:
         blocks.append(("p", str(d.get("meta.unit") or "")))
         blocks.append(("p", variant.date))
+    if variant.red_head:
+        blocks += [("p", "（此件公开发布）"), ("p", "抄送：县委办公室，县人大常委会办公室，县政协办公室。"),
+                   ("p", f"{d.get('meta.unit')}办公室　　　　　　　　2023年2月3日印发")]
     if variant.run_in_headings:
         for i in range(len(blocks) - 2, -1, -1):
             if blocks[i][0] == "h1" and blocks[i + 1][0] == "p":

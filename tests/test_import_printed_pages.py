@@ -73,3 +73,35 @@ def test_printed_pages_read_as_their_report(printed):
             # different columns and are not joined; said, and its cells are not judged
             wrong = [k for k in wrong if not (k.startswith("t4.") and k not in imported.raw)]
         assert wrong == [], name
+
+
+# --- official-document layouts (red heads) and running headers, in Word and LibreOffice's PDF ------
+
+DOCUMENT_VARIANTS = {
+    # the report as a 红头文件: organ mark and document number above the title, 附注 and 版记 after the 落款
+    "red-head": Variant(red_head=True, date=DATE),
+    "red-head-two-lines": Variant(red_head=True, date="二〇二三年一月二十日", title_style="two-lines"),
+    # the unit on its own line above 2023年…年度报告, and the same name in the running header (G20)
+    "two-lines-header": Variant(title_style="two-lines", header_text="锦屏街道", date=DATE),
+    "two-lines-header-numbers": Variant(title_style="two-lines", header_text="锦屏街道", page_numbers="- {n} -",
+                                        date=DATE),
+}
+
+
+def test_official_document_layouts_and_running_headers(tmp_path, sample):
+    """The 落款's date is the report's date (not the 版记's 印发 date); the organ mark, the document
+    number, the 附注 and the 版记 are in no text and no name; a title line equal to the running
+    header is the title's. Word files, web pages and LibreOffice's PDFs."""
+    from docgen import write_docx
+    from lo import convert_many
+    sources = {name: write_docx(tmp_path / f"{name}.docx", sample, v) for name, v in DOCUMENT_VARIANTS.items()}
+    for name, variant in DOCUMENT_VARIANTS.items():
+        page = tmp_path / f"{name}.html"
+        page.write_bytes(html_page(sample, variant))
+        sources[f"{name}.html"] = page
+    pdfs = convert_many([s for n, s in sources.items() if not n.endswith(".html")], "pdf", tmp_path / "out")
+    for src in [*sources.values(), *pdfs]:
+        imported = import_file(src)
+        assert imported.raw.get("meta.unit") == sample["meta.unit"], src.name
+        assert imported.raw.get("meta.date") == "2023-01-20", src.name
+        assert [(k, imported.raw.get(k)) for k in TEXT_KEYS] == [(k, sample[k]) for k in TEXT_KEYS], src.name

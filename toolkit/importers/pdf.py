@@ -389,12 +389,12 @@ def _document(pages: list[tuple[list[Char], list[tuple], float]]) -> Document:
     # a paragraph may run on over a page break: it is only closed by what starts a new one
     paragraph: list[Line] = []
     label = ""
-    for items in page_lines:
+    for number, items in enumerate(page_lines):
         new_page = True
         lines = [item[0] for _, item in items if isinstance(item, tuple)]
         # where the text's lines end (a browser's header and footer reach further)
         margin = max((line.x1 for line in lines if not _edge(line.text, running)), default=0.0)
-        for _, item in items:
+        for k, (_, item) in enumerate(items):
             if isinstance(item, Grid):
                 _flush(doc, paragraph, label)
                 paragraph = []
@@ -402,7 +402,7 @@ def _document(pages: list[tuple[list[Char], list[tuple], float]]) -> Document:
                 continue
             line, line_page, width = item  # type: ignore[misc]
             text = line.text.strip()
-            if _edge(text, running):
+            if _edge(text, running) and not (number == 0 and _above_title(items, k)):
                 continue
             heading = norm(text) in HEADINGS
             if paragraph and (heading or _starts_paragraph(paragraph[-1], line, margin, new_page)
@@ -469,6 +469,15 @@ def _continues(last: list[Cell], first: list[Cell]) -> bool:
     only_labels = all(not t or (not looks_like_value(a.text) and not looks_like_value(t))
                       for a, t in zip(last, texts, strict=True))
     return only_labels and any(looks_like_value(a.text) and a.text.strip() for a in last)
+
+
+def _above_title(items: list[tuple[float, object]], k: int) -> bool:
+    """Whether line ``k`` of the first page stands right above a title's second line (the unit's
+    name over 2024年政府信息公开工作年度报告): the title's, even where the running header says the
+    same name."""
+    from .tables import is_title_without_unit
+    following = next((item for _, item in items[k + 1:] if isinstance(item, tuple)), None)
+    return following is not None and is_title_without_unit(following[0].text)
 
 
 def _edge(text: str, running: set[str]) -> bool:

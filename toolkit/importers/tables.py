@@ -617,6 +617,12 @@ def is_title(text: str) -> bool:
     return _title(norm(text)) is not None
 
 
+def is_title_without_unit(text: str) -> bool:
+    """A title's second line, the unit's name on the line above: 2024年政府信息公开工作年度报告."""
+    title = _title(norm(text))
+    return title is not None and not title[0]
+
+
 def _title(text: str) -> tuple[str, int] | None:
     """The unit and year a (normalised) title says: 某某街道2022年政府信息公开工作年度报告, or the
     year first, 2022年度某某镇政府信息公开工作年度报告; the unit "" where the title has none."""
@@ -818,8 +824,8 @@ def _signature_date(text: str) -> str | None:
     t = unicodedata.normalize("NFKC", "".join(text.split()))
     t = _cn_day(_year_digits(t))
     m = _DATE.search(t)
-    if not m or len(t) > len(m.group(0)) + 30:
-        return None
+    if not m or len(t) > len(m.group(0)) + 30 or t[m.end():].startswith("印发"):
+        return None  # (…2025年1月20日印发: the 版记's date of printing, GB/T 9704, not the 落款's)
     try:
         return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
     except ValueError:
