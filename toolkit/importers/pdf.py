@@ -453,12 +453,51 @@ def _join_split_rows(page_lines: list[list[tuple[float, object]]]) -> None:
         if previous is not None and grids:
             grid = grids[0]
             last, first = previous.rows[-1], grid.rows[0]
-            if len(last) == len(first) and len(grid.rows) > 1 and _continues(last, first):
+            if len(last) == len(first) and len(grid.rows) > 1 and (_continues(last, first)
+                                                                  or _header_continues(last, first)):
                 joined = [Cell(a.text + b.text, a.origin, a.page) if b.text else a
                           for a, b in zip(last, first, strict=True)]
                 previous.rows[-1] = joined
                 del grid.rows[0]
+            elif len(grid.rows) > 1 and (more := _label_continuation(last, first)):
+                # the pages' grids differ in their label columns (a label column drawn on one
+                # page only): the texts continue the row's label cells, in their order
+                previous.rows[-1] = [Cell(c.text + more[c.origin], c.origin, c.page) if c.origin in more else c
+                                     for c in last]
+                del grid.rows[0]
         previous = grids[-1] if grids else previous
+
+
+# the tables' column labels: a header row broken over a page break joins into them (结果 | 维持)
+_COLUMN_LABELS = frozenset(norm(label) for label in (
+    *(label for _, label in spec.T4_COLUMNS), *(label for _, label in spec.T3_COLUMNS),
+    *(label for _, cols, _ in spec.T2_BLOCKS for _, label in cols)))
+
+
+def _header_continues(last: list[Cell], first: list[Cell]) -> bool:
+    """A header row broken over a page break (表四's 结果 | 维持, 尚未 | 审结): the two lines hold
+    labels only, in the same columns, and joined they make more of the tables' column labels
+    than the first line alone (a header printed again on the new page joins into none)."""
+    from .tables import looks_like_value
+    if any(c.text.strip() and looks_like_value(c.text) for c in (*last, *first)):
+        return False
+    if any(b.text.strip() and not a.text.strip() for a, b in zip(last, first, strict=True)):
+        return False
+    joined = sum(1 for a, b in zip(last, first, strict=True) if norm(a.text + b.text) in _COLUMN_LABELS)
+    return joined > sum(1 for a in last if norm(a.text) in _COLUMN_LABELS)
+
+
+def _label_continuation(last: list[Cell], first: list[Cell]) -> dict[int, str]:
+    """A row's first line on a new page holding only labels, as many as the row before (with its
+    values) has label cells ("三、本年度办" + "理结果", "（二）部分公" + "开（区分处理的…）"):
+    label cell origin -> the text it continues with; {} where the line is no such continuation."""
+    from .tables import looks_like_value
+    texts = list(dict.fromkeys((c.origin, c.text.strip()) for c in first if c.text.strip()))
+    labels = list(dict.fromkeys(c.origin for c in last if c.text.strip() and not looks_like_value(c.text)))
+    if (not texts or len(texts) != len(labels) or any(looks_like_value(t) for _, t in texts)
+            or not any(looks_like_value(c.text) and c.text.strip() for c in last)):
+        return {}
+    return {origin: text for origin, (_, text) in zip(labels, texts, strict=True)}
 
 
 def _continues(last: list[Cell], first: list[Cell]) -> bool:

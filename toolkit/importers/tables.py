@@ -187,6 +187,9 @@ class _State:
     imported: Imported
     t3_columns: dict[int, str] | None = None  # kept for a table 三 continued without its header
     t3_width: int = 0
+    # table 四's columns and width where its header ended a page: its values may follow in a grid
+    # of their own on the next (the header not printed again)
+    t4_pending: tuple[dict[int, str], int] | None = None
     found: set[str] = field(default_factory=set)  # table ids found
 
     def put(self, key: str, cell: Cell | None, table: spec.Table) -> None:
@@ -204,7 +207,9 @@ def classify(grid: Grid) -> str | None:
     if norm(dict(spec.T4_COLUMNS)["upheld"]) in texts and norm(spec.T4_GROUPS[0][1]) in joined:
         return "t4"
     t3_rows = sum(1 for row in grid.rows if _t3_row_key(_text(row)))
-    if norm(spec.T3_APPLICANTS) in joined or t3_rows >= 3:
+    t3_labels = sum(1 for _, label in spec.T3_COLUMNS if norm(label) in texts)
+    # (its column labels alone: a flat header at the foot of a page, its rows on the next)
+    if norm(spec.T3_APPLICANTS) in joined or t3_rows >= 3 or t3_labels >= len(spec.T3_COLUMNS) - 1:
         return "t3"
     if not grid.aligned and norm(spec.T4_GROUPS[0][1]) in joined and norm(spec.T4_SUIT) in joined:
         return "t4"  # a text whose header lost its cells (结果↵维持 printed as two lines)
@@ -236,8 +241,11 @@ def read_document(doc: Document) -> Imported:
             _read_t2(grid, state)
         elif table == "t3":
             _read_t3(grid, state)
-        elif table == "t4":
+        pending, state.t4_pending = state.t4_pending, None
+        if table == "t4":
             _read_t4(grid, state)
+        elif table is None and pending and pending[1] == grid.n_cols:
+            _put_t4_row(grid.rows, pending[0], state)  # 表四's value row, on the page after its header
         if table:
             state.found.add(table)
     headings = _read_texts(doc, imported)
@@ -351,7 +359,10 @@ def _t3_header_columns(grid: Grid) -> tuple[dict[int, str], int]:
         for i in range(first - 1, -1, -1):
             row = grid.rows[i]
             if j < len(row) and row[j].text.strip():
-                key = labels.get(norm(row[j].text))
+                text = norm(row[j].text)
+                # or a label cut short where the header broke over a page (社会公益 | 组织)
+                starts = [k for label, k in labels.items() if len(text) >= 2 and label.startswith(text)]
+                key = labels.get(text) or (starts[0] if len(starts) == 1 else None)
                 if key and key not in columns.values():
                     columns[j] = key
                 break
@@ -412,8 +423,12 @@ def _read_t3(grid: Grid, state: _State) -> None:
         imported.notes.append("表三的表头与本格式不同（找到的列：" + "、".join(
             label for key, label in spec.T3_COLUMNS if key in columns.values()) + "），按位置读取各列")
         columns = {}
-    if not columns and state.t3_columns and state.t3_width == grid.n_cols:
-        columns = state.t3_columns  # the table continues on a new page without its header
+    shift = grid.n_cols - state.t3_width
+    if not columns and state.t3_columns and min(state.t3_columns) + shift >= 1:
+        # the table continues on a new page without its header; where the page's grid has another
+        # number of label columns (三、本年度办理结果 / （三）不予公开 / 1.属于… side by side only on
+        # some pages), its value and extra columns keep their places counted from the right
+        columns = {j + shift: key for j, key in state.t3_columns.items()}
     for row in grid.rows[first:]:
         label = _text(row[:min(columns)]) if columns else _label_text(row)
         key = _t3_row_key(label)
@@ -498,6 +513,8 @@ def _read_t4(grid: Grid, state: _State) -> None:
             header = -1
             break
     _put_t4_row(grid.rows[header + 1:], columns, state)
+    if grid.aligned and columns and not grid.rows[header + 1:]:
+        state.t4_pending = (columns, grid.n_cols)
 
 
 def _put_t4_row(rows: list[list[Cell]], columns: dict[int, str], state: _State) -> None:
