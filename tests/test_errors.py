@@ -160,7 +160,7 @@ def test_a_caught_exception_is_logged_for_debug(tmp_path, monkeypatch, caplog):
 
     def broken(path):
         raise ZeroDivisionError("odd file")
-    monkeypatch.setattr(reader, "read_workbook", broken)
+    monkeypatch.setattr(reader, "open_workbook", broken)
     with caplog.at_level(logging.DEBUG, logger="toolkit"):
         with pytest.raises(errors.UnreadableFile, match="无法识别的数据"):
             read_report(tmp_path / "x.xlsx")

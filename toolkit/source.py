@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import NotAWorkbook, UnreadableFile, UnusableFile
 from .fileio import os_reason
@@ -18,6 +19,9 @@ from .jsondata import read_json
 from .limits import input_problem
 from .log import Logger
 from .report import Report
+
+if TYPE_CHECKING:
+    from .ooxml.workbook import Book
 
 log = Logger(__name__)
 
@@ -66,23 +70,32 @@ def read_report(path: Path | str) -> Report:
 
     Raises an ``UnusableFile`` (``toolkit.errors``: its class and ``code`` say what is wrong, its
     message says it in Chinese) for anything that cannot be used; never another exception."""
+    report, book = read_source(path)
+    if book is not None:
+        book.pkg.close()
+    return report
+
+
+def read_source(path: Path | str) -> tuple[Report, Book | None]:
+    """``read_report``, with the workbook it read still open and parsed (None for other kinds
+    of file): a batch worker writes the check's results into that, without reading it again."""
     path = Path(path)
     problem = input_problem(path) if os.path.lexists(path) else ""
     if problem:  # a FIFO would block the read forever, /dev/zero would never end
         raise NotAWorkbook(problem, path=path)
     suffix = content_suffix(path)
     if suffix == ".json":
-        return read_json(path)
+        return read_json(path), None
     if suffix in DOCUMENT_SUFFIXES:  # a published report (Word, web page, PDF, text): imported
         from .importers import import_file
-        return import_file(path).report(str(path))
+        return import_file(path).report(str(path)), None
     if suffix in OTHER_FORMATS:
         kind, remedy = OTHER_FORMATS[suffix]
         raise NotAWorkbook(f"{this_is(kind)}的文件，不能直接读取：{remedy}", path=path)
     # The reader pulls in the XML layer: loaded when a workbook is read, not for a JSON file.
-    from .workbook.read import read_workbook
+    from .workbook.read import open_workbook
     try:
-        return read_workbook(path)
+        return open_workbook(path)
     except PermissionError:
         raise UnreadableFile("没有读取此文件的权限", path=path) from None
     except OSError as exc:

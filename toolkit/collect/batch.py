@@ -31,6 +31,7 @@ from ..rules import Finding, check
 from ..rules.copies import COPY_MIN_CHARS
 
 if TYPE_CHECKING:
+    from ..ooxml.workbook import Book
     from .returns import Reply
     from .roster import Roster
 
@@ -164,7 +165,7 @@ def process(task: Task) -> FileResult:
     assert _SETUP is not None
     res = FileResult(task.index, task.path, task.origin, task.sender, task.mtime, pid=os.getpid())
     try:
-        report = source.read_report(task.path)
+        report, book = source.read_source(task.path)
     except UnusableFile as exc:
         res.reason = str(exc)
         return _done(res)
@@ -195,7 +196,7 @@ def process(task: Task) -> FileResult:
     if not result.passed and not res.document:  # a document is not returned: the workbook is asked for
         dest = Path(_SETUP.staging) / f"{task.index:06d}{Path(task.path).suffix.lower()}"
         try:
-            res.staged_note = annotated_copy(Path(task.path), result, dest)
+            res.staged_note = annotated_copy(Path(task.path), result, dest, book)
             res.staged = str(dest)
         except UnusableFile as exc:
             res.staged_note = f"未能生成退回副本：{exc}"
@@ -254,10 +255,11 @@ def _done(res: FileResult) -> FileResult:
     return res
 
 
-def annotated_copy(src: Path, result, dest: Path) -> str:
+def annotated_copy(src: Path, result, dest: Path, book: Book | None = None) -> str:
     """A copy of ``src`` at ``dest`` with the check's results written back into it (marks, the
     results sheet, the verdict), so the unit sees its errors where it types. Returns "" when
-    written back, else a note saying what was done instead.
+    written back, else a note saying what was done instead. ``book``: ``src`` as the check read
+    it (``source.read_source``), edited rather than read and parsed again.
 
     Uses write-back's renderer (``toolkit.writeback.render_workbook_bytes``) rather than
     ``write_back``: the copy goes to our staging folder, and when write-back cannot keep the
@@ -269,7 +271,7 @@ def annotated_copy(src: Path, result, dest: Path) -> str:
     from ..writeback import render_workbook_bytes
     from ..writeback.patch import LossDetected
     try:
-        content = render_workbook_bytes(src, result)
+        content = render_workbook_bytes(book if book is not None else src, result)
     except LossDetected as exc:
         shutil.copyfile(src, dest)
         return f"原样复制（写回可能改变工作簿内容：{exc}）"

@@ -11,7 +11,7 @@ from .package import Package
 from .sheetread import SheetContext, read_cells
 from .strings import shared_strings
 from .styles import date_styles
-from .xml import REL_NS, local
+from .xml import REL_NS, Element, local
 
 
 @dataclass(eq=False)  # (compared by identity: one method fewer to compile at each start)
@@ -27,6 +27,8 @@ class Book:
     # sheet-scoped defined name -> (its sheet, its formula text) for each sheet that has one
     local_names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     _resolved: dict[str, CellPos | None] | None = field(default=None, repr=False)
+    # sheet part -> its tree, parsed once for reading; write-back takes it over (``take_tree``)
+    _trees: dict[str, Element] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, pkg: Package) -> Book:
@@ -99,7 +101,26 @@ class Book:
             raise NotOurTemplate(f"工作簿中没有工作表“{sheet}”")
         part = self.sheets[sheet]
         has_shared = b'"shared"' in self.pkg.read(part)  # a hint: the walk for anchors is skipped
-        return read_cells(self.pkg.xml(part), wanted, self.context(sheet), has_shared)
+        return read_cells(self.tree(part), wanted, self.context(sheet), has_shared)
+
+    def tree(self, part: str) -> Element:
+        """A sheet part's tree, parsed once (not to be changed: see ``take_tree``)."""
+        root = self._trees.get(part)
+        if root is None:
+            root = self._trees[part] = self.pkg.xml(part)
+        return root
+
+    def take_tree(self, part: str) -> Element:
+        """The part's tree for an editor to change: the one already parsed for reading (not
+        parsed again), which this book then forgets, so that it never reads edited cells."""
+        root = self._trees.pop(part, None)
+        return root if root is not None else self.pkg.xml(part)
+
+    def over(self, pkg: Package) -> Book:
+        """This book's reading of workbook.xml, strings and styles, for ``pkg`` holding the same
+        workbook, shared-strings and styles parts (a write-back's result): its sheets are parsed
+        from ``pkg``."""
+        return Book(pkg, self.sheets, self.names, self.strings, self.date_styles, self.date1904, self._resolved)
 
     def values(self, cells: list[CellPos]) -> list[object]:
         """The raw values of ``cells`` in their order (None for absent cells), each sheet

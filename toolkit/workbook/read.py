@@ -34,15 +34,28 @@ def file_digest(data: bytes) -> str:
 
 
 def read_workbook(path: Path | str) -> Report:
+    report, book = open_workbook(path)
+    book.pkg.close()
+    return report
+
+
+def open_workbook(path: Path | str) -> tuple[Report, Book]:
+    """The report, and the workbook it was read from, still open (in memory) and parsed: the
+    write-back of its check edits that, rather than read and parse the file again
+    (``writeback.render_workbook_bytes``)."""
     path = Path(path)
-    with Package.open(path) as pkg:
+    pkg = Package.open(path)
+    try:
         book = Book.load(pkg)
         check_template(book)
         report = read_book(book, str(path), saved_at=core_modified(pkg))
         report.digest = file_digest(pkg.data)
         report.summary_of = custom_property(pkg, layout.SUMMARY_PROPERTY)
         report.summary_units = summary_units(book) if report.summary_of else ()
-    return report
+    except BaseException:
+        pkg.close()
+        raise
+    return report, book
 
 
 def summary_units(book: Book) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from ..errors import DamagedFile, UnusableFile
 from ..fileio import BACKUP_DIR, atomic_write, lock_files, os_reason
 from ..log import Logger
 from ..ooxml.sheetedit import SheetShapeError
+from ..ooxml.workbook import Book
 from ..rules.engine import CheckResult
 from .patch import LossDetected, Rendered, render
 from .plan import Note, Plan, Write, build_plan
@@ -70,18 +71,22 @@ def side_copy_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.校验结果{path.suffix}")
 
 
-def render_workbook_bytes(source: Path | bytes, result: CheckResult, *,
+def render_workbook_bytes(source: Path | bytes | Book, result: CheckResult, *,
                           checked_at: _dt.datetime | None = None) -> bytes:
     """The workbook with ``result`` written back, as bytes; nothing is written to disk.
 
+    ``source``: the workbook's path or bytes, or the workbook as the check read it
+    (``workbook.read.open_workbook``: not read nor parsed again; its sheet trees are used up).
     Raises UnusableFile (Chinese reason) when the workbook cannot take the results."""
+    if isinstance(source, Book):
+        return _render(source.pkg.data, result, checked_at, str(source.pkg.path), source).content
     data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
     return _render(data, result, checked_at, str(source) if isinstance(source, Path) else "").content
 
 
-def _render(data: bytes, result: CheckResult, checked_at, name: str) -> Rendered:
+def _render(data: bytes, result: CheckResult, checked_at, name: str, book: Book | None = None) -> Rendered:
     try:
-        return render(data, result, checked_at=checked_at, name=name or "workbook.xlsx")
+        return render(data, result, checked_at=checked_at, name=name or "workbook.xlsx", book=book)
     except SheetShapeError as exc:
         raise DamagedFile(f"工作簿的内部结构无法安全写入（{exc}）") from None
     except zipfile.BadZipFile:  # a member's local header or data damaged: copying it would fail

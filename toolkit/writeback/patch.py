@@ -17,7 +17,6 @@ raises ``LossDetected`` rather than let a user's value be lost.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 import math
 import posixpath
@@ -67,7 +66,7 @@ class _Sheets:
 
     def __getitem__(self, sheet: str) -> SheetEditor:
         if sheet not in self._editors:
-            self._editors[sheet] = SheetEditor(self.book.pkg.read(self.book.sheets[sheet]), self.book.label(sheet))
+            self._editors[sheet] = SheetEditor(self.book.take_tree(self.book.sheets[sheet]), self.book.label(sheet))
         return self._editors[sheet]
 
 
@@ -100,11 +99,13 @@ def _listed_cells(book: Book, sheets: _Sheets, header: CellPos | None) -> set[Ce
 
 
 def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None = None,
-           name: str = "workbook.xlsx") -> Rendered:
+           name: str = "workbook.xlsx", book: Book | None = None) -> Rendered:
     """The workbook ``data`` with ``result`` written back; raises UnusableFile (not our template,
-    or changed since it was checked), SheetShapeError (a part we cannot edit) or LossDetected."""
-    pkg = Package.from_bytes(data, name)
-    book = Book.load(pkg)
+    or changed since it was checked), SheetShapeError (a part we cannot edit) or LossDetected.
+    ``book``: ``data`` already opened and read (its sheet trees are edited, not parsed again)."""
+    if book is None or book.pkg.data is not data:
+        book = Book.load(Package.from_bytes(data, name))
+    pkg = book.pkg
     if result.report.digest is not None and result.report.digest == file_digest(data):
         before = result.report  # these very bytes were read and judged for the check
     else:
@@ -238,7 +239,7 @@ def _verify(pkg: Package, book: Book, ch: Changes, content: bytes, before, name:
         reread = Book.load(new)
         check_template(reread)
     else:
-        reread = dataclasses.replace(book, pkg=new, _resolved=None)
+        reread = book.over(new)
     # The values on sheets whose part is byte-identical are identical: read the changed ones.
     changed = {sheet for sheet, part in book.sheets.items() if part in ch.parts}
     after = raw_values(reread, changed)
