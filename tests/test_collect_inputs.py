@@ -373,7 +373,7 @@ def test_a_dying_worker_loses_only_its_file(tmp_path, monkeypatch):
     readable, every other file is checked."""
     import toolkit.source
     parent = os.getpid()
-    real = toolkit.source.read_report
+    real = toolkit.source.read_source
     files = _three_with_errors(tmp_path)
     files.append(_write(tmp_path, "丁局.xlsx", random_values(random.Random(30), "丁局", 2024)))
 
@@ -381,7 +381,7 @@ def test_a_dying_worker_loses_only_its_file(tmp_path, monkeypatch):
         if os.getpid() != parent and Path(path).name == "乙局.xlsx":
             os._exit(9)
         return real(path)
-    monkeypatch.setattr(toolkit.source, "read_report", dies_on_yi)  # inherited by fork
+    monkeypatch.setattr(toolkit.source, "read_source", dies_on_yi)  # inherited by fork
     s = collect(files, tmp_path / "out", workers=2)
     status = {Path(f.origin).name: (f.status, f.note) for f in s.files}
     assert status["乙局.xlsx"][0] == "无法读取" and "意外退出" in status["乙局.xlsx"][1]

@@ -268,7 +268,7 @@ def test_collect_stops_a_file_that_takes_too_long(sample_xlsx, tmp_path, monkeyp
     import time
 
     import toolkit.source
-    real = toolkit.source.read_report
+    real = toolkit.source.read_source
     folder = tmp_path / "in"
     folder.mkdir()
     for name in ("a.xlsx", "b.xlsx", "slow.xlsx"):
@@ -278,7 +278,7 @@ def test_collect_stops_a_file_that_takes_too_long(sample_xlsx, tmp_path, monkeyp
         if Path(path).name == "slow.xlsx":
             time.sleep(60)
         return real(path)
-    monkeypatch.setattr(toolkit.source, "read_report", slow)  # inherited by the workers (fork)
+    monkeypatch.setattr(toolkit.source, "read_source", slow)  # inherited by the workers (fork)
     started = time.monotonic()
     s = collect([folder], tmp_path / "out", workers=2, timeout=2)
     assert time.monotonic() - started < 30

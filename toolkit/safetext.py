@@ -53,7 +53,7 @@ def _undo_escape(text: str) -> str:
 def xml_text(text: str) -> str:
     """``text`` with nothing an XML file cannot hold: escaped bytes decoded (see ``_undo_escape``),
     any other lone surrogate or control character (tab, newlines kept) shown as �."""
-    if text.isascii() and text.isprintable():  # the usual case, first
+    if text.isprintable() or not NOT_XML.search(text):  # the usual case, first
         return text
     if _ESCAPED.search(text):
         text = _undo_escape(text)
@@ -66,9 +66,20 @@ _SURROGATE = lazy("[\ud800-\udfff]")
 def json_text(obj: object) -> str:
     """``obj`` as JSON text that encodes to UTF-8: json escapes control characters, but a lone
     surrogate (a cell's _xD800_, a file name in GBK bytes) it would leave for the encoder to choke
-    on, so every text in it is made safe on its own first."""
+    on, so then every text in it is made safe on its own (as ``xml_text``)."""
     import json  # (here: a check that writes no JSON does not load it)
-    return json.dumps(_safe_texts(obj), ensure_ascii=False, indent=1, default=lambda v: xml_text(str(v))) + "\n"
+
+    def dumps(o: object) -> str:
+        return json.dumps(o, ensure_ascii=False, indent=1, default=lambda v: xml_text(str(v))) + "\n"
+    text = dumps(obj)
+    # Usually no text needs it: then the texts are not each made safe (a batch's findings.json
+    # holds hundreds of thousands). A control character shows as an escape (\u0001, \b, \f).
+    if not _UNSAFE_JSON.search(text):
+        return text
+    return dumps(_safe_texts(obj))
+
+
+_UNSAFE_JSON = lazy(r"\\u00[01]|\\[bf]|[\ud800-\udfff\ufffe\uffff]")
 
 
 def _safe_texts(obj: object) -> object:

@@ -191,6 +191,10 @@ def _collect(inputs: list[Path | str], outdir: Path, *, unit: str | None,
             reply = reply_to(item.mail) if item.mail and roster is None else None
             tasks.append(batch.Task(i, str(item.path), item.origin, item.sender, item.mtime, reply))
     n_workers = workers or os.cpu_count() or 1
+    # What the workers need, imported before they are forked: once, not once in each (workers
+    # that are spawned, as on Windows, import it themselves).
+    from .. import writeback  # noqa: F401
+    from ..workbook import read  # noqa: F401
     mail = batch.MailSetup(template_text, unit or "", district_email)
     setup = batch.WorkerSetup(str(staging), prev, mail, roster, list(same))
     res: batch.FileResult

@@ -344,8 +344,13 @@ class _Worker:
     proc: BaseProcess
     conn: Connection
     ready: bool = False
-    task: Task | None = None
-    since: float = 0.0
+    tasks: deque[Task] = field(default_factory=deque)  # sent, not answered: it checks the first
+    since: float = 0.0  # when it started on the first
+
+
+# Files sent to a worker ahead: the next one waits in its pipe, so that a worker never idles
+# until this process, busy or not scheduled on a loaded machine, answers its last result.
+AHEAD = 2
 
 
 class _Pool(Generic[R]):
@@ -353,7 +358,8 @@ class _Pool(Generic[R]):
 
     ``concurrent.futures`` cannot stop a task that runs too long (only the whole pool, losing
     every other file in flight), hence this small pool: a worker that overruns or dies is
-    replaced, and only its own file is marked. Start-up (imports) is paid once per worker."""
+    replaced, and only its own file is marked (the file sent ahead goes to another worker).
+    Start-up (imports) is paid once per worker."""
 
     def __init__(self, setup: Any, size: int, timeout: float | None, func: Callable[[Task], R],
                  init: Callable[[Any], None], died: Callable[[Task, str], R]) -> None:
@@ -387,23 +393,32 @@ class _Pool(Generic[R]):
         pending = deque(tasks)
         pool = [self._start() for _ in range(min(self.size, len(tasks)))]
         failed_starts = 0  # workers that died before they were ready, in a row
+
+        def lost(w: _Worker, reason: str) -> Iterator[R]:
+            """``w`` is gone: its file is marked, the file sent ahead goes back to the queue."""
+            if w.tasks:
+                yield self.died(w.tasks.popleft(), reason)
+            pending.extendleft(reversed(w.tasks))
+            w.tasks.clear()
+
         try:
             while True:
-                for w in list(pool):
-                    if w.ready and w.task is None and pending:
+                for w in pool:
+                    while w.ready and len(w.tasks) < AHEAD and pending:
                         try:
                             w.conn.send(pending[0])
-                        except OSError:  # it died idle: its successor takes the file
-                            self._replace(pool, w, True)
-                            continue
-                        w.task, w.since = pending.popleft(), time.monotonic()
+                        except OSError:  # it died: found below, where its pipe says so
+                            break
+                        if not w.tasks:
+                            w.since = time.monotonic()
+                        w.tasks.append(pending.popleft())
                 if not pending:  # nothing left to hand out: idle workers can go
-                    for w in [w for w in pool if w.ready and w.task is None]:
+                    for w in [w for w in pool if w.ready and not w.tasks]:
                         pool.remove(w)
                         self._stop(w, polite=True)
                 if not pool:
                     return
-                deadlines = [w.since + self.timeout for w in pool if w.task is not None and self.timeout]
+                deadlines = [w.since + self.timeout for w in pool if w.tasks and self.timeout]
                 ready = wait([w.conn for w in pool],
                              max(0.0, min(deadlines) - time.monotonic()) if deadlines else None)
                 now = time.monotonic()
@@ -412,19 +427,19 @@ class _Pool(Generic[R]):
                         try:
                             msg = w.conn.recv()
                         except (EOFError, OSError):  # the worker died (killed for memory, a crash)
-                            if w.task is not None:
-                                yield self.died(w.task, WORKER_DIED)
-                            elif not w.ready:
+                            if not w.ready:
                                 failed_starts += 1
+                            yield from lost(w, WORKER_DIED)
                             self._replace(pool, w, bool(pending) and failed_starts < MAX_FAILED_STARTS)
                             continue
-                        if w.task is None:
+                        if not w.ready:
                             w.ready, failed_starts = True, 0
                         else:
-                            w.task = None
+                            w.tasks.popleft()
+                            w.since = now  # it went on to the file sent ahead
                             yield msg
-                    elif w.task is not None and self.timeout and now - w.since > self.timeout:
-                        yield self.died(w.task, timed_out(self.timeout))
+                    elif w.tasks and self.timeout and now - w.since > self.timeout:
+                        yield from lost(w, timed_out(self.timeout))
                         self._replace(pool, w, bool(pending))
                 if failed_starts >= MAX_FAILED_STARTS and not any(w.ready for w in pool):
                     while pending:  # workers cannot even start: every file says so

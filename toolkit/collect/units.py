@@ -25,6 +25,16 @@ from .summary import DEFAULT_SUMMARY_UNIT
 IDENTICAL_MIN_FIGURES = 10
 
 
+# Names a note lists at most (a note naming 160 units, on each of their rows, is read by no one).
+MAX_LISTED = 5
+
+
+def listed(names: list[str]) -> str:
+    """“甲”“乙”: the names, or the first ``MAX_LISTED`` of them and how many there are."""
+    shown = "“" + "”“".join(names[:MAX_LISTED]) + "”"
+    return shown + (f"等{len(names)}个单位" if len(names) > MAX_LISTED else "")
+
+
 def reply_to(mail: Mail) -> Reply:
     """What a draft answering ``mail`` sets: In-Reply-To, References, 回复：its subject."""
     return Reply(mail.message_id, mail.references, mail.subject)
@@ -134,10 +144,11 @@ class Units:
         for r in results:
             norm = self.names.norm(r.unit or "")
             group = {**by_norm[norm], **shorter.get(norm, {})}
-            others = [name for k, name in group.items() if k != self.key(r)]
+            key = self.key(r)
+            others = [name for k, name in group.items() if k != key]
             if others:
                 pair = f"{r.unit}={others[0]}"
-                self.suspects[r.index] = (f"与“{'”“'.join(others)}”可能是同一单位，均未计入汇总；如是同一单位，"
+                self.suspects[r.index] = (f"与{listed(others)}可能是同一单位，均未计入汇总；如是同一单位，"
                                           f"请加 --same \"{pair}\" 重新汇总，如不是，请核实机关名称")
 
     def _identical(self, results: list[FileResult]) -> None:
@@ -151,10 +162,13 @@ class Units:
                 by_numbers[r.numbers].setdefault(self.key(r), r.unit or "")
         for r in results:
             group = by_numbers.get(r.numbers) if r.numbers is not None else None
-            others = [name for k, name in (group or {}).items() if k != self.key(r)]
+            if not group:
+                continue
+            key = self.key(r)
+            others = [name for k, name in group.items() if k != key]
             if others:
                 pair = f"{r.unit}={others[0]}"
-                self.suspects[r.index] = (f"表格数据与“{'”“'.join(others)}”的完全相同，可能是同一单位或报错了文件，"
+                self.suspects[r.index] = (f"表格数据与{listed(others)}的完全相同，可能是同一单位或报错了文件，"
                                           f"均未计入汇总；如是同一单位，请加 --same \"{pair}\" 重新汇总，"
                                           "如不是，请核实各自的数据")
 

@@ -28,6 +28,8 @@ def escape_text(data: object) -> object:
     ``_xHHHH_``, the two non-characters too. Anything that is not a text is left as it is."""
     if not isinstance(data, str):
         return data
+    if "_x" not in data and data.isprintable():  # the usual text (no escape, no control character)
+        return data
     data = _ESCAPED_UNDERSCORE.sub("_x005F_", data)
     data = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", data)
     return data.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
