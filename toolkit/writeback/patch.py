@@ -233,9 +233,12 @@ def _verify(pkg: Package, book: Book, ch: Changes, content: bytes, before, name:
         if (a.CRC, a.file_size) != (b.CRC, b.file_size) or (
                 copyable(a) and raw_member(pkg.data, a) != raw_member(new.data, b)):
             raise LossDetected(f"写回改变了不属于 nianbao 的部件 {part}")
-    shared = {pkg.workbook_part, rels_name(pkg.workbook_part),
-              *pkg.related(pkg.workbook_part, "sharedStrings"), *pkg.related(pkg.workbook_part, "styles")}
-    if shared & set(ch.parts):  # never so today; then the new package is judged on its own
+    wb = pkg.workbook_part
+    shared = {wb, *pkg.related(wb, "sharedStrings"), *pkg.related(wb, "styles")}
+    # The workbook's relationships change only where a theme was added (``_add_theme``, a
+    # LibreOffice save): its sheets, strings and styles are the same parts still.
+    if shared & set(ch.parts) or (rels_name(wb) in ch.parts and _links(pkg) != _links(new)):
+        # never so today; then the new package is judged on its own
         reread = Book.load(new)
         check_template(reread)
     else:
@@ -247,3 +250,8 @@ def _verify(pkg: Package, book: Book, ch: Changes, content: bytes, before, name:
     if _comparable(after) != _comparable(was):
         diff = [k for k in after if _same(after[k]) != _same(was[k])]
         raise LossDetected(f"写回后读出的数据与原来不同（{diff[:3]}）")
+
+
+def _links(pkg: Package) -> list[tuple[str, str, str, bool]]:
+    """The workbook's relationships but to its theme."""
+    return [(r.id, r.type, r.target, r.external) for r in pkg.relationships(pkg.workbook_part) if not r.is_a("theme")]
