@@ -131,13 +131,19 @@ def runs(cells: list[CellPos]) -> list[str]:
 @cache
 def formulas() -> dict[str, str]:
     """computed key -> its formula as the template writes it (with '=')."""
-    return formulas_at(positions())
+    return _formulas_at(positions())
 
 
 def formulas_at(pos: dict[str, CellPos]) -> dict[str, str]:
     """computed key -> the template's formula for its terms at ``pos`` (where a workbook's
     defined names put them: a table moved as a whole keeps formulas that agree with them).
     A key with a term missing from ``pos`` (its cell deleted) has none."""
+    if pos == positions():  # the template's own places, as in nearly every workbook: made once
+        return formulas()
+    return _formulas_at(pos)
+
+
+def _formulas_at(pos: dict[str, CellPos]) -> dict[str, str]:
     out = {}
     for key in spec.COMPUTED_KEYS:
         if any(t not in pos for t in spec.FIELDS[key].computed_from):

@@ -136,15 +136,18 @@ def _targets(book: Book) -> dict[str, CellPos | None]:
     return {key: book.resolve(name) for name, key in layout.names().items()}
 
 
-def raw_values(book: Book, sheets: set[str] | None = None) -> dict[str, object]:
+def raw_values(book: Book, sheets: set[str] | None = None,
+               targets: dict[str, CellPos | None] | None = None) -> dict[str, object]:
     """key -> the raw value in its named cell, for the keys on ``sheets`` (default: all); each
-    sheet is parsed once."""
-    where = {key: p for key, p in _targets(book).items() if p is not None and (sheets is None or p.sheet in sheets)}
+    sheet is parsed once. ``targets``: ``_targets(book)``, where the caller has them."""
+    where = {key: p for key, p in (targets or _targets(book)).items()
+             if p is not None and (sheets is None or p.sheet in sheets)}
     return dict(zip(where, book.values(list(where.values())), strict=True))
 
 
 def read_book(book: Book, source: str, saved_at: str | None = None) -> Report:
-    return report_at(raw_values(book), _targets(book), source, "workbook", saved_at)
+    targets = _targets(book)
+    return report_at(raw_values(book, targets=targets), targets, source, "workbook", saved_at)
 
 
 def report_at(raw: dict[str, object], targets: dict[str, CellPos | None], source: str,
