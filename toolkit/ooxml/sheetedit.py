@@ -77,10 +77,9 @@ def _holds(c: Element, cv: CellValue, ns: str) -> bool:
 class SheetEditor:
     """One worksheet part, parsed once, with its rows indexed by number (0-based)."""
 
-    def __init__(self, data: bytes | Element, label: str = "工作表") -> None:
-        """``data``: the part's bytes, or its tree already parsed (which the editor then owns)."""
+    def __init__(self, data: bytes, label: str = "工作表") -> None:
         self.label = label
-        self.root = parse_xml(data) if isinstance(data, bytes) else data
+        self.root = parse_xml(data)
         if local(self.root.tag) != "worksheet":
             raise SheetShapeError(f"{label}不是工作表")
         self.ns = ns_of(self.root) or f"{{{MAIN_NS}}}"

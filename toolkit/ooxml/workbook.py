@@ -27,7 +27,7 @@ class Book:
     # sheet-scoped defined name -> (its sheet, its formula text) for each sheet that has one
     local_names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     _resolved: dict[str, CellPos | None] | None = field(default=None, repr=False)
-    # sheet part -> its tree, parsed once for reading; write-back takes it over (``take_tree``)
+    # sheet part -> its tree, parsed once for reading
     _trees: dict[str, Element] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -104,17 +104,11 @@ class Book:
         return read_cells(self.tree(part), wanted, self.context(sheet), has_shared)
 
     def tree(self, part: str) -> Element:
-        """A sheet part's tree, parsed once (not to be changed: see ``take_tree``)."""
+        """A sheet part's tree for reading, parsed once."""
         root = self._trees.get(part)
         if root is None:
             root = self._trees[part] = self.pkg.xml(part)
         return root
-
-    def take_tree(self, part: str) -> Element:
-        """The part's tree for an editor to change: the one already parsed for reading (not
-        parsed again), which this book then forgets, so that it never reads edited cells."""
-        root = self._trees.pop(part, None)
-        return root if root is not None else self.pkg.xml(part)
 
     def over(self, pkg: Package) -> Book:
         """This book's reading of workbook.xml, strings and styles, for ``pkg`` holding the same

@@ -76,7 +76,7 @@ def render_workbook_bytes(source: Path | bytes | Book, result: CheckResult, *,
     """The workbook with ``result`` written back, as bytes; nothing is written to disk.
 
     ``source``: the workbook's path or bytes, or the workbook as the check read it
-    (``workbook.read.open_workbook``: not read nor parsed again; its sheet trees are used up).
+    (``workbook.read.open_workbook``: not read, unzipped nor loaded again).
     Raises UnusableFile (Chinese reason) when the workbook cannot take the results."""
     if isinstance(source, Book):
         return _render(source.pkg.data, result, checked_at, str(source.pkg.path), source).content

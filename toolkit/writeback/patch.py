@@ -66,7 +66,7 @@ class _Sheets:
 
     def __getitem__(self, sheet: str) -> SheetEditor:
         if sheet not in self._editors:
-            self._editors[sheet] = SheetEditor(self.book.take_tree(self.book.sheets[sheet]), self.book.label(sheet))
+            self._editors[sheet] = SheetEditor(self.book.pkg.read(self.book.sheets[sheet]), self.book.label(sheet))
         return self._editors[sheet]
 
 
@@ -102,7 +102,7 @@ def render(data: bytes, result: CheckResult, *, checked_at: _dt.datetime | None 
            name: str = "workbook.xlsx", book: Book | None = None) -> Rendered:
     """The workbook ``data`` with ``result`` written back; raises UnusableFile (not our template,
     or changed since it was checked), SheetShapeError (a part we cannot edit) or LossDetected.
-    ``book``: ``data`` already opened and read (its sheet trees are edited, not parsed again)."""
+    ``book``: ``data`` already opened and read (not opened and loaded again)."""
     if book is None or book.pkg.data is not data:
         book = Book.load(Package.from_bytes(data, name))
     pkg = book.pkg
