@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -114,7 +115,7 @@ class Book:
         """This book's reading of workbook.xml, strings and styles, for ``pkg`` holding the same
         workbook, shared-strings and styles parts (a write-back's result): its sheets are parsed
         from ``pkg``."""
-        return Book(pkg, self.sheets, self.names, self.strings, self.date_styles, self.date1904, self._resolved)
+        return dataclasses.replace(self, pkg=pkg, _trees={})
 
     def values(self, cells: list[CellPos]) -> list[object]:
         """The raw values of ``cells`` in their order (None for absent cells), each sheet
