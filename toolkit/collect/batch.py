@@ -324,19 +324,17 @@ def timed_out(seconds: float) -> str:
 
 
 def _worker_main(conn: Connection, setup: Any, func: Callable[[Task], Any], init: Callable[[Any], None]) -> None:
-    """A worker: set up once, say so, then check the files it is sent (a few at a time), each
-    result sent as soon as it is made."""
+    """A worker: set up once, say so, then check the files it is sent one at a time."""
     init(setup)
     conn.send(None)
     while True:
         try:
-            tasks = conn.recv()
+            task = conn.recv()
         except (EOFError, OSError):
             return
-        if tasks is None:
+        if task is None:
             return
-        for task in tasks:
-            conn.send(func(task))
+        conn.send(func(task))
 
 
 @dataclass(eq=False)
@@ -350,12 +348,9 @@ class _Worker:
     since: float = 0.0  # when it started on the first
 
 
-# Files a worker holds: the next ones wait in its pipe, so that a worker never idles until
-# this process, busy or not scheduled on a loaded machine, answers its last result.
-AHEAD = 4
-# While files are checked quickly this process wakes at most this often (seconds), and takes every
-# result that came meanwhile and sends more files in one message: not a round trip per file.
-PACE = 0.025
+# Files sent to a worker ahead: the next one waits in its pipe, so that a worker never idles
+# until this process, busy or not scheduled on a loaded machine, answers its last result.
+AHEAD = 2
 
 
 class _Pool(Generic[R]):
@@ -406,22 +401,16 @@ class _Pool(Generic[R]):
             pending.extendleft(reversed(w.tasks))
             w.tasks.clear()
 
-        woke = 0.0
         try:
             while True:
                 for w in pool:
-                    if not (w.ready and pending) or len(w.tasks) > 1:
-                        continue
-                    # (its share of what is left, so that the last files are checked side by side)
-                    n = min(AHEAD - len(w.tasks), max(1, len(pending) // len(pool)))
-                    more = [pending[i] for i in range(n)]
-                    try:
-                        w.conn.send(more)
-                    except OSError:  # it died: found below, where its pipe says so
-                        continue
-                    if not w.tasks:
-                        w.since = time.monotonic()
-                    for _ in more:
+                    while w.ready and len(w.tasks) < AHEAD and pending:
+                        try:
+                            w.conn.send(pending[0])
+                        except OSError:  # it died: found below, where its pipe says so
+                            break
+                        if not w.tasks:
+                            w.since = time.monotonic()
                         w.tasks.append(pending.popleft())
                 if not pending:  # nothing left to hand out: idle workers can go
                     for w in [w for w in pool if w.ready and not w.tasks]:
@@ -430,30 +419,25 @@ class _Pool(Generic[R]):
                 if not pool:
                     return
                 deadlines = [w.since + self.timeout for w in pool if w.tasks and self.timeout]
-                pause = min([woke + PACE, *deadlines]) - time.monotonic()
-                if pause > 0:
-                    time.sleep(pause)
                 ready = wait([w.conn for w in pool],
                              max(0.0, min(deadlines) - time.monotonic()) if deadlines else None)
-                now = woke = time.monotonic()
+                now = time.monotonic()
                 for w in list(pool):
                     if w.conn in ready:
                         try:
-                            while True:  # every message waiting in its pipe
-                                msg = w.conn.recv()
-                                if not w.ready:
-                                    w.ready, failed_starts = True, 0
-                                else:
-                                    w.tasks.popleft()
-                                    w.since = now  # it went on to the next file it holds
-                                    yield msg
-                                if not w.conn.poll():
-                                    break
+                            msg = w.conn.recv()
                         except (EOFError, OSError):  # the worker died (killed for memory, a crash)
                             if not w.ready:
                                 failed_starts += 1
                             yield from lost(w, WORKER_DIED)
                             self._replace(pool, w, bool(pending) and failed_starts < MAX_FAILED_STARTS)
+                            continue
+                        if not w.ready:
+                            w.ready, failed_starts = True, 0
+                        else:
+                            w.tasks.popleft()
+                            w.since = now  # it went on to the file sent ahead
+                            yield msg
                     elif w.tasks and self.timeout and now - w.since > self.timeout:
                         yield from lost(w, timed_out(self.timeout))
                         self._replace(pool, w, bool(pending))
