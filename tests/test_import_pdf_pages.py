@@ -19,13 +19,17 @@ from toolkit.importers import import_file
 TABLE_KEYS = [k for k in spec.KEYS if k.startswith(("t2.", "t3.", "t4."))]
 TOTAL_FIRST = ("total", *(key for key, _ in spec.T3_COLUMNS if key != "total"))
 LAYOUTS = {"default": Variant(), "extra-column": Variant(extra_column="备注"),
-           "total-first": Variant(t3_columns=TOTAL_FIRST)}
+           "total-first": Variant(t3_columns=TOTAL_FIRST),
+           # without ruling lines: the columns are placed by the header's text above the numbers
+           "total-first-borderless": Variant(t3_columns=TOTAL_FIRST, borders=False)}
 FILLER = "本机关坚持以公开为常态、不公开为例外，持续推进决策、执行、管理、服务、结果公开。"
 
 
 def distinct(sample: dict) -> dict:
     """Every table value its own (a value read from a neighbour's column shows)."""
-    return {**sample, **{k: 3 + 7 * i for i, k in enumerate(TABLE_KEYS)}, "t2.fees.amount": 12.34}
+    # (表四's two-digit counts: its fifteen narrow columns wrap a longer number without borders)
+    return {**sample, **{k: (i + 1 if not k.startswith("t4.") else i % 90 + 10) for i, k in enumerate(TABLE_KEYS)},
+            "t2.fees.amount": 12.34}
 
 
 @pytest.fixture(scope="module")

@@ -307,13 +307,12 @@ def _header_texts(header: list[Row], bands: list[_Band], left: float) -> list[st
 
 def _name_columns(header: list[Row], bands: list[_Band], left: float,
                   columns: Sequence[tuple[str, str]]) -> list[str | None] | None:
-    """Each band's column key, by the header above it, where every column is named once and in
-    order (bands of other columns named None); else None."""
+    """Each band's column key, by the header above it, where every column is named once, in any
+    order (a flat header with 总计 first; bands of other columns named None); else None."""
     texts = _header_texts(header, bands, left)
     named = [match_label(t, tuple(columns)) if t else None for t in texts]
     keys = [k for k in named if k]
-    order: list[str | None] = [k for k, _ in columns]
-    return named if keys == order else None
+    return named if sorted(keys) == sorted(k for k, _ in columns) else None
 
 
 # --- table 三 ---------------------------------------------------------------------------------------
@@ -381,15 +380,16 @@ def _collapsed_other(region: list[Row], found: list[tuple[str, int]]) -> int | N
 
 
 def _t3_columns(header: list[Row], lines: list[Row]) -> tuple[int, list[str | None]] | None:
-    """How many values a full row prints, and the column of each of them: by position where a
-    full row has the official seven; else by the header text above them (an extra column)."""
+    """How many values a full row prints, and the column of each of them: by the header text above
+    them where it names every column once (another order, an extra column); else by position
+    where a full row has the official seven."""
     full = max(len(r.values) for r in lines)
     order: list[str | None] = [k for k, _ in spec.T3_COLUMNS]
-    if full == len(order):
-        return full, order
     reference = next(r for r in lines if len(r.values) == full)
     bands = [_Band(f.x0, f.x1) for f in reference.values]
     names = _name_columns(header, bands, reference.values[0].x0 - 1.0, spec.T3_COLUMNS)
+    if full == len(order):
+        return full, names or order  # the header's order where it names all seven (总计 first)
     return None if names is None else (full, names)
 
 
