@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, describe, exit_code
+from .errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, describe, exit_code
 from .lazyre import lazy
 from .limits import COLLECT_TIMEOUT
 from .log import debug_to_stderr
@@ -238,7 +238,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         show(f"已导入：{outcome.out}")
     if outcome.backup and outcome.out:
         show(f"  原有的 {outcome.out.name} 已备份到：{outcome.backup}")
-    return EXIT_OK if outcome.result.passed else EXIT_ERRORS
+    return outcome.result.exit_code
 
 
 def cmd_audit(args: argparse.Namespace) -> int:

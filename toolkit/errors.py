@@ -7,8 +7,9 @@ Chinese description, in this one place; the CLI, the GUI and the Excel button pr
 through ``exit_code`` and ``describe``, and code tells errors apart by class or ``code``, never by
 the words of a message.
 
-Exit codes: 0 passed (warnings allowed), 1 the data has errors, 2 a file, a template or an
-argument could not be used, 130 interrupted.
+Exit codes: 0 passed (warnings allowed), 1 the data has errors, or a published report's tables
+were not (all) read, so not every number was checked (CheckResult.verdict: 未能审核表格, 部分审核),
+2 a file, a template or an argument could not be used, 130 interrupted.
 
 This module imports nothing of toolkit: every layer may raise these.
 """

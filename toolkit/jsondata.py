@@ -18,7 +18,9 @@ SOURCES = "sources"  # FORMAT.md's optional key -> place object of an imported r
 SECTIONS = "sections"
 # optional: true for a unit's own spreadsheet of the tables only (its text is in its Word report)
 TABLES_ONLY = "tables_only"
-_NOT_FIELDS = ("format", SOURCES, SECTIONS, TABLES_ONLY)  # the keys of a data file that are not report fields
+# optional: the tables' keys an imported document did not give (pictures, a table not found)
+UNREAD = "unread"
+_NOT_FIELDS = ("format", SOURCES, SECTIONS, TABLES_ONLY, UNREAD)  # the keys of a data file that are not report fields
 _SECTION_NUMBERS = tuple(s.number for s in spec.SECTIONS)
 
 
@@ -75,6 +77,15 @@ def parse_tables_only(obj: object) -> bool:
     return flag
 
 
+def parse_unread(obj: object) -> list[str]:
+    """The optional ``unread`` list: the tables' keys an imported document did not give, so that
+    their nulls are judged as the document was (not read, not blank). A malformed one is refused."""
+    unread = obj.get(UNREAD, []) if isinstance(obj, dict) else []
+    if not isinstance(unread, list) or not all(k in spec.TABLE_INPUT_KEYS for k in unread):
+        raise BadData(f"JSON 数据文件的 {UNREAD} 应为一个列表，只含三张表中填报项的键（键名见 docs/format.md）")
+    return unread
+
+
 _SURROGATE = lazy("[\ud800-\udfff]")
 
 
@@ -92,7 +103,7 @@ def load_json(path: Path | str) -> dict[str, object]:
     return _load(path)[0]
 
 
-def _load(path: Path | str) -> tuple[dict[str, object], dict[str, str], dict[str, str] | None, bool]:
+def _load(path: Path | str) -> tuple[dict[str, object], dict[str, str], dict[str, str] | None, bool, list[str]]:
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -109,16 +120,18 @@ def _load(path: Path | str) -> tuple[dict[str, object], dict[str, str], dict[str
         raise BadData(f"JSON 数据文件格式错误：第{exc.lineno}行第{exc.colno}列") from exc
     except RecursionError:
         raise BadData("JSON 数据文件格式错误：括号嵌套过深") from None
-    return parse_data(obj, str(path)), parse_sources(obj), parse_sections(obj), parse_tables_only(obj)
+    return (parse_data(obj, str(path)), parse_sources(obj), parse_sections(obj), parse_tables_only(obj),
+            parse_unread(obj))
 
 
 def read_json(path: Path | str) -> Report:
     """A JSON data file as report data; its ``sources`` (an imported document's places) become
     the places findings name, its ``sections`` the headings rule E7 judges."""
-    values, sources, sections, tables_only = _load(path)
+    values, sources, sections, tables_only, unread = _load(path)
     report = Report.from_raw(values, str(path), "json", sources=sources)
     report.sections = sections
     report.tables_only = tables_only
+    report.set_unread(unread)
     return report
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import spec
-from .rules.engine import SEVERITY_WORD, TABLE_ORDER, CheckResult, Finding
+from .rules.engine import SEVERITY_WORD, TABLE_ORDER, VERDICT_CODE, CheckResult, Finding
 from .values import BLANK
 from .workbook.layout import SHEET_RESULTS
 
@@ -15,9 +15,7 @@ if TYPE_CHECKING:
 
 
 def verdict(result: CheckResult) -> str:
-    if result.passed:
-        return "通过" if not result.warnings else "通过（有提示）"
-    return "有错误"
+    return result.verdict
 
 
 def heading(result: CheckResult) -> str:
@@ -69,7 +67,7 @@ def render_unusable(source: str, reason: str) -> str:
 
 
 def result_json(result: CheckResult) -> dict:
-    return {"file": result.report.source, "status": "passed" if result.passed else "errors",
+    return {"file": result.report.source, "status": VERDICT_CODE[result.verdict],
             "unit": result.report.values.get("meta.unit"), "year": result.report.values.get("meta.year"),
             "errors": len(result.errors), "warnings": len(result.warnings),
             "notes": list(result.notes), "findings": [f.to_dict() for f in result.findings]}

@@ -85,6 +85,10 @@ class Report:
     # a unit's own spreadsheet holding only the tables (its text is in the Word report): the text
     # and the section headings are not its to have, so missing ones are no finding
     tables_only: bool = False
+    # the tables' input keys an imported document did not give (a table not found or pasted as a
+    # picture, values that could not be placed): not judged, neither blank nor zero; the verdict
+    # then says the tables were not (all) checked (CheckResult.verdict)
+    unread: tuple[str, ...] = ()
 
     @classmethod
     def from_raw(cls, raw: dict[str, object], source: str, origin: Origin,
@@ -165,6 +169,27 @@ class Report:
         values = {k: values.get(k) for k in spec.KEYS}
         return cls(source, origin, dict(raw), values, problems, dict(cells or {}), dict(sources or {}), broken,
                    saved_at, stale_totals=stale, structure=structure)
+
+    def set_unread(self, keys: tuple[str, ...] | list[str]) -> None:
+        """The tables' keys a document did not give (``unread``), those still without a value:
+        not judged blank (E1), the notes say why."""
+        self.unread = tuple(k for k in keys if self.raw.get(k) is None)
+        for key in self.unread:
+            self.problems.pop(key, None)
+
+    def unread_note(self) -> str:
+        """What ``unread`` means, table by table, for a source whose reading said nothing of it
+        (``check`` of a document or of its JSON data): "" when every number was read."""
+        parts = []
+        for table in spec.TABLES:
+            keys = [c.key for c in table.value_cells if c.role == "input"]
+            n = sum(1 for k in keys if k in self.unread)
+            if n:
+                parts.append(f"{table.short}{'全部' if n == len(keys) else f'{n}项'}")
+        if not parts:
+            return ""
+        return (f"原文件中没有读到的表格数值：{'，'.join(parts)}（表格是图片、没有找到，或无法确定属于哪一行哪一列；"
+                "nianbao import 原文件 可看到原因），这些项不作检查")
 
     def filled(self) -> dict[str, object]:
         """The typed values that are present, in specification order."""

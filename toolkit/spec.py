@@ -385,6 +385,7 @@ TABLE_OF_KEY = {c.key: t for t in TABLES for c in t.value_cells}
 KEYS = tuple(FIELDS)
 INPUT_KEYS = tuple(k for k, f in FIELDS.items() if not f.is_computed)
 COMPUTED_KEYS = tuple(k for k, f in FIELDS.items() if f.is_computed)
+TABLE_INPUT_KEYS = tuple(c.key for t in TABLES for c in t.value_cells if c.role == "input")  # the numbers typed
 NUMBER_KEYS = tuple(k for k, f in FIELDS.items() if f.is_number)
 TEXT_KEYS = tuple(p.key for p in TEXT_PARTS)
 META_KEYS = tuple(f.key for f in META)

@@ -44,7 +44,7 @@ from ..collect.status import (
     put_rows,
     sort_rows,
 )
-from ..errors import OldFormat, UnusableFile
+from ..errors import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, OldFormat, UnusableFile
 from ..fileio import atomic_write, make_folder, os_reason
 from ..importers import SUFFIXES as DOCUMENT_SUFFIXES
 from ..importers import kind_of
@@ -52,18 +52,21 @@ from ..log import Logger
 from ..previous import PreviousYear, refuse_missing, unit_key, unmatched_note
 from ..rules import check
 from ..rules.copies import copy_finding, find_copies
-from ..rules.engine import Finding
+from ..rules.engine import FAILED as ERRORS
+from ..rules.engine import PARTLY_CHECKED, PASSED, TABLES_UNCHECKED, VERDICT_CODE, Finding
 from ..safetext import json_text
 from .importing import data_text, read_any
 
 log = Logger(__name__)
 
 BOOK_FILE, DATA_DIR = AUDIT_BOOK, AUDIT_DATA  # with FINDINGS_FILE: gather knows them, never re-read as reports
-PASSED, WARNINGS, ERRORS, UNREADABLE, OLD = "通过", "有提示", "有错误", "无法读取", "旧格式"
+WARNINGS, UNREADABLE, OLD = "有提示", "无法读取", "旧格式"
 OTHER = "其他文件"  # found in a folder, not a report of any kind (a note, a picture): listed, not read
-STATUS_ORDER = (ERRORS, UNREADABLE, OLD, WARNINGS, PASSED, OTHER)
-STATUS_CODE = {PASSED: "passed", WARNINGS: "warnings", ERRORS: "errors", UNREADABLE: "unreadable", OLD: "old_format",
+# (未能审核表格 / 部分审核: read, but not all of its tables' numbers: the check's verdict, CheckResult.verdict)
+STATUS_ORDER = (ERRORS, UNREADABLE, OLD, TABLES_UNCHECKED, PARTLY_CHECKED, WARNINGS, PASSED, OTHER)
+STATUS_CODE = {**VERDICT_CODE, WARNINGS: "warnings", UNREADABLE: "unreadable", OLD: "old_format",
                OTHER: "other_file"}
+NOT_PASSED = (ERRORS, UNREADABLE, OLD, TABLES_UNCHECKED, PARTLY_CHECKED)  # exit code 1
 AUDIT_SUFFIXES = tuple(dict.fromkeys((*DOCUMENT_SUFFIXES, *REPORT_SUFFIXES)))
 
 
@@ -83,11 +86,12 @@ class AuditResult(batch.FindingCounts):
     notes: tuple[str, ...] = ()
     data_file: str = ""
     texts: dict[str, str] = field(default_factory=dict)  # for W13 across the batch
+    unchecked: str = ""  # the check's 未能审核表格 or 部分审核: tables whose numbers were not (all) read
 
     def settle(self) -> None:
         if self.status in (UNREADABLE, OLD, OTHER):
             return
-        self.status = ERRORS if self.n_errors else WARNINGS if self.n_warnings else PASSED
+        self.status = (ERRORS if self.n_errors else self.unchecked or (WARNINGS if self.n_warnings else PASSED))
 
 
 @dataclass
@@ -140,6 +144,7 @@ def audit_file(task: batch.Task) -> AuditResult:
     res.findings = tuple(result.findings)
     res.notes = tuple(notes)
     res.texts = {k: v for k in spec.TEXT_KEYS if isinstance(v := report.values.get(k), str)}
+    res.unchecked = result.verdict if result.verdict in (TABLES_UNCHECKED, PARTLY_CHECKED) else ""
     res.status = ""
     res.settle()
     name = _SETUP.names[task.index]
@@ -174,10 +179,11 @@ class AuditSummary:
 
     @property
     def exit_code(self) -> int:
-        """0 every report passes, 1 any has errors or cannot be read, 2 none could be read."""
+        """0 every report passes, 1 any has errors, cannot be read or had its tables not (all) read,
+        2 none could be read."""
         if not self.rows or all(r.status in (UNREADABLE, OLD, OTHER) for r in self.rows):
-            return 2
-        return 1 if any(r.status in (ERRORS, UNREADABLE, OLD) for r in self.rows) else 0
+            return EXIT_UNUSABLE
+        return EXIT_ERRORS if any(r.status in NOT_PASSED for r in self.rows) else EXIT_OK
 
     def line(self) -> str:
         counts = "，".join(f"{s} {self.count(s)}" for s in STATUS_ORDER if self.count(s) and s != OTHER)
@@ -292,8 +298,8 @@ FINDING_LEAD: tuple[Column, ...] = (
     Column("机关名称", 24, lambda r: r.unit or ""),
     Column("年度", 7, lambda r: cell_text(r.year)),
 )
-STATUS_FILL = {ERRORS: "#FFC7CE", UNREADABLE: "#FFC7CE", OLD: "#FFEB9C", WARNINGS: "#FFEB9C", PASSED: "#C6EFCE",
-               OTHER: "#EDEDED"}
+STATUS_FILL = {ERRORS: "#FFC7CE", UNREADABLE: "#FFC7CE", OLD: "#FFEB9C", TABLES_UNCHECKED: "#FFEB9C",
+               PARTLY_CHECKED: "#FFEB9C", WARNINGS: "#FFEB9C", PASSED: "#C6EFCE", OTHER: "#EDEDED"}
 
 
 def _note(r: AuditResult) -> str:

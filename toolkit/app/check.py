@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, UnusableFile
+from ..errors import EXIT_OK, EXIT_UNUSABLE, UnusableFile
 from ..fileio import is_lock_file, is_workbook
 from ..report import Report
 from ..rules import CheckResult, check
@@ -24,7 +24,7 @@ def check_file(path: Path | str, previous: Path | str | Report | PreviousYear | 
     """Read and check one file; ``previous`` is last year's workbook or JSON (rules W1, W2, W8),
     or several years' files by unit (``PreviousYear``: the file's own unit's is used)."""
     if previous is None:  # (the usual case: last year's files and their module not loaded)
-        return check(read_report(path))
+        return _say_unread(check(read_report(path)))
     from ..previous import PreviousYear, usable
     if not isinstance(previous, (Report, PreviousYear)):
         previous = read_report(previous)
@@ -34,9 +34,16 @@ def check_file(path: Path | str, previous: Path | str | Report | PreviousYear | 
         previous, why_not = previous.match(report)
     else:
         previous, why_not = usable(report, previous)
-    result = check(report, previous)
+    result = _say_unread(check(report, previous))
     if why_not:
         result.notes.append(why_not)
+    return result
+
+
+def _say_unread(result: CheckResult) -> CheckResult:
+    """A document (or its JSON data) whose tables were not all read: which, beside the verdict."""
+    if note := result.report.unread_note():
+        result.notes.append(note)
     return result
 
 
@@ -71,7 +78,7 @@ class FileCheck:
             return self.error.exit_code
         if self.result is None:
             return EXIT_OK
-        return EXIT_OK if self.result.passed else EXIT_ERRORS
+        return self.result.exit_code
 
 
 @dataclass(eq=False)  # (compared by identity: one method fewer to compile at each start)

@@ -17,7 +17,7 @@ from ..errors import NotOurTemplate, OutputBlocked, OutputExists, UnusableFile
 from ..fileio import BACKUP_DIR, WORKBOOK_SUFFIXES, atomic_write, back_up_file, os_reason, refuse_output
 from ..importers import DOCUMENT_SUFFIXES, Imported, content_suffix, import_file
 from ..importers.tables import no_title_note
-from ..jsondata import SECTIONS, SOURCES, TABLES_ONLY, found_values, to_json_obj
+from ..jsondata import SECTIONS, SOURCES, TABLES_ONLY, UNREAD, found_values, to_json_obj
 from ..report import Report
 from ..rules import CheckResult, check
 from ..source import read_report
@@ -86,6 +86,7 @@ def _override(source: Source, unit: str | None, year: int | None) -> Source:
                                         sources=r.sources)
         source.report.sections = r.sections
         source.report.tables_only = r.tables_only
+        source.report.set_unread(r.unread)
     return source
 
 
@@ -99,6 +100,8 @@ def data_object(source: Source) -> dict[str, object]:
         obj[SECTIONS] = dict(source.report.sections)
     if source.report.tables_only:  # a spreadsheet of the tables: its JSON is judged alike (no E7 on text)
         obj[TABLES_ONLY] = True
+    if source.report.unread:  # numbers the document did not give: its JSON is not judged blank there either
+        obj[UNREAD] = list(source.report.unread)
     return obj
 
 

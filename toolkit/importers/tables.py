@@ -43,16 +43,14 @@ class Imported:
         report = Report.from_raw(self.raw, source, "document", sources=self.sources)
         report.sections = None if self.tables_only else dict(self.sections)
         report.tables_only = self.tables_only
-        for key in self.unread:  # what could not be read is not judged blank: the notes say why
-            report.problems.pop(key, None)
+        report.set_unread(self.unread)  # what could not be read is not judged blank: the notes say why
         return report
 
     @property
     def unread(self) -> list[str]:
         """The tables' cells the import could not read (a table not found, a row whose values
         could not be told apart): absent from ``raw``, unlike a cell printed blank ("")."""
-        return [c.key for table in spec.TABLES for c in table.value_cells
-                if c.role == "input" and c.key not in self.raw]
+        return [key for key in spec.TABLE_INPUT_KEYS if key not in self.raw]
 
 
 def no_title_note(unit_given: bool = False, year_given: bool = False) -> str:

@@ -16,11 +16,19 @@ from functools import cache, cached_property
 from typing import Literal, NamedTuple
 
 from .. import spec
+from ..errors import EXIT_ERRORS, EXIT_OK
 from ..ooxml.cells import CellPos
 from ..report import Report
 
 Severity = Literal["error", "warning"]
 SEVERITY_WORD = {"error": "错误", "warning": "提示"}
+# A report's verdict in words: the heading's 【…】 (check, import) and audit's 状态 column. A
+# published report whose tables could not be read (pasted as pictures, not found) has no error
+# found in them, yet was not checked: it is not 通过 (CheckResult.verdict).
+PASSED, PASSED_WITH_WARNINGS, FAILED = "通过", "通过（有提示）", "有错误"
+TABLES_UNCHECKED, PARTLY_CHECKED = "未能审核表格", "部分审核"
+VERDICT_CODE = {PASSED: "passed", PASSED_WITH_WARNINGS: "passed", FAILED: "errors",  # for programs (--json)
+                TABLES_UNCHECKED: "tables_unread", PARTLY_CHECKED: "partly_checked"}
 
 
 # Findings are named tuples, not frozen dataclasses: made by every check, and a frozen dataclass
@@ -317,3 +325,18 @@ class CheckResult:
     @property
     def passed(self) -> bool:
         return not self.errors
+
+    @property
+    def verdict(self) -> str:
+        """有错误 for any error; else, for an imported report whose tables' numbers were not all
+        read (``Report.unread``), 未能审核表格 (none of them) or 部分审核 (some); else 通过."""
+        if self.errors:
+            return FAILED
+        if self.report.unread:
+            return TABLES_UNCHECKED if len(self.report.unread) >= len(spec.TABLE_INPUT_KEYS) else PARTLY_CHECKED
+        return PASSED_WITH_WARNINGS if self.warnings else PASSED
+
+    @property
+    def exit_code(self) -> int:
+        """0 passed (warnings allowed); 1 errors, or tables not (all) read: not every number was checked."""
+        return EXIT_OK if self.verdict in (PASSED, PASSED_WITH_WARNINGS) else EXIT_ERRORS
