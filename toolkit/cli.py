@@ -435,7 +435,8 @@ def _import(sub: Any) -> None:
     s = _command(sub, "import", help="导入已发布的报告（Word、网页、PDF、电子表格、文本）",
                       description="读取一份已发布的年度报告（.docx、.html/.htm/.mhtml、有文字层的 .pdf、"
                       "非本模板的 .xlsx、.txt），写出 JSON 数据（含每个数据的出处）或标准工作簿，并校验。"
-                      "退出码 0 通过，1 有错误，2 文件无法读取（扫描件、2019年旧格式、不是年度报告等）。")
+                      "退出码 0 通过，1 有错误或表格数值没有全部读到（未能审核表格、部分审核），"
+                      "2 文件无法读取（扫描件、2019年旧格式、不是年度报告等）。")
     s.add_argument("file", metavar="FILE", help="已发布的报告")
     s.add_argument("-o", "--output", metavar="OUT.json|OUT.xlsx",
                    help="输出文件：.json 为 JSON 数据，.xlsx 为标准工作簿，- 为输出 JSON 到屏幕"
@@ -451,7 +452,7 @@ def _audit(sub: Any) -> None:
                       description="批量导入并校验已发布的年度报告（文件、文件夹、.zip 均可），输出 审核结果.xlsx"
                       "（每份报告一行，另有全部问题及其在原文中的位置）、findings.json 和 数据/"
                       "（每份报告的 JSON 数据）。"
-                      "退出码 0 全部通过，1 有错误或无法读取的报告，2 没有可读取的报告。")
+                      "退出码 0 全部通过，1 有错误、无法读取、未能审核表格或部分审核的报告，2 没有可读取的报告。")
     s.add_argument("inputs", nargs="+", metavar="INPUT", help="报告文件、文件夹或 .zip")
     s.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="输出文件夹")
     s.add_argument("--previous", nargs="+", action="extend", metavar="INPUT",
