@@ -7,15 +7,15 @@
     python scripts/build_offline_bundle.py                                 # this machine's platform
 
 Makes dist/nianbao-离线安装包-<version>-<platform>.zip: every wheel nianbao (with the Excel button's
-extras where the platform has them) needs on CPython 3.10-3.12, downloaded as binaries for the target
-(``pip download --only-binary=:all: --platform ... --python-version ...``), the installer
-(scripts/install.py, run by 安装.bat / install.sh, which installs with ``pip --no-index --find-links``),
-the desktop launchers and 使用说明.txt. Building needs the package index; installing does not.
+extras where the platform has them) needs on CPython 3.10-3.13 (or the versions of --python),
+downloaded as binaries for the target (``pip download --only-binary=:all: --platform ...
+--python-version ...``); the installer (scripts/install.py, run by 安装.bat / install.sh, which installs
+with ``pip --no-index --find-links``), the desktop launchers and 使用说明.txt, all of them naming the
+bundle's own Python versions (bundle.json). Building needs the package index; installing does not.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import shutil
@@ -27,8 +27,14 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's toolkit: its command-line parser, in Chinese
+
+from toolkit.cli import Parser  # noqa: E402  (standard library only)
+
 SCRIPTS = ROOT / "scripts"
-PYTHONS = ("3.10", "3.11", "3.12")
+# python.org's current versions that every binary dependency (lxml, MarkupSafe, pywin32) has wheels
+# for; 3.13 is what IT departments and Debian 13 install now
+PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 # glibc 2.28 is UOS 20's (Debian 10), Kylin V10 has 2.31: wheels for newer glibc would not load there.
 _MANYLINUX = ["manylinux2014", *(f"manylinux_2_{n}" for n in range(17, 29))]
 PLATFORMS: dict[str, list[str]] = {
@@ -56,12 +62,12 @@ rem 离线安装 nianbao：双击运行，或在命令提示符中运行“安�
 chcp 65001 >nul
 cd /d "%~dp0"
 set PY=
-for %%v in (3.12 3.11 3.10) do if not defined PY (py -%%v -c "" >nul 2>nul && set "PY=py -%%v")
+for %%v in (@NEWEST_FIRST@) do if not defined PY (py -%%v -c "" >nul 2>nul && set "PY=py -%%v")
 if not defined PY (
-  python -c "import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))" >nul 2>nul && set "PY=python"
+  python -c "import sys; sys.exit('{0}.{1}'.format(*sys.version_info) not in '@PYTHONS@'.split())" >nul 2>nul && set "PY=python"
 )
 if not defined PY (
-  echo 没有找到 Python 3.10、3.11 或 3.12：请先从 python.org 安装（见“使用说明.txt”），再运行本文件。
+  echo 没有找到 Python @WORDS@（本安装包只适用于这些版本）：请先从 python.org 安装（见“使用说明.txt”），再运行本文件。
   pause
   exit /b 2
 )
@@ -69,20 +75,20 @@ if not defined PY (
 set RC=%errorlevel%
 pause
 exit /b %RC%
-"""
+"""  # noqa: E501  (a batch file's lines are not broken)
 
 INSTALL_SH = """#!/bin/sh
 # 离线安装 nianbao：sh install.sh（同时装 Excel 按钮所需的 xlwings：sh install.sh --extra excel）
 cd "$(dirname "$0")" || exit 2
-for py in python3.12 python3.11 python3.10 python3; do
+for py in @SH_NAMES@ python3; do
   if command -v "$py" >/dev/null 2>&1 && \\
-     "$py" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))' 2>/dev/null; then
+     "$py" -c 'import sys; sys.exit("%d.%d" % sys.version_info[:2] not in "@PYTHONS@".split())' 2>/dev/null; then
     exec "$py" install.py "$@"
   fi
 done
-echo "没有找到 Python 3.10、3.11 或 3.12（统信 UOS 20 自带 3.7，麒麟 V10 自带 3.8，都太旧）：请看“使用说明.txt”。" >&2
+echo "没有找到 Python @WORDS@（本安装包只适用于这些版本；统信 UOS 20 自带 3.7，麒麟 V10 自带 3.8，都太旧）：请看“使用说明.txt”。" >&2
 exit 2
-"""
+"""  # noqa: E501
 
 GUIDE = """nianbao {version} 离线安装包（{platform}）
 ==========================================
@@ -103,25 +109,60 @@ GUIDE = """nianbao {version} 离线安装包（{platform}）
           Linux    .venv/bin/nianbao demo 年报示例
   （也可以先激活环境：Windows 运行 .venv\\Scripts\\activate，Linux 运行 . .venv/bin/activate，之后直接输入 nianbao …）
 
-三、需要先有 Python 3.10、3.11 或 3.12
-  安装包不能携带 Python 本身。
-  - Windows 8.1/10/11：从 python.org 下载 Python 3.12（或 3.11、3.10）的 Windows installer（64 位），
+三、需要先有 Python {pythons_or}
+  安装包不能携带 Python 本身；电脑上的 Python 是其他版本时，请在外网电脑上用 --python 加上该版本重新生成安装包。
+  - Windows 8.1/10/11：从 python.org 下载 Python {newest} 的 Windows installer（64 位{others}），
     可在外网电脑下载后拷贝，安装时勾选“Add python.exe to PATH”。Windows 7 上无法运行 Python 3.10 以上，请换一台电脑。
   - 统信 UOS 20 自带 Python 3.7，麒麟 V10 自带 Python 3.8，都低于 3.10
     （nianbao 的程序用到 3.10 的语言功能），不能直接使用。
-    办法一：系统软件源（应用商店或单位内网源）中有 python3.10 / python3.11 时，请信息化人员安装，
-           同时安装对应的 venv 与 tk 软件包（如 python3.11-venv、python3-tk）；
+    办法一：系统软件源（应用商店或单位内网源）中有 {package_names} 时，请信息化人员安装，
+           同时安装对应的 venv 与 tk 软件包（如 python{newest}-venv、python3-tk）；
     办法二：使用独立版 CPython（不需要 root，不影响系统的 Python）：在外网电脑上从
            https://github.com/astral-sh/python-build-standalone/releases 下载
-           cpython-3.11.*-x86_64-unknown-linux-gnu-install_only.tar.gz
+           cpython-{newest}.*-x86_64-unknown-linux-gnu-install_only.tar.gz
            （飞腾、鲲鹏等 ARM 电脑选 aarch64-unknown-linux-gnu），
-           拷贝后解压：tar xzf cpython-3.11.*.tar.gz -C ~   得到 ~/python，
+           拷贝后解压：tar xzf cpython-{newest}.*.tar.gz -C ~   得到 ~/python，
            再在本文件夹运行：~/python/bin/python3 install.py
     龙芯（LoongArch、MIPS）电脑：软件包索引没有这些平台的 lxml 等二进制文件，本安装包不适用。
-  - 提示“缺少 venv/ensurepip”时：sudo apt install python3-venv（或 python3.11-venv 等与版本对应的包）。
+  - 提示“缺少 venv/ensurepip”时：sudo apt install python3-venv（或 python{newest}-venv 等与版本对应的包）。
 
 四、不要从软件包索引安装名为 nianbao 的软件包：那个名字不属于本项目。只用本安装包或本项目的文件夹安装。
 """
+
+
+def or_words(pythons: tuple[str, ...]) -> str:
+    """3.10、3.11、3.12 或 3.13: the versions as the texts say them."""
+    return pythons[0] if len(pythons) == 1 else f"{'、'.join(pythons[:-1])} 或 {pythons[-1]}"
+
+
+def installers(pythons: tuple[str, ...]) -> tuple[str, str]:
+    """安装.bat and install.sh for the bundle's Python versions (oldest first): each looks for them,
+    newest first, and says which it needs when none is there."""
+    newest_first = tuple(reversed(pythons))
+    words = {"@NEWEST_FIRST@": " ".join(newest_first), "@PYTHONS@": " ".join(pythons), "@WORDS@": or_words(pythons),
+             "@SH_NAMES@": " ".join(f"python{v}" for v in newest_first)}
+    bat, sh = INSTALL_BAT, INSTALL_SH
+    for token, text in words.items():
+        bat, sh = bat.replace(token, text), sh.replace(token, text)
+    return bat, sh
+
+
+def guide(version: str, platform: str, pythons: tuple[str, ...], extras_note: str) -> str:
+    """使用说明.txt, naming the bundle's Python versions."""
+    newest, others = pythons[-1], "、".join(reversed(pythons[:-1]))
+    return GUIDE.format(version=version, platform=platform, pythons="、".join(pythons), extras_note=extras_note,
+                        pythons_or=or_words(pythons), newest=newest, others=f"；也可用 {others}" if others else "",
+                        package_names=" / ".join(f"python{v}" for v in pythons))
+
+
+def python_versions(given: list[str]) -> tuple[str, ...]:
+    """--python's versions, checked and in order (oldest first); ValueError names a wrong one."""
+    for v in given:
+        parts = v.split(".")
+        if len(parts) != 2 or not all(p.isdigit() for p in parts) or (int(parts[0]), int(parts[1])) < (3, 10):
+            raise ValueError(f"“{v}”不是可用的 Python 版本：应写成 3.10、3.13 这样，"
+                             "3.10 或更新（nianbao 需要 3.10 以上）")
+    return tuple(sorted(set(given), key=lambda v: tuple(map(int, v.split(".")))))
 
 
 def run(cmd: list[str]) -> None:
@@ -229,10 +270,11 @@ def build(platform: str, out_dir: Path, pythons: tuple[str, ...] = PYTHONS, exce
         complete(wheels, platform, pythons, excel)
         for launcher in ("install.py", "nianbao-gui.bat", "nianbao-gui.sh", "nianbao.desktop"):
             shutil.copy2(SCRIPTS / launcher, top / launcher)
-        (top / "安装.bat").write_bytes(INSTALL_BAT.replace("\n", "\r\n").encode("utf-8"))
-        (top / "install.sh").write_text(INSTALL_SH, encoding="utf-8", newline="\n")
-        guide = GUIDE.format(version=ver, platform=platform, pythons="、".join(pythons), extras_note=extras_note)
-        (top / "使用说明.txt").write_bytes(guide.replace("\n", "\r\n").encode("utf-8-sig"))  # Notepad too
+        bat, sh = installers(pythons)
+        (top / "安装.bat").write_bytes(bat.replace("\n", "\r\n").encode("utf-8"))
+        (top / "install.sh").write_text(sh, encoding="utf-8", newline="\n")
+        text = guide(ver, platform, pythons, extras_note)
+        (top / "使用说明.txt").write_bytes(text.replace("\n", "\r\n").encode("utf-8-sig"))  # Notepad too
         (top / "bundle.json").write_text(json.dumps(
             {"version": ver, "platform": platform, "pythons": list(pythons)}, ensure_ascii=False), encoding="utf-8")
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -251,11 +293,13 @@ def build(platform: str, out_dir: Path, pythons: tuple[str, ...] = PYTHONS, exce
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="生成 nianbao 离线安装包（zip）")
+    parser = Parser(prog="build_offline_bundle.py", description="生成 nianbao 离线安装包（zip）：在能上网的电脑上"
+                    "下载目标电脑所需的全部 wheel，目标电脑安装时不访问网络")
     parser.add_argument("--platform", choices=sorted(PLATFORMS),
                         help="目标电脑的平台（默认：本机）")
     parser.add_argument("--python", nargs="+", default=list(PYTHONS), metavar="3.X",
-                        help=f"目标电脑可能的 Python 版本（默认：{' '.join(PYTHONS)}）")
+                        help=f"目标电脑可能的 Python 版本（默认：{' '.join(PYTHONS)}）；安装.bat、install.sh"
+                             "和《使用说明》按这些版本寻找、说明")
     parser.add_argument("--no-excel", action="store_true", help="不含 Excel 按钮的依赖（xlwings、pyOpenVBA）")
     parser.add_argument("-o", "--output", type=Path, default=ROOT / "dist", help="输出文件夹（默认：dist）")
     args = parser.parse_args(argv)
@@ -263,7 +307,11 @@ def main(argv: list[str] | None = None) -> int:
     if platform is None:
         parser.error(f"本机平台 {sysconfig.get_platform()} 没有对应的安装包，请用 --platform 指定")
     try:
-        target = build(platform, args.output, tuple(args.python), excel=not args.no_excel)
+        pythons = python_versions(args.python)
+    except ValueError as exc:
+        parser.error(str(exc))
+    try:
+        target = build(platform, args.output, pythons, excel=not args.no_excel)
     except subprocess.CalledProcessError as exc:
         print(f"生成失败：{' '.join(map(str, exc.cmd[:4]))} … 退出码 {exc.returncode}（需要能访问 Python 软件包索引）",
               file=sys.stderr)

@@ -296,6 +296,18 @@ def test_argument_errors_are_in_chinese():
     assert proc.returncode == 2 and "缺少参数" in proc.stderr
 
 
+@pytest.mark.parametrize("args, usage", [
+    (("check", "--bogus", "x.xlsx"), "用法：nianbao check "),
+    (("export", "a.xlsx", "b.json"), "用法：nianbao export "),
+    (("--bogus", "check", "x.xlsx"), "用法：nianbao [-h]"),  # given to nianbao itself, not to check
+])
+def test_an_unknown_argument_shows_the_usage_of_the_command_it_was_given_to(args, usage):
+    """(tester's G10: every unknown argument printed the usage of all commands)"""
+    proc = run_nianbao(*args)
+    assert proc.returncode == 2 and proc.stderr.startswith(usage), proc.stderr
+    assert "无法识别的参数：" in proc.stderr and proc.stdout == ""
+
+
 def test_lock_files_among_the_files_are_skipped(tmp_path, sample_xlsx):
     lock = sample_xlsx.with_name("~$" + sample_xlsx.name)
     lock.write_bytes(b"\x00" * 165)

@@ -104,7 +104,7 @@ def test_offline_bundle_installs_with_no_index_and_runs_the_demo(tmp_path):
     for member in ("安装.bat", "install.sh", "install.py", "使用说明.txt", "nianbao-gui.bat", "nianbao-gui.sh"):
         assert f"{bundle.stem}/{member}" in names
     wheels = [Path(n).name for n in names if n.endswith(".whl")]
-    for cp in ("cp310", "cp311", "cp312"):  # the one compiled dependency, for every supported Python
+    for cp in ("cp310", "cp311", "cp312", "cp313"):  # the one compiled dependency, for every supported Python
         assert any(w.startswith("lxml-") and f"-{cp}-" in w for w in wheels), (cp, wheels)
     assert any(w.startswith("nianbao-") for w in wheels)
     guide = (top / "使用说明.txt").read_text(encoding="utf-8-sig")
@@ -125,6 +125,93 @@ def test_offline_bundle_installs_with_no_index_and_runs_the_demo(tmp_path):
     proc = subprocess.run([str(nianbao), "demo", str(demo)], capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert list(demo.glob("*.xlsx")) and list(demo.glob("*.docx"))
+
+
+def _other_python() -> tuple[str, str] | None:
+    """A CPython 3.10 or newer of another version than this one, with venv (path, "3.X"), or None."""
+    import glob
+    here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    found = [shutil.which(f"python3.{n}") for n in range(10, 20)]
+    found += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.*/bin/python3.[0-9]*")))
+    for exe in filter(None, found):
+        try:
+            proc = subprocess.run([exe, "-c", "import sys, venv, ensurepip; print('%d.%d' % sys.version_info[:2])"],
+                                  capture_output=True, text=True, timeout=30)
+        except OSError:
+            continue
+        version = proc.stdout.strip()
+        if proc.returncode == 0 and version != here and tuple(map(int, version.split("."))) >= (3, 10):
+            return exe, version
+    return None
+
+
+@pytest.mark.slow
+def test_a_bundle_for_another_python_installs_with_that_python(tmp_path):
+    """--python 3.X: the wheels, 安装.bat, install.sh and 使用说明 are all for 3.X, and install.sh picks
+    that Python even when another (this one) comes first on PATH (tester's G25: the wrappers and the
+    text said 3.10–3.12 whatever --python was, and install.sh ran install.py with the wrong Python)."""
+    require(_index_reachable(), "pypi.org is not reachable: building the offline bundle downloads wheels")
+    other = _other_python()
+    if other is None:
+        pytest.skip("no CPython of another version (3.10 or newer, with venv) on this machine")
+    exe, version = other
+    dist = tmp_path / "dist"
+    proc = subprocess.run([sys.executable, str(SCRIPTS / "build_offline_bundle.py"), "--python", version,
+                           "-o", str(dist)], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    [bundle] = dist.glob("nianbao-离线安装包-*.zip")
+    with zipfile.ZipFile(bundle) as zf:
+        zf.extractall(tmp_path / "u")
+    top = tmp_path / "u" / bundle.stem
+    assert '"pythons": ["' + version + '"]' in (top / "bundle.json").read_text(encoding="utf-8")
+    guide = (top / "使用说明.txt").read_text(encoding="utf-8-sig")
+    assert f"三、需要先有 Python {version}\n" in guide and f"在 Python {version}（CPython）上" in guide
+    here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    for name in ("install.sh", "安装.bat"):
+        text = (top / name).read_text(encoding="utf-8")
+        assert version in text and here not in text, name
+    # the target PC: this Python first on PATH, as python3 and under its own name; the bundle's further on
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name in ("python3", f"python{here}"):
+        (bin_dir / name).symlink_to(sys.executable)
+    other_dir = tmp_path / "other"
+    other_dir.mkdir()
+    (other_dir / f"python{version}").symlink_to(exe)
+    dead = "http://127.0.0.1:9/simple"
+    env = _clean_env(PIP_INDEX_URL=dead, PIP_CONFIG_FILE=os.devnull, HTTPS_PROXY=dead, HTTP_PROXY=dead,
+                     PATH=f"{bin_dir}:{other_dir}:/usr/bin:/bin")
+    proc = subprocess.run(["sh", str(top / "install.sh"), "-q"], capture_output=True, text=True, env=env, cwd=top,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    venv_python = top / ".venv" / "bin" / "python"
+    assert subprocess.run([str(venv_python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                          capture_output=True, text=True, timeout=60).stdout.strip() == version
+    demo = tmp_path / "示例"
+    proc = subprocess.run([str(top / ".venv" / "bin" / "nianbao"), "demo", str(demo)], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert proc.returncode == 0 and list(demo.glob("*.docx")), proc.stdout + proc.stderr
+    # without that Python, install.sh says which it needs
+    env["PATH"] = f"{bin_dir}:/usr/bin:/bin"
+    proc = subprocess.run(["sh", str(top / "install.sh")], capture_output=True, text=True, env=env, cwd=top,
+                          timeout=120)
+    assert proc.returncode == 2 and f"没有找到 Python {version}（本安装包只适用于这些版本" in proc.stderr, proc.stderr
+
+
+def test_bundle_texts_follow_its_python_versions():
+    bundle = _bundle_module()
+    bat, sh = bundle.installers(("3.12", "3.13"))
+    assert "for %%v in (3.13 3.12) do" in bat and "not in '3.12 3.13'.split()" in bat
+    assert "没有找到 Python 3.12 或 3.13" in bat and "3.10" not in bat and "3.11" not in bat
+    assert "for py in python3.13 python3.12 python3; do" in sh and "3.11" not in sh
+    assert bundle.python_versions(["3.13", "3.10", "3.13"]) == ("3.10", "3.13")
+    for wrong in ("3.9", "3", "3.x"):
+        with pytest.raises(ValueError):
+            bundle.python_versions([wrong])
+    proc = subprocess.run([sys.executable, str(SCRIPTS / "build_offline_bundle.py"), "--help"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout.startswith("用法：") and "显示本帮助并退出" in proc.stdout
+    assert "options:" not in proc.stdout and "show this help" not in proc.stdout
 
 
 def _bundle_module():

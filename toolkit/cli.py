@@ -84,6 +84,20 @@ class Parser(argparse.ArgumentParser):
             self._add_container_actions(parent)
             self._defaults.update(parent._defaults)
 
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        """argparse's, but an argument nobody takes is refused with the usage of the command it
+        was given to (``check --bogus x.xlsx``: check's usage, not every command's)."""
+        argv = list(sys.argv[1:] if args is None else args)
+        ns, extras = self.parse_known_args(argv, namespace)
+        if extras:
+            command = getattr(ns, "command", None)
+            after = command in argv and extras[0] in argv[argv.index(command) + 1:]  # not `--bogus check`
+            parser = next((a.choices[command] for a in self._actions
+                           if after and isinstance(a, argparse._SubParsersAction) and command in a.choices), self)
+            parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        return ns
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         print(f"nianbao：命令参数有误：{translate(message)}{self._greedy_hint(message)}", file=sys.stderr)
