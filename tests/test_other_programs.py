@@ -289,14 +289,24 @@ def test_uno_sheets_replaced_by_their_copies_keep_their_data(tmp_path, sample_bo
 
 def test_uno_totals_pasted_as_values_the_advice_moves_the_data(tmp_path, sample_book):
     """表三's totals overwritten with their own values in Calc (last year's table pasted as values):
-    E8 per total, and its advice (export, then new --data) gives a fresh workbook that passes,
-    with no number retyped (tester's G21)."""
-    totals = {k: read_report(sample_book).values[k] for k in spec.COMPUTED_KEYS if k.startswith("t3.total.")}
+    one E8 for the table naming them all (not one line per total), every cell of them marked, and its
+    advice (export, then new --data) gives a fresh workbook that passes, with no number retyped
+    (tester's G21)."""
+    totals = {k: read_report(sample_book).values[k] for k in spec.COMPUTED_KEYS if k.startswith("t3.")}
     book = calc_edit(sample_book, tmp_path / "甲街道.xlsx", typed(totals))
     proc = run_nianbao("check", "--no-write-back", book)
-    assert proc.returncode == 1 and proc.stdout.count("E8") == len(totals), proc.stdout
+    assert proc.returncode == 1 and proc.stdout.count("E8") == 1, proc.stdout
+    assert f"表三有{len(totals)}个合计单元格的公式被替换为数字（如表三「一、" in proc.stdout
+    assert "这些数字都等于各项之和，数据本身没有问题" in proc.stdout  # so moving them loses nothing
     advice = "nianbao export 甲街道.xlsx -o 甲街道.json，再 nianbao new 甲街道（新）.xlsx --data 甲街道.json"
     assert advice in proc.stdout and "不必重新录入" in proc.stdout
+    report = read_report(book)
+    [e8] = [f for f in check(report).findings if f.rule == "E8"]
+    assert set(e8.keys) == set(totals) and set(e8.cells) == {report.cells[k] for k in totals}
+    marked = shutil.copy(book, tmp_path / "标记.xlsx")
+    assert run_nianbao("check", marked).returncode == 1
+    ws = {s.title: s for s in openpyxl.load_workbook(marked)}
+    assert all(ws[report.cells[k].sheet][report.cells[k].a1].comment for k in totals)  # each total has its note
     assert run_nianbao("export", book, "-o", tmp_path / "甲街道.json").returncode == 0
     assert run_nianbao("new", tmp_path / "甲街道（新）.xlsx", "--data", tmp_path / "甲街道.json").returncode == 0
     fresh = read_report(tmp_path / "甲街道（新）.xlsx")

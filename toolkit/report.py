@@ -19,6 +19,7 @@ from .ooxml.cells import CellPos
 from .values import BLANK, Formula, Problem, parse, show
 
 Origin = Literal["workbook", "json", "live", "document"]
+FORMULA_DELETED = "公式被删除，改为"  # a broken total's start, then what the cell holds (rule E8)
 
 
 class StructureChange(NamedTuple):  # (not a frozen dataclass: a fifth of the cost at each start)
@@ -128,7 +129,7 @@ class Report:
                     value = value.cached
                 else:
                     # show(): 7 and 7.0 (as xlwings reads it) read alike
-                    broken[key] = "公式被删除，改为" + (BLANK if value is None else f"“{show(value)}”")
+                    broken[key] = FORMULA_DELETED + (BLANK if value is None else f"“{show(value)}”")
             parsed, problem = parse(value, f)
             values[key] = parsed
             if problem and key not in broken:  # a broken total is told once, by E8

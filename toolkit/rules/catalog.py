@@ -14,6 +14,7 @@ from .. import spec
 from ..lazyre import lazy
 from ..numerals import ONE_TO_TEN, YEAR_DIGITS, chinese_to_int, year_number
 from ..ooxml.cells import CellPos
+from ..report import FORMULA_DELETED
 from ..values import BLANK, Problem
 from ..workbook import layout
 from . import text as textcheck
@@ -135,6 +136,36 @@ def _move_data(ctx: Context) -> str:
             f"{stem}.json，已填的数据自动转入新模板（合计与各项之和不一致时会列出，改正即可）")
 
 
+def _broken_totals(rule: CheckRule, ctx: Context, table: str, keys: list[str]) -> Finding:
+    """E8 for the totals of one table whose formulas were deleted or changed: one finding naming
+    them all (a table pasted as values has dozens), every cell marked; when each number left
+    there is still the sum of its items, the data are sound and moving them loses nothing."""
+    what = ctx.report.broken_formulas
+    key = keys[0]
+    if len(keys) == 1:
+        return finding(ctx, rule, f"{spec.describe(key)}是自动计算的合计单元格，但{what[key]}："
+                                  f"请撤销改动、恢复合计公式，或把数据转到新模板（{_move_data(ctx)}）。", (key,),
+                       expected="模板公式", found=what[key])
+    numbers = all(what[k].startswith(FORMULA_DELETED) and _is_number(ctx.value(k)) for k in keys)
+    change = "被替换为数字" if numbers else "被删除或改动"
+    sums = [ctx.value(k) == _sum_of_items(ctx, k) for k in keys]
+    sound = ("这些数字都等于各项之和，数据本身没有问题；" if all(sums) else "")
+    return finding(ctx, rule, f"{table}有{len(keys)}个合计单元格的公式{change}（如{spec.describe(key)}：{what[key]}）："
+                              f"合计应是模板的公式。{sound}请撤销改动、恢复合计公式，或把数据转到新模板"
+                              f"（{_move_data(ctx)}）。", tuple(keys),
+                   row=f"{len(keys)}个合计单元格", column="", expected="模板公式", found=f"公式{change}")
+
+
+def _sum_of_items(ctx: Context, key: str) -> object:
+    """The sum of a total's items as the report holds them (None when one is not a number)."""
+    items = [ctx.value(t) for t in spec.FIELDS[key].computed_from]
+    return sum(items) if all(_is_number(v) for v in items) else None  # type: ignore[arg-type]  # numbers
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _formulas(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
     """E8: a table whose rows or columns were inserted or deleted (once per table); a total whose
     formula was deleted or changed (per cell); totals saved without recalculation (a warning,
@@ -146,10 +177,11 @@ def _formulas(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
                                  "（插入的行、列中的数字不计入）。请撤销插入或删除后保存，或把数据转到新模板"
                                  f"再校验（{_move_data(ctx)}）。", (focus,),
                       expected="模板的表格结构", found=change.what, row="表格结构", column="")
-    for key, what in ctx.report.broken_formulas.items():
-        yield finding(ctx, rule, f"{spec.describe(key)}是自动计算的合计单元格，但{what}："
-                                 f"请撤销改动、恢复合计公式，或把数据转到新模板（{_move_data(ctx)}）。", (key,),
-                      expected="模板公式", found=what)
+    broken: dict[str, list[str]] = {}
+    for key in ctx.report.broken_formulas:
+        broken.setdefault(spec.TABLE_OF_KEY[key].short, []).append(key)
+    for table, keys in broken.items():
+        yield _broken_totals(rule, ctx, table, keys)
     stale: dict[str, list[str]] = {}
     for key in ctx.report.stale_totals:
         stale.setdefault(spec.TABLE_OF_KEY[key].short, []).append(key)
