@@ -80,9 +80,9 @@ def format_markdown() -> str:
         "没有它的 JSON（手工填写的数据、旧版本导入的数据）不检查章节标题。"
         f"从单位自己只有表格的电子表格导入的数据另有 `\"{TABLES_ONLY}\": true`：正文在它的 Word 报告中，"
         "不在这份数据里，所以不检查正文和章节标题。"
-        f"文档中没有读到的表格数值（表格是图片、没有找到表格、数值无法确定属于哪一行哪一列）列在 `\"{UNREAD}\": [键, …]` 中："
-        f"这些键为 `null` 时不算“未填写”，校验结论为“{TABLES_UNCHECKED}”（三张表的数值都没有读到）或“{PARTLY_CHECKED}”，"
-        "而不是“通过”。例如：", "",
+        "文档中没有读到的表格数值（表格是图片、没有找到表格、数值无法确定属于哪一行哪一列）"
+        f"列在 `\"{UNREAD}\": [键, …]` 中：这些键为 `null` 时不算“未填写”，"
+        f"校验结论为“{TABLES_UNCHECKED}”（三张表的数值都没有读到）或“{PARTLY_CHECKED}”，而不是“通过”。例如：", "",
         "```json",
         json.dumps({"format": spec.FORMAT_ID, "meta.unit": "锦屏街道", "meta.year": 2022,
                     "t2.fees.amount": 0, example_key: 3}, ensure_ascii=False, indent=1),
