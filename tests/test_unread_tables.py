@@ -1,7 +1,8 @@
 """Published reports whose tables could not be read (tester4 G15): tables pasted as pictures, as
 many sites publish them. Nothing in their numbers was checked, so the verdict is not 通过: 未能审核表格
 when none of the three tables was read, 部分审核 when some were; no E-finding is invented for the
-numbers not read (prefer silence to a false alarm), and the exit code is 1 (README)."""
+numbers not read (prefer silence to a false alarm), and the exit code is 1 (README). A report built
+from such data would print the tables blank: not built, a draft with --force."""
 
 from __future__ import annotations
 
@@ -66,6 +67,17 @@ def test_reports_whose_tables_are_pictures_are_not_passed(tmp_path, sample):
     assert "原文件中没有读到的表格数值：表二全部，表三全部，表四全部" in proc.stdout
     assert "【部分审核】某某乡人民政府 2022" in proc.stdout and "表四全部" in proc.stdout
     assert json.loads(run_nianbao("check", "--json", tmp_path / "图片.json").stdout)["status"] == "tables_unread"
+
+    # a report built from it would print its tables blank: refused, and with --force a draft
+    proc = run_nianbao("build", tmp_path / "图片.json", "-o", tmp_path / "图片.docx")
+    assert proc.returncode == 1 and not (tmp_path / "图片.docx").exists(), proc.stdout + proc.stderr
+    n = len(spec.TABLE_INPUT_KEYS)
+    assert f"表格中有{n}项数值没有读到（未能审核表格），未生成报告" in proc.stderr
+    proc = run_nianbao("build", tmp_path / "图片.json", "-o", tmp_path / "图片.docx", "--html", "--force")
+    assert proc.returncode == 1 and "已生成草稿" in proc.stdout, proc.stdout + proc.stderr
+    draft = Document(str(tmp_path / "图片.docx")).paragraphs[0].text
+    assert draft.startswith(f"草稿：数据未通过校验（未能审核表格：表格中有{n}项数值没有读到），不得作为正式报告公开")
+    assert "草稿：数据未通过校验（未能审核表格" in (tmp_path / "图片.html").read_text(encoding="utf-8")
 
     out = tmp_path / "out"
     proc = run_nianbao("audit", inbox, "-o", out)

@@ -187,7 +187,7 @@ class ChecksFailed(NianbaoError):
     code = "checks_failed"
 
     def __init__(self, result: Any) -> None:
-        super().__init__(f"{len(result.errors)} 个错误")
+        super().__init__(f"{len(result.errors)} 个错误" if result.errors else result.verdict)
         self.result = result
 
 

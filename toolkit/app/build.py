@@ -50,7 +50,7 @@ def build_report(path: Path | str, out: Path | str | None = None, *, pdf: bool =
     source = Path(path)
     report = read_report(source)
     result = check(report)
-    draft = bool(result.errors)
+    draft = bool(result.not_final)
     if draft and not force:
         raise ChecksFailed(result)
     target = Path(out) if out else default_output(source, report.values, draft)

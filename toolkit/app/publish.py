@@ -122,9 +122,11 @@ def build_reports(paths: list[Path | str], output: Path | str | None = None, *, 
         if ident is not None:
             first_of[ident] = source
         built.check = check(report)
-        built.draft = bool(built.check.errors)
+        built.draft = bool(built.check.not_final)
         if built.draft and not force:
-            built.refused = "数据有错误，未生成报告：请改正后重试；如需先看草稿，加 --force（报告将标明“草稿”）"
+            why = ("数据有错误" if built.check.errors
+                   else f"表格中有{len(report.unread)}项数值没有读到（{built.check.verdict}）")
+            built.refused = f"{why}，未生成报告：请改正后重试；如需先看草稿，加 --force（报告将标明“草稿”）"
             continue
         if folder is not None:
             target = folder / default_output(source, report.values, built.draft).name

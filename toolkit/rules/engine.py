@@ -337,6 +337,16 @@ class CheckResult:
         return PASSED_WITH_WARNINGS if self.warnings else PASSED
 
     @property
+    def not_final(self) -> str:
+        """Why a report built from this data is a draft, not to be published ("" when it may be):
+        its errors, or its tables' numbers not all read (they would be printed blank)."""
+        if self.errors:
+            return f"{len(self.errors)}个错误"
+        if self.report.unread:
+            return f"{self.verdict}：表格中有{len(self.report.unread)}项数值没有读到"
+        return ""
+
+    @property
     def exit_code(self) -> int:
         """0 passed (warnings allowed); 1 errors, or tables not (all) read: not every number was checked."""
         return EXIT_OK if self.verdict in (PASSED, PASSED_WITH_WARNINGS) else EXIT_ERRORS

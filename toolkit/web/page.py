@@ -135,6 +135,6 @@ def render_page(report: Report, draft: CheckResult | None = None) -> str:
                          "table": page_table(spec.TABLE_BY_ID[section.content], shown)
                          if section.content != "text" else None})
     return _template().render(
-        title=title, draft=(len(draft.errors) if draft is not None else 0), draft_suffix=DRAFT_SUFFIX,
+        title=title, draft=(draft.not_final if draft is not None else ""), draft_suffix=DRAFT_SUFFIX,
         sections=sections, unit=shown["meta.unit"], date=shown["meta.date"],
         format_name=spec.FORMAT_NAME, generator=f"nianbao {__version__}")

@@ -123,8 +123,8 @@ class Written:
 
 def mark_draft(document, result: CheckResult) -> None:
     """Make a draft unmistakable: a red line above the title and 草稿 in every page header."""
-    note = (f"草稿：数据未通过校验（{len(result.errors)}个错误），不得作为正式报告公开。"
-            "请改正后重新生成（nianbao check 列出错误）")
+    note = (f"草稿：数据未通过校验（{result.not_final}），不得作为正式报告公开。"
+            "请改正后重新生成（nianbao check 列出问题）")
     first = document.paragraphs[0]
     p = first.insert_paragraph_before()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -156,7 +156,7 @@ def render_report(report: Report, template: Path | str | None = None,
     rendered = render(report, template)
     doc = rendered.document
     lay_out(doc, report.values)  # the title's line break, the 落款 kept with the text
-    draft = result is not None and bool(result.errors)
+    draft = result is not None and bool(result.not_final)
     if result is not None and draft:
         mark_draft(doc, result)
     cp = doc.core_properties
