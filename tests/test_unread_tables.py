@@ -93,3 +93,14 @@ def test_reports_whose_tables_are_pictures_are_not_passed(tmp_path, sample):
     assert found["counts"]["tables_unread"] == 1 and found["counts"]["partly_checked"] == 1
     # no finding invented for what was not read
     assert {f["rule"] for file in found["files"] for f in file["findings"]} == {"W13"}
+
+
+def test_the_check_window_neither_passes_nor_builds_a_report_whose_tables_are_pictures(tmp_path, sample):
+    from toolkit.gui.model import Launcher
+    doc = tables_as_pictures(tmp_path / "图片.docx", sample, (0, 1, 2))
+    la = Launcher(opener=lambda p: None)
+    la.choose(doc)
+    la.run()
+    assert la.ok is False and la.report is None, la.status
+    assert la.status.startswith("【未能审核表格】图片.docx：0 个错误") and "未生成 Word 报告" in la.status
+    assert not list(tmp_path.glob("*年度报告*.docx"))

@@ -143,7 +143,7 @@ class Annotated:
 
 
 def _build(done: Annotated, source: Path | str, pdf: bool) -> Annotated:
-    if not done.result.passed:
+    if done.result.not_final:  # errors, or a document's tables not read (they would be blank)
         return done
     from .build import build_beside, make_pdf  # (not at the top: `nianbao check` never builds)
     try:

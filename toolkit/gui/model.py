@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..app import check_and_annotate
-from ..errors import UnusableFile
+from ..errors import EXIT_OK, UnusableFile
 from ..log import Logger
 from ..rules import CheckResult
 from ..rules.engine import SEVERITY_WORD, Finding
@@ -102,7 +102,7 @@ class Launcher:
             return
         result = self.result = done.result
         self.rows = [Row.of(f) for f in result.findings]
-        self.ok = result.passed
+        self.ok = not result.not_final
         notes: list[str] = []
         written = done.write_back
         if written is not None:
@@ -116,10 +116,12 @@ class Launcher:
             notes.append(f"Word 报告已生成：{self.report}")
         elif done.report_problem:
             notes.append(f"Word 报告没有生成：{done.report_problem}")
-        else:
+        elif result.errors:
             notes.append("有错误，未生成 Word 报告：改正后再校验")
+        else:
+            notes.append(f"未生成 Word 报告：{result.not_final}")
         counts = f"{len(result.errors)} 个错误，{len(result.warnings)} 个提示"
-        verdict = ("校验通过" + ("（有提示）" if result.warnings else "")) if result.passed else "有错误"
+        verdict = "校验" + result.verdict if result.exit_code == EXIT_OK else result.verdict
         self.status = f"【{verdict}】{self.path.name}：{counts}。" + "；".join(notes) + "。"
         if self.rows:
             self.status += "双击列表中的一行查看位置。"
