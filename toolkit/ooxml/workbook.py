@@ -12,7 +12,7 @@ from .package import Package
 from .sheetread import SheetContext, read_cells
 from .strings import shared_strings
 from .styles import date_styles
-from .xml import REL_NS, Element, local
+from .xml import REL_NS, local, read_xml_through
 
 
 @dataclass(eq=False)  # (compared by identity: one method fewer to compile at each start)
@@ -28,8 +28,6 @@ class Book:
     # sheet-scoped defined name -> (its sheet, its formula text) for each sheet that has one
     local_names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     _resolved: dict[str, CellPos | None] | None = field(default=None, repr=False)
-    # sheet part -> its tree, parsed once for reading
-    _trees: dict[str, Element] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, pkg: Package) -> Book:
@@ -101,21 +99,17 @@ class Book:
         if sheet not in self.sheets:
             raise NotOurTemplate(f"工作簿中没有工作表“{sheet}”")
         part = self.sheets[sheet]
-        has_shared = b'"shared"' in self.pkg.read(part)  # a hint: the walk for anchors is skipped
-        return read_cells(self.tree(part), wanted, self.context(sheet), has_shared)
-
-    def tree(self, part: str) -> Element:
-        """A sheet part's tree for reading, parsed once."""
-        root = self._trees.get(part)
-        if root is None:
-            root = self._trees[part] = self.pkg.xml(part)
-        return root
+        data = self.pkg.read(part)
+        has_shared = b'"shared"' in data  # a hint: the walk for anchors is skipped
+        # Parsed through its cells only, and let go once they are read: the next sheet's parse
+        # reuses the memory while it is still in the processor's cache.
+        return read_cells(read_xml_through(data, part, "sheetData"), wanted, self.context(sheet), has_shared)
 
     def over(self, pkg: Package) -> Book:
         """This book's reading of workbook.xml, strings and styles, for ``pkg`` holding the same
         workbook, shared-strings and styles parts (a write-back's result): its sheets are parsed
         from ``pkg``."""
-        return dataclasses.replace(self, pkg=pkg, _trees={})
+        return dataclasses.replace(self, pkg=pkg)
 
     def values(self, cells: list[CellPos]) -> list[object]:
         """The raw values of ``cells`` in their order (None for absent cells), each sheet

@@ -67,6 +67,53 @@ def read_xml(data: bytes, part: str = "") -> ElementTree.Element:
         raise damaged(part) from exc
 
 
+def read_xml_through(data: bytes, part: str, child: str) -> ElementTree.Element:
+    """A part for reading, parsed only through the end of its root's ``child`` element (by local
+    name): the root with its children up to that one, the later ones left out.
+
+    A worksheet's cells are all in ``sheetData``; what follows it (merged cells, conditional
+    formats, validations, page setup: a fifth of our template's sheets) is never read, so it is
+    not parsed. The bytes are cut after the last ``</…child>`` and the root closed there; where
+    that is not a well-formed document (the text was in a comment, the element is empty, or the
+    part is not what it seems) the whole part is parsed, as ``read_xml`` does."""
+    refuse_dtd(data)
+    cut = _end_of(data, child.encode())
+    root = _root_name(data) if cut else None
+    if cut and root:
+        try:
+            return ElementTree.fromstring(data[:cut] + b"</" + root + b">")
+        except (ElementTree.ParseError, ValueError, LookupError):
+            pass  # judged whole below: the reason (if any) is the whole part's
+    return read_xml(data, part)
+
+
+_NAME_ENDS = (b" ", b"\t", b"\r", b"\n", b"/", b">")
+
+
+def _root_name(data: bytes) -> bytes | None:
+    """The qualified name in the first start tag (after the declaration), as written."""
+    at = data.find(b"<")
+    while at >= 0 and data[at + 1:at + 2] in (b"?", b"!"):
+        at = data.find(b"<", at + 1)
+    if at < 0:
+        return None
+    ends = [e for e in (data.find(x, at + 1) for x in _NAME_ENDS) if e >= 0]
+    return data[at + 1:min(ends)] if ends and min(ends) > at + 1 else None
+
+
+def _end_of(data: bytes, name: bytes) -> int:
+    """Where the last end tag ``</name>`` or ``</prefix:name>`` ends; 0 when there is none."""
+    at = data.rfind(name + b">")
+    if at < 2:
+        return 0
+    start = data.rfind(b"</", 0, at)
+    prefix = data[start + 2:at] if start >= 0 else b"?"
+    if prefix and not (prefix.endswith(b":") and prefix[:-1].replace(b"_", b"").replace(b"-", b"")
+                       .replace(b".", b"").isalnum()):
+        return 0
+    return at + len(name) + 1
+
+
 def local(tag: object) -> str:
     """The local name of an element's tag ('' for comments and processing instructions)."""
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
