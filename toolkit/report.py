@@ -112,15 +112,16 @@ class Report:
         for key in spec.KEYS:
             f = spec.FIELDS[key]
             value = raw.get(key)
-            if f.is_computed and not expected_formulas and value is None:
+            is_computed = bool(f.computed_from)  # (f.is_computed, without a property call for each key)
+            if is_computed and not expected_formulas and value is None:
                 # A JSON file may leave totals out: they are computed, like the workbook's.
                 intact.append(key)
                 continue
             if key in deleted:
-                if f.is_computed:
+                if is_computed:
                     intact.append(key)
                 continue
-            if expected_formulas and f.is_computed:
+            if expected_formulas and is_computed:
                 if isinstance(value, Formula) and (key in moved or _same_formula(value.text, expected_formulas[key])):
                     intact.append(key)
                     continue

@@ -21,6 +21,7 @@ TEMPLATE_VERSION = 1
 TEMPLATE_MARKER = f"NIANBAO:{FORMAT_ID}:v{TEMPLATE_VERSION}"
 
 Kind = Literal["int", "decimal", "text", "longtext", "year", "enum", "date"]
+NUMBER_KINDS = ("int", "decimal")  # the kinds of a number (``Field.is_number``)
 Role = Literal["header", "label", "input", "computed"]
 
 UNIT_LEVELS = ("部门", "政府", "乡镇街道", "其他")
@@ -60,7 +61,7 @@ class Field(NamedTuple):
 
     @property
     def is_number(self) -> bool:
-        return self.kind in ("int", "decimal")
+        return self.kind in NUMBER_KINDS
 
 
 class GridCell(NamedTuple):

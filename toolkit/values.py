@@ -23,6 +23,7 @@ from .spec import (
     FEES_UNIT,
     FIRST_YEAR,
     LAST_YEAR,
+    NUMBER_KINDS,
     Field,
 )
 
@@ -221,6 +222,6 @@ def parse_text(raw: object, field: Field) -> tuple[object, Problem | None]:
 
 
 def parse(raw: object, field: Field) -> tuple[object, Problem | None]:
-    if field.is_number:
+    if field.kind in NUMBER_KINDS:  # (field.is_number, without a property call for each value)
         return parse_number(raw, field)
     return parse_text(raw, field)

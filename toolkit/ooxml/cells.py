@@ -14,7 +14,6 @@ from typing import NamedTuple
 MAX_ROW = 1_048_576  # Excel's limits (rows, columns XFD)
 MAX_COL = 16_384
 
-_ROW = re.compile(r"[0-9]{1,7}")
 _A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 # A sheet name that Excel writes without quotes: a word that does not start with a digit and
 # does not read as a cell reference or an R1C1 reference.
@@ -82,7 +81,7 @@ def row_index(r: str | None, previous: int) -> int:
     written by some generators); BadReference for anything else."""
     if r is None:
         return previous + 1
-    if not _ROW.fullmatch(r) or not 0 < int(r) <= MAX_ROW:
+    if not (r.isascii() and r.isdigit() and len(r) <= 7) or not 0 < int(r) <= MAX_ROW:
         raise BadReference(r)
     return int(r) - 1
 

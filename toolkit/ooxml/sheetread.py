@@ -68,6 +68,8 @@ def read_cells(root: Element, wanted: set[tuple[int, int]], ctx: SheetContext,
             if ref is not None:
                 last_ref = ref
                 at = by_ref.get(ref)  # None: a cell we do not need
+                if at is None and not has_shared:
+                    continue  # (most cells of a row: the template's hidden check columns)
             else:
                 if last_ref is not None:
                     col_no = _position(last_ref, row_no, ctx)[1]

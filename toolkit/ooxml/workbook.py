@@ -73,14 +73,16 @@ class Book:
         name, when exactly one sheet has one pointing into itself: copying a sheet (Excel, WPS,
         LibreOffice) gives the copy local copies of the names into it, so a table sheet replaced by
         its copy (the original deleted, the copy renamed) keeps its cells where Excel finds them."""
+        return self.resolved().get(name)
+
+    def resolved(self) -> dict[str, CellPos | None]:
+        """Every defined name -> its cell, as ``resolve`` finds it (made once)."""
         if self._resolved is None:
-            self._resolved = {}
-            for n, text in self.names.items():
-                self._resolved[n] = self._cell(text)
+            self._resolved = {n: self._cell(text) for n, text in self.names.items()}
             for n, scoped in self.local_names.items():
                 if self._resolved.get(n) is None:
                     self._resolved[n] = sheet_copy_cell((sheet, self._cell(text)) for sheet, text in scoped)
-        return self._resolved.get(name)
+        return self._resolved
 
     def _cell(self, text: str) -> CellPos | None:
         p = CellPos.find(text)
@@ -114,11 +116,13 @@ class Book:
     def values(self, cells: list[CellPos]) -> list[object]:
         """The raw values of ``cells`` in their order (None for absent cells), each sheet
         parsed once."""
+        # (CellPos unpacked: a named tuple's fields are attribute lookups the interpreter does
+        # not specialise, three per cell of a few hundred)
         by_sheet: dict[str, set[tuple[int, int]]] = {}
-        for p in cells:
-            by_sheet.setdefault(p.sheet, set()).add((p.row, p.col))
+        for sheet, row, col in cells:
+            by_sheet.setdefault(sheet, set()).add((row, col))
         found = {sheet: self.cells(sheet, wanted) for sheet, wanted in by_sheet.items()}
-        return [found[p.sheet].get((p.row, p.col)) for p in cells]
+        return [found[sheet].get((row, col)) for sheet, row, col in cells]
 
 
 def sheet_copy_cell(scoped: Iterable[tuple[str, CellPos | None]]) -> CellPos | None:

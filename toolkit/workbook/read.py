@@ -119,8 +119,9 @@ def check_template(book: Book) -> None:
     if where:
         marker = book.values([where])[0]
     check_marker(marker, lambda: _old_format(book))
+    resolved = book.resolved()
     check_names([n for n in layout.names()
-                 if book.resolve(n) is None and not lost_cell(book.names.get(n, ""))])
+                 if resolved.get(n) is None and not lost_cell(book.names.get(n, ""))])
 
 
 def check_marker(marker: object, old_format: Callable[[], bool] = lambda: False) -> None:
@@ -155,7 +156,8 @@ def check_names(missing: list[str]) -> None:
 def _targets(book: Book) -> dict[str, CellPos | None]:
     """key -> its cell by its defined name; None where the name lost its cell (#REF!).
     check_template made sure every name is there."""
-    return {key: book.resolve(name) for name, key in layout.names().items()}
+    resolved = book.resolved()
+    return {key: resolved.get(name) for name, key in layout.names().items()}
 
 
 def raw_values(book: Book, sheets: set[str] | None = None,

@@ -25,8 +25,10 @@ def lost_cell(name_text: str) -> bool:
 def locate(targets: dict[str, CellPos | None]) -> tuple[dict[str, CellPos], list[StructureChange]]:
     """key -> its cell, or None where the key's name lost its cell (``#REF!``) ->
     (key -> its cell, the structure changes found, one per table or first sheet)."""
-    pos = {key: p for key, p in targets.items() if p is not None}
     expected = layout.positions()
+    if targets == expected:  # the template's own places, as in nearly every workbook
+        return dict(targets), []  # type: ignore[arg-type]  # (equal to expected: no None)
+    pos = {key: p for key, p in targets.items() if p is not None}
     changes = []
     for table in spec.TABLES:
         keys = tuple(c.key for c in table.value_cells)
@@ -52,7 +54,8 @@ def _table_change(table: spec.Table, keys: tuple[str, ...], pos: dict[str, CellP
     focus = ""
     if present:
         base = _offset(pos[present[0]], expected[present[0]])
-        moved = [k for k in present if _offset(pos[k], expected[k]) != base or pos[k].sheet != pos[present[0]].sheet]
+        sheet = pos[present[0]].sheet
+        moved = [k for k in present if _offset(pos[k], expected[k]) != base or pos[k][0] != sheet]
         if moved:
             focus = moved[0]
             (frow, fcol), (brow, bcol) = _offset(pos[focus], expected[focus]), base
@@ -76,7 +79,9 @@ def _table_change(table: spec.Table, keys: tuple[str, ...], pos: dict[str, CellP
 
 
 def _offset(found: CellPos, expected: CellPos) -> tuple[int, int]:
-    return found.row - expected.row, found.col - expected.col
+    _, row, col = found  # (unpacked: a named tuple's fields are slow attribute lookups)
+    _, expected_row, expected_col = expected
+    return row - expected_row, col - expected_col
 
 
 def _deleted_text(table: spec.Table, deleted: tuple[str, ...]) -> str:
