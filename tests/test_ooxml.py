@@ -17,7 +17,7 @@ from toolkit.ooxml.sheetedit import CellValue, SheetEditor, SheetShapeError
 from toolkit.ooxml.sheetread import SheetContext, read_cells, shift_formula
 from toolkit.ooxml.strings import shared_strings
 from toolkit.ooxml.styles import date_styles
-from toolkit.ooxml.xml import escape, read_xml, unescape
+from toolkit.ooxml.xml import escape, read_xml, read_xml_through, unescape
 from toolkit.ooxml.zipwrite import Member, copied, write_zip
 from toolkit.values import Formula
 
@@ -95,6 +95,35 @@ def test_escapes_round_trip():
     for text in ("a\x01b", "_x0041_", "x\ud800y", "行\r\n"):
         assert unescape(escape(text)) == text
     assert escape("_x0041_") == "_x005F_x0041_"
+
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+@pytest.mark.parametrize("xml, children", [
+    # what follows the cells is not parsed
+    (f'<worksheet {NS}><cols/><sheetData><row r="1"/></sheetData><mergeCells/><x:y xmlns:x="u"/></worksheet>',
+     ["cols", "sheetData"]),
+    # a prefixed root and tag, a declaration and comment before the root
+    ('<?xml version="1.0"?><!-- saved --><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+     '<x:sheetData><x:row r="1"/></x:sheetData><x:cols/></x:worksheet>', ["sheetData"]),
+    # where the cut would not be a real end tag, the whole part is parsed
+    (f'<worksheet {NS}><sheetData/><!-- </sheetData> --><cols/></worksheet>', ["sheetData", "cols"]),
+    (f'<!-- <a> --><worksheet {NS}><sheetData/><cols/></worksheet>', ["sheetData", "cols"]),
+    (f'<worksheet {NS}><sheetData><row/></sheetData ><cols/></worksheet>', ["sheetData", "cols"]),
+    (f'<worksheet {NS}><cols/></worksheet>', ["cols"]),
+])
+def test_a_sheet_is_parsed_through_its_cells_only(xml, children):
+    root = read_xml_through(xml.encode(), "xl/worksheets/sheet1.xml", "sheetData")
+    assert [el.tag.replace(MAIN, "") for el in root] == children
+    assert root.find(MAIN + "sheetData") is None or len(root.find(MAIN + "sheetData")) <= 1
+
+
+def test_a_sheet_parsed_through_its_cells_still_refuses_dtd_and_damage():
+    with pytest.raises(UnusableFile, match="DTD"):
+        read_xml_through(b'<!DOCTYPE x><worksheet><sheetData/></worksheet>', "p", "sheetData")
+    with pytest.raises(UnusableFile, match="已损坏"):
+        read_xml_through(f'<worksheet {NS}><sheetData><row></sheetData></worksheet>'.encode(), "p", "sheetData")
 
 
 @BOTH_PARSERS
