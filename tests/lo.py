@@ -70,8 +70,9 @@ def convert(src: Path, to: str, outdir: Path, timeout: int = 180) -> Path:
     return out
 
 
-def convert_many(srcs: list[Path], to: str, outdir: Path, timeout: int = 300) -> list[Path]:
-    """``convert`` for several files in one LibreOffice run (each start costs 2-3 s).
+def convert_many(srcs: list[Path], to: str, outdir: Path, timeout: int = 300, infilter: str = "") -> list[Path]:
+    """``convert`` for several files in one LibreOffice run (each start costs 2-3 s); ``infilter``
+    opens them with that import filter (``HTML (StarCalc)``: a web page opened in Calc).
 
     The files must have different names: the outputs are ``outdir/<stem>.<ext>``."""
     soffice = require_soffice()
@@ -79,6 +80,7 @@ def convert_many(srcs: list[Path], to: str, outdir: Path, timeout: int = 300) ->
     stems = [Path(s).stem for s in srcs]
     assert len(set(stems)) == len(stems), "convert_many: the files' names must differ"
     cmd = [soffice, f"-env:UserInstallation={profile_dir().as_uri()}", "--headless", "--norestore",
+           *([f"--infilter={infilter}"] if infilter else []),
            "--convert-to", to, "--outdir", str(outdir), *map(str, srcs)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     ext = to.split(":")[0]

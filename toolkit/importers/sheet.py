@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import DamagedFile
 from . import KINDS
 from .document import Cell, Document, Grid, Paragraph, clean_cell
-from .tables import heading_number, is_title
+from .tables import heading_number, is_title, run_in_heading_number
 
 KIND = KINDS[".xlsx"]
 MAX_ROWS, MAX_COLS = 2000, 60  # an official table is far smaller: a runaway used range is cut
@@ -73,20 +73,21 @@ def _blocks(doc: Document, rows: list[list[Cell]]) -> None:
         if not block:
             return
         if all(len({c.origin for c in row if c.text}) <= 1 for row in block):
-            for row in block:
-                text = next((c.text for c in row if c.text), "")
-                doc.blocks.append(Paragraph(text, next((c.page for c in row if c.text), "")))
+            doc.blocks.extend(_paragraph(row) for row in block)
         else:
-            first = min(min((j for j, c in enumerate(row) if c.text), default=0) for row in block)
-            doc.blocks.append(Grid([row[first:] for row in block], block[0][first].page))
+            # a paragraph right under a table (no empty row between: a web page saved as a
+            # workbook): a sentence in one cell after the table's last row of several cells
+            last = max(i for i, row in enumerate(block) if len({c.origin for c in row if c.text}) > 1)
+            tail = next((i for i in range(last + 1, len(block)) if _sentence(_paragraph(block[i]).text)), len(block))
+            doc.blocks.append(_grid(block[:tail]))
+            doc.blocks.extend(_paragraph(row) for row in block[tail:])
         block.clear()
 
     for row in rows:
         texts = {c.origin: c for c in row if c.text}
         if len(texts) == 1 and _heading_or_title(next(iter(texts.values())).text):
             flush()
-            cell = next(iter(texts.values()))
-            doc.blocks.append(Paragraph(cell.text, cell.page))
+            doc.blocks.append(_paragraph(row))
         elif texts:
             block.append(row)
         else:
@@ -94,5 +95,30 @@ def _blocks(doc: Document, rows: list[list[Cell]]) -> None:
     flush()
 
 
+def _paragraph(row: list[Cell]) -> Paragraph:
+    cell = next((c for c in row if c.text), Cell("", 0))
+    return Paragraph(cell.text, cell.page)
+
+
+def _grid(block: list[list[Cell]]) -> Grid:
+    """The block's rows as the table a document draws: a column only where a cell starts. A web
+    page opened in Calc spreads each cell of its tables over several sheet columns (merged), the
+    columns of every table on the sheet cut where any of them has an edge; a column that only
+    continues the merged cell on its left in every row, or is empty in every row, is no column of
+    the table (the table readers count and place columns as in a Word or web table)."""
+    width = max(len(row) for row in block)
+    keep = [j for j in range(width)
+            if any(j < len(row) and row[j].text for row in block)
+            and not (j and all(j < len(row) and row[j].origin == row[j - 1].origin for row in block))]
+    rows = [[row[j] for j in keep if j < len(row)] for row in block]
+    return Grid(rows, rows[0][0].page)
+
+
+def _sentence(text: str) -> bool:
+    """A paragraph's text, never a table's label: a full stop, or longer than any label."""
+    return "。" in text or len(text) > 60
+
+
 def _heading_or_title(text: str) -> bool:
-    return len(text) <= 60 and (heading_number(text) is not None or is_title(text))
+    return (len(text) <= 60 and (heading_number(text) is not None or is_title(text))
+            or run_in_heading_number(text) is not None)

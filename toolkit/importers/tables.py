@@ -510,9 +510,22 @@ def _read_t4(grid: Grid, state: _State) -> None:
             grid = Grid([values], grid.page)
             header = -1
             break
-    _put_t4_row(grid.rows[header + 1:], columns, state)
-    if grid.aligned and columns and not grid.rows[header + 1:]:
+    # the header printed again inside the grid (a table continued after its header rows, copied
+    # into one sheet without the empty line between) is no value row
+    rows = [row for row in grid.rows[header + 1:] if not _t4_header_row(row)]
+    _put_t4_row(rows, columns, state)
+    if grid.aligned and columns and not rows:
         state.t4_pending = (columns, grid.n_cols)
+
+
+_T4_HEADER_TEXTS = frozenset(norm(label) for label in (*dict(spec.T4_COLUMNS).values(), spec.T4_SUIT,
+                                                        *dict(spec.T4_GROUPS).values()))
+
+
+def _t4_header_row(row: list[Cell]) -> bool:
+    """A row of table 四's header: its texts are its labels and group titles, nothing else."""
+    texts = {norm(c.text) for c in row if c.text.strip()}
+    return bool(texts) and texts <= _T4_HEADER_TEXTS
 
 
 def _put_t4_row(rows: list[list[Cell]], columns: dict[int, str], state: _State) -> None:
@@ -687,6 +700,11 @@ def heading_number(text: str) -> str | None:
     return next((s.number for s in spec.SECTIONS if is_section_heading(text, s)), None)
 
 
+def run_in_heading_number(text: str) -> str | None:
+    """The number of the section whose heading opens ``text``, run into its first paragraph."""
+    return next((s.number for s in spec.SECTIONS if _run_in_heading(text, s)), None)
+
+
 def _run_in_heading(text: str, section: spec.Section) -> tuple[str, str] | None:
     """A section's heading run into its first paragraph on one line (一、总体情况2022年，我街道…, as
     a copy that lost the line break gives it): (the heading, the rest). Only the section's own
@@ -855,10 +873,17 @@ def _cn_day(text: str) -> str:
     return _CN_DAY.sub(repl, text)
 
 
+# What a government site prints at the foot of every page (its footer), never a report's text
+_SITE_FOOTER = re.compile(r"ICP备|ICP证|网站标识码|公网安备|版权所有|主办单位[:：]|承办单位[:：]|技术支持[:：]")
+
+
 def _without_signature(ps: list[Paragraph]) -> list[Paragraph]:
     """Section 六 without the 落款 (unit and date) at its end, and without what follows the 落款's
     date (a printed web page's footer: 主办单位…ICP备…)."""
     out = list(ps)
+    footer = next((k for k in range(max(len(out) - 4, 1), len(out)) if _SITE_FOOTER.search(out[k].text)), None)
+    if footer is not None:  # a saved page's footer without a 落款 above it to end the text
+        del out[footer:]
     dated = next((k for k in range(len(out) - 1, max(len(out) - 6, 0), -1)
                   if _signature_date(out[k].text) and not re.search(r"[。，；]", out[k].text)), None)
     if dated is not None:
