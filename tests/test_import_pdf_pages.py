@@ -55,3 +55,23 @@ def test_tables_broken_over_pages_read_whole(pdfs):
         assert [(k, data[k], imported.raw.get(k)) for k in TABLE_KEYS if imported.raw.get(k) != data[k]] == [], name
         # (表三's header rows broken over a page may leave it read by position: said, values right)
         assert [n for n in imported.notes if "备注" not in n and "按位置读取" not in n] == [], (name, imported.notes)
+
+
+def test_long_counts_wrapped_in_table_three_without_borders_are_not_half_read(tmp_path, sample):
+    """A 市's five-digit counts in a Word 表三 without ruling lines: LibreOffice wraps them in their
+    cells (1130 over 3). Such a number is never read as its first line (the last row's neither):
+    the rows are left unread and said, every other value read."""
+    from lo import convert_many
+    data = distinct(sample)
+    wide = {**data, **{k: 10003 + 13 * i for i, k in enumerate(k for k in TABLE_KEYS if k.startswith("t3."))}}
+    one_column = {**data, **{f"t3.{key}.total": 20000 + i for i, (key, _) in enumerate(spec.T3_ROWS)}}
+    cases = [(wide, write_docx(tmp_path / "wide.docx", wide, Variant(borders=False))),
+             (one_column, write_docx(tmp_path / "total.docx", one_column, Variant(borders=False)))]
+    for (values, _), pdf in zip(cases, convert_many([src for _, src in cases], "pdf", tmp_path / "out"), strict=True):
+        imported = import_file(pdf)
+        assert [(k, values[k], imported.raw[k]) for k in TABLE_KEYS
+                if k in imported.raw and imported.raw[k] != values[k]] == [], pdf.name
+        unread = [k for k in TABLE_KEYS if k not in imported.raw]
+        assert unread and all(k.startswith("t3.") for k in unread), pdf.name
+        assert any(n.startswith("表三没有表格线") for n in imported.notes), (pdf.name, imported.notes)
+        assert not any(n.startswith("没有找到表三") for n in imported.notes), (pdf.name, imported.notes)

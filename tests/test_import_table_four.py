@@ -74,6 +74,25 @@ def test_table_four_continued_or_turned_in_libreoffice_pdfs(tmp_path, sample):
         assert not [n for n in imported.notes if "表四" in n], (pdf.name, imported.notes)
 
 
+def test_long_counts_wrapped_in_narrow_columns_without_borders(tmp_path, sample):
+    """A Word 表四 without ruling lines on a portrait page: its fifteen columns are so narrow that
+    LibreOffice wraps a three- or four-digit count (10 over 0); the other cells top-, centre- or
+    bottom-aligned beside it. Each count is read whole (100, not 10), never a part of it."""
+    from lo import convert_many
+    counts = {"three": [100 + 7 * i for i in range(15)], "mixed": [[5, 120, 7, 1234, 33][i % 5] for i in range(15)]}
+    sources = []
+    for name, values in counts.items():
+        data = {**sample, **dict(zip(T4_KEYS, values, strict=True))}
+        for valign in ("", "center", "bottom"):
+            sources.append((data, write_docx(tmp_path / f"{name}-{valign or 'top'}.docx", data,
+                                             Variant(borders=False, valign=valign))))
+    pdfs = convert_many([src for _, src in sources], "pdf", tmp_path / "out")
+    for (data, _), pdf in zip(sources, pdfs, strict=True):
+        imported = import_file(pdf)
+        assert t4_read(imported) == [(k, data[k]) for k in T4_KEYS], pdf.name
+        assert not [n for n in imported.notes if "表四" in n], (pdf.name, imported.notes)
+
+
 @pytest.mark.parametrize("css", [
     "#t4 tbody tr:first-child{break-before:page}",  # the header rows end a page
     "@page{size:A4 landscape;margin:10mm} body{zoom:0.8} #t4 tbody tr:first-child{break-before:page}",

@@ -331,7 +331,11 @@ def _read_t3(region: list[Row], result: Result) -> None:
     lines: dict[str, Row | None | str] = {key: _row_values(region, start, end, left)
                                           for (key, start), end in zip(found, ends, strict=True)}
     value_lines = [r for r in lines.values() if isinstance(r, Row)]
+    header = [Cell("", -1), *(Cell(label, -1) for _, label in spec.T3_COLUMNS)]
     if not value_lines:
+        if "ambiguous" in lines.values():  # found, every row's numbers wrapped in their cells
+            result.notes.append(f"{table.short}没有表格线，各行的数字在格中折成了两行，无法确定各数，表格中的数字未读取")
+            result.grids.append(("t3", _numbered([header])))
         return
     columns = _t3_columns(region[:first], value_lines)
     if columns is None:
@@ -339,7 +343,6 @@ def _read_t3(region: list[Row], result: Result) -> None:
                             f"{'、'.join(label for _, label in spec.T3_COLUMNS)}”对应不上，表格中的数字未读取")
         return
     full, names = columns
-    header = [Cell("", -1), *(Cell(label, -1) for _, label in spec.T3_COLUMNS)]
     grid_rows = [header]
     col_index = {key: j for j, (key, _) in enumerate(spec.T3_COLUMNS)}
     labels = dict(spec.T3_ROWS)
@@ -418,10 +421,16 @@ def _place(line: Row, reference: Row, names: list[str | None]) -> dict[str, Frag
 
 
 def _region_end(region: list[Row], start: int) -> int:
-    """Where the last row of a table ends: after its first line of values (a label runs on below)."""
+    """Where the last row of a table ends: after its first line of values (a label runs on below),
+    and after the lines right under it that hold the rest of its numbers wrapped in their cells
+    (a five-digit count in a narrow column: _row_values says it cannot be read, never the half)."""
     for i in range(start, len(region)):
         if region[i].values:
-            return i + 1
+            end = i + 1
+            while (end < len(region) and region[end].values and region[end].page == region[end - 1].page
+                   and region[end].top - region[end - 1].top <= 1.6 * _height(region[end - 1])):
+                end += 1
+            return end
     return min(len(region), start + 1)
 
 
@@ -580,7 +589,10 @@ def _read_t4(region: list[Row], result: Result) -> None:
         value_rows = [r for r in region if len(r.values) >= len(order) // 2]
     if not value_rows:
         return
-    line = value_rows[0]
+    line = _wrapped_values(value_rows[0], value_rows[1:])
+    if line is None:
+        result.notes.append(f"{table.short}没有表格线，有的数在窄格中折成了几行，无法确定各数对应哪一列，未读取")
+        return
     labels = [label for _ in spec.T4_GROUPS for _, label in spec.T4_COLUMNS]
     texts = [""] * len(order)
     if len(line.values) == len(order):
@@ -600,6 +612,32 @@ def _read_t4(region: list[Row], result: Result) -> None:
     header_cols = [Cell(label, -1, line.page) for label in labels]
     values = [Cell(t, -1, line.page) for t in texts]
     result.grids.append(("t4", _numbered([header_groups, header_cols, values])))
+
+
+def _wrapped_values(line: Row, below: list[Row]) -> Row | None:
+    """Table 四's value line with the rest of each number its narrow cell wrapped onto the lines
+    right under it (1 2 over 3 4: 12 and 34 are 1 2 3 4 … only when read apart), as LibreOffice
+    and Word wrap a three-digit count in the fifteen columns of a portrait page. A fragment under
+    one value continues it; one under none is a cell of its own (the other cells bottom- or
+    centre-aligned beside a wrapped one); one under two values, or words, cannot be placed: None."""
+    values = [Fragment(f.text, f.x0, f.x1, f.page) for f in line.values]
+    last = line
+    for row in below:
+        if row.page != last.page or row.top - last.top > 1.6 * _height(last):
+            break
+        for f in row.values:
+            hits = [v for v in values if f.x0 <= v.x1 and v.x0 <= f.x1]
+            if len(hits) > 1 or hits and not (hits[0].text[-1].isdigit() and f.text[0].isdigit()):
+                return None
+            if hits:
+                hits[0].text += f.text
+                hits[0].x0, hits[0].x1 = min(hits[0].x0, f.x0), max(hits[0].x1, f.x1)
+            else:
+                values.append(Fragment(f.text, f.x0, f.x1, f.page))
+        last = row
+    if last is line:
+        return line
+    return Row(line.top, [], sorted(values, key=lambda f: f.x0), line.chars, line.page)
 
 
 _READERS = {"t2": _read_t2, "t3": _read_t3, "t4": _read_t4}
