@@ -33,24 +33,42 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from toolkit.collect.samplebatch import SEEDED_ERRORS, UNIT_PLACEHOLDER, random_values, with_unit  # noqa: E402
+from toolkit.collect.samplebatch import SEEDED_ERRORS, UNIT_PLACEHOLDER, problems_text, random_values, unit_copy  # noqa: E402,I001
+
+
+PROBLEMS_PLACEHOLDER = "第五部分占位符QZW"
 
 
 def generate(folder: Path, n: int, seed: int = 7) -> int:
-    """n workbooks with distinct units, every third with one seeded error. A few workbooks are
-    built (~30 ms each) and their unit names replaced (~3 ms) to make the rest."""
+    """n workbooks of distinct units, each with its own numbers and its own section 五, every
+    third with one seeded error. A few workbooks are built (~30 ms each), one per kind of error;
+    each unit's copy of its kind gets its unit name, its numbers (with the totals to match) and
+    its text (~3 ms). As in a real batch, a few units send what another sent: every 150th (from
+    the 72nd) the same tables as the unit before it, every 150th (from the 123rd) the same 五."""
     from toolkit.workbook.build import build_workbook
-    rng = random.Random(seed)
-    good = [build_workbook(random_values(rng, UNIT_PLACEHOLDER, 2024)) for _ in range(6)]
-    bad = [build_workbook(random_values(rng, UNIT_PLACEHOLDER, 2024, error=e)) for e in SEEDED_ERRORS]
+
+    def values(rng: random.Random, error: str | None) -> dict[str, object]:
+        v = random_values(rng, UNIT_PLACEHOLDER, 2024, error=error)
+        if v["text.problems"] is not None:
+            v["text.problems"] = PROBLEMS_PLACEHOLDER
+        return v
+
+    bases = {e: build_workbook(values(random.Random(f"{seed}/{e}"), e)) for e in (None, *SEEDED_ERRORS)}
     folder.mkdir(parents=True, exist_ok=True)
     errors = 0
+    last: tuple[dict[str, object], str] | None = None
     for i in range(n):
-        if i % 3 == 0:
-            base, errors = bad[(i // 3) % len(bad)], errors + 1
-        else:
-            base = good[i % len(good)]
-        (folder / f"年报_{i:05d}.xlsx").write_bytes(with_unit(base, f"基准测试单位{i:05d}"))
+        error = SEEDED_ERRORS[(i // 3) % len(SEEDED_ERRORS)] if i % 3 == 0 else None
+        errors += error is not None
+        rng = random.Random(f"{seed}/{i}")
+        numbers, text = values(rng, error), problems_text(rng, 2024)
+        if last is not None and i % 150 == 71:  # the unit before it is a good one too (i % 3 == 1)
+            numbers = last[0]
+        if last is not None and i % 150 == 122:
+            text = last[1]
+        (folder / f"年报_{i:05d}.xlsx").write_bytes(
+            unit_copy(bases[error], f"基准测试单位{i:05d}", numbers, {PROBLEMS_PLACEHOLDER: text}))
+        last = numbers, text
     return errors
 
 
