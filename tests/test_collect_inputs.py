@@ -400,3 +400,24 @@ def test_second_run_into_the_same_outdir_is_refused(tmp_path):
         with pytest.raises(UnusableFile, match="另一个 nianbao collect"):
             collect([tmp_path / "a.xlsx"], out, workers=1)
     assert collect([tmp_path / "a.xlsx"], out, workers=1).exit_code == 0  # released after it
+
+
+def _numbered(task):
+    """A stand-in check for the pool's tests: dies on file 17, answers file 23 with what cannot be pickled."""
+    if task.index == 17:
+        os._exit(9)
+    if task.index == 23:
+        return lambda: None
+    return task.index
+
+
+def test_the_pool_answers_every_file_once_though_workers_die_and_results_fail(tmp_path):
+    """Results travel a few at a time: a worker dying on one file loses only that file (the ones
+    it had checked but not sent are checked again elsewhere), and a result that cannot be sent
+    marks only its own file."""
+    from toolkit.collect import batch
+    tasks = [batch.Task(i, f"{i}.xlsx", f"{i}.xlsx", "", 0.0) for i in range(60)]
+    out = batch.run(tasks, None, 2, func=_numbered, init=lambda setup: None,
+                    died=lambda task, reason: (task.index, reason))
+    assert sorted(r if isinstance(r, int) else r[0] for r in out) == list(range(60))
+    assert {r for r in out if not isinstance(r, int)} == {(17, batch.WORKER_DIED), (23, batch.WORKER_DIED)}
