@@ -8,6 +8,7 @@ main process grow with the batch beyond what the status list needs.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -390,6 +391,7 @@ def _picklable(obj: object) -> bool:
     try:
         pickle.dumps(obj)
     except Exception:
+        log.debug("a %s result cannot be pickled", type(obj).__name__, exc_info=True)
         return False
     return True
 
@@ -436,7 +438,14 @@ class _Pool(Generic[R]):
         state = self.ctx.RawArray("d", 2)
         proc = self.ctx.Process(target=_worker_main, args=(child, state, self.setup, self.func, self.init),
                                 daemon=True)
-        proc.start()
+        # A forked worker inherits this process's objects (modules, the batch's files, the
+        # roster): frozen, its garbage collector never walks them (each full collection of a
+        # worker walked ~600,000 of them, ~75 ms) nor writes into their pages (copy-on-write).
+        gc.freeze()
+        try:
+            proc.start()
+        finally:
+            gc.unfreeze()
         child.close()
         return _Worker(proc, parent, state)
 
