@@ -122,8 +122,14 @@ def test_a_sheet_is_parsed_through_its_cells_only(xml, children):
 def test_a_sheet_parsed_through_its_cells_still_refuses_dtd_and_damage():
     with pytest.raises(UnusableFile, match="DTD"):
         read_xml_through(b'<!DOCTYPE x><worksheet><sheetData/></worksheet>', "p", "sheetData")
-    with pytest.raises(UnusableFile, match="已损坏"):
-        read_xml_through(f'<worksheet {NS}><sheetData><row></sheetData></worksheet>'.encode(), "p", "sheetData")
+    # damage before the cut, and after it (where no tree is made, but the XML is still checked)
+    for damaged in (f'<worksheet {NS}><sheetData><row></sheetData></worksheet>',
+                    f'<worksheet {NS}><sheetData/><sheetData></sheetData><mergeCells><bad></mergeCells></worksheet>',
+                    f'<worksheet {NS}><sheetData><row/></sheetData><mergeCells>',
+                    f'<worksheet {NS}><sheetData><row/></sheetData><q:foo/></worksheet>',
+                    f'<worksheet {NS}><sheetData><row/></sheetData><cols a="1" a="2"/></worksheet>'):
+        with pytest.raises(UnusableFile, match="已损坏"):
+            read_xml_through(damaged.encode(), "p", "sheetData")
 
 
 @BOTH_PARSERS

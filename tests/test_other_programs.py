@@ -296,7 +296,8 @@ def test_uno_totals_pasted_as_values_the_advice_moves_the_data(tmp_path, sample_
     book = calc_edit(sample_book, tmp_path / "甲街道.xlsx", typed(totals))
     proc = run_nianbao("check", "--no-write-back", book)
     assert proc.returncode == 1 and proc.stdout.count("E8") == 1, proc.stdout
-    assert f"表三有{len(totals)}个合计单元格的公式被替换为数字（如表三「一、" in proc.stdout
+    assert f"表三有{len(totals)}个合计单元格（J7、" in proc.stdout  # the first six named, then 等
+    assert "等）的公式被替换为数字（如表三「一、" in proc.stdout
     assert "这些数字都等于各项之和，数据本身没有问题" in proc.stdout  # so moving them loses nothing
     advice = "nianbao export 甲街道.xlsx -o 甲街道.json，再 nianbao new 甲街道（新）.xlsx --data 甲街道.json"
     assert advice in proc.stdout and "不必重新录入" in proc.stdout

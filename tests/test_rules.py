@@ -255,6 +255,16 @@ def test_changed_formula_is_e8(tmp_path):
     assert len(e8) == 1 and "=SUM(D7:H7)" in e8[0].message and e8[0].keys == ("t3.new.total",)
 
 
+def test_several_broken_totals_are_one_e8_naming_each_cell(tmp_path):
+    """Two totals of 表三 whose formulas were replaced: one E8 whose text names both cells (the
+    console line shows one cell; a reader must not have to open the JSON for the other)."""
+    book = new_workbook(tmp_path / "f.xlsx", data=sample_inputs())
+    set_cells(book, book, {"t3.new.total": "=SUM(D7:H7)", "t3.carry_forward.total": "=1+1"})
+    [e8] = [f for f in check(read_report(book)).findings if f.rule == "E8"]
+    assert set(e8.keys) == {"t3.new.total", "t3.carry_forward.total"}
+    assert f"表三有2个合计单元格（{POS['t3.new.total'].a1}、{POS['t3.carry_forward.total'].a1}）的公式" in e8.message
+
+
 def test_cached_total_that_disagrees_is_an_e8_warning(tmp_path):
     """A total whose formula is intact but whose saved result differs (the file was saved without
     recalculating): never trusted, told as a warning; the formula decides E8's errors."""

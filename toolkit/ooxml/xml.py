@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from ..errors import DamagedFile
 from ..lazyre import lazy
@@ -72,33 +73,44 @@ def read_xml_through(data: bytes, part: str, child: str) -> ElementTree.Element:
     name): the root with its children up to that one, the later ones left out.
 
     A worksheet's cells are all in ``sheetData``; what follows it (merged cells, conditional
-    formats, validations, page setup: a fifth of our template's sheets) is never read, so it is
-    not parsed. The bytes are cut after the last ``</…child>`` and the root closed there; where
-    that is not a well-formed document (the text was in a comment, the element is empty, or the
-    part is not what it seems) the whole part is parsed, as ``read_xml`` does."""
+    formats, validations, page setup: a fifth of our template's sheets) is never read, so no tree
+    is made of it. The bytes are cut after the last ``</…child>`` and the root closed there; the
+    rest is only checked to be well-formed XML (expat without a tree: a damaged part is refused
+    as before, not half read). Where the cut is not a well-formed document (the text was in a
+    comment, the element is empty, or the part is not what it seems) the whole part is parsed,
+    as ``read_xml`` does, and its reason (if any) is the whole part's."""
     refuse_dtd(data)
     cut = _end_of(data, child.encode())
-    root = _root_name(data) if cut else None
-    if cut and root:
+    head = _root_start(data) if cut else None
+    if cut and head:
+        name, head_end = head
         try:
-            return ElementTree.fromstring(data[:cut] + b"</" + root + b">")
-        except (ElementTree.ParseError, ValueError, LookupError):
-            pass  # judged whole below: the reason (if any) is the whole part's
+            root = ElementTree.fromstring(data[:cut] + b"</" + name + b">")
+            # the root's start tag (its namespaces) with what follows the cut, as expat sees it
+            expat.ParserCreate(namespace_separator="}").Parse(data[:head_end] + data[cut:], True)
+            return root
+        except (ElementTree.ParseError, expat.ExpatError, ValueError, LookupError):
+            pass
     return read_xml(data, part)
 
 
 _NAME_ENDS = (b" ", b"\t", b"\r", b"\n", b"/", b">")
 
 
-def _root_name(data: bytes) -> bytes | None:
-    """The qualified name in the first start tag (after the declaration), as written."""
+def _root_start(data: bytes) -> tuple[bytes, int] | None:
+    """The qualified name in the first start tag (after the declaration), as written, and where
+    that tag ends (after its first ``>``: a ``>`` inside one of its values makes the cut
+    ill-formed, and the whole part is parsed)."""
     at = data.find(b"<")
     while at >= 0 and data[at + 1:at + 2] in (b"?", b"!"):
         at = data.find(b"<", at + 1)
     if at < 0:
         return None
     ends = [e for e in (data.find(x, at + 1) for x in _NAME_ENDS) if e >= 0]
-    return data[at + 1:min(ends)] if ends and min(ends) > at + 1 else None
+    close = data.find(b">", at)
+    if not ends or min(ends) <= at + 1 or close < 0:
+        return None
+    return data[at + 1:min(ends)], close + 1
 
 
 def _end_of(data: bytes, name: bytes) -> int:

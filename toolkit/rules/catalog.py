@@ -136,6 +136,9 @@ def _move_data(ctx: Context) -> str:
             f"{stem}.json，已填的数据自动转入新模板（合计与各项之和不一致时会列出，改正即可）")
 
 
+_CELLS_NAMED = 6  # cells an E8 for several broken totals names in its text (all are marked)
+
+
 def _broken_totals(rule: CheckRule, ctx: Context, table: str, keys: list[str]) -> Finding:
     """E8 for the totals of one table whose formulas were deleted or changed: one finding naming
     them all (a table pasted as values has dozens), every cell marked; when each number left
@@ -150,7 +153,11 @@ def _broken_totals(rule: CheckRule, ctx: Context, table: str, keys: list[str]) -
     change = "被替换为数字" if numbers else "被删除或改动"
     sums = [ctx.value(k) == _sum_of_items(ctx, k) for k in keys]
     sound = ("这些数字都等于各项之和，数据本身没有问题；" if all(sums) else "")
-    return finding(ctx, rule, f"{table}有{len(keys)}个合计单元格的公式{change}（如{spec.describe(key)}：{what[key]}）："
+    # every cell named where they are few; a table pasted as values lists its first ones
+    cells = [ctx.report.cells[k].a1 for k in keys if k in ctx.report.cells]
+    shown = "、".join(cells[:_CELLS_NAMED]) + ("等" if len(cells) > _CELLS_NAMED else "")
+    where = f"（{shown}）" if shown else ""
+    return finding(ctx, rule, f"{table}有{len(keys)}个合计单元格{where}的公式{change}（如{spec.describe(key)}：{what[key]}）："
                               f"合计应是模板的公式。{sound}请撤销改动、恢复合计公式，或把数据转到新模板"
                               f"（{_move_data(ctx)}）。", tuple(keys),
                    row=f"{len(keys)}个合计单元格", column="", expected="模板公式", found=f"公式{change}")
