@@ -94,6 +94,17 @@ def test_reports_whose_tables_are_pictures_are_not_passed(tmp_path, sample):
     # no finding invented for what was not read
     assert {f["rule"] for file in found["files"] for f in file["findings"]} == {"W13"}
 
+    # collect: the imported data of a report whose tables are pictures is listed and its workbook
+    # asked for, as a Word report sent alone is; never summed (its blanks are not the unit's zeros)
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "图片.json").write_bytes((tmp_path / "图片.json").read_bytes())
+    proc = run_nianbao("collect", batch, "-o", tmp_path / "汇总")
+    assert "通过 1" not in proc.stdout, proc.stdout + proc.stderr
+    status = openpyxl.load_workbook(next((tmp_path / "汇总").glob("汇总状态*.xlsx")))
+    rows = [r for ws in status for r in ws.iter_rows(values_only=True) if r and "图片.json" in str(r)]
+    assert rows and any("仅报送Word" in str(r) for r in rows), rows
+
 
 def test_the_check_window_neither_passes_nor_builds_a_report_whose_tables_are_pictures(tmp_path, sample):
     from toolkit.gui.model import Launcher

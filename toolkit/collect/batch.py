@@ -101,11 +101,14 @@ class FileResult(FindingCounts):
     summary_units: tuple[str, ...] = ()  # ... and the units it sums, as it lists them
     draft_to: str = ""  # the address the worker's draft was made for
     draft_reply: Reply | None = None  # the e-mail it answers
+    unread: int = 0  # table values its source did not give (data imported from a document: pictures)
 
     @property
     def document(self) -> bool:
-        """A report document (Word, PDF, web page) rather than a workbook or JSON data."""
-        return Path(self.path).suffix.lower() in DOCUMENT_SUFFIXES
+        """A report document (Word, PDF, web page) rather than a workbook or JSON data, or JSON
+        data imported from one whose tables were not all read: checked and listed, never summed
+        (its blanks are not the unit's zeros), its workbook asked for."""
+        return Path(self.path).suffix.lower() in DOCUMENT_SUFFIXES or self.unread > 0
 
     def number(self, key: str) -> object:
         return None if self.numbers is None else self.numbers[NUMBER_INDEX[key]]
@@ -182,6 +185,7 @@ def process(task: Task) -> FileResult:
     res.saved_at = report.saved_at
     res.summary_of = report.summary_of or ""
     res.summary_units = report.summary_units
+    res.unread = len(report.unread)
     previous, res.previous_note = _SETUP.previous.match(report) if _SETUP.previous else (None, "")
     res.previous_used = previous is not None
     try:

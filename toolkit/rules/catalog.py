@@ -157,8 +157,8 @@ def _broken_totals(rule: CheckRule, ctx: Context, table: str, keys: list[str]) -
     cells = [ctx.report.cells[k].a1 for k in keys if k in ctx.report.cells]
     shown = "、".join(cells[:_CELLS_NAMED]) + ("等" if len(cells) > _CELLS_NAMED else "")
     where = f"（{shown}）" if shown else ""
-    return finding(ctx, rule, f"{table}有{len(keys)}个合计单元格{where}的公式{change}（如{spec.describe(key)}：{what[key]}）："
-                              f"合计应是模板的公式。{sound}请撤销改动、恢复合计公式，或把数据转到新模板"
+    return finding(ctx, rule, f"{table}有{len(keys)}个合计单元格{where}的公式{change}"
+                              f"（如{spec.describe(key)}：{what[key]}）：合计应是模板的公式。{sound}请撤销改动、恢复合计公式，或把数据转到新模板"
                               f"（{_move_data(ctx)}）。", tuple(keys),
                    row=f"{len(keys)}个合计单元格", column="", expected="模板公式", found=f"公式{change}")
 
