@@ -149,7 +149,7 @@ def _broken_totals(rule: CheckRule, ctx: Context, table: str, keys: list[str]) -
         return finding(ctx, rule, f"{spec.describe(key)}是自动计算的合计单元格，但{what[key]}："
                                   f"请撤销改动、恢复合计公式，或把数据转到新模板（{_move_data(ctx)}）。", (key,),
                        expected="模板公式", found=what[key])
-    numbers = all(what[k].startswith(FORMULA_DELETED) and _is_number(ctx.value(k)) for k in keys)
+    numbers = all(what[k].startswith(FORMULA_DELETED) and ctx.number(k) is not None for k in keys)
     change = "被替换为数字" if numbers else "被删除或改动"
     sums = [ctx.value(k) == _sum_of_items(ctx, k) for k in keys]
     sound = ("这些数字都等于各项之和，数据本身没有问题；" if all(sums) else "")
@@ -165,12 +165,8 @@ def _broken_totals(rule: CheckRule, ctx: Context, table: str, keys: list[str]) -
 
 def _sum_of_items(ctx: Context, key: str) -> object:
     """The sum of a total's items as the report holds them (None when one is not a number)."""
-    items = [ctx.value(t) for t in spec.FIELDS[key].computed_from]
-    return sum(items) if all(_is_number(v) for v in items) else None  # type: ignore[arg-type]  # numbers
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    items = [ctx.number(t) for t in spec.FIELDS[key].computed_from]
+    return None if None in items else sum(items)  # type: ignore[arg-type]  # numbers, tested above
 
 
 def _formulas(rule: CheckRule, ctx: Context) -> Iterable[Finding]:
