@@ -54,8 +54,7 @@ def _table_change(table: spec.Table, keys: tuple[str, ...], pos: dict[str, CellP
     focus = ""
     if present:
         base = _offset(pos[present[0]], expected[present[0]])
-        sheet = pos[present[0]].sheet
-        moved = [k for k in present if _offset(pos[k], expected[k]) != base or pos[k][0] != sheet]
+        moved = [k for k in present if _offset(pos[k], expected[k]) != base or pos[k].sheet != pos[present[0]].sheet]
         if moved:
             focus = moved[0]
             (frow, fcol), (brow, bcol) = _offset(pos[focus], expected[focus]), base
@@ -79,9 +78,7 @@ def _table_change(table: spec.Table, keys: tuple[str, ...], pos: dict[str, CellP
 
 
 def _offset(found: CellPos, expected: CellPos) -> tuple[int, int]:
-    _, row, col = found  # (unpacked: a named tuple's fields are slow attribute lookups)
-    _, expected_row, expected_col = expected
-    return row - expected_row, col - expected_col
+    return found.row - expected.row, found.col - expected.col
 
 
 def _deleted_text(table: spec.Table, deleted: tuple[str, ...]) -> str:
