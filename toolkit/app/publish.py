@@ -125,7 +125,7 @@ def build_reports(paths: list[Path | str], output: Path | str | None = None, *, 
         built.draft = bool(built.check.not_final)
         if built.draft and not force:
             why = ("数据有错误" if built.check.errors
-                   else f"表格中有{len(report.unread)}项数值没有读到（{built.check.verdict}）")
+                   else f"{built.check.unread_said}（{built.check.verdict}）")
             built.refused = f"{why}，未生成报告：请改正后重试；如需先看草稿，加 --force（报告将标明“草稿”）"
             continue
         if folder is not None:

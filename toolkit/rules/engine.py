@@ -343,8 +343,13 @@ class CheckResult:
         if self.errors:
             return f"{len(self.errors)}个错误"
         if self.report.unread:
-            return f"{self.verdict}：表格中有{len(self.report.unread)}项数值没有读到"
+            return f"{self.verdict}：{self.unread_said}"
         return ""
+
+    @property
+    def unread_said(self) -> str:
+        """How many of the tables' numbers were not read, in words."""
+        return f"表格中有{len(self.report.unread)}项数值没有读到"
 
     @property
     def exit_code(self) -> int:
