@@ -99,3 +99,14 @@ def test_numbers_out_of_range_are_refused_before_any_work(tmp_path, args, option
 def test_numbers_in_range_are_taken():
     from toolkit.cli import TIMEOUT, WORKERS, year_type
     assert (year_type()("2024"), WORKERS("2"), TIMEOUT("0"), TIMEOUT("1.5")) == (2024, 2, 0.0, 1.5)
+
+
+def test_missing_and_unknown_arguments_are_said_together():
+    """argparse stops at the missing arguments; the unknown option is named too, and the hint about
+    --previous taking the paths after it comes only when --previous was given."""
+    proc = run_nianbao("audit", "--bogus")
+    assert proc.returncode == 2
+    assert "缺少参数" in proc.stderr and "无法识别的参数：--bogus" in proc.stderr, proc.stderr
+    assert "--previous 会把" not in proc.stderr, proc.stderr
+    abbreviated = run_nianbao("audit", "--prev", "a", "b")  # argparse accepts --prev for --previous
+    assert "无法识别的参数" not in abbreviated.stderr and "--previous 会把" in abbreviated.stderr, abbreviated.stderr

@@ -98,17 +98,43 @@ class Parser(argparse.ArgumentParser):
             parser.error(f"unrecognized arguments: {' '.join(extras)}")
         return ns
 
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+        # What this parser (a command's, when argparse hands it the rest) was given: its error
+        # says which of those it could not use.
+        self._given = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        print(f"nianbao：命令参数有误：{translate(message)}{self._greedy_hint(message)}", file=sys.stderr)
+        print(f"nianbao：命令参数有误：{translate(message)}{self._unknown_too(message)}{self._greedy_hint(message)}",
+              file=sys.stderr)
         raise SystemExit(EXIT_UNUSABLE)
+
+    def _given_options(self) -> list[str]:
+        """The options given to this parser, as typed (``--x=1`` as ``--x``)."""
+        return [g.split("=", 1)[0] for g in getattr(self, "_given", []) if g.startswith("-") and g != "-"]
+
+    def _unknown_too(self, message: str) -> str:
+        """argparse reports missing arguments before options it does not know (``audit --bogus``):
+        those are named too, so the user sees both mistakes at once."""
+        if not message.startswith("the following arguments are required"):
+            return ""
+        known = [o for a in self._actions for o in a.option_strings]
+        # an abbreviation argparse would accept (--prev for --previous) is not unknown
+        unknown = [g for g in self._given_options()
+                   if not any(o == g or (g.startswith("--") and o.startswith(g)) for o in known)]
+        return f"；无法识别的参数：{' '.join(dict.fromkeys(unknown))}" if unknown else ""
 
     def _greedy_hint(self, message: str) -> str:
         """Why a positional is missing when an option taking several values came before it
-        (``audit --previous 去年/ 今年/ -o 输出``: argparse gives 今年/ to --previous too)."""
+        (``audit --previous 去年/ 今年/ -o 输出``: argparse gives 今年/ to --previous too); only
+        when such an option was given."""
         if not message.startswith("the following arguments are required"):
             return ""
-        greedy = [a.option_strings[-1] for a in self._actions if a.option_strings and a.nargs == "+"]
+        given = self._given_options()
+        greedy = [a.option_strings[-1] for a in self._actions if a.option_strings and a.nargs == "+"
+                  and any(o == g or (g.startswith("--") and o.startswith(g)) for o in a.option_strings for g in given)]
         missing = [a.metavar for a in self._actions
                    if not a.option_strings and isinstance(a.metavar, str) and a.metavar in message]
         if not greedy or not missing:
