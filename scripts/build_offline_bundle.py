@@ -7,7 +7,7 @@
     python scripts/build_offline_bundle.py                                 # this machine's platform
 
 Makes dist/nianbao-离线安装包-<version>-<platform>.zip: every wheel nianbao (with the Excel button's
-extras where the platform has them) needs on CPython 3.10-3.13 (or the versions of --python),
+extras where the platform has them) needs on CPython 3.10-3.14 (or the versions of --python),
 downloaded as binaries for the target (``pip download --only-binary=:all: --platform ...
 --python-version ...``); the installer (scripts/install.py, run by 安装.bat / install.sh, which installs
 with ``pip --no-index --find-links``), the desktop launchers and 使用说明.txt, all of them naming the
@@ -32,9 +32,11 @@ sys.path.insert(0, str(ROOT))  # this checkout's toolkit: its command-line parse
 from toolkit.cli import Parser  # noqa: E402  (standard library only)
 
 SCRIPTS = ROOT / "scripts"
-# python.org's current versions that every binary dependency (lxml, MarkupSafe, pywin32) has wheels
-# for; 3.13 is what IT departments and Debian 13 install now
-PYTHONS = ("3.10", "3.11", "3.12", "3.13")
+# python.org's current versions that every binary dependency (lxml, MarkupSafe, pywin32, xlwings) has
+# wheels for (3.14 checked with pip download for win_amd64 and manylinux x86_64/aarch64, December 2026);
+# 3.13 is what Debian 13 installs, 3.14 what python.org offers first now. 3.15 (October 2026) is left
+# to --python until the tests have run on it.
+PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 # glibc 2.28 is UOS 20's (Debian 10), Kylin V10 has 2.31: wheels for newer glibc would not load there.
 _MANYLINUX = ["manylinux2014", *(f"manylinux_2_{n}" for n in range(17, 29))]
 PLATFORMS: dict[str, list[str]] = {
@@ -159,9 +161,9 @@ def python_versions(given: list[str]) -> tuple[str, ...]:
     """--python's versions, checked and in order (oldest first); ValueError names a wrong one."""
     for v in given:
         parts = v.split(".")
-        if len(parts) != 2 or not all(p.isdigit() for p in parts) or (int(parts[0]), int(parts[1])) < (3, 10):
-            raise ValueError(f"“{v}”不是可用的 Python 版本：应写成 3.10、3.13 这样，"
-                             "3.10 或更新（nianbao 需要 3.10 以上）")
+        if len(parts) != 2 or not all(p.isdigit() for p in parts) or int(parts[0]) != 3 or int(parts[1]) < 10:
+            raise ValueError(f"“{v}”不是可用的 Python 版本：应写成 3.10、3.14 这样，"
+                             "3.10 或更新的 3.x（nianbao 需要 3.10 以上；没有 Python 4）")
     return tuple(sorted(set(given), key=lambda v: tuple(map(int, v.split(".")))))
 
 

@@ -205,7 +205,7 @@ def test_bundle_texts_follow_its_python_versions():
     assert "没有找到 Python 3.12 或 3.13" in bat and "3.10" not in bat and "3.11" not in bat
     assert "for py in python3.13 python3.12 python3; do" in sh and "3.11" not in sh
     assert bundle.python_versions(["3.13", "3.10", "3.13"]) == ("3.10", "3.13")
-    for wrong in ("3.9", "3", "3.x"):
+    for wrong in ("3.9", "3", "3.x", "4.0", "2.7"):
         with pytest.raises(ValueError):
             bundle.python_versions([wrong])
     proc = subprocess.run([sys.executable, str(SCRIPTS / "build_offline_bundle.py"), "--help"],
