@@ -984,3 +984,19 @@ def test_word_report_with_unaccepted_tracked_changes_and_content_controls(tmp_pa
         "text.proactive": sample["text.proactive"].replace(sentence, "主动公开政府信息225条")}
     imported = import_file(edited)
     assert differences(expected, imported) == []
+
+
+def test_a_site_footer_of_many_lines_is_cut_whole_and_never_the_reports_text():
+    """A saved page's footer (tester4 G22) may run to six lines or more; it is cut from its first
+    marked line, and the walk up stops at the report's own last sentence."""
+    from toolkit.importers.document import Paragraph
+    from toolkit.importers.tables import _without_signature
+    text = ["本机关2024年度无其他需要报告的事项。"]
+    footer = ["网站地图 | 联系我们", "主办单位：某某区人民政府办公室", "承办单位：某某区大数据中心",
+              "地址：某某路1号 邮编：100000", "网站标识码：3300000001", "浙ICP备12345678号",
+              "浙公网安备 33000002000001号", "技术支持：某某科技有限公司"]
+    out = [p.text for p in _without_signature([Paragraph(t) for t in text + footer])]
+    assert out == text  # (网站地图, short and unmarked, goes as the 落款 would)
+    # a marked line above the report's last sentence is the report's own text
+    body = ["本网站主办单位：某某区人民政府办公室负责内容保障。", "二、其他事项。"]
+    assert [p.text for p in _without_signature([Paragraph(t) for t in body])] == body

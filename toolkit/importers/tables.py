@@ -877,11 +877,30 @@ def _cn_day(text: str) -> str:
 _SITE_FOOTER = re.compile(r"ICP备|ICP证|网站标识码|公网安备|版权所有|主办单位[:：]|承办单位[:：]|技术支持[:：]")
 
 
+_FOOTER_LINES = 12  # a site's footer is a few short lines; a report's text ends above them
+_FOOTER_LINE_CHARS = 80
+
+
+def _footer_start(ps: list[Paragraph]) -> int | None:
+    """Where a site's footer begins: the first line bearing one of its marks (``_SITE_FOOTER``)
+    in the closing run of short lines that end no sentence. However many lines the footer has
+    (网站地图, 主办单位, 承办单位, ICP备, 公网安备, 技术支持 …), the walk up stops at the report's
+    own last sentence, so no text of the report is taken; the first paragraph is never a footer."""
+    start = None
+    for k in range(len(ps) - 1, max(len(ps) - 1 - _FOOTER_LINES, 0), -1):
+        text = ps[k].text
+        if _SITE_FOOTER.search(text):
+            start = k
+        elif "。" in text or len(norm(text)) > _FOOTER_LINE_CHARS:
+            break
+    return start
+
+
 def _without_signature(ps: list[Paragraph]) -> list[Paragraph]:
     """Section 六 without the 落款 (unit and date) at its end, and without what follows the 落款's
     date (a printed web page's footer: 主办单位…ICP备…)."""
     out = list(ps)
-    footer = next((k for k in range(max(len(out) - 4, 1), len(out)) if _SITE_FOOTER.search(out[k].text)), None)
+    footer = _footer_start(out)
     if footer is not None:  # a saved page's footer without a 落款 above it to end the text
         del out[footer:]
     dated = next((k for k in range(len(out) - 1, max(len(out) - 6, 0), -1)
