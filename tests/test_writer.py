@@ -37,3 +37,43 @@ def _sheet_texts(options: dict) -> bytes:
 def test_shared_and_inline_strings_are_escaped():
     for options in ({"in_memory": True}, {"constant_memory": True}):
         assert b"_x005F_x005F_x005F_x0041_" in _sheet_texts(options), options
+
+
+def _every_kind_of_cell(options: dict) -> dict[str, bytes]:
+    import datetime as dt
+    buf = io.BytesIO()
+    wb = Workbook(buf, {**options, "strings_to_numbers": False, "strings_to_formulas": False,
+                        "strings_to_urls": False})
+    fmt = wb.add_format({"bold": True, "text_wrap": True})
+    ws = wb.add_worksheet()
+    ws.set_column(3, 3, 10, wb.add_format({"italic": True}))
+    texts = ["", " 前后空格 ", "a\tb", "行一\n行二", "A&B <c> \"d\" 'e'", "a\x01b", "_x0041_", "<r>x</r>",
+             "\uffff", "😀 表情", "x" * 100]
+    numbers = [0, -1, 3.5, 1e20, 123456789012345678, 2 ** 0.5, -0.0]
+    for r, text in enumerate(texts):
+        ws.write_string(r, 0, text, fmt)
+        ws.write_string(r, 1, text)  # no format
+        ws.write_string(r, 3, text)  # the column's format
+    for r, n in enumerate(numbers):
+        ws.write_number(r, 2, n, fmt)
+        ws.write_number(r, 4, n)
+    ws.write_datetime(0, 5, dt.datetime(2024, 1, 2, 3, 4), wb.add_format({"num_format": "yyyy-mm-dd"}))
+    ws.write_boolean(1, 5, True, fmt)
+    ws.write_formula(2, 5, "=C1+1", fmt, 1)
+    ws.write_blank(3, 5, None, fmt)
+    ws.write_rich_string(4, 5, "a", fmt, "b")
+    wb.close()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+
+def test_cells_are_written_as_xlsxwriter_writes_them(monkeypatch):
+    """Our inlined cell writer (``_Worksheet._write_cell``) writes exactly what XlsxWriter's own
+    does, for every kind of cell and text, in-line (constant_memory) and shared."""
+    from toolkit.workbook import writer
+    for options in ({"in_memory": True}, {"constant_memory": True}):
+        ours = _every_kind_of_cell(options)
+        with monkeypatch.context() as m:
+            m.delattr(writer._Worksheet, "_write_cell")
+            theirs = _every_kind_of_cell(options)
+        assert ours == theirs, options

@@ -17,7 +17,8 @@ import re
 import xlsxwriter
 from xlsxwriter.packager import Packager
 from xlsxwriter.sharedstrings import SharedStrings
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.utility import _preserve_whitespace, xl_rowcol_to_cell_fast
+from xlsxwriter.worksheet import CellNumberTuple, CellStringTuple, Worksheet
 
 _ESCAPED_UNDERSCORE = re.compile(r"_(?=x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
@@ -26,8 +27,10 @@ _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 def escape_text(data: object) -> object:
     """A text as Excel stores it in the file: literal ``_xHHHH_`` escaped, control characters as
     ``_xHHHH_``, the two non-characters too. Anything that is not a text is left as it is."""
-    if not isinstance(data, str):
-        return data
+    return _excel_text(data) if isinstance(data, str) else data
+
+
+def _excel_text(data: str) -> str:
     if "_x" not in data and data.isprintable():  # the usual text (no escape, no control character)
         return data
     data = _ESCAPED_UNDERSCORE.sub("_x005F_", data)
@@ -42,6 +45,27 @@ class _SharedStrings(SharedStrings):
 class _Worksheet(Worksheet):
     # in-line strings (constant_memory workbooks)
     _escape_control_characters = staticmethod(escape_text)
+
+    def _write_cell(self, row: int, col: int, cell) -> None:
+        """XlsxWriter's own ``Worksheet._write_cell``, inlined for the cells long sheets are made
+        of (a formatted number, a formatted in-line text): the same XML, in a third of the time
+        (汇总状态.xlsx of 1,000 units has 40,000 cells). Any other cell is XlsxWriter's to write."""
+        kind, fmt = type(cell), cell.format
+        if fmt is None or not (kind is CellNumberTuple or kind is CellStringTuple and self.constant_memory):
+            return super()._write_cell(row, col, cell)
+        if kind is CellNumberTuple:
+            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}">'
+                          f'<v>{cell.number:.16G}</v></c>')
+            return None
+        text = _excel_text(cell.string)
+        if text.startswith("<r>") and text.endswith("</r>"):  # XlsxWriter writes it as rich text
+            return super()._write_cell(row, col, cell)
+        space = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
+        if "&" in text or "<" in text or ">" in text:
+            text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}" t="inlineStr">'
+                      f'<is><t{space}>{text}</t></is></c>')
+        return None
 
 
 class _Packager(Packager):
