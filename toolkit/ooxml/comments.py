@@ -1,6 +1,13 @@
 """Cell notes: the comments part (authors, comments with rich text) and its VML drawing (one
 shape per note, the box Excel shows on hover).
 
+A note's XML and its shape's are written as text, by one function each (``comment_xml``,
+``shape_xml``). A sheet's first notes make both parts from that text alone (``new_comments``,
+``new_drawing``): the first check of a workbook, the common case, needs no XML tree. Parts a
+workbook already has (a second check, a user's notes, a LibreOffice save) are edited as lxml trees
+(``CommentsPart``, ``VmlDrawing``; lxml is imported only then), the new notes parsed from the same
+text and appended.
+
 Excel's VML is not always well-formed XML (an unclosed ``<br>`` in old files): it is closed
 before parsing, as openpyxl does; VML that is still not XML is refused as a whole, so that
 nothing of it is lost.
@@ -10,14 +17,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from ..errors import UnusableFile
 from .cells import BadReference, split_a1
-from .partedit import Element, parse_xml, to_bytes
+from .partedit import parse_xml, to_bytes
+from . import splice
 from .strings import string_item
-from .xml import MAIN_NS, XML_NS, escape, local, ns_of
+from .xml import MAIN_NS, escape, local, ns_of
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element as Element
 
 COMMENTS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 VML_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
@@ -49,10 +59,7 @@ class CommentsPart:
     """A comments part: its authors and comments."""
 
     def __init__(self, data: bytes | None = None) -> None:
-        if data is None:
-            self.root = etree.Element(f"{{{MAIN_NS}}}comments", nsmap={None: MAIN_NS})  # type: ignore[dict-item]  # the default namespace
-        else:
-            self.root = parse_xml(data)
+        self.root = parse_xml(data if data is not None else f'<comments xmlns="{MAIN_NS}"/>'.encode())
         self.ns = ns_of(self.root) or f"{{{MAIN_NS}}}"
         if local(self.root.tag) != "comments":
             raise PartShapeError("not a comments part")
@@ -62,7 +69,7 @@ class CommentsPart:
     def _child(self, name: str, index: int) -> Element:
         el = self.root.find(self.ns + name)
         if el is None:
-            el = etree.Element(self.ns + name)
+            el = self.root.makeelement(self.ns + name)
             self.root.insert(index, el)
         return el
 
@@ -94,19 +101,11 @@ class CommentsPart:
         if author in names:
             aid = names.index(author)
         else:
-            etree.SubElement(self.authors_el, self.ns + "author").text = author
+            self.authors_el.append(self.root.makeelement(self.ns + "author"))
+            self.authors_el[-1].text = author
             aid = len(names)
-        n = self.ns
-        c = etree.SubElement(self.list_el, n + "comment", ref=ref, authorId=str(aid))
-        run = etree.SubElement(etree.SubElement(c, n + "text"), n + "r")
-        rpr = etree.SubElement(run, n + "rPr")
-        etree.SubElement(rpr, n + "sz", val="9")
-        etree.SubElement(rpr, n + "color", indexed="81")
-        etree.SubElement(rpr, n + "rFont", val="宋体")
-        etree.SubElement(rpr, n + "charset", val="134")
-        t = etree.SubElement(run, n + "t")
-        t.set(f"{{{XML_NS}}}space", "preserve")
-        t.text = escape(text)
+        ns = self.ns[1:-1]
+        _append_parsed(self.list_el, f'<comments xmlns="{ns}">{comment_xml(ref, aid, text)}</comments>')
 
     def sort(self) -> None:
         """Comments in row, then column order (how Excel writes them)."""
@@ -138,16 +137,11 @@ class VmlDrawing:
 
     def __init__(self, data: bytes | None = None, block: int = 1) -> None:
         if data is None:
-            self.root = etree.Element("xml", nsmap={"v": V_NS, "o": O_NS, "x": X_NS})
-            layout = etree.SubElement(self.root, _o("shapelayout"))
-            layout.set(_v("ext"), "edit")
-            idmap = etree.SubElement(layout, _o("idmap"), data=str(block))
-            idmap.set(_v("ext"), "edit")
-        else:
-            try:
-                self.root = parse_xml(_BR.sub(b"<br/>", data))
-            except UnusableFile as exc:
-                raise PartShapeError("VML drawing is not XML") from exc
+            data = _drawing_head(block).encode() + b"</xml>"
+        try:
+            self.root = parse_xml(_BR.sub(b"<br/>", data))
+        except UnusableFile as exc:
+            raise PartShapeError("VML drawing is not XML") from exc
 
     def note_shapes(self) -> list[tuple[Element, tuple[int, int]]]:
         """(shape, (row, col)) of every note's shape."""
@@ -179,36 +173,12 @@ class VmlDrawing:
 
     def add_notes(self, cells: list[tuple[int, int]]) -> None:
         """One hidden note box per (row, col), beside the cell."""
+        xml = []
         if not any(el.get("id") == NOTE_SHAPETYPE for el in self.root.iter(_v("shapetype"))):
-            st = etree.SubElement(self.root, _v("shapetype"), id=NOTE_SHAPETYPE, coordsize="21600,21600",
-                                  path="m,l,21600r21600,l21600,xe")
-            st.set(_o("spt"), "202")
-            etree.SubElement(st, _v("stroke"), joinstyle="miter")
-            p = etree.SubElement(st, _v("path"), gradientshapeok="t")
-            p.set(_o("connecttype"), "rect")
+            xml.append(SHAPETYPE_XML)
         first = self._next_id()
-        for i, (row, col) in enumerate(cells):
-            self._add_shape(first + i, row, col, i + 1)
-
-    def _add_shape(self, shape_id: int, row: int, col: int, z: int) -> None:
-        s = etree.SubElement(self.root, _v("shape"), id=f"_x0000_s{shape_id}", type=f"#{NOTE_SHAPETYPE}",
-                             style=("position:absolute;margin-left:100pt;margin-top:10pt;width:240pt;"
-                                    f"height:110pt;z-index:{z};visibility:hidden"),
-                             fillcolor="#ffffe1")
-        s.set(_o("insetmode"), "auto")
-        etree.SubElement(s, _v("fill"), color2="#ffffe1")
-        etree.SubElement(s, _v("shadow"), on="t", color="black", obscured="t")
-        etree.SubElement(s, _v("path")).set(_o("connecttype"), "none")
-        box = etree.SubElement(s, _v("textbox"), style="mso-direction-alt:auto")
-        etree.SubElement(box, "div", style="text-align:left")
-        data = etree.SubElement(s, _x("ClientData"), ObjectType="Note")
-        etree.SubElement(data, _x("MoveWithCells"))
-        etree.SubElement(data, _x("SizeWithCells"))
-        # Anchor: left col, dx, top row, dy, right col, dx, bottom row, dy (a box right of the cell)
-        etree.SubElement(data, _x("Anchor")).text = f"{col + 1}, 15, {max(row - 1, 0)}, 10, {col + 5}, 15, {row + 7}, 4"
-        etree.SubElement(data, _x("AutoFill")).text = "False"
-        etree.SubElement(data, _x("Row")).text = str(row)
-        etree.SubElement(data, _x("Column")).text = str(col)
+        xml.extend(shape_xml(first + i, row, col, i + 1) for i, (row, col) in enumerate(cells))
+        _append_parsed(self.root, f'<xml {_VML_NAMESPACES}>{"".join(xml)}</xml>')
 
     def make_ids_unique(self, taken: set[str]) -> bool:
         """Make the drawing's ids unique, as the validator requires: LibreOffice writes a
@@ -218,13 +188,15 @@ class VmlDrawing:
         updated), gets a free ``_x0000_sN`` (ids of that form are never renamed: a form control's
         ``shapeId`` may point at one). The shapetype ``_x0000_t202`` in each drawing is Excel's own
         habit and stays. True when anything changed."""
+        from lxml import etree
+
         changed = False
         kept: dict[str, bytes] = {}  # shapetype id -> its definition
         for st in list(self.root.iter(_v("shapetype"))):
             sid = st.get("id")
             if not sid:
                 continue
-            body = etree.tostring(st)
+            body = etree.tostring(st)  # (lxml is loaded: the drawing was parsed)
             if kept.get(sid) == body:  # the same definition again (LibreOffice: one per shape)
                 self.remove(st)
                 changed = True
@@ -249,6 +221,8 @@ class VmlDrawing:
         return changed
 
     def to_bytes(self) -> bytes:
+        from lxml import etree
+
         return etree.tostring(self.root, encoding="UTF-8", xml_declaration=False)
 
 
@@ -257,3 +231,59 @@ def _free(prefix: str, taken: set[str]) -> str:
     while f"{prefix}{n}" in taken:
         n += 1
     return f"{prefix}{n}"
+
+
+def _append_parsed(parent: Element, xml: str) -> None:
+    """Append the children of ``xml`` (a wrapper declaring their namespaces) to ``parent``, in
+    another tree: lxml writes them with the prefixes ``parent``'s tree declares."""
+    for el in list(parse_xml(xml.encode())):
+        parent.append(el)
+
+
+# --- new notes, as text ------------------------------------------------------------------------
+
+_VML_NAMESPACES = f'xmlns:v="{V_NS}" xmlns:o="{O_NS}" xmlns:x="{X_NS}"'
+SHAPETYPE_XML = (f'<v:shapetype id="{NOTE_SHAPETYPE}" coordsize="21600,21600" path="m,l,21600r21600,l21600,xe" '
+                 'o:spt="202"><v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/>'
+                 '</v:shapetype>')
+
+
+def comment_xml(ref: str, author_id: int, note: str) -> str:
+    """One note in the look Excel gives new notes (9 pt 宋体), in the default namespace."""
+    return (f'<comment ref="{splice.attr(ref)}" authorId="{author_id}"><text><r><rPr><sz val="9"/>'
+            '<color indexed="81"/><rFont val="宋体"/><charset val="134"/></rPr><t xml:space="preserve">'
+            f'{splice.text(escape(note))}</t></r></text></comment>')
+
+
+def shape_xml(shape_id: int, row: int, col: int, z: int) -> str:
+    """The hidden box of one note, beside its cell (prefixes v, o, x)."""
+    # Anchor: left col, dx, top row, dy, right col, dx, bottom row, dy (a box right of the cell)
+    anchor = f"{col + 1}, 15, {max(row - 1, 0)}, 10, {col + 5}, 15, {row + 7}, 4"
+    return (f'<v:shape id="_x0000_s{shape_id}" type="#{NOTE_SHAPETYPE}" style="position:absolute;'
+            f'margin-left:100pt;margin-top:10pt;width:240pt;height:110pt;z-index:{z};visibility:hidden" '
+            'fillcolor="#ffffe1" o:insetmode="auto"><v:fill color2="#ffffe1"/>'
+            '<v:shadow on="t" color="black" obscured="t"/><v:path o:connecttype="none"/>'
+            '<v:textbox style="mso-direction-alt:auto"><div style="text-align:left"/></v:textbox>'
+            '<x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
+            f'<x:Anchor>{anchor}</x:Anchor><x:AutoFill>False</x:AutoFill><x:Row>{row}</x:Row>'
+            f'<x:Column>{col}</x:Column></x:ClientData></v:shape>')
+
+
+def _drawing_head(block: int) -> str:
+    return (f'<xml {_VML_NAMESPACES}><o:shapelayout v:ext="edit"><o:idmap data="{block}" v:ext="edit"/>'
+            '</o:shapelayout>')
+
+
+def new_comments(author: str, notes: list[tuple[str, str]]) -> bytes:
+    """A sheet's first comments part: ``notes`` (ref, text), in row and column order."""
+    body = "".join(comment_xml(ref, 0, note) for ref, note in notes)
+    return splice.DECLARATION + (f'<comments xmlns="{MAIN_NS}"><authors><author>{splice.text(author)}</author>'
+                                 f'</authors><commentList>{body}</commentList></comments>').encode()
+
+
+def new_drawing(block: int, cells: list[tuple[int, int]]) -> tuple[bytes, list[str]]:
+    """A sheet's first VML drawing: a box per note, in shape id block ``block``; and its shape ids."""
+    first = 1024 * block + 1 if block < 1 << 20 else 1025
+    ids = [f"_x0000_s{first + i}" for i in range(len(cells))]
+    shapes = "".join(shape_xml(first + i, row, col, i + 1) for i, (row, col) in enumerate(cells))
+    return f"{_drawing_head(block)}{SHAPETYPE_XML}{shapes}</xml>".encode(), ids

@@ -1,78 +1,101 @@
-"""Parts parsed for editing, and written back (lxml: it keeps every namespace declaration and
-prefix as written, and knows an element's parent); the relationships and content types that
-write-back edits. Reading a part is ``xml.read_xml`` (ElementTree), which ``nianbao check``
-loads alone."""
+"""The relationships and content types that write-back edits, edited in place (``splice``: every
+namespace declaration, prefix and untouched byte kept as written); and, for the comments and VML
+parts a workbook already has, a part parsed as an lxml tree and written back (``parse_xml``,
+``to_bytes``: lxml is imported there only, when such a part is edited).
+
+Reading a part is ``xml.read_xml`` (ElementTree), which ``nianbao check`` loads alone.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
+from typing import TYPE_CHECKING
 
-from lxml import etree
+from . import splice
+from .xml import PKG_REL_NS, damaged, local, refuse_dtd
 
-from .xml import CT_NS, PKG_REL_NS, damaged, local, refuse_dtd
+if TYPE_CHECKING:
+    from lxml import etree
 
-Element = etree._Element
-
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
-                          remove_blank_text=False, collect_ids=False)
+    Element = etree._Element
 
 
 def parse_xml(data: bytes, part: str = "") -> Element:
     """One part as an lxml element tree; DamagedFile (saying which part) when it is not XML."""
+    from lxml import etree  # (only for comments and drawings a workbook already has)
+
     refuse_dtd(data)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                             remove_blank_text=False, collect_ids=False)
     try:
-        return etree.fromstring(data, _PARSER)
+        return etree.fromstring(data, parser)
     except (etree.XMLSyntaxError, ValueError, LookupError) as exc:
         raise damaged(part) from exc
 
 
 def to_bytes(root: Element) -> bytes:
     """A part's tree as bytes, with the declaration every Office program writes."""
-    return (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            + etree.tostring(root, encoding="UTF-8", xml_declaration=False))
+    from lxml import etree
+
+    return splice.DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
 
 
-def new_relationships() -> Element:
-    return etree.Element(f"{{{PKG_REL_NS}}}Relationships", nsmap={None: PKG_REL_NS})  # type: ignore[dict-item]  # the default namespace
+def _element(prefix: bytes, name: str, attrs: dict[str, str]) -> bytes:
+    values = "".join(f' {k}="{splice.attr(v)}"' for k, v in attrs.items())
+    return b"<" + prefix + f"{name}{values}/>".encode()
 
 
-def add_relationship(root: Element, type_: str, target: str) -> str:
-    """Append a relationship with the first free rId; returns that id."""
-    used = {el.get("Id") for el in root}
-    n = 1
-    while f"rId{n}" in used:
-        n += 1
-    etree.SubElement(root, f"{{{PKG_REL_NS}}}Relationship", Id=f"rId{n}", Type=type_, Target=target)
-    return f"rId{n}"
+class Relationships:
+    """A relationships part (``…/_rels/x.xml.rels``) being edited; ``data`` None: a new one."""
+
+    def __init__(self, data: bytes | None, part: str = "") -> None:
+        new = f'<Relationships xmlns="{PKG_REL_NS}"/>'.encode()
+        self.top = splice.Top(new if data is None else data, part)
+        self.ids = [c[1].get("Id") for c in self.top.children]
+        self.count = len(self.ids)  # relationships in the part now
+
+    def add(self, type_: str, target: str) -> str:
+        """Append a relationship with the first free rId; returns that id."""
+        n = 1
+        while f"rId{n}" in self.ids:
+            n += 1
+        rid = f"rId{n}"
+        self.ids.append(rid)
+        self.top.append(_element(self.top.prefix, "Relationship", {"Id": rid, "Type": type_, "Target": target}))
+        self.count += 1
+        return rid
+
+    def drop(self, rid: str) -> None:
+        for child in self.top.children:
+            if child[1].get("Id") == rid:
+                self.top.remove(child)
+                self.count -= 1
+
+    def to_bytes(self) -> bytes:
+        return self.top.to_bytes()
 
 
-def drop_relationship(root: Element, rid: str) -> None:
-    for el in list(root):
-        if el.get("Id") == rid:
-            root.remove(el)
-
-
-def edit_content_types(root: Element, *, removed: AbstractSet[str] = frozenset(),
-                       defaults: dict[str, str] | None = None, overrides: dict[str, str] | None = None) -> None:
-    """Drop the overrides of ``removed`` parts; add ``defaults`` (extension -> type) and
-    ``overrides`` (part name -> type) that are not there yet."""
+def edit_content_types(data: bytes, *, removed: AbstractSet[str] = frozenset(),
+                       defaults: dict[str, str] | None = None, overrides: dict[str, str] | None = None) -> bytes:
+    """[Content_Types].xml without the overrides of ``removed`` parts, with ``defaults``
+    (extension -> type) and ``overrides`` (part name -> type) that are not there yet."""
+    top = splice.Top(data, "[Content_Types].xml")
     gone = {"/" + p for p in removed}
     have_ext, have_part = set(), set()
-    for el in list(root):
-        if not isinstance(el.tag, str):
-            continue
-        kind = local(el.tag)
+    for child in top.children:
+        kind = local(child[0])
         if kind == "Override":
-            if el.get("PartName") in gone:
-                root.remove(el)
+            if child[1].get("PartName") in gone:
+                top.remove(child)
             else:
-                have_part.add(el.get("PartName"))
+                have_part.add(child[1].get("PartName"))
         elif kind == "Default":
-            have_ext.add((el.get("Extension") or "").lower())
+            have_ext.add((child[1].get("Extension") or "").lower())
     for ext, typ in (defaults or {}).items():
         if ext.lower() not in have_ext:
-            etree.SubElement(root, f"{{{CT_NS}}}Default", Extension=ext, ContentType=typ)
+            top.append(_element(top.prefix, "Default", {"Extension": ext, "ContentType": typ}))
     for part, typ in (overrides or {}).items():
         name = "/" + part
         if part not in removed and name not in have_part:
-            etree.SubElement(root, f"{{{CT_NS}}}Override", PartName=name, ContentType=typ)
+            top.append(_element(top.prefix, "Override", {"PartName": name, "ContentType": typ}))
+    return top.to_bytes()

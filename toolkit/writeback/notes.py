@@ -20,18 +20,21 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..ooxml.comments import COMMENTS_CT, COMMENTS_TYPE, VML_CT, VML_TYPE, CommentsPart, PartShapeError, VmlDrawing
-from ..ooxml.package import Package, parse_relationships, relative_target, rels_name
-from ..ooxml.partedit import (
-    add_relationship,
-    drop_relationship,
-    edit_content_types,
-    new_relationships,
-    parse_xml,
-    to_bytes,
+from ..ooxml.comments import (
+    COMMENTS_CT,
+    COMMENTS_TYPE,
+    VML_CT,
+    VML_TYPE,
+    CommentsPart,
+    PartShapeError,
+    VmlDrawing,
+    new_comments,
+    new_drawing,
 )
+from ..ooxml.package import Package, Relationship, parse_relationships, relative_target, rels_name
+from ..ooxml.partedit import Relationships, edit_content_types
 from ..ooxml.sheetedit import SheetEditor
-from ..ooxml.xml import REL_NS
+from ..ooxml.xml import REL_NS, read_xml
 from .plan import NOTE_AUTHOR, Note
 
 NOTE_PREFIX = re.sub(r"\s", "", f"{NOTE_AUTHOR} 校验：")
@@ -51,6 +54,7 @@ class Changes:
     overrides_add: dict[str, str] = field(default_factory=dict)  # "xl/comments1.xml" -> type
     defaults_add: dict[str, str] = field(default_factory=dict)  # "vml" -> type
     skipped: list[str] = field(default_factory=list)  # sheets whose notes could not be written
+    drawn: dict[str, list[str]] = field(default_factory=dict)  # drawing made here -> its shape ids
 
     def exists(self, pkg: Package, name: str) -> bool:
         return name in self.parts or (name not in self.removed and pkg.has(name))
@@ -64,6 +68,7 @@ class Changes:
 
     def drop(self, name: str) -> None:
         self.parts.pop(name, None)
+        self.drawn.pop(name, None)
         self.overrides_add.pop(name, None)
         self.removed.add(name)
 
@@ -75,9 +80,7 @@ class Changes:
         return pattern.format(n)
 
     def content_types(self, data: bytes) -> bytes:
-        root = parse_xml(data, "[Content_Types].xml")
-        edit_content_types(root, removed=self.removed, defaults=self.defaults_add, overrides=self.overrides_add)
-        return to_bytes(root)
+        return edit_content_types(data, removed=self.removed, defaults=self.defaults_add, overrides=self.overrides_add)
 
 
 def apply_notes(pkg: Package, ch: Changes, sheet_part: str, sheet: SheetEditor, notes: list[Note],
@@ -93,8 +96,8 @@ def apply_notes(pkg: Package, ch: Changes, sheet_part: str, sheet: SheetEditor, 
 def _apply(pkg: Package, ch: Changes, sheet_part: str, sheet: SheetEditor, notes: list[Note],
            block: int, recorded: Callable[[int, int], bool]) -> None:
     rels_part = rels_name(sheet_part)
-    rels_root = parse_xml(ch.read(pkg, rels_part), rels_part) if ch.exists(pkg, rels_part) else new_relationships()
-    rels = parse_relationships(sheet_part, rels_root)
+    rels_data = ch.read(pkg, rels_part) if ch.exists(pkg, rels_part) else None
+    rels = parse_relationships(sheet_part, read_xml(rels_data, rels_part)) if rels_data is not None else []
     comments_rel = next((r for r in rels if r.is_a("comments") and not r.external), None)
     ld = sheet.legacy_drawing()
     vml_rel = None
@@ -109,7 +112,41 @@ def _apply(pkg: Package, ch: Changes, sheet_part: str, sheet: SheetEditor, notes
     if comments_rel is not None and (vml_rel is None or not ch.exists(pkg, comments_rel.target)):
         ch.skipped.append(sheet_part)  # comments without their drawing: leave them alone
         return
+    rels_edit = Relationships(rels_data, rels_part)
+    before = rels_edit.count
+    if comments_rel is None and vml_rel is None:
+        _first_notes(pkg, ch, sheet_part, sheet, notes, block, rels_edit)
+    else:
+        _edit_notes(pkg, ch, sheet_part, sheet, notes, block, recorded, rels_edit, comments_rel, vml_rel)
+    if rels_edit.count == before:
+        return  # (the relationships part stays as it was)
+    if rels_edit.count:
+        ch.put(rels_part, rels_edit.to_bytes())
+    elif ch.exists(pkg, rels_part):
+        ch.drop(rels_part)
 
+
+def _first_notes(pkg: Package, ch: Changes, sheet_part: str, sheet: SheetEditor, notes: list[Note],
+                 block: int, rels: Relationships) -> None:
+    """A sheet without notes yet: its comments part and drawing written as text (no tree)."""
+    mine = sorted(notes, key=lambda n: (n.row, n.col))
+    comments_part = ch.free_name(pkg, "xl/comments{}.xml")
+    vml_part = ch.free_name(pkg, "xl/drawings/vmlDrawing{}.vml")
+    ch.put(comments_part, new_comments(NOTE_AUTHOR, [(n.a1, n.text) for n in mine]))
+    drawing, ids = new_drawing(block, [(n.row, n.col) for n in mine])
+    ch.put(vml_part, drawing)
+    ch.drawn[vml_part] = ids
+    rels.add(COMMENTS_TYPE, relative_target(sheet_part, comments_part))
+    ch.overrides_add[comments_part] = COMMENTS_CT
+    rid = rels.add(VML_TYPE, relative_target(sheet_part, vml_part))
+    ch.defaults_add["vml"] = VML_CT
+    sheet.add_legacy_drawing(rid)
+
+
+def _edit_notes(pkg: Package, ch: Changes, sheet_part: str, sheet: SheetEditor, notes: list[Note], block: int,
+                recorded: Callable[[int, int], bool], rels: Relationships, comments_rel: Relationship | None,
+                vml_rel: Relationship | None) -> None:
+    """A sheet with notes or a drawing already: both parts edited as trees (lxml)."""
     comments = CommentsPart(ch.read(pkg, comments_rel.target) if comments_rel else None)
     removed_cells: set[tuple[int, int]] = set()
     user_cells: set[tuple[int, int]] = set()
@@ -133,15 +170,14 @@ def _apply(pkg: Package, ch: Changes, sheet_part: str, sheet: SheetEditor, notes
     if mine:
         vml.add_notes([(n.row, n.col) for n in mine])
 
-    rels_before = len(rels_root)
     if len(comments) == 0:
         assert comments_rel is not None  # comments were read through it
         ch.drop(comments_rel.target)
-        drop_relationship(rels_root, comments_rel.id)
+        rels.drop(comments_rel.id)
         if not vml.has_shapes():
             ch.drop(vml_part)
             assert vml_rel is not None  # the drawing was read through it
-            drop_relationship(rels_root, vml_rel.id)
+            rels.drop(vml_rel.id)
             sheet.remove_legacy_drawing()
         else:
             ch.put(vml_part, vml.to_bytes())
@@ -151,18 +187,12 @@ def _apply(pkg: Package, ch: Changes, sheet_part: str, sheet: SheetEditor, notes
         ch.put(comments_part, comments.to_bytes())
         ch.put(vml_part, vml.to_bytes())
         if comments_rel is None:
-            add_relationship(rels_root, COMMENTS_TYPE, relative_target(sheet_part, comments_part))
+            rels.add(COMMENTS_TYPE, relative_target(sheet_part, comments_part))
             ch.overrides_add[comments_part] = COMMENTS_CT
         if vml_rel is None:
-            rid = add_relationship(rels_root, VML_TYPE, relative_target(sheet_part, vml_part))
+            rid = rels.add(VML_TYPE, relative_target(sheet_part, vml_part))
             ch.defaults_add["vml"] = VML_CT
             sheet.add_legacy_drawing(rid)
-    if len(rels_root) == rels_before:
-        return  # (the relationships part stays as it was)
-    if len(rels_root):
-        ch.put(rels_part, to_bytes(rels_root))
-    elif ch.exists(pkg, rels_part):
-        ch.drop(rels_part)
 
 
 def unique_vml_ids(pkg: Package, ch: Changes) -> None:
@@ -174,6 +204,13 @@ def unique_vml_ids(pkg: Package, ch: Changes) -> None:
                    key=lambda n: (len(n), n))  # vmlDrawing2 before vmlDrawing10
     for name in names:
         if not ch.exists(pkg, name):
+            continue
+        if name in ch.drawn:
+            # A drawing made here (``new_drawing``) has one shapetype and shapes named
+            # _x0000_sN only, which make_ids_unique never renames: it would change nothing, and
+            # only its ids matter, to the drawings after it. So it is not parsed, and a workbook
+            # whose drawings were all made here needs no XML tree at all.
+            taken.update(ch.drawn[name])
             continue
         try:
             vml = VmlDrawing(ch.read(pkg, name))

@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from ..errors import NotOurTemplate, OutputBlocked
 from ..ooxml.cells import CellPos
 from ..ooxml.package import CONTENT_TYPES, Package, relative_target, rels_name
-from ..ooxml.partedit import add_relationship, new_relationships, parse_xml, to_bytes
+from ..ooxml.partedit import Relationships
 from ..ooxml.sheetedit import CellValue, SheetEditor
-from ..ooxml.sheetread import read_cells
 from ..ooxml.theme import THEME_CT, THEME_TYPE, default_theme
 from ..ooxml.workbook import Book
 from ..ooxml.zipwrite import Member, copied, copyable, raw_member, write_zip
@@ -94,7 +93,7 @@ def _listed_cells(book: Book, sheets: _Sheets, header: CellPos | None) -> set[Ce
     col = header.col + [label for label, _ in layout.RESULTS_COLUMNS].index("单元格")
     editor = sheets[header.sheet]
     wanted = {(r, col) for r in editor.rows if r > header.row}
-    found = read_cells(editor.root, wanted, book.context(header.sheet))
+    found = editor.read(wanted, book.context(header.sheet))
     return {p for v in found.values() if isinstance(v, str) and (p := CellPos.find(v)) is not None}
 
 
@@ -173,9 +172,9 @@ def _add_theme(pkg: Package, ch: Changes) -> None:
         return
     part = ch.free_name(pkg, posixpath.join(posixpath.dirname(wb), "theme", "theme{}.xml"))
     rels = rels_name(wb)
-    root = parse_xml(ch.read(pkg, rels), rels) if ch.exists(pkg, rels) else new_relationships()
-    add_relationship(root, THEME_TYPE, relative_target(wb, part))
-    ch.put(rels, to_bytes(root))
+    edit = Relationships(ch.read(pkg, rels) if ch.exists(pkg, rels) else None, rels)
+    edit.add(THEME_TYPE, relative_target(wb, part))
+    ch.put(rels, edit.to_bytes())
     ch.put(part, default_theme())
     ch.overrides_add[part] = THEME_CT
 
