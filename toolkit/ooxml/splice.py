@@ -1,12 +1,12 @@
-"""Editing a part's bytes in place: what does not change is copied as it was, edits replace byte
-ranges.
+"""Editing a part in place: what does not change is copied as it was, edits replace ranges.
 
-Where elements start and end is found by a real parse (the standard library's expat, C): its
-start and end events give byte positions (``CurrentByteIndex``): at a start tag's ``<``; at an
-end tag's ``</``, or, for an empty-element tag ``<x/>``, just after its ``/>`` (``element_end``
-tells the two apart). Everything else here works on tags the parser has already accepted, so
-scanning one for its ``>`` or an attribute's quotes is exact. New elements are written as text
-with the prefixes the part already uses, escaped as lxml escapes (``text``/``attr``), so a part
+A real parse (the standard library's expat, C) cuts the part into its markup as written
+(``tokens``: each start tag, end tag, run of text, comment is one string, in order; joined they
+are the document): its default handler is ``list.append``, so the parse calls no Python code at
+all. Small parts (relationships, content types) are walked by their events instead (``Top``: byte
+positions from ``CurrentByteIndex``). Everything else here works on tags the parser has already
+accepted, so reading one's name or attributes is exact. New elements are written as text with
+the prefixes the part already uses, escaped as lxml escapes (``text``/``attr``), so a part
 edited here reads as one edited through a tree, but for what the edit did not touch, which stays
 byte for byte.
 
@@ -42,6 +42,154 @@ def utf8(data: bytes) -> bytes:
         return data[len(decl):].decode(name).encode("utf-8")
     except (LookupError, UnicodeDecodeError) as exc:
         raise damaged() from exc
+
+
+def tokens(data: bytes, part: str = "") -> list[str]:
+    """The part's markup and text as written, one string per start tag, end tag (an empty-element
+    tag is one string), comment, processing instruction, CDATA marker or run of text; DamagedFile
+    (saying which part) when the part is not XML."""
+    refuse_dtd(data)
+    out: list[str] = []
+    p = expat.ParserCreate()
+    p.DefaultHandler = out.append
+    try:
+        p.Parse(data, True)
+    except (expat.ExpatError, ValueError, LookupError) as exc:
+        raise damaged(part) from exc
+    return out
+
+
+def name_of(tag: str) -> str:
+    """The qualified name of a start or end tag as written (``x:c``)."""
+    i = 2 if tag[1] == "/" else 1
+    n = len(tag)
+    j = i
+    while j < n and tag[j] not in " \t\r\n/>":
+        j += 1
+    return tag[i:j]
+
+
+_REFS = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+def unescape(s: str) -> str:
+    """XML's references (the five predefined entities, character references) resolved."""
+    if "&" not in s:
+        return s
+    out = []
+    at = 0
+    while True:
+        amp = s.find("&", at)
+        if amp < 0:
+            out.append(s[at:])
+            return "".join(out)
+        semi = s.index(";", amp)
+        ref = s[amp + 1:semi]
+        out.append(s[at:amp])
+        if ref[:2] == "#x":
+            out.append(chr(int(ref[2:], 16)))
+        elif ref[:1] == "#":
+            out.append(chr(int(ref[1:])))
+        else:
+            out.append(_REFS[ref])
+        at = semi + 1
+
+
+def attributes_of(tag: str) -> dict[str, str]:
+    """A start tag's attributes (namespace declarations included), values as a parser gives them
+    (whitespace normalised, references resolved)."""
+    out = {}
+    i = len(name_of(tag)) + 1
+    n = len(tag)
+    while True:
+        while i < n and tag[i] in " \t\r\n":
+            i += 1
+        if i >= n or tag[i] in "/>":
+            return out
+        eq = tag.index("=", i)
+        name = tag[i:eq].strip()
+        j = eq + 1
+        while tag[j] in " \t\r\n":
+            j += 1
+        end = tag.index(tag[j], j + 1)
+        value = tag[j + 1:end]
+        for c in "\t\r\n":
+            if c in value:
+                value = value.replace(c, " ")
+        out[name] = unescape(value)
+        i = end + 1
+
+
+def attribute(tag: str, name: str) -> str | None:
+    """One attribute of a start tag (``attributes_of(tag).get(name)``, faster for the usual
+    ``<c r="A1" s="4">``)."""
+    if "'" in tag or "&" in tag or "\n" in tag or "\t" in tag or "\r" in tag or "= " in tag or " =" in tag:
+        return attributes_of(tag).get(name)
+    key = f' {name}="'
+    at = tag.find(key)
+    while at >= 0 and tag.count('"', 0, at) % 2:  # (inside a value)
+        at = tag.find(key, at + 1)
+    if at < 0:
+        return None
+    at += len(key)
+    return tag[at:tag.index('"', at)]
+
+
+def with_attribute(tag: str, name: str, value: str | None) -> str:
+    """A start tag with attribute ``name`` set to ``value`` (in its place, or after the others, as
+    a tree sets it), or dropped (``value`` None: with the space before it)."""
+    span = _attribute_span(tag, name)
+    if span is None:
+        if value is None:
+            return tag
+        end = len(tag) - (2 if tag.endswith("/>") else 1)
+        while tag[end - 1] in " \t\r\n":
+            end -= 1
+        return f'{tag[:end]} {name}="{attr(value)}"{tag[end:]}'
+    start, vs, ve = span
+    if value is None:
+        while tag[start - 1] in " \t\r\n":
+            start -= 1
+        return tag[:start] + tag[ve + 1:]
+    return f"{tag[:vs]}{attr(value)}{tag[ve:]}"
+
+
+def _attribute_span(tag: str, name: str) -> tuple[int, int, int] | None:
+    """(name start, value start, value end) of an attribute in a start tag."""
+    i = len(name_of(tag)) + 1
+    n = len(tag)
+    while True:
+        while i < n and tag[i] in " \t\r\n":
+            i += 1
+        if i >= n or tag[i] in "/>":
+            return None
+        eq = tag.index("=", i)
+        j = eq + 1
+        while tag[j] in " \t\r\n":
+            j += 1
+        end = tag.index(tag[j], j + 1)
+        if tag[i:eq].strip() == name:
+            return i, j + 1, end
+        i = end + 1
+
+
+def open_form(tag: str) -> str:
+    """An empty-element tag written as a start tag (``<x a="1"/>`` gives ``<x a="1">``)."""
+    return tag[:-2].rstrip(" \t\r\n") + ">" if tag.endswith("/>") else tag
+
+
+def join(parts: list[str], lo: int, hi: int, edits: Iterable[tuple[int, int, int, str]]) -> str:
+    """``parts[lo:hi]`` joined, with the edits (start, end, rank, new text) applied: the parts
+    start..end-1 replaced, or text inserted before part ``start`` where end == start (inserts at
+    one place in rank order, before a range that starts there). Edits do not overlap."""
+    out: list[str] = []
+    at = lo
+    for start, end, _, new in sorted(edits, key=lambda e: (e[0], e[1] != e[0], e[2])):
+        out.extend(parts[at:start])
+        out.append(new)
+        at = end
+    out.extend(parts[at:hi])
+    return "".join(out)
 
 
 def tag_end(data: bytes, start: int) -> int:
