@@ -89,6 +89,7 @@ class SheetEditor:
 
     def __init__(self, data: bytes, label: str = "工作表") -> None:
         self.label = label
+        self.data = data
         parts = self.parts = splice.tokens(data)
         ri = next(i for i, t in enumerate(parts) if t[0] == "<" and t[1] not in "!?")
         root = parts[ri]
@@ -119,8 +120,14 @@ class SheetEditor:
         self.rows: dict[int, list] = {}
         self._r_missing: list[list] = []
         row_no = -1
+        row_r = f'<{p}row r="'
+        n = len(row_r)
         for i, row in enumerate(scanned, 1):
-            r = splice.attribute(parts[row[0]], "r")
+            tag = parts[row[0]]
+            if tag.startswith(row_r) and "&" not in tag:  # (r first, the usual writing)
+                r: str | None = tag[n:tag.index('"', n)]
+            else:
+                r = splice.attribute(tag, "r")
             try:
                 row_no = row_index(r, row_no)
             except BadReference:
@@ -175,6 +182,10 @@ class SheetEditor:
                         self.links.append([j, k])
                         j = k
                     j += 1
+            elif quick and name.startswith(p) and ":" not in name[len(p):] and name != p + "extLst" \
+                    and not tok.endswith("/>"):
+                # the schema's children of a worksheet never hold their own kind (but in an extLst)
+                end = parts.index(f"</{name}>", i + 1)
             else:
                 end = _skip(parts, i)
             self.top.append([name, i, end])
@@ -188,8 +199,7 @@ class SheetEditor:
         parts, p = self.parts, self.prefix
         data_close = f"</{p}sheetData>"
         row_open, row_close = f"<{p}row", f"</{p}row>"
-        c_open, c_close = f"<{p}c", f"</{p}c>"
-        n_row, n_c = len(row_open), len(c_open)
+        n_row = len(row_open)
         i += 1
         while True:
             tok = parts[i]
@@ -200,25 +210,8 @@ class SheetEditor:
                     rows.append([i, i, []])
                     i += 1
                     continue
-                cells: list[list] = []
-                j = i + 1
-                while True:
-                    t = parts[j]
-                    if t == row_close:
-                        break
-                    if t.startswith(c_open) and t[n_c] in _NAME_END:
-                        if t.endswith("/>"):
-                            cells.append([j, j, None])
-                            j += 1
-                        else:
-                            k = parts.index(c_close, j + 1)
-                            cells.append([j, k, None])
-                            j = k + 1
-                    elif _blank(t):
-                        j += 1
-                    else:
-                        raise _Odd
-                rows.append([i, j, cells])
+                j = parts.index(row_close, i + 1)
+                rows.append([i, j, None])  # (its cells are found when it is looked at)
                 i = j + 1
             elif _blank(tok):
                 i += 1
@@ -258,6 +251,32 @@ class SheetEditor:
             j += 1
         return end
 
+    def _row_cells(self, row: list) -> list[list]:
+        """The cells of a row ([start, end, None] each), found among its tags: a cell's end is
+        its first end tag (a cell holds no cell; CDATA and namespace declarations sent the walk
+        the exact way, which found them already)."""
+        if row[2] is not None:
+            return row[2]
+        parts, p = self.parts, self.prefix
+        c_open, c_close = f"<{p}c", f"</{p}c>"
+        n_c = len(c_open)
+        cells: list[list] = []
+        j, end = row[0] + 1, row[1]
+        while j < end:
+            t = parts[j]
+            if t.startswith(c_open) and t[n_c] in _NAME_END:
+                if t.endswith("/>"):
+                    cells.append([j, j, None])
+                else:
+                    k = parts.index(c_close, j + 1)
+                    cells.append([j, k, None])
+                    j = k
+            elif t[0] == "<" and t[1] not in "!?":  # (a row's extLst)
+                j = _skip(parts, j)
+            j += 1
+        row[2] = cells
+        return cells
+
     # --- reading ------------------------------------------------------------------------------
 
     def cells_of(self, row_no: int) -> dict[int, list]:
@@ -267,8 +286,14 @@ class SheetEditor:
             row = self.rows.get(row_no)
             col = -1
             parts = self.parts
-            for cell in row[2] if row is not None else ():
-                ref = splice.attribute(parts[cell[0]], "r")
+            c_r = f'<{self.prefix}c r="'
+            n = len(c_r)
+            for cell in self._row_cells(row) if row is not None else ():
+                tag = parts[cell[0]]
+                if tag.startswith(c_r) and "&" not in tag:  # (r first, the usual writing)
+                    ref: str | None = tag[n:tag.index('"', n)]
+                else:
+                    ref = splice.attribute(tag, "r")
                 if ref is None:
                     col += 1
                     if col >= MAX_COL:
@@ -312,7 +337,7 @@ class SheetEditor:
 
     def read(self, wanted: set[tuple[int, int]], ctx: SheetContext) -> dict[tuple[int, int], object]:
         """The values of cells as the part was before any edit (``sheetread.read_cells``)."""
-        return read_cells(read_xml("".join(self.parts[self.root_i:self.root_end + 1]).encode()), wanted, ctx)
+        return read_cells(read_xml(self.data), wanted, ctx)
 
     def _v_text(self, c: list) -> str | None:
         """The text of a cell whose whole content is one plain ``<v>`` (the usual number cell);
@@ -545,8 +570,9 @@ class SheetEditor:
             return (splice.open_form(tag) + "".join(self._cell_text(c, n, col) for col, c in sorted(cells.items()))
                     + f"</{splice.name_of(tag)}>")
         if n in self._reordered:  # cells in column order, what else the row holds after them
-            first = row[2][0][0] if row[2] else end
-            last = row[2][-1][1] + 1 if row[2] else end
+            scanned = self._row_cells(row)
+            first = scanned[0][0] if scanned else end
+            last = scanned[-1][1] + 1 if scanned else end
             return (tag + "".join(parts[start + 1:first])
                     + "".join(self._cell_text(c, n, col) for col, c in sorted(cells.items()))
                     + "".join(parts[last:end + 1]))
@@ -554,7 +580,7 @@ class SheetEditor:
         by_start = {c[0]: (col, c) for col, c in cells.items()}
         out = [tag]
         at = start + 1
-        for cell in row[2]:
+        for cell in self._row_cells(row):
             out.extend(parts[at:cell[0]])
             at = cell[1] + 1
             hit = by_start.get(cell[0])

@@ -62,11 +62,16 @@ def tokens(data: bytes, part: str = "") -> list[str]:
 def name_of(tag: str) -> str:
     """The qualified name of a start or end tag as written (``x:c``)."""
     i = 2 if tag[1] == "/" else 1
-    n = len(tag)
-    j = i
-    while j < n and tag[j] not in " \t\r\n/>":
-        j += 1
-    return tag[i:j]
+    end = tag.find(" ", i)
+    if end < 0:
+        end = len(tag) - (2 if tag.endswith("/>") else 1)
+    name = tag[i:end]
+    if "\t" in name or "\n" in name or "\r" in name or "/" in name or ">" in name:
+        end = i
+        while tag[end] not in " \t\r\n/>":
+            end += 1
+        name = tag[i:end]
+    return name
 
 
 _REFS = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
