@@ -493,7 +493,7 @@ class SheetEditor:
             if splice.name_of(tag) != link_q:
                 continue
             attrs = splice.attributes_of(tag)
-            if (self.rel is None or f"{self.rel}id" not in attrs) and self._link_row(attrs) >= (from_row or 0):
+            if self._rel_id(attrs, self.parts[block[1]]) is None and self._link_row(attrs) >= (from_row or 0):
                 found.append((i, (attrs.get("ref"), attrs.get("location"), attrs.get("display"))))
         if [f for _, f in found] == [(ref, escape(loc), escape(disp)) for ref, loc, disp in links]:
             return  # the same links as before
@@ -520,9 +520,17 @@ class SheetEditor:
             return {f"{{{REL_NS}}}id": self._legacy_new_id}
         if self._legacy is None or self._legacy_removed:
             return None
-        attrs = splice.attributes_of(self.parts[self._legacy[1]])
-        rid = attrs.get(f"{self.rel}id") if self.rel else None
+        rid = self._rel_id(splice.attributes_of(self.parts[self._legacy[1]]))
         return {} if rid is None else {f"{{{REL_NS}}}id": rid}
+
+    def _rel_id(self, attrs: dict[str, str], *outer: str) -> str | None:
+        """The relationship id (``r:id``) among an element's attributes, its prefix declared on
+        the element, on the ``outer`` start tags (innermost first) or on the worksheet."""
+        for scope in (attrs, *(splice.attributes_of(t) for t in outer)):
+            for k, v in scope.items():
+                if v == REL_NS and k.startswith("xmlns:"):
+                    return attrs.get(f"{k[6:]}:id")
+        return attrs.get(f"{self.rel}id") if self.rel else None
 
     def add_legacy_drawing(self, rid: str) -> None:
         p = self.prefix
