@@ -9,10 +9,11 @@ import zipfile
 import pytest
 
 from toolkit.errors import UnusableFile
+from toolkit.ooxml import splice
 from toolkit.ooxml.cells import BadReference, CellPos, a1, area, col_index, col_letter, on_sheet, quote_sheet, split_a1
-from toolkit.ooxml.comments import CommentsPart, VmlDrawing
+from toolkit.ooxml.comments import CommentsPart, VmlDrawing, new_comments, new_drawing
 from toolkit.ooxml.package import relative_target, resolve_target
-from toolkit.ooxml.partedit import parse_xml
+from toolkit.ooxml.partedit import Relationships, edit_content_types, parse_xml
 from toolkit.ooxml.sheetedit import CellValue, SheetEditor, SheetShapeError
 from toolkit.ooxml.sheetread import SheetContext, read_cells, shift_formula
 from toolkit.ooxml.strings import shared_strings
@@ -280,6 +281,81 @@ def test_editor_clears_rows_and_replaces_only_internal_links_below():
 def test_editor_refuses_what_it_cannot_edit(xml, phrase):
     with pytest.raises(SheetShapeError, match=phrase):
         SheetEditor(xml.encode(), "第1张工作表")
+
+
+def test_editor_keeps_what_it_does_not_edit_as_written():
+    """Splicing: comments, CDATA, single quotes, an unprefixed declaration, a row's extLst and the
+    spacing of untouched rows stay as written; a row's extLst stays after its cells."""
+    xml = (f"<worksheet {NS}>\n  <sheetData>\n    <!-- note -->\n    <row r='1'><c r=\"A1\" s='2'><v>1</v></c>"
+           '<c r="B1"><f>"a&amp;b"</f><v></v></c></row>\n    <row r="2"><c r="A2" t="inlineStr"><is><t>'
+           '<![CDATA[</c>]]></t></is></c><extLst><ext uri="x"><c r="Z9"/></ext></extLst></row>\n  </sheetData>\n'
+           '</worksheet>')
+    out = edited(xml, {(1, 2): CellValue(3), (1, 0): CellValue("</c>")})
+    assert out.startswith(f"<worksheet {NS}>\n  <sheetData>\n    <!-- note -->\n    <row r='1'><c r=\"A1\" s='2'>"
+                          '<v>1</v></c><c r="B1"><f>"a&amp;b"</f><v></v></c></row>\n    <row r="2">'
+                          '<c r="A2" t="inlineStr"><is><t><![CDATA[</c>]]></t></is></c><c r="C2"><v>3</v></c>'
+                          '<extLst><ext uri="x"><c r="Z9"/>'
+                          '</ext></extLst></row>\n  </sheetData>\n</worksheet>')
+    ed = SheetEditor(xml.encode())
+    assert (ed.number_at(0, 0), ed.style_of(0, 0), sorted(ed.cells_of(1))) == (1.0, "2", [0])
+
+
+def test_editor_finds_a_relationship_id_declared_on_its_element():
+    """openpyxl declares the relationships namespace on legacyDrawing itself."""
+    r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    ed = SheetEditor(f'<worksheet {NS}><sheetData/><legacyDrawing xmlns:r="{r}" r:id="anysvml"/></worksheet>'.encode())
+    assert ed.legacy_drawing() == {f"{{{r}}}id": "anysvml"}
+    ed.remove_legacy_drawing()
+    assert ed.edited().endswith(b"<sheetData/></worksheet>")
+
+
+def test_tokens_are_the_document_and_attributes_are_read_as_a_parser_reads_them():
+    data = '<a x="1&amp;2" y=\'q"\'>t&lt;<b/><!-- c --><![CDATA[<z>]]></a>'
+    parts = splice.tokens(data.encode())
+    assert "".join(parts) == data and parts[:2] == ['<a x="1&amp;2" y=\'q"\'>', "t"]
+    assert splice.attributes_of(parts[0]) == {"x": "1&2", "y": 'q"'} and splice.attribute(parts[0], "x") == "1&2"
+    assert splice.attribute('<c s="1" r="A1">', "r") == "A1" and splice.attribute('<c t="r=" r="B2">', "r") == "B2"
+    assert splice.with_attribute('<row r="1" spans="1:3" ht="2"/>', "spans", None) == '<row r="1" ht="2"/>'
+    assert splice.with_attribute("<row  >", "r", "3") == '<row r="3"  >'  # (after the last attribute)
+    with pytest.raises(UnusableFile):
+        splice.tokens(b"<a><b></a>")
+
+
+def test_relationships_and_content_types_keep_prefixes_and_the_rest():
+    rels = Relationships(b'<pr:Relationships xmlns:pr="http://schemas.openxmlformats.org/package/2006/relationships">'
+                         b'<pr:Relationship Id="rId1" Type="t" Target="x"/></pr:Relationships>')
+    assert rels.add("a&b", "../y.vml") == "rId2"
+    rels.drop("rId1")
+    assert rels.to_bytes().split(b"\n", 1)[1] == (
+        b'<pr:Relationships xmlns:pr="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<pr:Relationship Id="rId2" Type="a&amp;b" Target="../y.vml"/></pr:Relationships>')
+    fresh = Relationships(None)
+    fresh.add("t", "x")
+    assert fresh.to_bytes().split(b"\n", 1)[1] == (
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Type="t" Target="x"/></Relationships>')
+    ct = (b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="XML" '
+          b'ContentType="x"/>\n<Override PartName="/xl/comments1.xml" ContentType="c"/></Types>')
+    out = edit_content_types(ct, removed={"xl/comments1.xml"}, defaults={"xml": "y", "vml": "v"},
+                             overrides={"xl/comments2.xml": "c"})
+    assert out.split(b"\n", 1)[1] == (
+        b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="XML" '
+        b'ContentType="x"/>\n<Default Extension="vml" ContentType="v"/>'
+        b'<Override PartName="/xl/comments2.xml" ContentType="c"/></Types>')
+
+
+def test_first_notes_written_as_text_are_what_the_tree_writes():
+    """One writer of a note and of its box: a sheet's first parts (text) are byte for byte what
+    appending the same notes to empty trees gives (the path of parts a workbook already has)."""
+    notes = [("B2", "nianbao 校验：a<&>\r\n_x0041_"), ("C3", "x")]
+    part = CommentsPart()
+    for ref, text in notes:
+        part.add(ref, "nianbao", text)
+    assert new_comments("nianbao", notes) == part.to_bytes()
+    drawing = VmlDrawing(None, 3)
+    drawing.add_notes([(1, 2), (4, 5)])
+    made, ids = new_drawing(3, [(1, 2), (4, 5)])
+    assert made == drawing.to_bytes() and ids == ["_x0000_s3073", "_x0000_s3074"]
 
 
 # --- comments and VML ------------------------------------------------------------------------

@@ -23,7 +23,7 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 # Never needed to check a workbook: Word, web pages, spreadsheets of other layouts, the importers
-# of published reports, collect, write-back and its XML editing (lxml), last year's files,
+# of published reports, collect, write-back and its XML editing (lxml for existing notes), last year's files,
 # OpenSSL (hashlib), logging.
 NOT_FOR_CHECK = ("lxml", "docx", "docxtpl", "jinja2", "openpyxl", "xlsxwriter", "pypdfium2", "hashlib", "logging",
                  "email", "toolkit.importers.word", "toolkit.importers.web", "toolkit.importers.pdf",

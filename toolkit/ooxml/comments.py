@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import UnusableFile
+from . import splice
 from .cells import BadReference, split_a1
 from .partedit import parse_xml, to_bytes
-from . import splice
 from .strings import string_item
 from .xml import MAIN_NS, escape, local, ns_of
 

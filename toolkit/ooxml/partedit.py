@@ -12,7 +12,7 @@ from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 from . import splice
-from .xml import PKG_REL_NS, damaged, local, refuse_dtd
+from .xml import PKG_REL_NS, damaged, refuse_dtd
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -40,9 +40,9 @@ def to_bytes(root: Element) -> bytes:
     return splice.DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
 
 
-def _element(prefix: bytes, name: str, attrs: dict[str, str]) -> bytes:
+def _element(prefix: str, name: str, attrs: dict[str, str]) -> str:
     values = "".join(f' {k}="{splice.attr(v)}"' for k, v in attrs.items())
-    return b"<" + prefix + f"{name}{values}/>".encode()
+    return f"<{prefix}{name}{values}/>"
 
 
 class Relationships:
@@ -83,7 +83,7 @@ def edit_content_types(data: bytes, *, removed: AbstractSet[str] = frozenset(),
     gone = {"/" + p for p in removed}
     have_ext, have_part = set(), set()
     for child in top.children:
-        kind = local(child[0])
+        kind = child[0].rsplit(":", 1)[-1]
         if kind == "Override":
             if child[1].get("PartName") in gone:
                 top.remove(child)

@@ -53,31 +53,6 @@ class _Odd(Exception):
 _NAME_END = " \t\r\n/>"
 
 
-def _skip(parts: list[str], i: int) -> int:
-    """The index of the end tag of the element whose start tag is ``parts[i]`` (``i`` itself for
-    an empty-element tag), nesting and CDATA followed."""
-    if parts[i].endswith("/>"):
-        return i
-    depth = 0
-    cdata = False
-    j = i
-    while True:
-        tok = parts[j]
-        if cdata:
-            cdata = tok != "]]>"
-        elif tok[0] == "<":
-            c = tok[1]
-            if c == "/":
-                depth -= 1
-                if not depth:
-                    return j
-            elif c == "!":
-                cdata = tok == "<![CDATA["
-            elif c != "?" and not tok.endswith("/>"):
-                depth += 1
-        j += 1
-
-
 def _blank(tok: str) -> bool:
     return tok[0] != "<" and not tok.strip()
 
@@ -91,7 +66,7 @@ class SheetEditor:
         self.label = label
         self.data = data
         parts = self.parts = splice.tokens(data)
-        ri = next(i for i, t in enumerate(parts) if t[0] == "<" and t[1] not in "!?")
+        ri, self.root_end = splice.root_span(parts)
         root = parts[ri]
         name = splice.name_of(root)
         self.prefix = p = name[:name.index(":") + 1] if ":" in name else ""
@@ -101,10 +76,7 @@ class SheetEditor:
         self.ns = decls.get(f"xmlns:{p[:-1]}" if p else "xmlns") or MAIN_NS
         self.rel = next((k[6:] + ":" for k, v in decls.items() if v == REL_NS and k.startswith("xmlns:")), None)
         self.root_i = ri
-        end = len(parts) - 1
-        while not root.endswith("/>") and parts[end][:2] != "</":  # (what may follow the root)
-            end -= 1
-        self.root_end = ri if root.endswith("/>") else end
+        self._rebinds = f"xmlns:{p[:-1]}=" if p else "xmlns="  # (a declaration of the main prefix)
         self.top: list[list] = []  # [qname, start, end] of each child of the worksheet
         self.links: list[list] = []  # [start, end] of each child of hyperlinks
         scanned: list[list] = []
@@ -118,7 +90,7 @@ class SheetEditor:
             raise SheetShapeError(f"{label}没有单元格区域（sheetData）")
         self.sheet_data = sheet_data
         self.rows: dict[int, list] = {}
-        self._r_missing: list[list] = []
+        self._r_missing: set[int] = set()  # (starts of) rows written without r: given theirs
         row_no = -1
         row_r = f'<{p}row r="'
         n = len(row_r)
@@ -134,8 +106,8 @@ class SheetEditor:
                 raise SheetShapeError(f"{label}的第{i}行行号无效（r=\"{(r or '')[:20]}\"）") from None
             if row_no in self.rows:
                 raise SheetShapeError(f"{label}的第{row_no + 1}行出现了两次")
-            if r is None:  # (rows added before it must not move it): written with its r
-                self._r_missing.append(row)
+            if r is None:  # (rows added before it must not move it)
+                self._r_missing.add(row[0])
             self.rows[row_no] = row
         self._cells: dict[int, dict[int, list]] = {}  # row -> col -> cell, for rows looked at
         self._touched: set[int] = set()  # rows whose cells change (or get their r)
@@ -173,12 +145,12 @@ class SheetEditor:
             if name == data_q and not tok.endswith("/>"):
                 end = self._rows_quick(i, rows) if quick else self._rows_exact(i, rows)
             elif name == links_q and not tok.endswith("/>"):
-                end = _skip(parts, i)
+                end = splice.end_of(parts, i)
                 j = i + 1
                 while j < end:
                     t = parts[j]
                     if t[0] == "<" and t[1] not in "/!?":
-                        k = _skip(parts, j)
+                        k = splice.end_of(parts, j)
                         self.links.append([j, k])
                         j = k
                     j += 1
@@ -187,13 +159,13 @@ class SheetEditor:
                 # the schema's children of a worksheet never hold their own kind (but in an extLst)
                 end = parts.index(f"</{name}>", i + 1)
             else:
-                end = _skip(parts, i)
+                end = splice.end_of(parts, i)
             self.top.append([name, i, end])
             i = end + 1
         if quick:
             sd = self._child("sheetData")
-            if sd is not None and "xmlns" in "".join(parts[sd[1] + 1:sd[2]]):
-                raise _Odd
+            if sd is not None and self._rebinds in "".join(parts[sd[1] + 1:sd[2]]):
+                raise _Odd  # (a row or cell that declares the main prefix again)
 
     def _rows_quick(self, i: int, rows: list[list]) -> int:
         parts, p = self.parts, self.prefix
@@ -218,26 +190,32 @@ class SheetEditor:
             else:
                 raise _Odd
 
+    def _refuse_rebinding(self, tag: str) -> None:
+        """A row or cell that binds the worksheet's prefix to another namespace would hold other
+        elements under the same names: no program writes that, and it is not edited."""
+        if self._rebinds in tag:
+            value = splice.attributes_of(tag).get(self._rebinds[:-1])
+            if value is not None and value != self.ns:
+                raise SheetShapeError(f"{self.label}的单元格区域中重新声明了命名空间，无法安全写回")
+
     def _rows_exact(self, i: int, rows: list[list]) -> int:
         parts, p = self.parts, self.prefix
-        end = _skip(parts, i)
+        end = splice.end_of(parts, i)
         row_q, c_q = p + "row", p + "c"
         j = i + 1
         while j < end:
             tok = parts[j]
             if tok[0] == "<" and tok[1] not in "/!?":
-                if "xmlns" in tok:
-                    raise SheetShapeError(f"{self.label}的单元格区域中重新声明了命名空间，无法安全写回")
-                k = _skip(parts, j)
+                self._refuse_rebinding(tok)
+                k = splice.end_of(parts, j)
                 if splice.name_of(tok) == row_q:
                     cells = []
                     m = j + 1
                     while m < k:
                         t = parts[m]
                         if t[0] == "<" and t[1] not in "/!?":
-                            if "xmlns" in t:
-                                raise SheetShapeError(f"{self.label}的单元格区域中重新声明了命名空间，无法安全写回")
-                            e = _skip(parts, m)
+                            self._refuse_rebinding(t)
+                            e = splice.end_of(parts, m)
                             if splice.name_of(t) == c_q:
                                 cells.append([m, e, None])
                             m = e
@@ -272,7 +250,7 @@ class SheetEditor:
                     cells.append([j, k, None])
                     j = k
             elif t[0] == "<" and t[1] not in "!?":  # (a row's extLst)
-                j = _skip(parts, j)
+                j = splice.end_of(parts, j)
             j += 1
         row[2] = cells
         return cells
@@ -377,7 +355,7 @@ class SheetEditor:
                 cdata = True
             elif tok[0] != "<":
                 stack[-1][1] += splice.unescape(tok.replace("\r\n", "\n").replace("\r", "\n"))
-        return [tuple(el) for el in top[2]]  # type: ignore[misc]
+        return [(el[0], el[1], el[2]) for el in top[2]]
 
     def _holds(self, c: list, cv: CellValue) -> bool:
         """An existing cell that already holds this value in this style (or, for ``style`` None, in
@@ -488,12 +466,13 @@ class SheetEditor:
         block = self._child("hyperlinks")
         link_q = self.prefix + "hyperlink"
         found = []
+        outer = self.parts[block[1]] if block is not None else ""
         for i, (start, _) in enumerate(self.links if block is not None and from_row is not None else ()):
             tag = self.parts[start]
             if splice.name_of(tag) != link_q:
                 continue
             attrs = splice.attributes_of(tag)
-            if self._rel_id(attrs, self.parts[block[1]]) is None and self._link_row(attrs) >= (from_row or 0):
+            if self._rel_id(attrs, outer) is None and self._link_row(attrs) >= (from_row or 0):
                 found.append((i, (attrs.get("ref"), attrs.get("location"), attrs.get("display"))))
         if [f for _, f in found] == [(ref, escape(loc), escape(disp)) for ref, loc, disp in links]:
             return  # the same links as before
@@ -568,7 +547,7 @@ class SheetEditor:
                     + f"</{p}row>")
         start, end = row[0], row[1]
         tag = parts[start]
-        if row in self._r_missing:
+        if start in self._r_missing:
             tag = splice.with_attribute(tag, "r", str(n + 1))
         if n in self._reordered:
             tag = splice.with_attribute(tag, "spans", None)
@@ -635,14 +614,10 @@ class SheetEditor:
             return
         for row in self._gone:
             edits.append((row[0], row[1] + 1, 0, ""))
-        for row in self._r_missing:
-            if row[0] >= 0 and not any(row is r for r in self._gone):
-                n = next(k for k, v in self.rows.items() if v is row)
-                if n not in self._touched:
-                    edits.append((row[0], row[1] + 1, 0, self._row_xml(row, n)))
-        for n in self._touched:
-            row = self.rows[n]
-            edits.append((row[0], row[1] + 1, 0, self._row_xml(row, n)))
+        missing = self._r_missing
+        for n, row in self.rows.items():
+            if n in self._touched or row[0] in missing:
+                edits.append((row[0], row[1] + 1, 0, self._row_xml(row, n)))
 
     def _hyperlink_edits(self, edits: list[tuple[int, int, int, str]]) -> None:
         if self._links_new is None:

@@ -3,12 +3,14 @@
 A real parse (the standard library's expat, C) cuts the part into its markup as written
 (``tokens``: each start tag, end tag, run of text, comment is one string, in order; joined they
 are the document): its default handler is ``list.append``, so the parse calls no Python code at
-all. Small parts (relationships, content types) are walked by their events instead (``Top``: byte
-positions from ``CurrentByteIndex``). Everything else here works on tags the parser has already
-accepted, so reading one's name or attributes is exact. New elements are written as text with
-the prefixes the part already uses, escaped as lxml escapes (``text``/``attr``), so a part
-edited here reads as one edited through a tree, but for what the edit did not touch, which stays
-byte for byte.
+all (a handler per element would cost three times the parse). Elements are then found among
+these strings (``end_of``, ``Top``; ``sheetedit`` for worksheets), and edits replace runs of them
+(``join``). Everything here works on tags the parser has already accepted, so reading one's name
+or attributes is exact. New elements are written as text with the prefixes the part already
+uses, escaped as lxml escapes (``text``/``attr``), so a part edited here reads as one edited
+through a tree, but for what the edit did not touch, which stays as written. The part's own
+declaration is replaced by the one every Office program writes, and the text is written in UTF-8
+whatever encoding the part declared (expat decoded it).
 
 Why not a tree (lxml): write-back runs once per ``nianbao check`` process, and loading lxml (a
 5 MB library) costs that process more than the whole edit; expat is already loaded by the reader.
@@ -22,26 +24,6 @@ from xml.parsers import expat
 from .xml import damaged, refuse_dtd
 
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_SPACE = b" \t\r\n"
-
-
-def utf8(data: bytes) -> bytes:
-    """The part in UTF-8 (what every part we write declares): a part that declares another
-    encoding is re-encoded (its declaration is replaced on output anyway)."""
-    if not data.startswith(b"<?xml"):
-        return data
-    decl = data[:data.find(b"?>") + 2]
-    at = decl.find(b"encoding")
-    if at < 0:
-        return data
-    q = decl[decl.find(b"=", at) + 1:].lstrip()[:1]
-    name = decl[decl.find(q, at) + 1:].split(q, 1)[0].decode("ascii", "replace").lower().replace("_", "-")
-    if name in ("utf-8", "utf8"):
-        return data
-    try:
-        return data[len(decl):].decode(name).encode("utf-8")
-    except (LookupError, UnicodeDecodeError) as exc:
-        raise damaged() from exc
 
 
 def tokens(data: bytes, part: str = "") -> list[str]:
@@ -103,7 +85,7 @@ def unescape(s: str) -> str:
 def attributes_of(tag: str) -> dict[str, str]:
     """A start tag's attributes (namespace declarations included), values as a parser gives them
     (whitespace normalised, references resolved)."""
-    out = {}
+    out: dict[str, str] = {}
     i = len(name_of(tag)) + 1
     n = len(tag)
     while True:
@@ -197,99 +179,6 @@ def join(parts: list[str], lo: int, hi: int, edits: Iterable[tuple[int, int, int
     return "".join(out)
 
 
-def tag_end(data: bytes, start: int) -> int:
-    """Just after the ``>`` that closes the tag beginning at ``start`` (quoted values may hold a
-    ``>``)."""
-    i = start + 1
-    while True:
-        gt = data.index(b">", i)
-        dq = data.find(b'"', i, gt)
-        sq = data.find(b"'", i, gt)
-        if dq < 0 and sq < 0:
-            return gt + 1
-        q = dq if sq < 0 or 0 <= dq < sq else sq
-        i = data.index(data[q:q + 1], q + 1) + 1
-
-
-def element_end(data: bytes, start: int, raw_end: int) -> int:
-    """Just after an element, from its start and the position of its end event: an empty-element
-    tag ends where the event is (after ``/>``: only such a start tag ends in ``/>``), any other
-    element after the ``>`` of the end tag the event points at."""
-    if data[raw_end - 2:raw_end] == b"/>" and tag_end(data, start) == raw_end:
-        return raw_end
-    return data.index(b">", raw_end) + 1
-
-
-def is_empty(data: bytes, start: int, raw_end: int) -> bool:
-    """The element is one empty-element tag (``<x/>``)."""
-    return data[raw_end - 2:raw_end] == b"/>" and tag_end(data, start) == raw_end
-
-
-def qname(data: bytes, start: int) -> bytes:
-    """The element's name as written (``x:c``)."""
-    i = start + 1
-    n = len(data)
-    while i < n and data[i] not in b" \t\r\n/>":
-        i += 1
-    return data[start + 1:i]
-
-
-def prefix(data: bytes, start: int) -> bytes:
-    """``b"x:"`` for an element written ``<x:c …>``, else ``b""``."""
-    name = qname(data, start)
-    return name[:name.index(b":") + 1] if b":" in name else b""
-
-
-def attributes(data: bytes, start: int) -> list[tuple[bytes, int, int, int]]:
-    """The attributes of the start tag at ``start`` as written: (name, where the name starts,
-    where the value starts, where it ends), namespace declarations included."""
-    out = []
-    i = start + 1 + len(qname(data, start))
-    while True:
-        while data[i] in _SPACE:
-            i += 1
-        if data[i] in b"/>":
-            return out
-        eq = data.index(b"=", i)
-        name = data[i:eq].rstrip()
-        j = eq + 1
-        while data[j] in _SPACE:
-            j += 1
-        end = data.index(data[j:j + 1], j + 1)
-        out.append((name, i, j + 1, end))
-        i = end + 1
-
-
-def attribute_at(data: bytes, start: int) -> int:
-    """Where a new attribute goes in the start tag at ``start``: after the last one (before any
-    space, ``/>`` or ``>``), as a tree writes an attribute set last."""
-    end = tag_end(data, start) - 1
-    if data[end - 1:end] == b"/":
-        end -= 1
-    while data[end - 1] in _SPACE:
-        end -= 1
-    return end
-
-
-def namespaces(data: bytes, start: int) -> dict[bytes, bytes]:
-    """Namespace URI (as written) -> prefix (``b"r:"``, ``b""`` for the default) declared on the
-    start tag at ``start``; the first declaration of a URI wins."""
-    out: dict[bytes, bytes] = {}
-    for name, _, vs, ve in attributes(data, start):
-        if name == b"xmlns" or name.startswith(b"xmlns:"):
-            out.setdefault(data[vs:ve], name[6:] + b":" if name != b"xmlns" else b"")
-    return out
-
-
-def open_tag(data: bytes, start: int, raw_end: int) -> bytes:
-    """The start tag of an element, written as one that has content (``<x a="1"/>`` gives
-    ``<x a="1">``)."""
-    end = tag_end(data, start)
-    if is_empty(data, start, raw_end):
-        return data[start:end - 2].rstrip(_SPACE) + b">"
-    return data[start:end]
-
-
 def text(s: str) -> str:
     """Character data escaped as lxml (libxml2) writes it."""
     if "&" in s:
@@ -314,79 +203,80 @@ def attr(s: str) -> str:
     return s
 
 
-def apply(data: bytes, lo: int, hi: int, edits: Iterable[tuple[int, int, int, bytes]]) -> bytes:
-    """``data[lo:hi]`` with the edits (start, end, rank, new bytes) applied: ranges replaced, or
-    bytes inserted where start == end (inserts at one place in rank order, before a range that
-    starts there). Edits do not overlap."""
-    out = []
-    at = lo
-    for start, end, _, new in sorted(edits, key=lambda e: (e[0], e[1] != e[0], e[2])):
-        out.append(data[at:start])
-        out.append(new)
-        at = end
-    out.append(data[at:hi])
-    return b"".join(out)
+def root_span(parts: list[str]) -> tuple[int, int]:
+    """The indexes of the root element's start tag and of its end tag (the same for ``<x/>``)."""
+    start = next(i for i, t in enumerate(parts) if t[0] == "<" and t[1] not in "!?/")
+    if parts[start].endswith("/>"):
+        return start, start
+    end = len(parts) - 1
+    while parts[end][:2] != "</":  # (comments, processing instructions, space after the root)
+        end -= 1
+    return start, end
+
+
+def end_of(parts: list[str], i: int) -> int:
+    """The index of the end tag of the element whose start tag is ``parts[i]`` (``i`` itself for
+    an empty-element tag), nesting and CDATA followed."""
+    if parts[i].endswith("/>"):
+        return i
+    depth = 0
+    cdata = False
+    j = i
+    while True:
+        tok = parts[j]
+        if cdata:
+            cdata = tok != "]]>"
+        elif tok[0] == "<":
+            c = tok[1]
+            if c == "/":
+                depth -= 1
+                if not depth:
+                    return j
+            elif c == "!":
+                cdata = tok == "<![CDATA["
+            elif c != "?" and not tok.endswith("/>"):
+                depth += 1
+        j += 1
 
 
 class Top:
-    """A part's root element and its children (name ``uri}local``, attributes, start, position
-    of the end event), for the small parts edited here: relationships, content types."""
+    """A part's root element and its children ([qname, attributes, start, end] as indexes into
+    ``parts``), for the small parts edited here: relationships, content types."""
 
     def __init__(self, data: bytes, part: str = "") -> None:
-        refuse_dtd(data)
-        self.data = data = utf8(data)
+        self.parts = parts = tokens(data, part)
+        self.root, self.root_end = root_span(parts)
+        name = name_of(parts[self.root])
+        self.prefix = name[:name.index(":") + 1] if ":" in name else ""
         self.children: list[list] = []
-        self.root_start = self.root_raw_end = -1
-        self.root_name = ""
-        depth = 0
-        p = expat.ParserCreate(namespace_separator="}")
-
-        def start(name: str, attrs: dict[str, str]) -> None:
-            nonlocal depth
-            depth += 1
-            if depth == 2:
-                self.children.append([name, attrs, p.CurrentByteIndex, 0])
-            elif depth == 1:
-                self.root_name, self.root_start = name, p.CurrentByteIndex
-
-        def end(name: str) -> None:
-            nonlocal depth
-            if depth == 2:
-                self.children[-1][3] = p.CurrentByteIndex
-            elif depth == 1:
-                self.root_raw_end = p.CurrentByteIndex
-            depth -= 1
-
-        p.StartElementHandler = start
-        p.EndElementHandler = end
-        try:
-            p.Parse(data, True)
-        except (expat.ExpatError, ValueError) as exc:
-            raise damaged(part) from exc
-        self.prefix = prefix(data, self.root_start)
-        self.edits: list[tuple[int, int, int, bytes]] = []
-        self.added: list[bytes] = []
-
-    def end_of(self, child: list) -> int:
-        return element_end(self.data, child[2], child[3])
+        i = self.root + 1
+        while i < self.root_end:
+            t = parts[i]
+            if t == "<![CDATA[":
+                i = parts.index("]]>", i)
+            elif t[0] == "<" and t[1] not in "/!?":
+                end = end_of(parts, i)
+                self.children.append([name_of(t), attributes_of(t), i, end])
+                i = end
+            i += 1
+        self.edits: list[tuple[int, int, int, str]] = []
+        self.added: list[str] = []
 
     def remove(self, child: list) -> None:
-        self.edits.append((child[2], self.end_of(child), 0, b""))
+        self.edits.append((child[2], child[3] + 1, 0, ""))
 
-    def append(self, xml: bytes) -> None:
-        """A new last child (its name written with the root's prefix by the caller)."""
+    def append(self, xml: str) -> None:
+        """A new last child (its name written with ``prefix`` by the caller)."""
         self.added.append(xml)
 
     def to_bytes(self) -> bytes:
-        data = self.data
+        parts = self.parts
         edits = list(self.edits)
-        end = element_end(data, self.root_start, self.root_raw_end)
         if self.added:
-            new = b"".join(self.added)
-            if is_empty(data, self.root_start, self.root_raw_end):
-                name = qname(data, self.root_start)
-                edits.append((self.root_start, end, 0, open_tag(data, self.root_start, self.root_raw_end)
-                              + new + b"</" + name + b">"))
+            new = "".join(self.added)
+            if self.root == self.root_end:
+                tag = parts[self.root]
+                edits.append((self.root, self.root + 1, 0, open_form(tag) + new + f"</{name_of(tag)}>"))
             else:
-                edits.append((self.root_raw_end, self.root_raw_end, 0, new))
-        return DECLARATION + apply(data, self.root_start, end, edits)
+                edits.append((self.root_end, self.root_end, 0, new))
+        return DECLARATION + join(parts, self.root, self.root_end + 1, edits).encode()

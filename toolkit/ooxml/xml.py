@@ -7,10 +7,11 @@ document type declaration, and no OOXML part has one, so a part with ``<!DOCTYPE
 network.
 
 Reading uses the standard library's ElementTree (its C parser, expat): reading a part needs no
-more, and it loads in a third of lxml's time, at every start of ``nianbao check``. Editing a part
-(``partedit``: write-back) uses lxml, which keeps every namespace prefix as written and knows an
-element's parent. The readers (``strings``, ``styles``, ``sheetread``, relationships) take either
-kind of element: write-back reads the sheets it edits.
+more, and it loads in a third of lxml's time, at every start of ``nianbao check``. Write-back
+edits sheets, relationships and content types in place (``splice``, on expat too: every prefix and
+untouched byte kept as written), so a first check with write-back loads no other XML library;
+only comments and VML parts a workbook already has are edited as lxml trees (``comments``), and
+the reader of a note's text (``strings``) takes such an element too.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
     from lxml import etree
 
-    # what the readers take: a part read here, or one being edited (lxml)
+    # what the readers take: a part read here, or a comments part being edited (lxml)
     Element: TypeAlias = "ElementTree.Element | etree._Element"
 else:
     Element = ElementTree.Element
