@@ -51,7 +51,7 @@ class Relationships:
     def __init__(self, data: bytes | None, part: str = "") -> None:
         new = f'<Relationships xmlns="{PKG_REL_NS}"/>'.encode()
         self.top = splice.Top(new if data is None else data, part)
-        self.ids = [c[1].get("Id") for c in self.top.children]
+        self.ids = [c.attrs.get("Id") for c in self.top.children]
         self.count = len(self.ids)  # relationships in the part now
 
     def add(self, type_: str, target: str) -> str:
@@ -67,7 +67,7 @@ class Relationships:
 
     def drop(self, rid: str) -> None:
         for child in self.top.children:
-            if child[1].get("Id") == rid:
+            if child.attrs.get("Id") == rid:
                 self.top.remove(child)
                 self.count -= 1
 
@@ -83,14 +83,14 @@ def edit_content_types(data: bytes, *, removed: AbstractSet[str] = frozenset(),
     gone = {"/" + p for p in removed}
     have_ext, have_part = set(), set()
     for child in top.children:
-        kind = child[0].rsplit(":", 1)[-1]
+        kind = child.name.rsplit(":", 1)[-1]
         if kind == "Override":
-            if child[1].get("PartName") in gone:
+            if child.attrs.get("PartName") in gone:
                 top.remove(child)
             else:
-                have_part.add(child[1].get("PartName"))
+                have_part.add(child.attrs.get("PartName"))
         elif kind == "Default":
-            have_ext.add((child[1].get("Extension") or "").lower())
+            have_ext.add((child.attrs.get("Extension") or "").lower())
     for ext, typ in (defaults or {}).items():
         if ext.lower() not in have_ext:
             top.append(_element(top.prefix, "Default", {"Extension": ext, "ContentType": typ}))

@@ -146,14 +146,7 @@ class SheetEditor:
                 end = self._rows_quick(i, rows) if quick else self._rows_exact(i, rows)
             elif name == links_q and not tok.endswith("/>"):
                 end = splice.end_of(parts, i)
-                j = i + 1
-                while j < end:
-                    t = parts[j]
-                    if t[0] == "<" and t[1] not in "/!?":
-                        k = splice.end_of(parts, j)
-                        self.links.append([j, k])
-                        j = k
-                    j += 1
+                self.links = [[j, k] for j, k in splice.children(parts, i, end)]
             elif quick and name.startswith(p) and ":" not in name[len(p):] and name != p + "extLst" \
                     and not tok.endswith("/>"):
                 # the schema's children of a worksheet never hold their own kind (but in an extLst)
@@ -201,32 +194,15 @@ class SheetEditor:
     def _rows_exact(self, i: int, rows: list[list]) -> int:
         parts, p = self.parts, self.prefix
         end = splice.end_of(parts, i)
-        row_q, c_q = p + "row", p + "c"
-        j = i + 1
-        while j < end:
-            tok = parts[j]
-            if tok[0] == "<" and tok[1] not in "/!?":
-                self._refuse_rebinding(tok)
-                k = splice.end_of(parts, j)
-                if splice.name_of(tok) == row_q:
-                    cells = []
-                    m = j + 1
-                    while m < k:
-                        t = parts[m]
-                        if t[0] == "<" and t[1] not in "/!?":
-                            self._refuse_rebinding(t)
-                            e = splice.end_of(parts, m)
-                            if splice.name_of(t) == c_q:
-                                cells.append([m, e, None])
-                            m = e
-                        elif t == "<![CDATA[":
-                            m = parts.index("]]>", m)
-                        m += 1
-                    rows.append([j, k, cells])
-                j = k
-            elif tok == "<![CDATA[":
-                j = parts.index("]]>", j)
-            j += 1
+        for start, stop in splice.children(parts, i, end):
+            self._refuse_rebinding(parts[start])
+            if splice.name_of(parts[start]) == p + "row":
+                cells = []
+                for c, e in splice.children(parts, start, stop):
+                    self._refuse_rebinding(parts[c])
+                    if splice.name_of(parts[c]) == p + "c":
+                        cells.append([c, e, None])
+                rows.append([start, stop, cells])
         return end
 
     def _row_cells(self, row: list) -> list[list]:

@@ -18,7 +18,8 @@ Why not a tree (lxml): write-back runs once per ``nianbao check`` process, and l
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 from xml.parsers import expat
 
 from .xml import damaged, refuse_dtd
@@ -82,29 +83,35 @@ def unescape(s: str) -> str:
         at = semi + 1
 
 
-def attributes_of(tag: str) -> dict[str, str]:
-    """A start tag's attributes (namespace declarations included), values as a parser gives them
-    (whitespace normalised, references resolved)."""
-    out: dict[str, str] = {}
+def _spans(tag: str) -> Iterator[tuple[int, int, int, int]]:
+    """(name start, name end, value start, value end) of each attribute of a start tag."""
     i = len(name_of(tag)) + 1
     n = len(tag)
     while True:
         while i < n and tag[i] in " \t\r\n":
             i += 1
         if i >= n or tag[i] in "/>":
-            return out
+            return
         eq = tag.index("=", i)
-        name = tag[i:eq].strip()
         j = eq + 1
         while tag[j] in " \t\r\n":
             j += 1
         end = tag.index(tag[j], j + 1)
-        value = tag[j + 1:end]
+        yield i, eq, j + 1, end
+        i = end + 1
+
+
+def attributes_of(tag: str) -> dict[str, str]:
+    """A start tag's attributes (namespace declarations included), values as a parser gives them
+    (whitespace normalised, references resolved)."""
+    out: dict[str, str] = {}
+    for ns, ne, vs, ve in _spans(tag):
+        value = tag[vs:ve]
         for c in "\t\r\n":
             if c in value:
                 value = value.replace(c, " ")
-        out[name] = unescape(value)
-        i = end + 1
+        out[tag[ns:ne].strip()] = unescape(value)
+    return out
 
 
 def attribute(tag: str, name: str) -> str | None:
@@ -143,21 +150,7 @@ def with_attribute(tag: str, name: str, value: str | None) -> str:
 
 def _attribute_span(tag: str, name: str) -> tuple[int, int, int] | None:
     """(name start, value start, value end) of an attribute in a start tag."""
-    i = len(name_of(tag)) + 1
-    n = len(tag)
-    while True:
-        while i < n and tag[i] in " \t\r\n":
-            i += 1
-        if i >= n or tag[i] in "/>":
-            return None
-        eq = tag.index("=", i)
-        j = eq + 1
-        while tag[j] in " \t\r\n":
-            j += 1
-        end = tag.index(tag[j], j + 1)
-        if tag[i:eq].strip() == name:
-            return i, j + 1, end
-        i = end + 1
+    return next(((ns, vs, ve) for ns, ne, vs, ve in _spans(tag) if tag[ns:ne].strip() == name), None)
 
 
 def open_form(tag: str) -> str:
@@ -239,31 +232,47 @@ def end_of(parts: list[str], i: int) -> int:
         j += 1
 
 
+def children(parts: list[str], start: int, end: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each child element of the element from ``parts[start]`` to its end tag
+    ``parts[end]``; text, comments and CDATA passed over."""
+    j = start + 1
+    while j < end:
+        tok = parts[j]
+        if tok == "<![CDATA[":
+            j = parts.index("]]>", j)
+        elif tok[0] == "<" and tok[1] not in "/!?":
+            k = end_of(parts, j)
+            yield j, k
+            j = k
+        j += 1
+
+
+class Child(NamedTuple):
+    """A child element of a part's root: its name as written, attributes, and the indexes of its
+    start and end tags in the part's ``parts``."""
+
+    name: str
+    attrs: dict[str, str]
+    start: int
+    end: int
+
+
 class Top:
-    """A part's root element and its children ([qname, attributes, start, end] as indexes into
-    ``parts``), for the small parts edited here: relationships, content types."""
+    """A part's root element and its children, for the small parts edited here: relationships,
+    content types."""
 
     def __init__(self, data: bytes, part: str = "") -> None:
         self.parts = parts = tokens(data, part)
         self.root, self.root_end = root_span(parts)
         name = name_of(parts[self.root])
         self.prefix = name[:name.index(":") + 1] if ":" in name else ""
-        self.children: list[list] = []
-        i = self.root + 1
-        while i < self.root_end:
-            t = parts[i]
-            if t == "<![CDATA[":
-                i = parts.index("]]>", i)
-            elif t[0] == "<" and t[1] not in "/!?":
-                end = end_of(parts, i)
-                self.children.append([name_of(t), attributes_of(t), i, end])
-                i = end
-            i += 1
+        self.children = [Child(name_of(parts[i]), attributes_of(parts[i]), i, end)
+                         for i, end in children(parts, self.root, self.root_end)]
         self.edits: list[tuple[int, int, int, str]] = []
         self.added: list[str] = []
 
-    def remove(self, child: list) -> None:
-        self.edits.append((child[2], child[3] + 1, 0, ""))
+    def remove(self, child: Child) -> None:
+        self.edits.append((child.start, child.end + 1, 0, ""))
 
     def append(self, xml: str) -> None:
         """A new last child (its name written with ``prefix`` by the caller)."""
