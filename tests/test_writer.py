@@ -77,3 +77,32 @@ def test_cells_are_written_as_xlsxwriter_writes_them(monkeypatch):
             m.delattr(writer._Worksheet, "_write_cell")
             theirs = _every_kind_of_cell(options)
         assert ours == theirs, options
+
+
+def _rows(options: dict, at_once: bool) -> dict[str, bytes]:
+    buf = io.BytesIO()
+    wb = Workbook(buf, {**options, "strings_to_numbers": False})
+    fmt = wb.add_format({"bold": True})
+    ws = wb.add_worksheet()
+    rows = [[("甲", fmt), (None, fmt), (3, fmt), (2.5, None), ("", fmt)],
+            [(None, fmt), ("😀" * 20_000, fmt), (-1, fmt)],  # cut to what a cell holds, as one by one
+            [(None, fmt)],
+            [("_x0041_ a&b ", fmt), (10 ** 20, fmt)]]
+    for r, cells in enumerate(rows, start=1):
+        if at_once:
+            ws.write_cells(r, cells, col=1)
+        else:
+            for c, (v, f) in enumerate(cells, start=1):
+                if isinstance(v, str):
+                    ws.write_string(r, c, v, f)
+                elif v is not None:
+                    ws.write_number(r, c, v, f)
+    ws.write_cells(0, [("out of the sheet", fmt)], col=20_000)  # refused as write_string refuses it
+    wb.close()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+
+def test_a_row_at_once_is_stored_as_cell_by_cell():
+    for options in ({"in_memory": True}, {"constant_memory": True}):
+        assert _rows(options, True) == _rows(options, False), options

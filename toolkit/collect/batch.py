@@ -108,7 +108,7 @@ class FileResult(FindingCounts):
         """A report document (Word, PDF, web page) rather than a workbook or JSON data, or JSON
         data imported from one whose tables were not all read: checked and listed, never summed
         (its blanks are not the unit's zeros), its workbook asked for."""
-        return Path(self.path).suffix.lower() in DOCUMENT_SUFFIXES or self.unread > 0
+        return os.path.splitext(self.path)[1].lower() in DOCUMENT_SUFFIXES or self.unread > 0  # (no Path: 2,000 calls)
 
     def number(self, key: str) -> object:
         return None if self.numbers is None else self.numbers[NUMBER_INDEX[key]]

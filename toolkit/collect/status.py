@@ -161,14 +161,11 @@ def put_header(ws, row: int, columns: Sequence[tuple[str, int] | Column], fmt) -
 def put_rows(ws, first: int, columns: Sequence[Column], rows: Iterable[Row], fmt: Formats) -> None:
     """One line per row from ``first`` on, each cell as its column says."""
     styles = {"plain": fmt.plain, "wrap": fmt.wrap}
+    cells = [(column.value, styles.get(column.style)) for column in columns]  # None: the status's own
+    coloured = any(style is None for _, style in cells)
     for i, r in enumerate(rows, start=first):
-        for c, column in enumerate(columns):
-            v = column.value(r)
-            style = fmt.status[r.status] if column.style == "status" else styles[column.style]
-            if isinstance(v, str):
-                put_text(ws, i, c, v, style)
-            elif v is not None:
-                ws.write_number(i, c, v, style)
+        mine = fmt.status[r.status] if coloured else None
+        put_cells(ws, i, [(value(r), style or mine) for value, style in cells])
 
 
 def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str) -> bytes:
@@ -207,11 +204,8 @@ def _status_workbook(rows: list[FileStatus], title: str, note: str, tmpdir: str)
         put_text(ws, 0, c, label, head)
     put_text(ws, 0, len(FIGURES) + 1, "状态", head)
     for i, r in enumerate(units, start=1):
-        put_text(ws, i, 0, r.unit or "（未填机关名称）", plain)
-        for c, v in enumerate(r.figures, start=1):
-            if v is not None:
-                ws.write_number(i, c, v, plain)
-        put_text(ws, i, len(FIGURES) + 1, r.status, status_fmt[r.status])
+        put_cells(ws, i, [(r.unit or "（未填机关名称）", plain), *((v, plain) for v in r.figures),
+                          (r.status, status_fmt[r.status])])
     ws.freeze_panes(1, 1)
     print_setup(ws, 0)
     if units:
@@ -255,13 +249,15 @@ def findings_sheet(ws, lead: Sequence[Column], columns: Sequence[Column], fmt: F
     put_header(ws, 0, (*lead, *columns), fmt.head)
     styles = {"plain": fmt.plain, "wrap": fmt.wrap}
     n = 0
+    lead_styles = [styles[column.style] for column in lead]
+    own = [(column.value, styles[column.style]) for column in columns]
     for r in rows:
-        first = [(column.value(r), styles[column.style]) for column in lead]
+        if not r.findings:
+            continue
+        first = [(_text(column.value(r)), style) for column, style in zip(lead, lead_styles, strict=True)]
         for f in r.findings:
             n += 1
-            cells = (*first, *((column.value(f), styles[column.style]) for column in columns))
-            for c, (v, style) in enumerate(cells):
-                put_text(ws, n, c, "" if v is None else str(v), style)  # all texts here
+            put_cells(ws, n, [*first, *((_text(value(f)), style) for value, style in own)])  # all texts here
     ws.autofilter(0, 0, max(n, 1), len(lead) + len(columns) - 1)
     ws.freeze_panes(1, freeze_columns)
     print_setup(ws, 0)
@@ -274,6 +270,16 @@ def put_text(ws, row: int, col: int, text: str, fmt) -> None:
     """A text cell; what no XML file can hold (a lone surrogate from a cell or a file name) made
     visible instead of failing the whole workbook."""
     ws.write_string(row, col, xml_text(text[:MAX_CELL_TEXT]), fmt)
+
+
+def put_cells(ws, row: int, cells: list[tuple[str | int | float | None, Any]]) -> None:
+    """A row's cells from column A, each (a text, a number, or None for no cell; its format): the
+    texts as ``put_text`` writes them, all in one call (``writer._Worksheet.write_cells``)."""
+    ws.write_cells(row, [(xml_text(v[:MAX_CELL_TEXT]) if isinstance(v, str) else v, f) for v, f in cells])
+
+
+def _text(v: object) -> str:
+    return "" if v is None else str(v)
 
 
 def print_setup(ws, header_row: int) -> None:

@@ -115,10 +115,15 @@ class Part:
     values: NumbersView
 
 
+_NUMBER_TYPES = {int, float}  # (not bool: a TRUE typed into a cell is no number)
+
+
 def sum_inputs(parts: Iterable[tuple]) -> dict[str, object]:
     """key -> the sum over the units, for every number input key."""
-    # Column by column over the transposed tuples: the loop runs in C but for the type test.
-    totals = [sum(v for v in column if type(v) in (int, float))
+    # Column by column over the transposed tuples, in C when every value is a number (the usual
+    # column); a column with blanks or texts sums its numbers only.
+    totals = [sum(column) if set(map(type, column)) <= _NUMBER_TYPES else
+              sum(v for v in column if type(v) in _NUMBER_TYPES)
               for column in zip(*parts, strict=False)] or [0] * len(spec.NUMBER_KEYS)
     out: dict[str, object] = {}
     for key in spec.INPUT_KEYS:

@@ -158,7 +158,7 @@ class Units:
         results = [r for r in results if r.index not in self.suspects]  # held already, said why
         by_numbers: dict[tuple, dict[str, str]] = defaultdict(dict)
         for r in results:
-            if r.numbers is not None and sum(1 for v in r.numbers if v) >= IDENTICAL_MIN_FIGURES:
+            if r.numbers is not None and sum(map(bool, r.numbers)) >= IDENTICAL_MIN_FIGURES:  # (figures not 0)
                 by_numbers[r.numbers].setdefault(self.key(r), r.unit or "")
         for r in results:
             group = by_numbers.get(r.numbers) if r.numbers is not None else None

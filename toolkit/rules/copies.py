@@ -97,27 +97,29 @@ def _similar(shingles: list[frozenset[str]], share: float) -> dict[int, list[tup
     counts = Counter(chain.from_iterable(shingles))
     common = max(50, len(shingles) // 5)
     frequent = {item for item, n in counts.items() if n > common}
-    rares = [sh - frequent for sh in shingles] if frequent else shingles
+    # How many of each text's shingles are rare (set only for the texts that probe: the others
+    # are only ever looked up, and B's shingles among A's rare ones are B's rare ones anyway)
+    n_rare = [len(sh) - len(sh & frequent) for sh in shingles] if frequent else [len(sh) for sh in shingles]
     rarity = counts.__getitem__
-    probes: dict[int, tuple[int, int, list[str]]] = {}  # text -> (need, hits needed, shingles probed)
-    for a, rare in enumerate(rares):
-        need = math.ceil(share * len(shingles[a]) - 1e-9)
-        if rare and len(rare) >= need:
+    probes: dict[int, tuple[int, int, frozenset[str], list[str]]] = {}  # text -> (need, hits needed, rare, probed)
+    for a, sh in enumerate(shingles):
+        need = math.ceil(share * len(sh) - 1e-9)
+        if n_rare[a] and n_rare[a] >= need:
+            rare = sh - frequent
             extra = min(PROBE_EXTRA, need - 1)
-            probes[a] = (need, extra + 1, sorted(rare, key=rarity)[:len(rare) - need + 1 + extra])
-    probed = set(chain.from_iterable(p for _, _, p in probes.values()))
+            probes[a] = (need, extra + 1, rare, sorted(rare, key=rarity)[:len(rare) - need + 1 + extra])
+    probed = set(chain.from_iterable(p for *_, p in probes.values()))
     holders: dict[str, list[int]] = defaultdict(list)  # only the shingles some text probes with
-    for i, rare in enumerate(rares):
-        for item in rare & probed:
+    for i, sh in enumerate(shingles):
+        for item in sh & probed:
             holders[item].append(i)
-    n_rare = [len(rare) for rare in rares]
     out: dict[int, list[tuple[float, int]]] = {i: [(1.0, i)] for i in range(len(shingles))}
-    for a, (need, hits_needed, probe) in probes.items():
-        sh, rare = shingles[a], rares[a]
+    for a, (need, hits_needed, rare, probe) in probes.items():
+        sh = shingles[a]
         hits = Counter(chain.from_iterable(map(holders.__getitem__, probe)))
         for b, n in hits.items():
             # B's rare shingles are the only ones of A's it can hold: too few, and it is no copy
-            if n >= hits_needed and b != a and n_rare[b] >= need and len(rare & rares[b]) >= need:
+            if n >= hits_needed and b != a and n_rare[b] >= need and len(rare & shingles[b]) >= need:
                 s = len(sh & shingles[b]) / len(sh)
                 if s >= share:
                     out[a].append((s, b))
