@@ -84,11 +84,17 @@ def _rows(options: dict, at_once: bool) -> dict[str, bytes]:
     wb = Workbook(buf, {**options, "strings_to_numbers": False})
     fmt = wb.add_format({"bold": True})
     ws = wb.add_worksheet()
+    ws.set_column(2, 2, 12, wb.add_format({"italic": True}))  # a cell without a format takes its column's
+    ws.set_row(6, 30)
     rows = [[("甲", fmt), (None, fmt), (3, fmt), (2.5, None), ("", fmt)],
             [(None, fmt), ("😀" * 20_000, fmt), (-1, fmt)],  # cut to what a cell holds, as one by one
             [(None, fmt)],
-            [("_x0041_ a&b ", fmt), (10 ** 20, fmt)]]
+            [("_x0041_ a&b ", fmt), (10 ** 20, fmt), ("<r>x</r>", fmt)],
+            [(None, None), ("column C: its format", None)], [("row 6, before a row of its own height", fmt)],
+            [("row 7: its own height", fmt)], [("row 8", fmt)]]
     for r, cells in enumerate(rows, start=1):
+        if r == 8:
+            ws.write_string(8, 0, "a cell before the rest of its row")
         if at_once:
             ws.write_cells(r, cells, col=1)
         else:
@@ -103,6 +109,6 @@ def _rows(options: dict, at_once: bool) -> dict[str, bytes]:
         return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
 
 
-def test_a_row_at_once_is_stored_as_cell_by_cell():
+def test_a_row_at_once_is_written_as_cell_by_cell():
     for options in ({"in_memory": True}, {"constant_memory": True}):
         assert _rows(options, True) == _rows(options, False), options

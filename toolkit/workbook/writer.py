@@ -51,9 +51,13 @@ class _Worksheet(Worksheet):
 
     def write_cells(self, row: int, cells: Sequence[tuple[str | int | float | None, Any]], col: int = 0) -> None:
         """A row's cells left to right from ``col``: (a text, a number or None for no cell, its
-        format). Stored as ``write_string`` and ``write_number`` store them one by one, with their
-        checks made once for the row (汇总状态.xlsx writes 40,000 cells). A row they would refuse
-        or write another way (out of the sheet, a number that is not finite) goes one by one."""
+        format), as ``write_string`` and ``write_number`` write them one by one, with their checks
+        made once for the row (汇总状态.xlsx writes 40,000 cells). A row they would refuse or write
+        another way (out of the sheet, a number that is not finite) goes one by one.
+
+        In a constant_memory sheet the row is written out at once: it takes no more cells after
+        (as XlsxWriter's rows before the current one), so a row's cells go in one call, after any
+        other cell of it."""
         written = [(c, v, fmt) for c, (v, fmt) in enumerate(cells, start=col) if v is not None]
         if not written:
             return
@@ -65,51 +69,84 @@ class _Worksheet(Worksheet):
                 else:
                     self._write_number(row, c, v, fmt)
             return
+        strmax = self.xls_strmax
+        written = [(c, _utf16_truncate(v, strmax) if isinstance(v, str) and len(v) > strmax // 2
+                    and _utf16_len(v) > strmax else v, fmt) for c, v, fmt in written]
+        open_row: int = self.previous_row  # type: ignore[has-type]  # (XlsxWriter does not type it)
+        if (self.constant_memory and not self.table.get(row) and row >= open_row
+                and row not in self.row_info and row + 1 not in self.row_info and row not in self.comments):
+            self._write_single_row(row)  # the row before, if it is still open
+            self._write_out(row, written)
+            self.previous_row = row + 1
+            return
         if self.constant_memory and row > self.previous_row:
             self._write_single_row(row)
         stored = self.table[row]
-        strmax = self.xls_strmax
         for c, v, fmt in written:
             if isinstance(v, str):
-                if len(v) > strmax // 2 and _utf16_len(v) > strmax:
-                    v = _utf16_truncate(v, strmax)
                 stored[c] = CellStringTuple(v if self.constant_memory else self.str_table._get_shared_string_index(v),
                                             fmt)
             else:
                 stored[c] = CellNumberTuple(v, fmt)
 
+    def _write_out(self, row: int, written: list[tuple[int, str | int | float, Any]]) -> None:
+        """Row ``row`` of a constant_memory sheet as ``_write_single_row`` writes it once its
+        cells are stored, in one write."""
+        fh: Any = self.fh  # type: ignore[has-type]  # (XlsxWriter does not type it)
+        parts: list[str] = []
+        self.fh = _Pieces(parts.append)
+        try:
+            self._write_row(row, None)
+            for c, v, fmt in written:
+                xml = self._cell_xml(row, c, v, fmt) if fmt is not None else None
+                if xml is not None:
+                    parts.append(xml)
+                else:
+                    self._write_cell(row, c, CellStringTuple(v, fmt) if isinstance(v, str) else CellNumberTuple(v, fmt))
+            parts.append("</row>")
+        finally:
+            self.fh = fh
+        fh.write("".join(parts))
+
     def _write_cell(self, row: int, col: int, cell) -> None:
         """XlsxWriter's own ``Worksheet._write_cell``, inlined for the cells long sheets are made
-        of (a formatted number, a formatted in-line text): the same XML, in a third of the time
-        (汇总状态.xlsx of 1,000 units has 40,000 cells). Any other cell is XlsxWriter's to write."""
+        of (a formatted number, a formatted text): the same XML, in a third of the time (汇总状态.xlsx
+        of 1,000 units has 40,000 cells). Any other cell is XlsxWriter's to write."""
         kind, fmt = type(cell), cell.format
-        if fmt is None or not (kind is CellNumberTuple or kind is CellStringTuple):
-            return super()._write_cell(row, col, cell)
-        if kind is CellNumberTuple:
-            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}">'
-                          f'<v>{cell.number:.16G}</v></c>')
-            return None
-        if not self.constant_memory:  # the index of a shared string
-            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}" t="s">'
-                          f'<v>{cell.string}</v></c>')
-            return None
+        if fmt is not None and (kind is CellNumberTuple or kind is CellStringTuple):
+            if kind is CellNumberTuple:
+                xml = self._cell_xml(row, col, cell.number, fmt)
+            elif not self.constant_memory:  # the index of a shared string
+                xml = (f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}" t="s">'
+                       f'<v>{cell.string}</v></c>')
+            else:
+                xml = self._cell_xml(row, col, cell.string, fmt)
+            if xml is not None:
+                self.fh.write(xml)
+                return None
+        return super()._write_cell(row, col, cell)
 
-        text = _excel_text(cell.string)
-        if text.startswith("<r>") and text.endswith("</r>"):  # XlsxWriter writes it as rich text
-            return super()._write_cell(row, col, cell)
+    @staticmethod
+    def _cell_xml(row: int, col: int, value: str | int | float, fmt: Any) -> str | None:
+        """A formatted number's or in-line text's cell as XlsxWriter writes it; None for a text it
+        writes as rich text (one that starts with <r> and ends with </r>)."""
+        if not isinstance(value, str):
+            return f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}"><v>{value:.16G}</v></c>'
+        text = _excel_text(value)
+        if text.startswith("<r>") and text.endswith("</r>"):
+            return None
         # (XlsxWriter's test: regular expressions ^\s and \s$; the same characters are spaces)
         space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
         if "&" in text or "<" in text or ">" in text:
             text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}" t="inlineStr">'
-                      f'<is><t{space}>{text}</t></is></c>')
-        return None
+        return (f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}" t="inlineStr">'
+                f'<is><t{space}>{text}</t></is></c>')
 
     def _write_single_row(self, current_row_num: int = 0) -> None:
         """XlsxWriter's own (a constant_memory row written out), its pieces joined into one write:
         that file is open for reading too, and each write of a text there costs as much as
         making the piece (汇总状态.xlsx: 45,000 writes)."""
-        fh: Any = self.fh  # type: ignore[has-type]  # (XlsxWriter does not type it)
+        fh: Any = self.fh
         parts: list[str] = []
         self.fh = _Pieces(parts.append)
         try:
