@@ -46,8 +46,8 @@ class CellValue(NamedTuple):  # (not a frozen dataclass: a fifth of the cost at 
 
 
 class _Odd(Exception):
-    """The quick walk met something it does not expect (a comment among rows, a row's extLst,
-    CDATA): the exact walk takes over."""
+    """The quick walk met something it does not expect (a comment among rows, CDATA, the main
+    prefix declared again inside sheetData): the exact walk takes over."""
 
 
 _NAME_END = " \t\r\n/>"
@@ -128,9 +128,10 @@ class SheetEditor:
         return next((c for c in self.top if c[0] == q), None)
 
     def _walk(self, rows: list[list], quick: bool) -> None:
-        """The worksheet's children, rows and cells, hyperlinks. ``quick``: a cell's end is its
-        first end tag (the usual sheet; _Odd where it is not so simple), else every tag is
-        followed."""
+        """The worksheet's children, its rows and hyperlinks. ``quick``: an element's end is the
+        first end tag of its name (the worksheet's children and rows never hold their own kind;
+        _Odd where the sheet is not so simple), and a row's cells are found when it is looked
+        at; else every tag is followed and the cells found now."""
         parts, p = self.parts, self.prefix
         if quick and "<![CDATA[" in parts:
             raise _Odd
