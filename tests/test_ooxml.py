@@ -409,3 +409,71 @@ def test_zip_members_are_copied_as_stored_and_new_ones_deflated():
         assert z.read("a.xml") == b"<a/>" * 100 and z.read("b.bin") == b"\x00" * 10
         assert z.read("xl/新.xml") == "<新/>".encode()
         assert z.getinfo("b.bin").compress_type == zipfile.ZIP_STORED
+
+
+# --- what the quick walk must not assume (review of the splice editor, round 6) ---------------
+
+M_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+@pytest.mark.parametrize("close", ["</row >", "</row\n>"])
+def test_end_tags_with_space_are_read_as_ends(close):
+    """``</row >`` is an end tag like ``</row>`` (well-formed XML, written by no spreadsheet
+    program): row 2 is not taken for part of row 1, so no second row 2 is written, and clearing
+    from row 2 clears it."""
+    xml = (f'<worksheet xmlns="{M_NS}"><sheetData><row r="1"><c r="A1"><v>1</v></c>{close}'
+           '<row r="2"><c r="A2"><v>2</v></c></row></sheetData></worksheet>').encode()
+    ed = SheetEditor(xml)
+    ed.set_cells({(1, 1): CellValue(5)})
+    out = ed.to_bytes().decode()
+    assert out.count('<row r="2"') == 1 and '<c r="A2"><v>2</v></c><c r="B2"><v>5</v></c></row>' in out
+    ed = SheetEditor(xml)
+    ed.clear_from(1)
+    assert '<row r="2"' not in ed.to_bytes().decode()
+
+
+def test_cell_end_tags_with_space_and_cells_inside_a_cells_extlst():
+    spaced = (f'<worksheet xmlns="{M_NS}"><sheetData><row r="1"><c r="A1"><v>1</v></c\n>'
+              '<c r="B1"><v>2</v></c><c r="C1"><v>3</v></c ></row></sheetData></worksheet>').encode()
+    ed = SheetEditor(spaced)
+    ed.set_cells({(0, 1): CellValue(5), (0, 2): CellValue(6)})
+    out = ed.to_bytes().decode()
+    assert out.count('r="B1"') == 1 and '<c r="B1"><v>5</v></c><c r="C1"><v>6</v></c></row>' in out
+    nested = (f'<worksheet xmlns="{M_NS}"><sheetData><row r="1"><c r="A1"><v>1</v><extLst><ext uri="u">'
+              '<c r="Z9"><v>9</v></c></ext></extLst></c><c r="B1"><v>2</v></c></row></sheetData></worksheet>')
+    ed = SheetEditor(nested.encode())
+    ed.set_cells({(0, 1): CellValue(5)})
+    assert ed.to_bytes().decode().endswith('<extLst><ext uri="u"><c r="Z9"><v>9</v></c></ext></extLst></c>'
+                                           '<c r="B1"><v>5</v></c></row></sheetData></worksheet>')
+
+
+@pytest.mark.parametrize("xml", [
+    # the worksheet's namespace under another prefix (here the default) on a row of an x: sheet
+    f'<x:worksheet xmlns:x="{M_NS}"><x:sheetData><row xmlns="{M_NS}" r="1"><c r="A1"><v>1</v></c></row>'
+    '</x:sheetData></x:worksheet>',
+    # the default prefix bound to another namespace on a cell, spaces around its =
+    f'<worksheet xmlns="{M_NS}"><sheetData><row r="1"><c xmlns = "urn:other" r="A1"><v>1</v></c></row>'
+    '</sheetData></worksheet>',
+])
+def test_rows_or_cells_under_other_names_are_refused_not_missed(xml):
+    with pytest.raises(SheetShapeError, match="重新声明了命名空间"):
+        SheetEditor(xml.encode(), "第1张工作表")
+
+
+def test_a_harmless_declaration_on_a_row_is_edited():
+    xml = (f'<worksheet xmlns="{M_NS}"><sheetData><row r="1" xmlns:x14ac="urn:x14ac" x14ac:dyDescent="0.2">'
+           '<c r="A1"><v>1</v></c></row></sheetData></worksheet>')
+    ed = SheetEditor(xml.encode())
+    ed.set_cells({(0, 0): CellValue(5)})
+    assert '<c r="A1"><v>5</v></c>' in ed.to_bytes().decode()
+
+
+def test_an_external_link_is_known_by_the_prefix_its_id_uses():
+    """``r:id`` with ``r`` declared on the worksheet, another prefix for the same namespace declared
+    on the link: still the link's relationship (an external link, never replaced as ours)."""
+    xml = (f'<worksheet xmlns="{M_NS}" xmlns:r="{R_NS}"><sheetData/><hyperlinks>'
+           f'<hyperlink xmlns:r2="{R_NS}" ref="A1" r:id="rId1"/></hyperlinks></worksheet>')
+    ed = SheetEditor(xml.encode())
+    ed.replace_hyperlinks([], 0)
+    assert ed.edited() is None

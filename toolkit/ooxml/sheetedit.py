@@ -13,6 +13,7 @@ content is read only when asked for.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
@@ -51,6 +52,15 @@ class _Odd(Exception):
 
 
 _NAME_END = " \t\r\n/>"
+# An end tag with space before its ">" (well-formed, written by no spreadsheet program): found in the
+# part's bytes only to choose the exact walk, so a match elsewhere (in a comment) costs nothing but time.
+_SPACED_END_TAG = re.compile(rb"</[^\s<>]+\s")  # (used by every edit: compiled now)
+
+
+def _spaced_end_tag(data: bytes) -> bool:
+    """Whether the part has an end tag with space before its ">" (the pattern only where a space
+    comes before a ">" at all: a byte search, which usually ends it)."""
+    return any(s in data for s in (b" >", b"\n>", b"\t>", b"\r>")) and _SPACED_END_TAG.search(data) is not None
 
 
 def _blank(tok: str) -> bool:
@@ -76,7 +86,6 @@ class SheetEditor:
         self.ns = decls.get(f"xmlns:{p[:-1]}" if p else "xmlns") or MAIN_NS
         self.rel = next((k[6:] + ":" for k, v in decls.items() if v == REL_NS and k.startswith("xmlns:")), None)
         self.root_i = ri
-        self._rebinds = f"xmlns:{p[:-1]}=" if p else "xmlns="  # (a declaration of the main prefix)
         self.top: list[list] = []  # [qname, start, end] of each child of the worksheet
         self.links: list[list] = []  # [start, end] of each child of hyperlinks
         scanned: list[list] = []
@@ -133,8 +142,8 @@ class SheetEditor:
         _Odd where the sheet is not so simple), and a row's cells are found when it is looked
         at; else every tag is followed and the cells found now."""
         parts, p = self.parts, self.prefix
-        if quick and "<![CDATA[" in parts:
-            raise _Odd
+        if quick and ("<![CDATA[" in parts or _spaced_end_tag(self.data)):
+            raise _Odd  # (an end tag `</row >` is not the `</row>` the quick walk looks for)
         data_q, links_q = p + "sheetData", p + "hyperlinks"
         i = self.root_i + 1
         while i < self.root_end:
@@ -158,8 +167,10 @@ class SheetEditor:
             i = end + 1
         if quick:
             sd = self._child("sheetData")
-            if sd is not None and self._rebinds in "".join(parts[sd[1] + 1:sd[2]]):
-                raise _Odd  # (a row or cell that declares the main prefix again)
+            if sd is not None:
+                inside = "".join(parts[sd[1] + 1:sd[2]])
+                if "xmlns" in inside or "extLst" in inside:
+                    raise _Odd  # (a namespace declared in a row or cell; a cell's extLst may hold a <c>)
 
     def _rows_quick(self, i: int, rows: list[list]) -> int:
         parts, p = self.parts, self.prefix
@@ -185,12 +196,17 @@ class SheetEditor:
                 raise _Odd
 
     def _refuse_rebinding(self, tag: str) -> None:
-        """A row or cell that binds the worksheet's prefix to another namespace would hold other
-        elements under the same names: no program writes that, and it is not edited."""
-        if self._rebinds in tag:
-            value = splice.attributes_of(tag).get(self._rebinds[:-1])
-            if value is not None and value != self.ns:
-                raise SheetShapeError(f"{self.label}的单元格区域中重新声明了命名空间，无法安全写回")
+        """A row or cell that binds the worksheet's prefix to another namespace, or the worksheet's
+        namespace to another prefix, would have its rows and cells under other names than the
+        sheet's: no program writes that, and such a sheet is not edited (its rows would be
+        missed, and lost when sheetData is written again)."""
+        if "xmlns" not in tag:
+            return
+        main = self.prefix[:-1]
+        for key, value in splice.attributes_of(tag).items():
+            if key == "xmlns" or key.startswith("xmlns:"):
+                if (key[6:] == main) != (value == self.ns):
+                    raise SheetShapeError(f"{self.label}的单元格区域中重新声明了命名空间，无法安全写回")
 
     def _rows_exact(self, i: int, rows: list[list]) -> int:
         parts, p = self.parts, self.prefix
@@ -480,13 +496,16 @@ class SheetEditor:
         return {} if rid is None else {f"{{{REL_NS}}}id": rid}
 
     def _rel_id(self, attrs: dict[str, str], *outer: str) -> str | None:
-        """The relationship id (``r:id``) among an element's attributes, its prefix declared on
-        the element, on the ``outer`` start tags (innermost first) or on the worksheet."""
-        for scope in (attrs, *(splice.attributes_of(t) for t in outer)):
-            for k, v in scope.items():
-                if v == REL_NS and k.startswith("xmlns:"):
-                    return attrs.get(f"{k[6:]}:id")
-        return attrs.get(f"{self.rel}id") if self.rel else None
+        """The relationship id (``r:id``) among an element's attributes: an ``id`` attribute whose
+        prefix is bound to the relationships namespace where it stands (on the element, on the
+        ``outer`` start tags, innermost first, or on the worksheet)."""
+        scopes = [attrs, *(splice.attributes_of(t) for t in (*outer, self.parts[self.root_i]))]
+        for key, value in attrs.items():
+            prefix, _, local = key.rpartition(":")
+            if local == "id" and prefix and next(
+                    (scope[f"xmlns:{prefix}"] for scope in scopes if f"xmlns:{prefix}" in scope), None) == REL_NS:
+                return value
+        return None
 
     def add_legacy_drawing(self, rid: str) -> None:
         p = self.prefix
