@@ -168,8 +168,7 @@ class VmlDrawing:
                 if (m := _SHAPE_ID.match(s.get("id") or ""))]
         idmap = next(self.root.iter(_o("idmap")), None)
         block = (idmap.get("data") or "1").split(",")[0].strip() if idmap is not None else "1"
-        base = 1024 * int(block) if block.isdecimal() and int(block) < 1 << 20 else 1024
-        return max(used + [base]) + 1
+        return max(used + [_block_base(int(block) if block.isdecimal() else 1)]) + 1
 
     def add_notes(self, cells: list[tuple[int, int]]) -> None:
         """One hidden note box per (row, col), beside the cell."""
@@ -224,6 +223,12 @@ class VmlDrawing:
         from lxml import etree
 
         return etree.tostring(self.root, encoding="UTF-8", xml_declaration=False)
+
+
+def _block_base(block: int) -> int:
+    """The shape ids of a drawing's id block start after this one (1,024 per block; an absurd
+    block number falls back to the first block)."""
+    return 1024 * block if block < 1 << 20 else 1024
 
 
 def _free(prefix: str, taken: set[str]) -> str:
@@ -283,7 +288,7 @@ def new_comments(author: str, notes: list[tuple[str, str]]) -> bytes:
 
 def new_drawing(block: int, cells: list[tuple[int, int]]) -> tuple[bytes, list[str]]:
     """A sheet's first VML drawing: a box per note, in shape id block ``block``; and its shape ids."""
-    first = 1024 * block + 1 if block < 1 << 20 else 1025
+    first = _block_base(block) + 1
     ids = [f"_x0000_s{first + i}" for i in range(len(cells))]
     shapes = "".join(shape_xml(first + i, row, col, i + 1) for i, (row, col) in enumerate(cells))
     return f"{_drawing_head(block)}{SHAPETYPE_XML}{shapes}</xml>".encode(), ids
