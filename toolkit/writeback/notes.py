@@ -136,11 +136,20 @@ def _first_notes(pkg: Package, ch: Changes, sheet_part: str, sheet: SheetEditor,
     drawing, ids = new_drawing(block, [(n.row, n.col) for n in mine])
     ch.put(vml_part, drawing)
     ch.drawn[vml_part] = ids
+    _link_comments(ch, sheet_part, rels, comments_part)
+    _link_drawing(ch, sheet_part, sheet, rels, vml_part)
+
+
+def _link_comments(ch: Changes, sheet_part: str, rels: Relationships, comments_part: str) -> None:
+    """A new comments part made the sheet's: its relationship and content type."""
     rels.add(COMMENTS_TYPE, relative_target(sheet_part, comments_part))
     ch.overrides_add[comments_part] = COMMENTS_CT
-    rid = rels.add(VML_TYPE, relative_target(sheet_part, vml_part))
+
+
+def _link_drawing(ch: Changes, sheet_part: str, sheet: SheetEditor, rels: Relationships, vml_part: str) -> None:
+    """A new VML drawing made the sheet's: its relationship, content type and legacyDrawing."""
+    sheet.add_legacy_drawing(rels.add(VML_TYPE, relative_target(sheet_part, vml_part)))
     ch.defaults_add["vml"] = VML_CT
-    sheet.add_legacy_drawing(rid)
 
 
 def _edit_notes(pkg: Package, ch: Changes, sheet_part: str, sheet: SheetEditor, notes: list[Note], block: int,
@@ -187,12 +196,9 @@ def _edit_notes(pkg: Package, ch: Changes, sheet_part: str, sheet: SheetEditor, 
         ch.put(comments_part, comments.to_bytes())
         ch.put(vml_part, vml.to_bytes())
         if comments_rel is None:
-            rels.add(COMMENTS_TYPE, relative_target(sheet_part, comments_part))
-            ch.overrides_add[comments_part] = COMMENTS_CT
+            _link_comments(ch, sheet_part, rels, comments_part)
         if vml_rel is None:
-            rid = rels.add(VML_TYPE, relative_target(sheet_part, vml_part))
-            ch.defaults_add["vml"] = VML_CT
-            sheet.add_legacy_drawing(rid)
+            _link_drawing(ch, sheet_part, sheet, rels, vml_part)
 
 
 def unique_vml_ids(pkg: Package, ch: Changes) -> None:
