@@ -23,7 +23,7 @@ from itertools import chain
 from .. import spec
 from .catalog import COPY_MIN_CHARS, COPY_SHARE, RULE_BY_ID
 from .engine import Finding
-from .similarity import Shingles, normalize
+from .similarity import Shingles, normalize, share_of
 
 # Words every report repeats by the format's own rules (normalised: no punctuation, no spaces).
 BOILERPLATE = re.compile("|".join((
@@ -120,7 +120,7 @@ def _similar(shingles: list[frozenset[str]], share: float) -> dict[int, list[tup
         for b, n in hits.items():
             # B's rare shingles are the only ones of A's it can hold: too few, and it is no copy
             if n >= hits_needed and b != a and n_rare[b] >= need and len(rare & shingles[b]) >= need:
-                s = len(sh & shingles[b]) / len(sh)
+                s = share_of(sh, shingles[b])
                 if s >= share:
                     out[a].append((s, b))
     return out

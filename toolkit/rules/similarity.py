@@ -45,9 +45,13 @@ class Shingles:
 
     def share_in(self, other: Shingles) -> float:
         """The share (0–1) of this text's shingles found in ``other``; 0 for an empty text."""
-        if not self.items:
-            return 0.0
-        return len(self.items & other.items) / len(self.items)
+        return share_of(self.items, other.items)
+
+
+def share_of(items: frozenset[str], other: frozenset[str]) -> float:
+    """The share (0–1) of a set of shingles found in ``other``; 0 for none (the measure itself,
+    for a batch that keeps the sets without their ``Shingles``)."""
+    return len(items & other) / len(items) if items else 0.0
 
 
 def repeated_share(text: str, source: str) -> float:
