@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 import xlsxwriter
@@ -92,21 +93,31 @@ class _Worksheet(Worksheet):
     def _write_out(self, row: int, written: list[tuple[int, str | int | float, Any]]) -> None:
         """Row ``row`` of a constant_memory sheet as ``_write_single_row`` writes it once its
         cells are stored, in one write."""
-        fh: Any = self.fh  # type: ignore[has-type]  # (XlsxWriter does not type it)
-        parts: list[str] = []
-        self.fh = _Pieces(parts.append)
-        try:
+        with self._one_write() as parts:
             self._write_row(row, None)
             for c, v, fmt in written:
+                # (``_write_cell``'s own choice, made here without a cell tuple for each cell)
                 xml = self._cell_xml(row, c, v, fmt) if fmt is not None else None
                 if xml is not None:
                     parts.append(xml)
                 else:
                     self._write_cell(row, c, CellStringTuple(v, fmt) if isinstance(v, str) else CellNumberTuple(v, fmt))
             parts.append("</row>")
+
+    @contextmanager
+    def _one_write(self) -> Iterator[list[str]]:
+        """What XlsxWriter writes to the sheet's row file meanwhile, gathered and written at once
+        (the pieces, to add more): that file is open for reading too, and each write of a text
+        there costs as much as making the piece."""
+        fh: Any = self.fh  # type: ignore[has-type]  # (XlsxWriter does not type it)
+        parts: list[str] = []
+        self.fh = _Pieces(parts.append)
+        try:
+            yield parts
         finally:
             self.fh = fh
-        fh.write("".join(parts))
+        if parts:
+            fh.write("".join(parts))
 
     def _write_cell(self, row: int, col: int, cell) -> None:
         """XlsxWriter's own ``Worksheet._write_cell``, inlined for the cells long sheets are made
@@ -143,18 +154,10 @@ class _Worksheet(Worksheet):
                 f'<is><t{space}>{text}</t></is></c>')
 
     def _write_single_row(self, current_row_num: int = 0) -> None:
-        """XlsxWriter's own (a constant_memory row written out), its pieces joined into one write:
-        that file is open for reading too, and each write of a text there costs as much as
-        making the piece (汇总状态.xlsx: 45,000 writes)."""
-        fh: Any = self.fh
-        parts: list[str] = []
-        self.fh = _Pieces(parts.append)
-        try:
+        """XlsxWriter's own (a constant_memory row written out), its pieces joined into one write
+        (汇总状态.xlsx: 45,000 writes otherwise)."""
+        with self._one_write():
             super()._write_single_row(current_row_num)
-        finally:
-            self.fh = fh
-        if parts:
-            fh.write("".join(parts))
 
 
 class _Pieces(NamedTuple):
