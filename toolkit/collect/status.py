@@ -269,13 +269,18 @@ MAX_CELL_TEXT = 32_000  # a cell holds 32,767 characters; a longer text is cut, 
 def put_text(ws, row: int, col: int, text: str, fmt) -> None:
     """A text cell; what no XML file can hold (a lone surrogate from a cell or a file name) made
     visible instead of failing the whole workbook."""
-    ws.write_string(row, col, xml_text(text[:MAX_CELL_TEXT]), fmt)
+    ws.write_string(row, col, _fitted(text), fmt)
 
 
 def put_cells(ws, row: int, cells: list[tuple[str | int | float | None, Any]]) -> None:
     """A row's cells from column A, each (a text, a number, or None for no cell; its format): the
     texts as ``put_text`` writes them, all in one call (``writer._Worksheet.write_cells``)."""
-    ws.write_cells(row, [(xml_text(v[:MAX_CELL_TEXT]) if isinstance(v, str) else v, f) for v, f in cells])
+    ws.write_cells(row, [(_fitted(v) if isinstance(v, str) else v, f) for v, f in cells])
+
+
+def _fitted(text: str) -> str:
+    """A text as a cell holds it: cut to what a cell can hold, made writable (``xml_text``)."""
+    return xml_text(text[:MAX_CELL_TEXT])
 
 
 def _text(v: object) -> str:
